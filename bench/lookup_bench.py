@@ -1,0 +1,147 @@
+"""`make bench`: how fast a DETAILED lookup is, next to the fastest it could possibly be.
+
+Starts its own BigCommerce sandbox that adds 100 ms to every answer (a realistic round trip to
+api.bigcommerce.com), moto and the local API gateway, then sends signed lookups through the gateway
+to the real handler, as Gladly does:
+
+- DETAILED for Martha Williams (10 orders, 5 of them shipped), N times: median and p95 wall time,
+  and upstream calls per lookup read from the sandbox's request log;
+- a BASIC search by her email: upstream calls.
+
+The lower bound is the longest chain of calls that must wait for one another (customer and orders,
+then shipments: 2) times the added latency; the chain actually observed is measured from the
+request log (the longest run of calls each starting after the previous one ended). Targets: median
+within 1.3x of the lower bound, at most 3 + 5 calls for the DETAILED lookup, at most 2 for the
+BASIC search. Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from devtools.aws import create_resources_from_template, start_local_aws
+from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
+from devtools.run import local_secret, sandbox_store, start_gateway
+from devtools.sandbox import seed
+from devtools.sandbox.knobs import RequestRecord
+from devtools.sandbox.server import SandboxServer
+
+LATENCY_SECONDS = 0.1
+DEPENDENT_CHAIN = 2  # customer, orders and guest orders at once; then the shipments, at once
+MAX_RATIO_TO_LOWER_BOUND = 1.3
+DETAILED_CALL_BUDGET = 3 + len(seed.MARTHA_SHIPPED_ORDER_IDS)
+BASIC_CALL_BUDGET = 2
+
+MARTHA_PROFILE = {"id": "bench-profile", "name": "Martha Williams", "emails": [seed.MARTHA_EMAIL]}
+DETAILED = {
+    "lookupLevel": "DETAILED",
+    "uniqueMatchRequired": True,
+    "query": {**MARTHA_PROFILE, "externalCustomerId": str(seed.MARTHA_CUSTOMER_ID)},
+}
+BASIC = {"lookupLevel": "BASIC", "uniqueMatchRequired": False, "query": {"email": seed.MARTHA_EMAIL}}
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    calls: int
+    chain: int
+
+
+def longest_chain(records: Sequence[RequestRecord]) -> int:
+    """The most calls in a row of which each started after the previous one had been answered."""
+    spans = sorted((r.time - timedelta(seconds=r.duration_seconds), r.time) for r in records)
+    chain_ending_at: list[int] = []
+    for index, (start, _end) in enumerate(spans):
+        before = [chain_ending_at[i] for i in range(index) if spans[i][1] <= start]
+        chain_ending_at.append(1 + max(before, default=0))
+    return max(chain_ending_at, default=0)
+
+
+def settled_log(sandbox: SandboxServer) -> list[RequestRecord]:
+    """The request log once calls the adaptor no longer waited for (if any) have landed too."""
+    time.sleep(LATENCY_SECONDS * 2)
+    return sandbox.requests.snapshot()
+
+
+def measure(client: GladlyClient, sandbox: SandboxServer, body: dict[str, Any]) -> Sample:
+    sandbox.requests.clear()
+    started = time.perf_counter()
+    response = client.post("/lookup", body)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200 or len(response.json()["results"]) != 1:
+        raise SystemExit(f"lookup failed: HTTP {response.status_code} {response.text[:300]}")
+    log = settled_log(sandbox)
+    return Sample(elapsed, len(log), longest_chain(log))
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def report(samples: list[Sample], basic: Sample) -> bool:
+    times = [sample.seconds for sample in samples]
+    median, p95 = statistics.median(times), percentile(times, 0.95)
+    lower_bound = DEPENDENT_CHAIN * LATENCY_SECONDS
+    calls = max(sample.calls for sample in samples)
+    chain = max(sample.chain for sample in samples)
+    checks = [
+        (
+            "DETAILED median within 1.3x of the lower bound",
+            median <= MAX_RATIO_TO_LOWER_BOUND * lower_bound,
+            f"{median * 1000:.0f} ms = {median / lower_bound:.2f}x",
+        ),
+        (
+            f"DETAILED upstream calls <= 3 + {len(seed.MARTHA_SHIPPED_ORDER_IDS)}",
+            calls <= DETAILED_CALL_BUDGET,
+            f"{calls} (max per lookup)",
+        ),
+        ("BASIC by email upstream calls <= 2", basic.calls <= BASIC_CALL_BUDGET, f"{basic.calls}"),
+    ]
+    print(f"DETAILED lookup for Martha Williams (10 orders, 5 shipped), {len(samples)} runs,")
+    print(f"sandbox latency {LATENCY_SECONDS * 1000:.0f} ms per request, through the local gateway:")
+    print(f"  median        {median * 1000:7.1f} ms")
+    print(f"  p95           {p95 * 1000:7.1f} ms")
+    print(f"  lower bound   {lower_bound * 1000:7.1f} ms  ({DEPENDENT_CHAIN} dependent calls x latency)")
+    print(f"  chain seen    {chain} dependent calls (longest, from the sandbox's request log)")
+    print(f"  calls         {calls} per lookup (target <= {DETAILED_CALL_BUDGET})")
+    print(f"BASIC search by email: {basic.calls} calls, {basic.seconds * 1000:.1f} ms")
+    print()
+    for name, passed, value in checks:
+        print(f"  [{'PASS' if passed else 'FAIL'}] {name}: {value}")
+    return all(passed for _, passed, _ in checks)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.lookup_bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=30, help="DETAILED lookups to time (default 30)")
+    arguments = parser.parse_args(argv)
+    with ExitStack() as running:
+        sandbox = SandboxServer(latency=LATENCY_SECONDS).start()
+        running.callback(sandbox.stop)
+        aws = start_local_aws()
+        running.callback(aws.stop)
+        resources = create_resources_from_template(aws, local_secret())
+        gateway = start_gateway(resources, sandbox_store(sandbox.url), access_log=False)
+        running.callback(gateway.stop)
+        client = GladlyClient(gateway.url, DEFAULT_SIGNING_KEY)
+        # The container's first lookup also reads the secret and the store's information: a cold
+        # start, measured apart from the warm lookups Gladly sees nearly always.
+        cold = measure(client, sandbox, DETAILED)
+        print(f"Cold start: {cold.seconds * 1000:.1f} ms, {cold.calls} calls (store information included)")
+        samples = [measure(client, sandbox, DETAILED) for _ in range(arguments.runs)]
+        basic = measure(client, sandbox, BASIC)
+        return 0 if report(samples, basic) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Send Gladly's requests to the local API: `make replay EVENT=events/<file>.json`, and the tests' client.
+
+An event file is an API Gateway REST proxy event (the files in events/). Replaying it re-signs it the
+way Gladly would, with the local signing key and the current time, and sends it over HTTP to the
+running local API (`make run`). Files whose name contains `signature` or `unsigned`
+(`lookup-bad-signature.json`, `lookup-stale-signature.json`, `lookup-unsigned.json`) exist to show a
+rejected request: they are sent exactly as recorded.
+
+Environment: GATEWAY_URL, the API's base URL with its stage (default http://127.0.0.1:3000/<stage>);
+GLADLY_SIGNING_KEY (default local-dev-signing-key), the key `make run` put in the local secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from devtools.gateway import decode_body, default_stage
+from devtools.signer import event_query_string, sign_request
+
+DEFAULT_SIGNING_KEY = "local-dev-signing-key"
+DEFAULT_GATEWAY_PORT = 3000
+REQUEST_TIMEOUT_SECONDS = 30
+SEND_AS_RECORDED_MARKERS = ("signature", "unsigned")
+
+# Headers that belong to one hop (the client, the connection, API Gateway's forwarding) rather than
+# to what Gladly signs; a replay leaves them to the HTTP client and the gateway.
+TRANSPORT_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "connection",
+        "transfer-encoding",
+        "accept-encoding",
+        "via",
+        "x-forwarded-for",
+        "x-forwarded-port",
+        "x-forwarded-proto",
+        "x-amzn-trace-id",
+        "x-amz-cf-id",
+    }
+)
+
+
+def default_gateway_url() -> str:
+    """GATEWAY_URL, or the URL `make run` serves the API's stage on."""
+    port = os.environ.get("GATEWAY_PORT", str(DEFAULT_GATEWAY_PORT))
+    return os.environ.get("GATEWAY_URL", f"http://127.0.0.1:{port}/{default_stage()}").rstrip("/")
+
+
+def gladly_json(document: Any) -> bytes:
+    """JSON the way Gladly sends it: compact, keys sorted."""
+    return json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def load_event(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as stream:
+        event = json.load(stream)
+    if not isinstance(event, dict) or "httpMethod" not in event or "path" not in event:
+        raise ValueError(f"{path} is not an API Gateway REST proxy event (httpMethod, path)")
+    return event
+
+
+def is_sent_as_recorded(event_file: Path) -> bool:
+    """Whether the file is meant to carry its own (bad, stale or missing) signature."""
+    return any(marker in event_file.name for marker in SEND_AS_RECORDED_MARKERS)
+
+
+class GladlyClient:
+    """Sends requests to the local API the way Gladly does: signed, compact JSON, Gladly's headers.
+
+    Paths are relative to the API's stage URL (`/lookup`, `/actions/refund?orderId=1`).
+    """
+
+    def __init__(self, base_url: str, signing_key: str, session: requests.Session | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.signing_key = signing_key
+        self.session = session or requests.Session()
+
+    def post(
+        self, path: str, body: Mapping[str, Any] | bytes, *, headers: Mapping[str, str] | None = None
+    ) -> requests.Response:
+        """POST a JSON document (encoded as Gladly does) or raw bytes, signed."""
+        raw = body if isinstance(body, bytes) else gladly_json(body)
+        return self.request("POST", path, raw, {"content-type": "application/json", **(headers or {})})
+
+    def get(self, path: str, *, headers: Mapping[str, str] | None = None) -> requests.Response:
+        """GET a path, query string included, signed."""
+        return self.request("GET", path, b"", headers or {})
+
+    def request(
+        self, method: str, path: str, body: bytes, headers: Mapping[str, str], *, sign: bool = True
+    ) -> requests.Response:
+        """Send one request; with `sign`, over the exact path, query and body that go on the wire."""
+        url = self.base_url + path
+        parts = urlsplit(url)
+        gladly_headers = {
+            "accept": "application/json",
+            "gladly-correlation-id": uuid.uuid4().hex[:22],
+            **{name.lower(): value for name, value in headers.items()},
+        }
+        if sign:
+            gladly_headers = sign_request(
+                method=method,
+                path=parts.path,
+                query=parts.query,
+                headers=gladly_headers,
+                body=body,
+                signing_key=self.signing_key,
+            )
+        return self.session.request(
+            method,
+            url,
+            data=body,
+            headers=gladly_headers,
+            timeout=REQUEST_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+
+    def send_event(self, event_file: Path) -> requests.Response:
+        """Replay an event file: re-signed now, unless it is one of the files sent as recorded."""
+        event = load_event(event_file)
+        query = event_query_string(event)
+        headers = {
+            name: value
+            for name, value in (event.get("headers") or {}).items()
+            if name.lower() not in TRANSPORT_HEADERS
+        }
+        return self.request(
+            event["httpMethod"],
+            event["path"] + (f"?{query}" if query else ""),
+            decode_body(event),
+            headers,
+            sign=not is_sent_as_recorded(event_file),
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "event", type=Path, help="an API Gateway event file, e.g. events/lookup-manual-search-email.json"
+    )
+    arguments = parser.parse_args(argv)
+    client = GladlyClient(default_gateway_url(), os.environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY))
+    try:
+        response = client.send_event(arguments.event)
+    except requests.ConnectionError:
+        print(
+            f"Nothing answers at {client.base_url}: start the local API first with `make run`.",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"{response.request.method} {response.url}")
+    print(f"HTTP {response.status_code} {response.reason}")
+    try:
+        print(json.dumps(response.json(), indent=2, ensure_ascii=False))
+    except ValueError:
+        print(response.text)
+    return 0 if response.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""`make run`: the whole adaptor on this machine, in the foreground, until Ctrl-C.
+
+Starts, on 127.0.0.1:
+- the BigCommerce sandbox with its demo store (port SANDBOX_PORT, default 3001), unless a real store
+  is given (below);
+- moto, with the DynamoDB tables of template.yaml and the credentials secret;
+- the local API gateway (port GATEWAY_PORT, default 3000), routing by template.yaml to the real
+  handlers, which talk to moto and to the sandbox.
+
+Environment:
+  GLADLY_SIGNING_KEY       the signing key put in the local secret (default local-dev-signing-key);
+                           `make replay` signs with the same default
+  GATEWAY_PORT, SANDBOX_PORT
+  BIGCOMMERCE_STORE_HASH, BIGCOMMERCE_ACCESS_TOKEN, BIGCOMMERCE_CLIENT_ID
+                           use this real store instead of the sandbox (all three are needed; actions
+                           stay off unless ACTIONS_ENABLED says otherwise)
+  Any deployment setting by its variable name (ACTIONS_ENABLED, SEARCH_RESULTS_ATTRIBUTES,
+  RECENT_ORDERS, ...; see `make validate-config`) overrides the local default.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Mapping
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass
+from types import FrameType
+
+from gladly_bigcommerce.config import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES
+
+from devtools.aws import LocalResources, create_resources_from_template, start_local_aws
+from devtools.gateway import LocalGateway
+from devtools.replay import DEFAULT_GATEWAY_PORT, DEFAULT_SIGNING_KEY
+from devtools.sandbox import DEFAULT_STORE_HASH as SANDBOX_STORE_HASH
+from devtools.sandbox import DEFAULT_TOKEN as SANDBOX_ACCESS_TOKEN
+from devtools.sandbox import SandboxServer
+
+DEFAULT_SANDBOX_PORT = 3001
+# The sandbox checks only the access token; the client id is there because the secret requires one.
+SANDBOX_CLIENT_ID = "sandbox-client-id"
+# Settings `make run` decides itself: the store (sandbox or BIGCOMMERCE_*) and the local secret.
+SET_BY_RUN = frozenset({"STORE_HASH", "BIGCOMMERCE_API_BASE", "SECRET_NAME"})
+EXAMPLE_EVENT = "events/lookup-manual-search-email.json"
+
+
+@dataclass(frozen=True)
+class StoreAccess:
+    """Which BigCommerce API the handlers call, and the API account for it."""
+
+    store_hash: str
+    api_base: str
+    client_id: str
+    access_token: str
+    is_sandbox: bool
+
+
+def local_secret(store: StoreAccess | None = None, signing_key: str = DEFAULT_SIGNING_KEY) -> dict[str, str]:
+    """The credentials secret's JSON for local use (the sandbox's API account by default)."""
+    return {
+        "client_id": store.client_id if store else SANDBOX_CLIENT_ID,
+        "access_token": store.access_token if store else SANDBOX_ACCESS_TOKEN,
+        "gladly_signing_key": signing_key,
+    }
+
+
+def sandbox_store(api_base: str) -> StoreAccess:
+    return StoreAccess(SANDBOX_STORE_HASH, api_base, SANDBOX_CLIENT_ID, SANDBOX_ACCESS_TOKEN, is_sandbox=True)
+
+
+def local_parameters(store: StoreAccess, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Template parameters for a local deployment of `store`.
+
+    Against the sandbox every action is on; `overrides` are settings by variable name
+    (ACTIONS_ENABLED=refund), applied last.
+    """
+    parameters = {
+        "DeploymentName": "local",
+        "StoreHash": store.store_hash,
+        "BigCommerceApiBase": store.api_base,
+    }
+    if store.is_sandbox:
+        parameters["ActionsEnabled"] = "true"
+    for name, value in (overrides or {}).items():
+        parameter = ENVIRONMENT_VARIABLES[name].parameter if name in ENVIRONMENT_VARIABLES else None
+        if parameter is not None:
+            parameters[parameter] = value
+    return parameters
+
+
+def start_gateway(
+    resources: LocalResources,
+    store: StoreAccess,
+    *,
+    port: int = 0,
+    access_log: bool = True,
+    overrides: Mapping[str, str] | None = None,
+) -> LocalGateway:
+    """The local API for `store`, its handlers using `resources` in moto. Used by `make run` and the tests."""
+    gateway = LocalGateway(
+        parameters=local_parameters(store, overrides),
+        references=resources.references(),
+        environment={**resources.aws.environment(), "POWERTOOLS_TRACE_DISABLED": "true"},
+        port=port,
+        access_log=access_log,
+    )
+    return gateway.start()
+
+
+def _real_store(environ: Mapping[str, str]) -> StoreAccess | None:
+    names = ("BIGCOMMERCE_STORE_HASH", "BIGCOMMERCE_ACCESS_TOKEN", "BIGCOMMERCE_CLIENT_ID")
+    given = [name for name in names if environ.get(name)]
+    if not given:
+        return None
+    if len(given) != len(names):
+        missing = ", ".join(name for name in names if name not in given)
+        raise SystemExit(f"A real store needs {', '.join(names)}; missing: {missing}.")
+    return StoreAccess(
+        store_hash=environ["BIGCOMMERCE_STORE_HASH"],
+        api_base=environ.get("BIGCOMMERCE_API_BASE", DEFAULT_API_BASE),
+        client_id=environ["BIGCOMMERCE_CLIENT_ID"],
+        access_token=environ["BIGCOMMERCE_ACCESS_TOKEN"],
+        is_sandbox=False,
+    )
+
+
+def _stop_on_sigterm(stop: threading.Event) -> None:
+    def handle(_signal: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+
+
+def main(environ: Mapping[str, str] = os.environ) -> int:
+    gateway_port = int(environ.get("GATEWAY_PORT", DEFAULT_GATEWAY_PORT))
+    sandbox_port = int(environ.get("SANDBOX_PORT", DEFAULT_SANDBOX_PORT))
+    signing_key = environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
+    overrides = {
+        name: environ[name] for name in ENVIRONMENT_VARIABLES if name in environ and name not in SET_BY_RUN
+    }
+    store = _real_store(environ)
+    with ExitStack() as running:
+        if store is None:
+            sandbox = SandboxServer(host="127.0.0.1", port=sandbox_port).start()
+            running.callback(sandbox.stop)
+            store = sandbox_store(sandbox.url)
+        aws = start_local_aws()
+        running.callback(aws.stop)
+        resources = create_resources_from_template(aws, local_secret(store, signing_key))
+        gateway = start_gateway(resources, store, port=gateway_port, overrides=overrides)
+        running.callback(gateway.stop)
+        print(_banner(gateway, store, aws.endpoint_url, signing_key))
+        stop = threading.Event()
+        _stop_on_sigterm(stop)
+        with suppress(KeyboardInterrupt):
+            stop.wait()
+        print("\nStopping.")
+    return 0
+
+
+def _banner(gateway: LocalGateway, store: StoreAccess, aws_url: str, signing_key: str) -> str:
+    source = (
+        f"the sandbox store at {store.api_base}" if store.is_sandbox else f"the REAL store {store.store_hash}"
+    )
+    return "\n".join(
+        [
+            "",
+            "Gladly <-> BigCommerce adaptor, running locally",
+            f"  Lookup URL     {gateway.url}/lookup",
+            f"  Auto-link URL  {gateway.url}/auto-link",
+            f"  Actions        {gateway.url}/actions/refund | cancel | discount",
+            f"  Signing key    {signing_key}",
+            f"  BigCommerce    {source}",
+            f"  AWS (moto)     {aws_url}",
+            "",
+            "Send a signed request from another terminal:",
+            f"  make replay EVENT={EXAMPLE_EVENT}",
+            "",
+            "Ctrl-C stops everything.",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Customers v3: `GET /v3/customers` (search) and `POST /v3/customers` (create up to 10).
+
+Search rules (sandbox rules from the reference README): `email:in` ignores case; `phone:in` matches
+the stored spelling exactly (`(415) 555-0100` is not found by `4155550100`). Sub-resources appear
+only when `include` asks for them. Offset pagination only: the cursor parameters (`before`,
+`after`) and the date filters answer 422 "not supported by the sandbox" rather than being ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from devtools.sandbox.errors import ApiError, ErrorShape
+from devtools.sandbox.formats import date_v3, money_v3
+from devtools.sandbox.inputs import CustomerCreateIn, parse_body
+from devtools.sandbox.records import Customer, CustomerAddress
+from devtools.sandbox.routing import (
+    CUSTOMERS,
+    CUSTOMERS_READ,
+    ApiRequest,
+    ApiResponse,
+    Route,
+    paginate,
+    route,
+    v3_pagination,
+)
+
+INCLUDES = frozenset({"addresses", "storecredit", "attributes", "formfields", "shopper_profile_id", "segment_ids"})
+UNSUPPORTED_FILTERS = (
+    "date_created",
+    "date_created:min",
+    "date_created:max",
+    "date_modified",
+    "date_modified:min",
+    "date_modified:max",
+    "registration_ip_address:in",
+    "before",
+    "after",
+)
+SORTS: dict[str, Callable[[Customer], Any]] = {
+    "date_created": lambda c: (c.date_created, c.id),
+    "date_modified": lambda c: (c.date_modified, c.id),
+    "last_name": lambda c: (c.last_name.casefold(), c.id),
+}
+MAX_BATCH = 10
+
+
+def list_customers(request: ApiRequest) -> ApiResponse:
+    for name in UNSUPPORTED_FILTERS:
+        if name in request.query:
+            raise ApiError(422, "Filter not supported by the sandbox", errors={name: "not supported"})
+    include = set(request.csv_arg("include") or [])
+    if unknown := include - INCLUDES:
+        raise ApiError(422, "Invalid include", errors={"include": f"unknown: {', '.join(sorted(unknown))}"})
+    matches = _filters(request)
+    with request.store.lock:
+        customers = [c for c in request.store.customers.values() if all(match(c) for match in matches)]
+        customers.sort(key=lambda c: c.id)
+        if sort := request.arg("sort"):
+            field, _, direction = sort.partition(":")
+            if field not in SORTS or direction not in ("asc", "desc"):
+                raise ApiError(422, "Invalid sort", errors={"sort": "use date_created, date_modified or last_name"})
+            customers.sort(key=SORTS[field], reverse=direction == "desc")
+        page, limit = request.page_and_limit()
+        shown = paginate(customers, page, limit)
+        data = [customer_json(c, include) for c in shown]
+    return ApiResponse(200, {"data": data, "meta": {"pagination": v3_pagination(len(customers), len(shown), page, limit)}})
+
+
+def _filters(request: ApiRequest) -> list[Callable[[Customer], bool]]:
+    matches: list[Callable[[Customer], bool]] = []
+    if (ids := request.int_csv_arg("id:in")) is not None:
+        wanted_ids = set(ids)
+        matches.append(lambda c: c.id in wanted_ids)
+    if (emails := request.csv_arg("email:in")) is not None:
+        wanted_emails = {email.casefold() for email in emails}
+        matches.append(lambda c: c.email.casefold() in wanted_emails)
+    if (phones := request.csv_arg("phone:in")) is not None:
+        wanted_phones = set(phones)
+        matches.append(lambda c: c.phone in wanted_phones)
+    if (names := request.csv_arg("name:in")) is not None:
+        wanted_names = {name.casefold() for name in names}
+        matches.append(lambda c: f"{c.first_name} {c.last_name}".casefold() in wanted_names)
+    if (fragments := request.csv_arg("name:like")) is not None:
+        lowered = [fragment.casefold() for fragment in fragments]
+        matches.append(lambda c: any(f in f"{c.first_name} {c.last_name}".casefold() for f in lowered))
+    if (companies := request.csv_arg("company:in")) is not None:
+        wanted_companies = {company.casefold() for company in companies}
+        matches.append(lambda c: c.company.casefold() in wanted_companies)
+    if (groups := request.int_csv_arg("customer_group_id:in")) is not None:
+        wanted_groups = set(groups)
+        matches.append(lambda c: c.customer_group_id in wanted_groups)
+    return matches
+
+
+def create_customers(request: ApiRequest) -> ApiResponse:
+    payload = request.json()
+    if not isinstance(payload, list) or not payload:
+        raise ApiError(422, "Create customers failed.", errors={"body": "send a non-empty array of customers"})
+    if len(payload) > MAX_BATCH:
+        raise ApiError(413, "Request entity too large", detail=f"Create at most {MAX_BATCH} customers per call.")
+    batch = [parse_body(CustomerCreateIn, item, status=422) for item in payload]
+    with request.store.lock:
+        created = request.store.create_customers(batch)
+        data = [customer_json(c, set(INCLUDES)) for c in created]
+    return ApiResponse(200, {"data": data, "meta": {}})
+
+
+def customer_json(customer: Customer, include: set[str]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": customer.id,
+        "email": customer.email,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "company": customer.company,
+        "phone": customer.phone,
+        "registration_ip_address": customer.registration_ip_address,
+        "notes": customer.notes,
+        "tax_exempt_category": customer.tax_exempt_category,
+        "customer_group_id": customer.customer_group_id,
+        "date_created": date_v3(customer.date_created),
+        "date_modified": date_v3(customer.date_modified),
+        "address_count": len(customer.addresses),
+        "attribute_count": len(customer.attributes),
+        "authentication": {"force_password_reset": False},
+        "accepts_product_review_abandoned_cart_emails": customer.accepts_product_review_abandoned_cart_emails,
+        "origin_channel_id": customer.origin_channel_id,
+    }
+    if customer.channel_ids is not None:
+        body["channel_ids"] = list(customer.channel_ids)
+    if "addresses" in include:
+        body["addresses"] = [_address_json(a, "formfields" in include) for a in customer.addresses]
+    if "storecredit" in include:
+        body["store_credit_amounts"] = [{"amount": money_v3(amount)} for amount in customer.store_credit]
+    if "attributes" in include:
+        body["attributes"] = [
+            {
+                "id": customer.id * 100 + index + 1,
+                "attribute_id": attribute_id,
+                "attribute_value": value,
+                "customer_id": customer.id,
+                "date_created": date_v3(customer.date_created),
+                "date_modified": date_v3(customer.date_modified),
+            }
+            for index, (attribute_id, value) in enumerate(customer.attributes)
+        ]
+    if "formfields" in include:
+        body["form_fields"] = [
+            {"name": name, "value": value, "customer_id": customer.id} for name, value in customer.form_fields
+        ]
+    return body
+
+
+def _address_json(address: CustomerAddress, with_form_fields: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": address.id,
+        "customer_id": address.customer_id,
+        "first_name": address.first_name,
+        "last_name": address.last_name,
+        "company": address.company,
+        "address1": address.address1,
+        "address2": address.address2,
+        "city": address.city,
+        "state_or_province": address.state_or_province,
+        "postal_code": address.postal_code,
+        "country_code": address.country_code,
+        "country": address.country,
+        "phone": address.phone,
+        "address_type": address.address_type,
+    }
+    if with_form_fields:
+        body["form_fields"] = []
+    return body
+
+
+ROUTES: list[Route] = [
+    route("GET", "/v3/customers", list_customers, [CUSTOMERS_READ, CUSTOMERS], ErrorShape.V3),
+    route("POST", "/v3/customers", create_customers, [CUSTOMERS], ErrorShape.V3),
+]

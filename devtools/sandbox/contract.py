@@ -1,0 +1,420 @@
+"""Contract checks: requests and answers validated against BigCommerce's own OpenAPI files.
+
+The five OpenAPI files in `shared/reference/bigcommerce/openapi/` (beside the repository; skipping
+`marketing.v2.yml`, which fails strict validation and which we do not call) are loaded with
+openapi-core. An exchange (method, URL, headers and body of the request; status, headers and body
+of the answer) is validated as if it had gone to `https://api.bigcommerce.com`: whoever produced it
+(the sandbox answering, our client asking) must match the published contract.
+
+Where the published files and BigCommerce's real behaviour (the reference README, "Facts") disagree,
+or where a file contradicts itself, the file is patched in memory by exactly one entry of
+`KNOWN_DEVIATIONS` below, each naming its reason. Nothing else is relaxed: no other status, field or
+type escapes validation.
+
+    from devtools.sandbox.contract import Exchange, contract_validator
+    problems = contract_validator().check(Exchange(method="GET", url=..., status=200, response_body=...))
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from openapi_core.exceptions import OpenAPIError
+from openapi_core.templating.paths.exceptions import PathError
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+from devtools.sandbox.knobs import RequestRecord
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+SPEC_DIR = REPOSITORY.parent / "shared" / "reference" / "bigcommerce" / "openapi"
+BIGCOMMERCE_HOST = "https://api.bigcommerce.com"
+
+# Which file describes which path (after /stores/{store_hash}); the first matching prefix wins.
+SPEC_FILES: tuple[tuple[str, str], ...] = (
+    ("/v3/customers", "customers.v3.yml"),
+    ("/v3/orders", "orders.v3.yml"),
+    ("/v3/promotions", "promotions.v3.yml"),
+    ("/v2/orders", "orders.v2.oas2.yml"),
+    ("/v2/order_statuses", "orders.v2.oas2.yml"),
+    ("/v2/store", "store_information.v2.yml"),
+    ("/v2/time", "store_information.v2.yml"),
+)
+
+ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "422", "429", "500", "502", "503", "504")
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+ALL_FILES = "*"
+
+Spec = dict[str, Any]
+
+
+# --- the error bodies each API gives (reference README, "Facts"; devtools.sandbox.errors) -------
+
+V2_ERROR: Spec = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["status", "message"],
+        "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+    },
+}
+V3_ERROR: Spec = {
+    "type": "object",
+    "required": ["status", "title", "type"],
+    "properties": {
+        "status": {"type": "integer"},
+        "title": {"type": "string"},
+        "type": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+REFUNDS_ERROR: Spec = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {"data": {"type": "array", "minItems": 1, "items": V3_ERROR}},
+}
+PROMOTIONS_ERRORS_LIST: Spec = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["status", "title"],
+                "properties": {"status": {"type": "integer"}, "title": {"type": "string"}},
+            },
+        }
+    },
+}
+PROMOTIONS_DETAIL: Spec = {
+    "type": "object",
+    "required": ["status", "title", "type", "detail"],
+    "properties": {
+        "status": {"type": "integer"},
+        "title": {"type": "string"},
+        "type": {"type": "string"},
+        "detail": {"type": "string"},
+    },
+}
+
+
+def _promotions_error(status: str) -> Spec:
+    """Promotions documents 404/422 as an `errors` list and 400/403/405 with a string status."""
+    if status in ("404", "422"):
+        return PROMOTIONS_ERRORS_LIST
+    if status == "400":
+        return {**PROMOTIONS_DETAIL, "properties": {**PROMOTIONS_DETAIL["properties"], "status": {"type": "string"}}}
+    if status in ("403", "405"):
+        return {
+            "type": "object",
+            "required": ["status", "title", "error"],
+            "properties": {"status": {"type": "string"}, "title": {"type": "string"}, "error": {"type": "string"}},
+        }
+    return PROMOTIONS_DETAIL
+
+
+def _error_schema(spec_file: str, operation_id: str, status: str) -> Spec:
+    if spec_file in ("orders.v2.oas2.yml", "store_information.v2.yml"):
+        return V2_ERROR
+    if spec_file == "promotions.v3.yml":
+        return _promotions_error(status)
+    if operation_id == "createOrderRefund":
+        return REFUNDS_ERROR
+    return V3_ERROR
+
+
+# --- the deviations -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One documented difference between a published file and what we validate against."""
+
+    name: str
+    spec_file: str
+    reason: str
+    patch: Callable[[str, Spec], None]
+
+
+def _operations(spec: Spec) -> list[tuple[str, Spec]]:
+    return [
+        (path, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    ]
+
+
+def _add_204_to_v2_lists(spec_file: str, spec: Spec) -> None:
+    for path in ("/orders", "/orders/{order_id}/products", "/orders/{order_id}/shipping_addresses"):
+        spec["paths"][path]["get"]["responses"].setdefault("204", {"description": "No Content: nothing to list."})
+
+
+def _add_error_statuses(spec_file: str, spec: Spec) -> None:
+    for _, operation in _operations(spec):
+        responses = operation["responses"]
+        for status in ERROR_STATUSES:
+            if status not in responses:
+                schema = _error_schema(spec_file, operation.get("operationId", ""), status)
+                responses[status] = {
+                    "description": f"{status}, in this API's error shape (added: see KNOWN_DEVIATIONS).",
+                    "content": {"application/json": {"schema": schema}},
+                }
+
+
+def _drop_empty_content(spec_file: str, spec: Spec) -> None:
+    for _, operation in _operations(spec):
+        for answer in operation["responses"].values():
+            if answer.get("content") == {}:
+                del answer["content"]
+
+
+def _sort_with_direction(spec_file: str, spec: Spec) -> None:
+    fields = "|".join(spec["components"]["parameters"]["sort"]["schema"]["enum"])
+    spec["components"]["parameters"]["sort"]["schema"] = {"type": "string", "pattern": f"^({fields})(:(asc|desc))?$"}
+
+
+def _resource_links_distinct(spec_file: str, spec: Spec) -> None:
+    schemas = spec["components"]["schemas"]
+    for name in ("orderConsignments_Resource", "products_Resource"):
+        schemas[name]["required"] = ["url", "resource"]
+    schemas["orderConsignment_Get"]["additionalProperties"] = False
+
+
+def _refund_items_any_of(spec_file: str, spec: Spec) -> None:
+    items = spec["components"]["schemas"]["ItemsRefund"]
+    items["anyOf"] = items.pop("oneOf")
+
+
+def _redemption_type_writable(spec_file: str, spec: Spec) -> None:
+    del spec["components"]["schemas"]["PromotionBase"]["properties"]["redemption_type"]["readOnly"]
+
+
+KNOWN_DEVIATIONS: tuple[Deviation, ...] = (
+    Deviation(
+        "v2-empty-list-204",
+        "orders.v2.oas2.yml",
+        "v2 lists answer 204 with an empty body when there is nothing (README Facts); the file "
+        "documents 204 only for shipments. Added to GET /orders, /orders/{id}/products and "
+        "/orders/{id}/shipping_addresses.",
+        _add_204_to_v2_lists,
+    ),
+    Deviation(
+        "undocumented-error-statuses",
+        ALL_FILES,
+        "BigCommerce documents its gateway and validation errors once (API status codes), not per "
+        "operation. Where an operation leaves a status in ERROR_STATUSES undocumented, that status is "
+        "added with the API's own error body (README Facts): v2 `[{status, message}]`; v3 "
+        "`{status, title, type, errors}`; refunds `{data: [...]}`; promotions as its file does per "
+        "status. Documented statuses keep their documented schemas.",
+        _add_error_statuses,
+    ),
+    Deviation(
+        "empty-content-maps",
+        ALL_FILES,
+        "A response documented with `content: {}` has no body in OpenAPI, but openapi-core then "
+        "demands one (MissingData), e.g. GET /orders/{id}/shipments 204. Drop empty content maps.",
+        _drop_empty_content,
+    ),
+    Deviation(
+        "orders-sort-direction",
+        "orders.v2.oas2.yml",
+        "The `sort` parameter's own description says `sort=date_created:desc`, but its enum lists only "
+        "bare field names. Accept each field with an optional `:asc`/`:desc`.",
+        _sort_with_direction,
+    ),
+    Deviation(
+        "resource-link-oneof",
+        "orders.v2.oas2.yml",
+        "`consignments` and `line_items` are `oneOf` a resource link and the full object, but neither "
+        "alternative excludes the other (no required fields), so no answer can pass the oneOf. Require "
+        "`url` and `resource` in orderConsignments_Resource and products_Resource, and forbid other "
+        "members in orderConsignment_Get (pickups, shipping, downloads, email), as orderProducts does.",
+        _resource_links_distinct,
+    ),
+    Deviation(
+        "refund-item-overlap",
+        "orders.v3.yml",
+        "ItemsRefund is `oneOf` item kinds that overlap by design (an ORDER item is both an "
+        "AmountBoundItem and a TaxExemptItem, a FEE item both an AmountBoundItem and a FeeItem), so "
+        "ORDER and FEE refund items could never validate. Use `anyOf`.",
+        _refund_items_any_of,
+    ),
+    Deviation(
+        "promotion-redemption-type-readonly",
+        "promotions.v3.yml",
+        "PromotionBase marks `redemption_type` read-only while both draft schemas require it in the "
+        "POST body, so no valid draft could pass. Drop `readOnly` there.",
+        _redemption_type_writable,
+    ),
+)
+
+
+# --- exchanges and checking ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request and its answer. `url` is absolute; its host is ignored (checked as BigCommerce)."""
+
+    method: str
+    url: str
+    status: int
+    request_headers: Mapping[str, str] = field(default_factory=dict)
+    request_body: bytes = b""
+    response_headers: Mapping[str, str] = field(default_factory=dict)
+    response_body: bytes = b""
+
+    @classmethod
+    def from_record(cls, record: RequestRecord) -> Exchange:
+        if record.status is None:
+            raise ValueError("a reset connection has no answer to check")
+        query = f"?{record.query_string}" if record.query_string else ""
+        return cls(
+            method=record.method,
+            url=f"{BIGCOMMERCE_HOST}{record.path}{query}",
+            status=record.status,
+            request_headers=record.headers,
+            request_body=record.body,
+            response_headers=record.response_headers,
+            response_body=record.response_body,
+        )
+
+
+class _Request:
+    """An openapi-core request (protocol `openapi_core.protocols.Request`) for an exchange."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        split = urlsplit(exchange.url)
+        headers = Headers(list(exchange.request_headers.items()))
+        self.host_url = BIGCOMMERCE_HOST
+        self.path = split.path
+        self.method = exchange.method.lower()
+        self.body: bytes | None = exchange.request_body or None
+        self.content_type = (headers.get("Content-Type") or "").lower()
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(parse_qsl(split.query, keep_blank_values=True)),
+            header=headers,
+            cookie=ImmutableMultiDict(),
+        )
+
+
+class _Response:
+    """An openapi-core response (protocol `openapi_core.protocols.Response`) for an exchange."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.status_code = exchange.status
+        self.headers = Headers(list(exchange.response_headers.items()))
+        self.content_type = (self.headers.get("Content-Type") or "").lower()
+        self.data: bytes | None = exchange.response_body
+
+
+class ContractValidator:
+    """Loads the specs lazily (about half a second each) and checks exchanges against them."""
+
+    def __init__(self, spec_dir: Path = SPEC_DIR, deviations: tuple[Deviation, ...] = KNOWN_DEVIATIONS) -> None:
+        self.spec_dir = spec_dir
+        self.deviations = deviations
+        self._apps: dict[str, OpenAPI] = {}
+        self._lock = threading.Lock()
+
+    def spec_file_for(self, path: str) -> str | None:
+        """The file describing a full path (`/stores/abc/v3/customers`), None if none does."""
+        parts = path.split("/", 3)
+        api_path = "/" + parts[3] if len(parts) == 4 and parts[1] == "stores" else path
+        return next((file for prefix, file in SPEC_FILES if api_path.startswith(prefix)), None)
+
+    def spec(self, spec_file: str) -> Spec:
+        """The file's content with its deviations applied (a fresh copy)."""
+        text = (self.spec_dir / spec_file).read_text(encoding="utf-8")
+        spec: Spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for deviation in self.deviations:
+            if deviation.spec_file in (spec_file, ALL_FILES):
+                deviation.patch(spec_file, spec)
+        return spec
+
+    def app(self, spec_file: str) -> OpenAPI:
+        """The validator for one file. The patched file's own OpenAPI validity is checked by the
+        contract tests (`openapi_spec_validator`), not here, to keep each test session fast.
+        """
+        with self._lock:
+            if spec_file not in self._apps:
+                config = Config(spec_validator_cls=None)
+                self._apps[spec_file] = OpenAPI.from_dict(self.spec(spec_file), config=config)
+            return self._apps[spec_file]
+
+    def check(self, exchange: Exchange, *, request: bool = True, response: bool = True) -> list[str]:
+        """Every contract problem of the exchange, as readable lines (empty: it conforms).
+
+        With `request=False` (a request sent outside the contract on purpose) an answer whose
+        operation the spec lacks cannot be checked and is skipped.
+        """
+        path = urlsplit(exchange.url).path
+        label = f"{exchange.method} {path} -> {exchange.status}"
+        spec_file = self.spec_file_for(path)
+        if spec_file is None:
+            return [f"{label}: no BigCommerce spec describes this path"] if request else []
+        with warnings.catch_warnings():
+            # The promotions file uses `allowEmptyValue`; openapi-core warns about it on every request.
+            warnings.filterwarnings("ignore", "Use of allowEmptyValue", DeprecationWarning)
+            return self._check(self.app(spec_file), spec_file, label, exchange, request=request, response=response)
+
+    @staticmethod
+    def _check(app: OpenAPI, spec_file: str, label: str, exchange: Exchange, *, request: bool, response: bool) -> list[str]:
+        openapi_request = _Request(exchange)
+        problems = []
+        if request:
+            try:
+                app.validate_request(openapi_request)
+            except OpenAPIError as exc:
+                problems.append(f"{label}: request ({spec_file}): {_describe(exc)}")
+        if response:
+            try:
+                app.validate_response(openapi_request, _Response(exchange))
+            except PathError:
+                pass  # no operation to check against: the request side reports it when checked
+            except OpenAPIError as exc:
+                problems.append(f"{label}: response ({spec_file}): {_describe(exc)}")
+        return problems
+
+    def check_record(self, record: RequestRecord) -> list[str]:
+        """Check a sandbox exchange; faults and resets are off-contract by design and skipped."""
+        if record.status is None or record.fault is not None:
+            return []
+        return self.check(Exchange.from_record(record), request=not record.contract_exempt)
+
+
+def _describe(exc: BaseException) -> str:
+    """The error's kind and each schema error with its location, without echoing whole bodies."""
+    cause = exc.__cause__
+    schema_errors = list(getattr(cause, "schema_errors", ()) or ())
+    if not schema_errors:
+        return _shorten(f"{type(exc).__name__}: {cause or exc}")
+    lines = [type(exc).__name__]
+    for error in schema_errors[:5]:
+        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        lines.append(f"at {where}: {_shorten(error.message)}")
+        lines.extend(f"  - {_shorten(sub.message)}" for sub in (error.context or [])[:3])
+    return "; ".join(lines)
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+@cache
+def contract_validator() -> ContractValidator:
+    """The process-wide validator (specs are loaded once and kept)."""
+    return ContractValidator()

@@ -1,0 +1,278 @@
+"""Refund quotes and refunds, computed from what is still refundable on an order.
+
+BigCommerce's rules, as the sandbox applies them (sandbox choices are marked):
+
+* Items: `PRODUCT` (item_id = order product id, `quantity`; refunds `price_inc_tax` per unit and its
+  tax), `SHIPPING` / `HANDLING` (item_id = order address id, `amount`; tax in proportion), `ORDER`
+  (item_id = order id, `amount`; tax is not recalculated). `GIFT_WRAPPING` and `FEE` find nothing to
+  refund (sandbox orders have neither); `TAX` is not modelled and refused.
+* Nothing may exceed what remains: a product's unrefunded quantity, an address's unrefunded shipping
+  or handling, and the order's total minus the refunds that settled. An over-refund is a 422
+  titled "Refund amount is greater than remaining amount" (sandbox rule from the reference README);
+  the quote refuses it too (sandbox choice: `adjustment` is therefore always 0).
+* Refund methods: the order's own payment provider, store credit (only when the order has a
+  registered customer), and the offline "custom" provider. A refund's `payments` must use the
+  providers of one method and add up to the quoted total (or the merchant override).
+* Unpaid orders (Incomplete, Pending, Declined, Awaiting Payment) have nothing to refund.
+* A declined refund (knob `Order.decline_refunds`: online payments are declined) is recorded with
+  `is_declined: true` and moves nothing: quantities, remaining amounts and status stay (sandbox
+  choice: all or nothing). A settled refund moves the order to 14 Partially Refunded or 4 Refunded
+  and sets `payment_status` accordingly; `refunded_amount` on the order stays "0.0000", as
+  BigCommerce documents. Store credit refunds are added to the customer's store credit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from devtools.sandbox.errors import ApiError
+from devtools.sandbox.formats import cents, utc_now
+from devtools.sandbox.inputs import RefundCreateIn, RefundItemIn
+from devtools.sandbox.records import (
+    STATUS_PARTIALLY_REFUNDED,
+    STATUS_REFUNDED,
+    ZERO,
+    Order,
+    Refund,
+    RefundItem,
+    RefundPayment,
+)
+from devtools.sandbox.store import UNPAID_STATUSES, SandboxStore
+
+OVER_REFUND_TITLE = "Refund amount is greater than remaining amount"
+STORE_CREDIT = "storecredit"
+CUSTOM = "custom"
+OFFLINE_REASON = "This is an offline payment provider."
+DECLINED_MESSAGE = "The payment provider declined the refund."
+
+
+@dataclass(frozen=True)
+class PaymentOption:
+    provider_id: str
+    provider_description: str
+    amount: Decimal
+    offline: bool
+    offline_provider: bool
+    offline_reason: str
+
+
+@dataclass(frozen=True)
+class QuotedItem:
+    item: RefundItemIn
+    amount: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    order_id: int
+    items: tuple[QuotedItem, ...]
+    total_refund_amount: Decimal
+    total_refund_tax_amount: Decimal
+    rounding: Decimal
+    tax_inclusive: bool
+    refund_methods: tuple[tuple[PaymentOption, ...], ...]
+
+    adjustment = ZERO
+
+
+def remaining_amount(store: SandboxStore, order: Order) -> Decimal:
+    """The order's total minus every refund that settled."""
+    settled = sum((r.settled_amount for r in store.refunds.values() if r.order_id == order.id), ZERO)
+    return cents(order.total_inc_tax) - settled
+
+
+def quote(store: SandboxStore, order: Order, items: Sequence[RefundItemIn]) -> RefundQuote:
+    """What refunding `items` would pay back, and by which methods; refuses what is not refundable."""
+    with store.lock:
+        if order.status_id in UNPAID_STATUSES:
+            raise ApiError(422, "Order has no captured payment to refund", detail=f"Order status is {order.status}.")
+        quoted = tuple(_quote_item(order, index, item, items) for index, item in enumerate(items))
+        raw_total = sum((q.amount for q in quoted), ZERO)
+        total = cents(raw_total)
+        if total <= ZERO:
+            raise ApiError(422, "Refund amount must be greater than zero", errors={"items": "nothing to refund"})
+        if total > remaining_amount(store, order):
+            raise ApiError(422, OVER_REFUND_TITLE, detail=f"Remaining: {remaining_amount(store, order)}.")
+        return RefundQuote(
+            order_id=order.id,
+            items=quoted,
+            total_refund_amount=total,
+            total_refund_tax_amount=cents(sum((q.tax for q in quoted), ZERO)),
+            rounding=total - raw_total,
+            tax_inclusive=order.is_tax_inclusive_pricing,
+            refund_methods=_refund_methods(order, total),
+        )
+
+
+def _quote_item(order: Order, index: int, item: RefundItemIn, items: Sequence[RefundItemIn]) -> QuotedItem:
+    field = f"items.{index}"
+    if item.item_type == "PRODUCT":
+        product = order.product(item.item_id)
+        if product is None:
+            raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": "not a product of this order"})
+        if item.quantity is None or item.quantity < 1:
+            raise ApiError(422, "Quantity is required", errors={f"{field}.quantity": "must be at least 1"})
+        requested = sum(i.quantity or 0 for i in items if i.item_type == "PRODUCT" and i.item_id == item.item_id)
+        if requested > product.quantity_refundable:
+            raise ApiError(
+                422,
+                "Refund quantity is greater than remaining quantity",
+                errors={f"{field}.quantity": f"{product.quantity_refundable} left to refund"},
+            )
+        return QuotedItem(item, product.price_inc_tax * item.quantity, product.price_tax * item.quantity)
+    if item.item_type in ("SHIPPING", "HANDLING"):
+        address = order.address(item.item_id)
+        if address is None:
+            raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": "not an address of this order"})
+        if item.item_type == "SHIPPING":
+            cost_ex, cost_inc, refunded = address.cost_ex_tax, address.cost_inc_tax, address.shipping_refunded
+        else:
+            cost_ex, cost_inc = address.handling_cost_ex_tax, address.handling_cost_inc_tax
+            refunded = address.handling_refunded
+        amount = _positive_amount(item, field)
+        requested = sum(
+            (i.amount or ZERO for i in items if i.item_type == item.item_type and i.item_id == item.item_id), ZERO
+        )
+        if requested > cost_inc - refunded:
+            raise ApiError(422, OVER_REFUND_TITLE, errors={f"{field}.amount": f"{cost_inc - refunded} left to refund"})
+        tax = amount * (cost_inc - cost_ex) / cost_inc if cost_inc else ZERO
+        return QuotedItem(item, amount, tax)
+    if item.item_type == "ORDER":
+        if item.item_id != order.id:
+            raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": "must be the order id"})
+        return QuotedItem(item, _positive_amount(item, field), ZERO)
+    if item.item_type == "TAX":
+        raise ApiError(422, "Tax refunds are not supported", errors={f"{field}.item_type": "use ORDER"})
+    raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": f"the order has no {item.item_type}"})
+
+
+def _positive_amount(item: RefundItemIn, field: str) -> Decimal:
+    if item.amount is None or item.amount <= ZERO:
+        raise ApiError(422, "Amount is required", errors={f"{field}.amount": "must be greater than zero"})
+    if item.amount != cents(item.amount):
+        raise ApiError(422, "Amount has too many decimal places", errors={f"{field}.amount": "use 2 places"})
+    return item.amount
+
+
+def _refund_methods(order: Order, total: Decimal) -> tuple[tuple[PaymentOption, ...], ...]:
+    provider = order.payment_provider
+    methods = [
+        (
+            PaymentOption(
+                provider.provider_id,
+                provider.description,
+                total,
+                provider.offline,
+                provider.offline,
+                OFFLINE_REASON if provider.offline else "",
+            ),
+        )
+    ]
+    if order.customer_id:
+        methods.append((PaymentOption(STORE_CREDIT, "Store Credit", total, False, False, ""),))
+    if provider.provider_id != CUSTOM:
+        methods.append((PaymentOption(CUSTOM, "Custom", total, True, True, OFFLINE_REASON),))
+    return tuple(methods)
+
+
+def create_refund(store: SandboxStore, order: Order, body: RefundCreateIn) -> Refund:
+    """Validate the payments against a fresh quote, record the refund, and apply it unless declined."""
+    with store.lock:
+        refund_quote = quote(store, order, body.items)
+        total, tax = refund_quote.total_refund_amount, refund_quote.total_refund_tax_amount
+        override = body.merchant_calculated_override
+        if override is not None:
+            total, tax = cents(override.total_amount), override.total_tax
+            if total > remaining_amount(store, order):
+                raise ApiError(422, OVER_REFUND_TITLE, detail=f"Remaining: {remaining_amount(store, order)}.")
+        _check_payments(order, body, refund_quote, total)
+        payments = [
+            RefundPayment(
+                id=store.next_id("refund_payment"),
+                provider_id=payment.provider_id,
+                amount=payment.amount,
+                offline=payment.offline or payment.provider_id == CUSTOM,
+                is_declined=_declines(order, payment.provider_id, payment.offline),
+            )
+            for payment in body.payments
+        ]
+        for payment in payments:
+            payment.transaction_id = f"sandbox-refund-txn-{payment.id}"
+            payment.declined_message = DECLINED_MESSAGE if payment.is_declined else ""
+        refund = Refund(
+            id=store.next_id("refund"),
+            order_id=order.id,
+            created=utc_now(),
+            total_amount=total,
+            total_tax=tax,
+            items=[
+                RefundItem(q.item.item_type, q.item.item_id, q.item.quantity, cents(q.amount), q.item.reason)
+                for q in refund_quote.items
+            ],
+            payments=payments,
+            reason=next((q.item.reason for q in refund_quote.items if q.item.reason), ""),
+            uses_merchant_override_values=override is not None,
+        )
+        store.refunds[refund.id] = refund
+        if not refund.is_declined:
+            _apply(store, order, refund_quote, refund)
+        return refund
+
+
+def _check_payments(order: Order, body: RefundCreateIn, refund_quote: RefundQuote, total: Decimal) -> None:
+    providers = [payment.provider_id for payment in body.payments]
+    if STORE_CREDIT in providers and not order.customer_id:
+        raise ApiError(422, "Unable to provide store credit for a guest customer.")
+    matching = [
+        method
+        for method in refund_quote.refund_methods
+        if set(providers) <= {option.provider_id for option in method}
+    ]
+    if not matching:
+        raise ApiError(
+            422,
+            "Payment provider not offered by the refund quote",
+            errors={"payments": f"use the providers of one refund method: {_method_names(refund_quote)}"},
+        )
+    paid = sum((payment.amount for payment in body.payments), ZERO)
+    if paid != total:
+        raise ApiError(
+            422,
+            "Payment amounts do not add up to the refund total",
+            errors={"payments": f"payments add up to {paid}, the refund total is {total}"},
+        )
+
+
+def _method_names(refund_quote: RefundQuote) -> str:
+    return "; ".join("+".join(option.provider_id for option in method) for method in refund_quote.refund_methods)
+
+
+def _declines(order: Order, provider_id: str, offline: bool) -> bool:
+    return order.decline_refunds and not offline and provider_id not in (STORE_CREDIT, CUSTOM)
+
+
+def _apply(store: SandboxStore, order: Order, refund_quote: RefundQuote, refund: Refund) -> None:
+    for quoted in refund_quote.items:
+        item = quoted.item
+        if item.item_type == "PRODUCT":
+            product = order.product(item.item_id)
+            assert product is not None and item.quantity is not None
+            product.quantity_refunded += item.quantity
+        elif item.item_type in ("SHIPPING", "HANDLING"):
+            address = order.address(item.item_id)
+            assert address is not None
+            if item.item_type == "SHIPPING":
+                address.shipping_refunded += quoted.amount
+            else:
+                address.handling_refunded += quoted.amount
+    fully_refunded = remaining_amount(store, order) <= ZERO
+    order.status_id = STATUS_REFUNDED if fully_refunded else STATUS_PARTIALLY_REFUNDED
+    order.payment_status = "refunded" if fully_refunded else "partially refunded"
+    order.date_modified = refund.created
+    customer = store.customers.get(order.customer_id)
+    credit = sum((p.amount for p in refund.payments if p.provider_id == STORE_CREDIT), ZERO)
+    if customer is not None and credit:
+        customer.store_credit.append(credit)

@@ -1,0 +1,436 @@
+"""The demo store: deterministic customers, orders, shipments, refunds and a promotion.
+
+Nothing here is random and every date is fixed (orders from November 2024 to March 2025), so ids
+and amounts are the same on every run. Tests use the constants below instead of numbers.
+
+Well-known fixtures
+-------------------
+* Martha Williams (`MARTHA_EMAIL`, phone stored as `MARTHA_PHONE` = "(415) 555-0100", VIP group,
+  $25.00 store credit, two addresses): 10 orders `MARTHA_ORDER_IDS` (100-109), of which 5 shipped
+  with shipments (`MARTHA_SHIPPED_ORDER_IDS`). Her orders double as the status fixtures:
+  `REFUNDABLE_ORDER_ID` (Completed, 2 lines, qty 2, shipping and handling, card, shipped),
+  `GBP_ORDER_ID`, `FULLY_REFUNDED_ORDER_ID` (Refunded, with its refund), `EUR_ORDER_ID` (Shipped),
+  `PARTIALLY_REFUNDED_ORDER_ID` (1 of 2 refunded, PayPal), `CANCELLED_ORDER_ID`, `SHIPPED_ORDER_ID`
+  (FedEx), `PARTIALLY_SHIPPED_ORDER_ID` (USPS, one of two lines), `UNSHIPPED_ORDER_ID` (Awaiting
+  Fulfillment), `PENDING_ORDER_ID` (unpaid: nothing to refund).
+* A guest shopper, `GUEST_EMAIL`, no customer record: `GUEST_ORDER_IDS` (customer_id 0; the first
+  shipped, the second Awaiting Fulfillment and refundable without store credit).
+* Morgan Mixed (`MIXED_EMAIL`, `MIXED_CUSTOMER_ID`): account orders `MIXED_ACCOUNT_ORDER_IDS` and guest
+  orders `MIXED_GUEST_ORDER_IDS` billed to the same email spelled "Mixed.History@Example.com".
+* Two accounts sharing `SHARED_EMAIL` on channels 1 and 2 (`SHARED_EMAIL_CUSTOMER_IDS`), one order each.
+* `ALICE_CONFLICT_EMAIL` (Alice, phone `ALICE_PHONE`) and Bob, whose phone is `CONFLICT_PHONE`
+  ("+1 212 555 0199"): `ALICE_CUSTOMER_ID`, `BOB_CUSTOMER_ID`.
+* `DIGITS_ONLY_PHONE` "4155550123" stored as digits only (`DIGITS_ONLY_CUSTOMER_ID`).
+* `DECLINING_ORDER_ID`: refunds to its card come back declined (knob `decline_refunds`).
+* `BANK_DEPOSIT_ORDER_ID`: paid offline, so its own provider refunds offline only.
+* A coupon promotion `WELCOME_PROMOTION_ID` with the code `WELCOME_CODE` ("WELCOME10").
+* Two dozen more customers (`FILLER_CUSTOMER_COUNT`) with phones in many spellings (`+1 628 555
+  0131`, `(628) 555-0132`, `6285550133`, `628-555-0134`, `+16285550135`, `+44 20 7946 0136`,
+  `020 7946 0137`, `07700 900138`, `+447700900139`), groups, store credit and a few orders each.
+
+Customer groups (`CUSTOMER_GROUPS`): 0 none, 1 Retail, 2 VIP, 3 Wholesale. The catalog (`CATALOG`)
+gives each product an image URL; BigCommerce order products carry none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from devtools.sandbox import refunds
+from devtools.sandbox.formats import cents
+from devtools.sandbox.inputs import RefundCreateIn, RefundQuoteIn
+from devtools.sandbox.records import STATUS_PARTIALLY_SHIPPED, Customer, CustomerAddress, Order, PaymentProvider
+from devtools.sandbox.store import EXCHANGE_RATES, SandboxStore
+
+DEMO = "demo"
+
+CUSTOMER_GROUPS = {0: "No group", 1: "Retail", 2: "VIP", 3: "Wholesale"}
+
+MARTHA_EMAIL = "martha.williams@example.com"
+MARTHA_PHONE = "(415) 555-0100"
+MARTHA_CUSTOMER_ID = 1
+MARTHA_ORDER_IDS = tuple(range(100, 110))
+REFUNDABLE_ORDER_ID = 100
+GBP_ORDER_ID = 101
+FULLY_REFUNDED_ORDER_ID = 102
+EUR_ORDER_ID = 103
+PARTIALLY_REFUNDED_ORDER_ID = 104
+CANCELLED_ORDER_ID = 105
+SHIPPED_ORDER_ID = 106
+PARTIALLY_SHIPPED_ORDER_ID = 107
+UNSHIPPED_ORDER_ID = 108
+PENDING_ORDER_ID = 109
+MARTHA_SHIPPED_ORDER_IDS = (REFUNDABLE_ORDER_ID, GBP_ORDER_ID, EUR_ORDER_ID, SHIPPED_ORDER_ID, PARTIALLY_SHIPPED_ORDER_ID)
+
+GUEST_EMAIL = "guest.shopper@example.com"
+GUEST_ORDER_IDS = (110, 111)
+
+MIXED_EMAIL = "mixed.history@example.com"
+MIXED_CUSTOMER_ID = 2
+MIXED_ACCOUNT_ORDER_IDS = (112, 113)
+MIXED_GUEST_ORDER_IDS = (114, 115)
+
+SHARED_EMAIL = "shared.email@example.com"
+SHARED_EMAIL_CUSTOMER_IDS = (3, 4)
+
+ALICE_CONFLICT_EMAIL = "alice.conflict@example.com"
+ALICE_PHONE = "+1 646 555 0142"
+ALICE_CUSTOMER_ID = 5
+CONFLICT_PHONE = "+1 212 555 0199"
+BOB_CONFLICT_EMAIL = "bob.conflict@example.com"
+BOB_CUSTOMER_ID = 6
+
+DIGITS_ONLY_PHONE = "4155550123"
+DIGITS_ONLY_CUSTOMER_ID = 7
+
+DECLINING_EMAIL = "dana.decline@example.com"
+DECLINING_CUSTOMER_ID = 8
+DECLINING_ORDER_ID = 121
+BANK_DEPOSIT_ORDER_ID = 122
+
+WELCOME_PROMOTION_ID = 1
+WELCOME_CODE = "WELCOME10"
+
+FILLER_CUSTOMER_COUNT = 24
+
+CARD = PaymentProvider("braintree", "Braintree (Credit Card)")
+PAYPAL = PaymentProvider("paypalcommerce", "PayPal")
+BANK_DEPOSIT = PaymentProvider("bankdeposit", "Bank Deposit", offline=True)
+PAYMENT_METHODS = {CARD: "Credit Card", PAYPAL: "PayPal", BANK_DEPOSIT: "Bank Deposit"}
+
+# Sales tax on top of USD prices; VAT included in EUR and GBP prices.
+TAX_RATES = {"USD": Decimal("0.085"), "EUR": Decimal("0.20"), "GBP": Decimal("0.20")}
+SHIPPING_COSTS = {"USD": Decimal("9.95"), "EUR": Decimal("8.00"), "GBP": Decimal("6.50")}
+
+CATALOG: tuple[tuple[int, str, str, str], ...] = (
+    (101, "Fog Linen Chambray Towel - Beige Stripe", "FLCT-BS", "49.00"),
+    (102, "Orbit Terrarium - Large", "OTL", "109.00"),
+    (103, "Able Brewing System", "ABS", "225.00"),
+    (104, "Chemex Coffeemaker 3 Cup", "CC3C", "49.50"),
+    (105, "Canvas Laundry Cart", "CLC", "200.00"),
+    (106, "Tiered Wire Basket", "TWB", "119.95"),
+    (107, "Oak Cheese Grater", "OCG", "34.95"),
+    (108, "1 L Le Parfait Jar", "SLLPJ", "7.00"),
+    (109, "Dustpan & Brush", "DPB", "34.50"),
+    (110, "Utility Caddy", "OFSUC", "45.95"),
+)
+IMAGE_URL = "https://cdn11.bigcommerce.com/s-sandbox/images/stencil/original/products/{id}/{sku}.jpg"
+
+START = datetime(2024, 11, 5, 16, 30, tzinfo=UTC)
+
+FIRST_NAMES = ("Ava", "Noah", "Mia", "Liam", "Zoe", "Ethan", "Chloe", "Lucas", "Isla", "Oscar", "Ruby", "Leo")
+LAST_NAMES = ("Nguyen", "Patel", "Garcia", "Okafor", "Schmidt", "Dubois", "Murphy", "Kowalski", "Rossi", "Tanaka")
+US_PHONE_SPELLINGS = ("+1 628 555 {line}", "(628) 555-{line}", "628555{line}", "628-555-{line}", "+1628555{line}")
+UK_PHONE_SPELLINGS = ("+44 20 7946 {line}", "020 7946 {line}", "07700 900{short}", "+447700900{short}")
+FILLER_ADDRESSES = (
+    ("US", "742 Evergreen Terrace", "Springfield", "Oregon", "97403"),
+    ("GB", "221B Baker Street", "London", "", "NW1 6XE"),
+    ("US", "1600 Amphitheatre Pkwy", "Mountain View", "California", "94043"),
+    ("DE", "Unter den Linden 77", "Berlin", "", "10117"),
+    ("FR", "8 Rue de Rivoli", "Paris", "", "75004"),
+    ("IE", "12 Grafton Street", "Dublin", "", "D02 X285"),
+)
+
+
+@dataclass(frozen=True)
+class Shipping:
+    """How a seeded order was shipped; `lines` limits it to some order lines (a partial shipment)."""
+
+    provider: str
+    tracking_number: str
+    carrier: str = ""
+    lines: tuple[int, ...] | None = None
+
+
+def populate(store: SandboxStore, name: str) -> None:
+    """Load the named seed into an empty store."""
+    if name != DEMO:
+        raise ValueError(f"unknown seed {name!r}; the sandbox knows {DEMO!r}")
+    with store.lock:
+        for product_id, product_name, sku, price in CATALOG:
+            image = IMAGE_URL.format(id=product_id, sku=sku.lower())
+            store.add_catalog_product(product_id=product_id, name=product_name, sku=sku, price=Decimal(price), image_url=image)
+        _well_known_customers(store)
+        _martha_orders(store)
+        _other_orders(store)
+        _fillers(store)
+        promotion = store.add_promotion(
+            name="Welcome 10% off",
+            display_name="10% off your first order",
+            redemption_type="COUPON",
+            rules=[{"action": {"cart_value": {"discount": {"percentage_amount": "10"}}}}],
+            start_date=START.isoformat(),
+        )
+        code = store.add_coupon_code(promotion.id, WELCOME_CODE, max_uses=0, max_uses_per_customer=1)
+        code.created = START
+
+
+def _customer(
+    store: SandboxStore,
+    first: str,
+    last: str,
+    email: str,
+    phone: str,
+    *,
+    day: int,
+    group: int = 0,
+    credit: str | None = None,
+    channel_ids: list[int] | None = None,
+    address: tuple[str, str, str, str, str] = ("US", "1 Ferry Building", "San Francisco", "California", "94111"),
+    company: str = "",
+) -> Customer:
+    country, street, city, state, postal_code = address
+    fields: dict[str, Any] = {
+        "email": email,
+        "first_name": first,
+        "last_name": last,
+        "phone": phone,
+        "company": company,
+        "customer_group_id": group,
+        "channel_ids": channel_ids,
+        "origin_channel_id": (channel_ids or [1])[0],
+        "addresses": [
+            {
+                "first_name": first,
+                "last_name": last,
+                "address1": street,
+                "city": city,
+                "state_or_province": state,
+                "postal_code": postal_code,
+                "country_code": country,
+                "phone": phone,
+            }
+        ],
+    }
+    if credit is not None:
+        fields["store_credit_amounts"] = [{"amount": Decimal(credit)}]
+    return store.add_customer(date_created=START - timedelta(days=400 - day), **fields)
+
+
+def _well_known_customers(store: SandboxStore) -> None:
+    martha = _customer(store, "Martha", "Williams", MARTHA_EMAIL, MARTHA_PHONE, day=1, group=2, credit="25.00")
+    martha.addresses.append(
+        CustomerAddress(
+            id=store.next_id("customer_address"),
+            customer_id=martha.id,
+            first_name="Martha",
+            last_name="Williams",
+            company="Williams Design Studio",
+            address1="500 Howard Street",
+            address2="Suite 300",
+            city="San Francisco",
+            state_or_province="California",
+            postal_code="94105",
+            country_code="US",
+            country="United States",
+            phone=MARTHA_PHONE,
+            address_type="commercial",
+        )
+    )
+    _customer(store, "Morgan", "Mixed", MIXED_EMAIL, "+1 415 555 0107", day=2, group=1)
+    _customer(store, "Sam", "Shared", SHARED_EMAIL, "+1 312 555 0110", day=3, channel_ids=[1])
+    _customer(
+        store,
+        "Samantha",
+        "Shared",
+        SHARED_EMAIL,
+        "+44 20 7946 0111",
+        day=4,
+        channel_ids=[2],
+        address=("GB", "10 Downing Street", "London", "", "SW1A 2AA"),
+    )
+    _customer(store, "Alice", "Conflict", ALICE_CONFLICT_EMAIL, ALICE_PHONE, day=5, group=1)
+    _customer(store, "Bob", "Conflict", BOB_CONFLICT_EMAIL, CONFLICT_PHONE, day=6, group=3, company="Conflict & Co")
+    _customer(store, "Devon", "Digits", "devon.digits@example.com", DIGITS_ONLY_PHONE, day=7)
+    _customer(store, "Dana", "Decline", DECLINING_EMAIL, "+1 503 555 0150", day=8, credit="5.00")
+
+
+def _billing(customer: Customer, email: str | None = None) -> dict[str, str]:
+    address = customer.addresses[0]
+    return {
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "company": customer.company,
+        "street_1": address.address1,
+        "street_2": address.address2,
+        "city": address.city,
+        "state": address.state_or_province,
+        "zip": address.postal_code,
+        "country_iso2": address.country_code,
+        "phone": customer.phone,
+        "email": email or customer.email,
+    }
+
+
+GUEST_BILLING = {
+    "first_name": "Gary",
+    "last_name": "Guest",
+    "street_1": "55 Music Concourse Drive",
+    "city": "San Francisco",
+    "state": "California",
+    "zip": "94118",
+    "country_iso2": "US",
+    "phone": "+1 415 555 0177",
+    "email": GUEST_EMAIL,
+}
+
+
+def _order(
+    store: SandboxStore,
+    billing: dict[str, str],
+    lines: list[tuple[int, int]],
+    *,
+    customer_id: int,
+    status_id: int,
+    day: int,
+    currency: str = "USD",
+    provider: PaymentProvider = CARD,
+    handling: str = "0",
+    shipping: Shipping | None = None,
+    decline_refunds: bool = False,
+) -> Order:
+    """An order placed `day` days after START, shipped if `shipping` says how, then set to `status_id`."""
+    created = START + timedelta(days=day, hours=day % 7)
+    rate, tax = EXCHANGE_RATES[currency], TAX_RATES[currency]
+    tax_inclusive = currency != "USD"
+    products = []
+    for product_id, quantity in lines:
+        price = cents(store.catalog[product_id].price * rate)
+        price_ex, price_inc = (cents(price / (1 + tax)), price) if tax_inclusive else (price, cents(price * (1 + tax)))
+        products.append({"product_id": product_id, "quantity": quantity, "price_ex_tax": price_ex, "price_inc_tax": price_inc})
+    order = store.add_order(
+        customer_id=customer_id,
+        status_id=11,
+        billing_address=billing,
+        products=products,
+        shipping_cost_ex_tax=SHIPPING_COSTS[currency],
+        shipping_cost_inc_tax=SHIPPING_COSTS[currency],
+        handling_cost_ex_tax=Decimal(handling),
+        handling_cost_inc_tax=Decimal(handling),
+        default_currency_code=currency,
+        payment_method=PAYMENT_METHODS[provider],
+        date_created=created,
+        payment_provider=provider,
+        tax_inclusive=tax_inclusive,
+        decline_refunds=decline_refunds,
+    )
+    order.order_source = "www"
+    order.ip_address = f"203.0.113.{order.id % 250}"
+    if shipping is not None:
+        shipped_at = created + timedelta(days=2)
+        chosen = order.products if shipping.lines is None else [order.products[i] for i in shipping.lines]
+        store.add_shipment(
+            order.id,
+            items=[{"order_product_id": p.id, "quantity": p.quantity} for p in chosen],
+            tracking_number=shipping.tracking_number,
+            shipping_provider=shipping.provider,
+            tracking_carrier=shipping.carrier,
+            shipping_method="Ground" if currency == "USD" else "International",
+            date_created=shipped_at,
+        )
+    order.status_id = status_id
+    order.payment_status = "pending" if status_id in (0, 1, 7) else "captured"
+    order.date_modified = created + timedelta(days=3)
+    return order
+
+
+def _refund(store: SandboxStore, order: Order, items: list[dict[str, Any]], provider: str, day: int) -> None:
+    """Refund through the same engine as the API, paid back entirely to `provider`."""
+    quote = refunds.quote(store, order, RefundQuoteIn.model_validate({"items": items}).items)
+    payments = [{"provider_id": provider, "amount": quote.total_refund_amount}]
+    body = RefundCreateIn.model_validate({"items": items, "payments": payments})
+    refund = refunds.create_refund(store, order, body)
+    refund.created = START + timedelta(days=day)
+    order.date_modified = refund.created
+
+
+def _martha_orders(store: SandboxStore) -> None:
+    martha = store.customers[MARTHA_CUSTOMER_ID]
+    billing = _billing(martha)
+    mine: dict[str, Any] = {"customer_id": martha.id}
+    _order(store, billing, [(103, 1), (107, 2)], **mine, status_id=10, day=0, handling="2.00",
+           shipping=Shipping("ups", "1Z999AA10123456784"))  # fmt: skip
+    _order(store, billing, [(101, 2)], **mine, status_id=10, day=37, currency="GBP",
+           shipping=Shipping("royalmail", "RM123456785GB"))  # fmt: skip
+    refunded = _order(store, billing, [(107, 1)], **mine, status_id=11, day=64)
+    address_id = refunded.shipping_addresses[0].id
+    _refund(store, refunded, [{"item_type": "PRODUCT", "item_id": refunded.products[0].id, "quantity": 1},
+                              {"item_type": "SHIPPING", "item_id": address_id, "amount": SHIPPING_COSTS["USD"]}],
+            CARD.provider_id, day=66)  # fmt: skip
+    _order(store, billing, [(104, 1), (108, 3)], **mine, status_id=2, day=76, currency="EUR",
+           shipping=Shipping("", "JD014600006281230704", carrier="dhl"))  # fmt: skip
+    partly = _order(store, billing, [(109, 2)], **mine, status_id=11, day=89, provider=PAYPAL)
+    _refund(store, partly, [{"item_type": "PRODUCT", "item_id": partly.products[0].id, "quantity": 1}],
+            PAYPAL.provider_id, day=91)  # fmt: skip
+    _order(store, billing, [(110, 1)], **mine, status_id=5, day=97)
+    _order(store, billing, [(102, 1), (108, 2)], **mine, status_id=2, day=105,
+           shipping=Shipping("fedex", "794644790138"))  # fmt: skip
+    _order(store, billing, [(105, 1), (106, 1)], **mine, status_id=STATUS_PARTIALLY_SHIPPED, day=111,
+           shipping=Shipping("usps", "9400111899223817572377", lines=(1,)))  # fmt: skip
+    _order(store, billing, [(101, 1), (104, 2)], **mine, status_id=11, day=116)
+    _order(store, billing, [(108, 1)], **mine, status_id=1, day=117)
+
+
+def _other_orders(store: SandboxStore) -> None:
+    guest: dict[str, Any] = {"customer_id": 0}
+    _order(store, GUEST_BILLING, [(106, 1)], **guest, status_id=2, day=40, shipping=Shipping("ups", "1Z999AA10123456791"))
+    _order(store, GUEST_BILLING, [(104, 1)], **guest, status_id=11, day=110)
+    morgan = store.customers[MIXED_CUSTOMER_ID]
+    _order(store, _billing(morgan), [(110, 1)], customer_id=morgan.id, status_id=10, day=20,
+           shipping=Shipping("usps", "9400111899223817572401"))  # fmt: skip
+    _order(store, _billing(morgan), [(108, 4)], customer_id=morgan.id, status_id=11, day=100)
+    guest_billing = _billing(morgan, email="Mixed.History@Example.com")
+    _order(store, guest_billing, [(107, 1)], **guest, status_id=2, day=50, shipping=Shipping("fedex", "794644790152"))
+    _order(store, guest_billing, [(109, 1)], **guest, status_id=5, day=60)
+    for customer_id in SHARED_EMAIL_CUSTOMER_IDS:
+        shared = store.customers[customer_id]
+        order = _order(store, _billing(shared), [(101, 1)], customer_id=customer_id, status_id=11, day=70 + customer_id)
+        order.channel_id = (shared.channel_ids or [1])[0]
+    _order(store, _billing(store.customers[ALICE_CUSTOMER_ID]), [(103, 1)], customer_id=ALICE_CUSTOMER_ID, status_id=11, day=80)
+    _order(store, _billing(store.customers[BOB_CUSTOMER_ID]), [(105, 2)], customer_id=BOB_CUSTOMER_ID, status_id=10, day=81,
+           shipping=Shipping("ups", "1Z999AA10123456808"))  # fmt: skip
+    devon = store.customers[DIGITS_ONLY_CUSTOMER_ID]
+    _order(store, _billing(devon), [(102, 1)], customer_id=devon.id, status_id=2, day=82,
+           shipping=Shipping("usps", "9400111899223817572418"))  # fmt: skip
+    dana = store.customers[DECLINING_CUSTOMER_ID]
+    _order(store, _billing(dana), [(106, 1)], customer_id=dana.id, status_id=11, day=83, decline_refunds=True)
+    _order(store, _billing(dana), [(107, 1)], customer_id=dana.id, status_id=11, day=84, provider=BANK_DEPOSIT)
+
+
+def _fillers(store: SandboxStore) -> None:
+    statuses = (10, 2, 11, 5, 1, 10)
+    currencies = ("USD", "USD", "EUR", "USD", "GBP", "USD")
+    for index in range(FILLER_CUSTOMER_COUNT):
+        first = FIRST_NAMES[index % len(FIRST_NAMES)]
+        last = LAST_NAMES[(index * 7) % len(LAST_NAMES)]
+        line = f"{131 + index:04d}"
+        spellings = US_PHONE_SPELLINGS + UK_PHONE_SPELLINGS
+        phone = "" if index % 11 == 10 else spellings[index % len(spellings)].format(line=line, short=line[1:])
+        address = FILLER_ADDRESSES[index % len(FILLER_ADDRESSES)]
+        customer = _customer(
+            store,
+            first,
+            last,
+            f"{first}.{last}.{index}@example.com".lower(),
+            phone,
+            day=20 + index,
+            group=index % 4,
+            credit=f"{index % 5 * 10}.00" if index % 5 else None,
+            address=address,
+        )
+        for number in range(index % 3):
+            step = index + number
+            _order(
+                store,
+                _billing(customer),
+                [(101 + step % 10, 1 + number)],
+                customer_id=customer.id,
+                status_id=statuses[step % len(statuses)],
+                day=120 + index + number,
+                currency=currencies[step % len(currencies)],
+                provider=(CARD, PAYPAL)[step % 2],
+                shipping=Shipping("ups", f"1Z999AA1{index:04d}{number:04d}") if statuses[step % len(statuses)] in (2, 10) else None,
+            )

@@ -1,0 +1,407 @@
+"""`SandboxServer`: a local HTTP fake of BigCommerce's REST API, with knobs for tests.
+
+    with SandboxServer(store_hash="sandbox", tokens={"sandbox-token": ALL_SCOPES}) as server:
+        requests.get(f"{server.url}/stores/sandbox/v3/customers", headers={"X-Auth-Token": "sandbox-token"})
+
+Every answer passes the gateway steps BigCommerce applies, in this order: latency (knob), store hash
+(unknown: 404), planned fault (knob), `X-Auth-Token` (missing or unknown: 401), the store's rate limit
+(429 with `X-Retry-After`), route (404/405), OAuth scope (403 naming the scopes that would do), then
+the API itself. Every answer carries the four `X-Rate-Limit-*` headers. Every exchange is logged in
+`server.requests` (before a `slow` fault's delay, so a test sees it at once).
+
+Knobs are thread-safe and `reset()` puts all of them back: latency 0, no faults, 150 requests per
+30 s, empty request log, the constructor's tokens, no refund processing time, the seeded data.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from devtools.sandbox import api_customers, api_orders, api_promotions, api_refunds, api_store
+from devtools.sandbox import seed as demo_seed
+from devtools.sandbox.errors import ApiError, ErrorShape, error_body
+from devtools.sandbox.formats import dumps, loads, utc_now
+from devtools.sandbox.knobs import (
+    DEFAULT_QUOTA,
+    DEFAULT_WINDOW_SECONDS,
+    Fault,
+    FaultPlan,
+    RateLimiter,
+    RateLimitState,
+    RequestLog,
+    RequestRecord,
+)
+from devtools.sandbox.routing import ALL_SCOPES, ApiRequest, ApiResponse, Route, Router, shape_for_path
+from devtools.sandbox.store import SandboxStore
+
+DEFAULT_STORE_HASH = "sandbox"
+DEFAULT_TOKEN = "sandbox-token"
+JSON = "application/json"
+RESET_DRAIN_SECONDS = 5.0
+ROUTER = Router(
+    [
+        *api_customers.ROUTES,
+        *api_orders.ROUTES,
+        *api_refunds.ROUTES,
+        *api_promotions.ROUTES,
+        *api_store.ROUTES,
+    ]
+)
+_KEEP_SEED = object()
+
+
+@dataclass
+class Outcome:
+    """What the HTTP layer sends: an answer, or a connection reset; `delay` waits before sending."""
+
+    status: int | None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    delay: float = 0.0
+    fault: str | None = None
+    error: str | None = None
+
+
+class SandboxServer:
+    """A BigCommerce store on 127.0.0.1: `start()`/`stop()` or `with`, `url`, `store` and the knobs.
+
+    `tokens` maps each accepted `X-Auth-Token` to its OAuth scopes (default: one token with every
+    scope). `seed` names the demo data to load (`"demo"`, see `devtools.sandbox.seed`) or None for
+    an empty store. `port=0` picks a free port.
+    """
+
+    def __init__(
+        self,
+        store_hash: str = DEFAULT_STORE_HASH,
+        tokens: Mapping[str, Iterable[str]] | None = None,
+        seed: str | None = demo_seed.DEMO,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        latency: float = 0.0,
+        quota: int = DEFAULT_QUOTA,
+        window_seconds: float = DEFAULT_WINDOW_SECONDS,
+    ) -> None:
+        self.store_hash = store_hash
+        self.host = host
+        self.port = port
+        self._initial_tokens = {token: frozenset(scopes) for token, scopes in (tokens or {DEFAULT_TOKEN: ALL_SCOPES}).items()}
+        self._initial_latency = latency
+        self._initial_rate_limit = (quota, window_seconds)
+        self._seed = seed
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._in_flight = 0
+        self._off_contract = 0
+        self._wake = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.store = SandboxStore()
+        self.faults = FaultPlan()
+        self.requests = RequestLog()
+        self.rate_limit = RateLimiter(quota, window_seconds)
+        self.tokens: dict[str, frozenset[str]] = dict(self._initial_tokens)
+        self.latency = latency
+        self.refund_processing_seconds = 0.0
+        """Knob: how long a refund holds its order; a second refund on it meanwhile gets 409."""
+        self.reset()
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def start(self) -> SandboxServer:
+        if self._httpd is not None:
+            raise RuntimeError("the sandbox is already running")
+        handler = type("SandboxRequestHandler", (_RequestHandler,), {"sandbox": self})
+        self._httpd = _HttpServer((self.host, self.port), handler)
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="bigcommerce-sandbox", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._wake.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The API root, e.g. `http://127.0.0.1:54321` (requests go to `{url}/stores/{hash}/v3/...`)."""
+        if self._httpd is None:
+            raise RuntimeError("start the sandbox first")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        """`{url}/stores/{store_hash}`: append `/v2/...` or `/v3/...`."""
+        return f"{self.url}/stores/{self.store_hash}"
+
+    def reset(self, seed: Any = _KEEP_SEED) -> None:
+        """Back to a fresh store (the constructor's seed unless another is given) and default knobs.
+
+        Waits for requests in progress to finish first (cutting their pauses short), so nothing
+        from the previous test lands in the fresh state.
+        """
+        if seed is not _KEEP_SEED:
+            self._seed = seed
+        with self._idle:
+            self._wake.set()
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=RESET_DRAIN_SECONDS)
+            self._wake = threading.Event()
+            self._off_contract = 0
+        self.faults.clear()
+        self.requests.clear()
+        self.rate_limit.configure(quota=self._initial_rate_limit[0], window_seconds=self._initial_rate_limit[1])
+        self.tokens = dict(self._initial_tokens)
+        self.latency = self._initial_latency
+        self.refund_processing_seconds = 0.0
+        self.store.clear()
+        if self._seed is not None:
+            demo_seed.populate(self.store, self._seed)
+
+
+    # --- knobs ----------------------------------------------------------------------------------
+
+    def add_token(self, token: str, scopes: Iterable[str]) -> None:
+        """Accept another `X-Auth-Token` with these scopes (until the next `reset()`)."""
+        self.tokens[token] = frozenset(scopes)
+
+    @contextmanager
+    def off_contract(self) -> Iterator[None]:
+        """Requests sent inside are deliberately outside the OpenAPI contract (a missing token, a
+        malformed body): the contract check skips their request side; their answers are still checked.
+        """
+        with self._lock:
+            self._off_contract += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._off_contract = max(0, self._off_contract - 1)
+
+    def pause(self, seconds: float) -> None:
+        """Sleep, but wake early on `reset()` or `stop()`."""
+        if seconds > 0:
+            self._wake.wait(seconds)
+
+    # --- request handling -----------------------------------------------------------------------
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> tuple[Outcome, RequestRecord]:
+        """Answer one request and log it (the HTTP handler sends the outcome)."""
+        started = time.monotonic()
+        with self._lock:
+            self._in_flight += 1
+            exempt = self._off_contract > 0
+        try:
+            split = urlsplit(target)
+            path = split.path.rstrip("/") or "/"
+            store_hash, api_path = _split_store(path)
+            outcome = self._dispatch(method, store_hash, api_path, split.query, headers, body)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+        record = RequestRecord(
+            time=utc_now(),
+            method=method,
+            path=path,
+            api_path=api_path,
+            query_string=split.query,
+            query={name: values[-1] for name, values in parse_qs(split.query, keep_blank_values=True).items()},
+            headers=dict(headers),
+            body=body,
+            json=_json_or_none(body),
+            status=outcome.status,
+            response_headers=dict(outcome.headers),
+            response_body=outcome.body,
+            fault=outcome.fault,
+            contract_exempt=exempt,
+            duration_seconds=time.monotonic() - started,
+            error=outcome.error,
+        )
+        self.requests.append(record)
+        return outcome, record
+
+    def _dispatch(
+        self, method: str, store_hash: str | None, api_path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> Outcome:
+        route = _route_or_none(method, api_path)
+        shape = route.shape if route else shape_for_path(api_path)
+        self.pause(self.latency)
+        rate_state: RateLimitState | None = None
+        fault: Fault | None = None
+        try:
+            if store_hash != self.store_hash:
+                raise ApiError(404, "Store not found", detail="Unknown store hash.")
+            fault = self.faults.take(method, api_path)
+            if fault is not None and fault.kind == "reset":
+                return Outcome(None, fault="reset")
+            if fault is not None and isinstance(fault.kind, int):
+                raise ApiError(fault.kind, "Sandbox fault", detail=f"Planned {fault.kind}.")
+            if fault is not None and fault.kind == "rate_limit":
+                rate_state = RateLimitState(self.rate_limit.quota, 0, self.rate_limit.peek().window_ms, fault.retry_after * 1000)
+                raise ApiError(429, "Too many requests", headers={"X-Retry-After": str(fault.retry_after)})
+            scopes = self.tokens.get(headers_get(headers, "X-Auth-Token") or "")
+            if scopes is None:
+                raise ApiError(401, "Unauthorized", detail="Send a valid X-Auth-Token header.")
+            allowed, rate_state = self.rate_limit.consume()
+            if not allowed:
+                retry = str(rate_state.retry_after_seconds)
+                raise ApiError(429, "Too many requests", detail="The store's quota is used up.", headers={"X-Retry-After": retry})
+            route, params = ROUTER.match(method, api_path)
+            if route.scopes and not route.scopes & scopes:
+                needed = " or ".join(sorted(route.scopes))
+                raise ApiError(403, "You don't have a required scope to access the endpoint", detail=needed)
+            request = ApiRequest(
+                method=method,
+                api_path=api_path,
+                params=params,
+                query=parse_qs(query, keep_blank_values=True),
+                body=body,
+                api_base=self.api_base,
+                store=self.store,
+                refund_processing_seconds=self.refund_processing_seconds,
+                pause=self.pause,
+            )
+            response = route.handler(request)
+            outcome = _answer(response.status, response.body, response.headers)
+        except ApiError as error:
+            outcome = _answer(error.status, error_body(shape, error), error.headers)
+        except Exception:  # a sandbox bug: answer 500 like BigCommerce, but keep the traceback
+            trace = traceback.format_exc()
+            print(trace, file=sys.stderr)
+            outcome = _answer(500, error_body(shape, ApiError(500, "Internal sandbox error")), {})
+            outcome.error = trace
+        outcome.headers.update((rate_state or self.rate_limit.peek()).headers())
+        if fault is not None:
+            outcome.fault = str(fault.kind)
+            if fault.kind == "slow":
+                outcome.delay = fault.seconds
+            elif fault.kind == "malformed_json":
+                outcome.status, outcome.body = 200, _truncated(outcome.body)
+                outcome.headers["Content-Type"] = JSON
+        return outcome
+
+
+def headers_get(headers: Mapping[str, str], name: str) -> str | None:
+    """A header, ignoring case."""
+    lowered = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == lowered), None)
+
+
+def _split_store(path: str) -> tuple[str | None, str]:
+    """`/stores/abc/v3/customers` -> ("abc", "/v3/customers"); a path elsewhere has no store."""
+    parts = path.split("/", 3)
+    if len(parts) >= 3 and parts[1] == "stores" and parts[2]:
+        return parts[2], "/" + parts[3] if len(parts) == 4 else "/"
+    return None, path
+
+
+def _route_or_none(method: str, api_path: str) -> Route | None:
+    try:
+        return ROUTER.match(method, api_path)[0]
+    except ApiError:
+        return None
+
+
+def _answer(status: int, content: Any, headers: Mapping[str, str]) -> Outcome:
+    if content is None:
+        return Outcome(status, dict(headers))
+    return Outcome(status, {"Content-Type": JSON, **headers}, dumps(content).encode())
+
+
+def _truncated(body: bytes) -> bytes:
+    """A JSON body cut in half (never valid JSON)."""
+    return body[: len(body) // 2] if len(body) > 4 else b'{"data": ['
+
+
+def _json_or_none(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive; hands each request to `sandbox.handle` and sends the outcome."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # the body follows the headers at once, not after a delayed ACK (~40 ms)
+    server_version = "BigCommerceSandbox/1.0"
+    timeout = 120
+    sandbox: SandboxServer
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the request log is `server.requests`."""
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        outcome, _ = self.sandbox.handle(self.command, self.path, dict(self.headers.items()), body)
+        if outcome.status is None:
+            self._reset_connection()
+            return
+        self.sandbox.pause(outcome.delay)
+        try:
+            self.send_response(outcome.status)
+            for name, value in outcome.headers.items():
+                self.send_header(name, value)
+            if outcome.status != 204:
+                self.send_header("Content-Length", str(len(outcome.body)))
+            self.end_headers()
+            if outcome.status != 204:
+                self.wfile.write(outcome.body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (a `slow` fault outlasting its timeout)
+
+    def _reset_connection(self) -> None:
+        """Close without an answer: SO_LINGER 0 makes the close a TCP reset."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

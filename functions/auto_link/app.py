@@ -1,0 +1,28 @@
+"""POST /auto-link: why a Gladly profile does or does not auto-link, for admins and testers.
+
+It takes the body of a Gladly auto-link request unchanged (signed like every Gladly request) and
+answers the auto-link resolver's decision with its evidence, plus the lookup answer Gladly gets.
+"""
+
+from gladly_bigcommerce.api import Dependencies, GladlyRequest, gladly_handler
+from gladly_bigcommerce.auto_link import AutoLinkReport, explain_auto_link
+from gladly_bigcommerce.config import AdaptorSecret
+from gladly_bigcommerce.gladly.models import LookupRequest
+from gladly_bigcommerce.lookup import lookup_deadline, store_connection
+
+
+def auto_link(request: GladlyRequest, dependencies: Dependencies) -> AutoLinkReport:
+    lookup_request = request.parse_body(LookupRequest)
+    settings = dependencies.settings
+    deadline = lookup_deadline(settings, dependencies.received_at)
+
+    def explain(secret: AdaptorSecret) -> AutoLinkReport:
+        return explain_auto_link(
+            lookup_request, store_connection(settings, secret).client, settings, deadline
+        )
+
+    # A rotated access token is read again once, as for every lookup.
+    return dependencies.credentials.call_with_refresh(explain)
+
+
+lambda_handler = gladly_handler(auto_link)

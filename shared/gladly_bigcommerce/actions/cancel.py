@@ -1,0 +1,370 @@
+"""The cancel action: cancel an order not yet shipped, optionally refunding it in the same step.
+
+Cancelling is ``PUT /v2/orders/{id}`` with exactly ``{"status_id": 5}``: it moves no money, and the
+form says so. When the agent also asks for a refund, everything left is refunded first under the
+refund rules (quote, chosen method, one POST, declines reported as failures), then the order is
+cancelled; a declined refund cancels nothing.
+
+Exactly-once, as for refunds: one-time token and idempotency (``submit.py``), the order's lock, and
+a journaled attempt, so a submit repeated after a timeout first looks at what BigCommerce already
+did (the refund among the order's refunds, the status on the order) and never does it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from gladly_bigcommerce.actions.answers import SubmitAnswer
+from gladly_bigcommerce.actions.attempts import Attempt
+from gladly_bigcommerce.actions.context import ActionContext, action_context
+from gladly_bigcommerce.actions.errors import WriteOutcomeUnknown
+from gladly_bigcommerce.actions.forms import (
+    form_or_submit,
+    order_action_url,
+    parse_reason,
+    reason_input,
+    select_input,
+)
+from gladly_bigcommerce.actions.orders import (
+    STATUS_CANCELLED,
+    OrderActionQuery,
+    is_shipped,
+    load_order,
+    status_label,
+)
+from gladly_bigcommerce.actions.refund import (
+    RefundSnapshot,
+    choose_method,
+    finish_attempt,
+    order_lock,
+    recover_refund,
+    refund_answer,
+    refund_snapshot,
+    send_refund,
+)
+from gladly_bigcommerce.actions.refundable import (
+    QuotedRefund,
+    RefundableOrder,
+    default_method,
+    quote_everything,
+    read_refundable,
+    refund_methods,
+)
+from gladly_bigcommerce.actions.submit import SubmitRequest, run_submit
+from gladly_bigcommerce.actions.tokens import FormToken
+from gladly_bigcommerce.api import Dependencies, GladlyRequest
+from gladly_bigcommerce.bigcommerce.errors import OutcomeUnknown
+from gladly_bigcommerce.bigcommerce.models import Order
+from gladly_bigcommerce.config import ActionName
+from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
+from gladly_bigcommerce.gladly.models import ActionForm, ActionResult, FormSection
+from gladly_bigcommerce.money import format_money
+
+ACTION: ActionName = "cancel"
+REFUND = "refund"
+NO_REFUND = "none"
+_REFUND_PREFIX = "refund:"
+_NOT_CANCELLABLE_STATUSES = frozenset({STATUS_CANCELLED, 4})
+"""Cancelled or Refunded already (shipped orders are checked apart, shipments included)."""
+
+
+def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
+    """The cancel Lambda's logic: the form on GET, the submit on POST."""
+    context = action_context(ACTION, dependencies)
+    query = request.parse_query(OrderActionQuery)
+    return form_or_submit(
+        request,
+        lambda: cancel_form(context, query),
+        lambda values: submit_cancel(context, query, values),
+    )
+
+
+def not_cancellable(order: Order) -> NotAcceptable | None:
+    """Why ``order`` cannot be cancelled, in its real state; None when it can."""
+    if order.status_id == STATUS_CANCELLED:
+        return NotAcceptable.of("already_cancelled", f"Order {order.id} is already cancelled.")
+    if is_shipped(order):
+        return NotAcceptable.of(
+            "already_shipped",
+            f"Order {order.id} has shipped ({status_label(order)}), so it cannot be cancelled; a refund "
+            "is still possible.",
+        )
+    if order.status_id in _NOT_CANCELLABLE_STATUSES:
+        return NotAcceptable.of(
+            "already_refunded",
+            f"Order {order.id} is {status_label(order)}, so there is nothing to cancel.",
+        )
+    return None
+
+
+# --- the form -----------------------------------------------------------------------------------------
+
+
+def cancel_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
+    """A reason, and whether to refund everything left too; 406 when the order cannot be cancelled."""
+    order = load_order(context.client, query, deadline=context.deadline)
+    refusal = not_cancellable(order)
+    if refusal is not None:
+        raise refusal
+    refundable = read_refundable(context.client, order, deadline=context.deadline)
+    sections: list[FormSection] = [
+        reason_input(
+            "Reason for cancelling",
+            "Required. Recorded in this conversation and the adaptor's audit log.",
+        )
+    ]
+    everything = quote_everything(context.client, refundable, deadline=context.deadline)
+    if everything is not None:
+        sections.append(_refund_section(refundable, everything))
+    token = FormToken.issue(context.now)
+    return ActionForm(
+        title=f"Cancel order {order.id}",
+        submit_button="Cancel order",
+        close_button="Close",
+        action_url=order_action_url(ACTION, order.id, query.customer, token),
+        sections=sections,
+    )
+
+
+def _refund_section(refundable: RefundableOrder, everything: QuotedRefund) -> FormSection:
+    total = everything.total
+    methods = refund_methods(everything.quote, refundable.order)
+    preselected = default_method(methods)
+    ordered = [preselected, *[m for m in methods if m is not preselected]] if preselected else methods
+    options = [(NO_REFUND, "No refund: cancel only")]
+    left = refundable.money(total)
+    options += [
+        (f"{_REFUND_PREFIX}{method.key}", f"Also refund everything left, {left}, to {method.label}")
+        for method in ordered
+    ]
+    return select_input(
+        REFUND,
+        "Refund the payment too?",
+        options,
+        default=NO_REFUND,
+        hint="Cancelling does not refund the customer. Choose a refund to return the captured payment "
+        "in the same step.",
+    )
+
+
+# --- the submit ---------------------------------------------------------------------------------------
+
+
+class CancelSnapshot(BaseModel):
+    """What a cancel attempt knew before writing, and how far it got."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status_before: int
+    refund: RefundSnapshot | None = None
+    """The refund this attempt sends before cancelling (None: cancel only)."""
+    refund_id: int | None = None
+    """Set once that refund is made."""
+
+
+def submit_cancel(context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any]) -> ActionResult:
+    """Cancel (and refund) exactly once per form (see the module docstring)."""
+    request = SubmitRequest(
+        action=ACTION,
+        raw_token=query.token,
+        values=values,
+        correlation_id=context.correlation_id,
+        order_id=query.order_id,
+        customer_id=query.customer,
+    )
+    return run_submit(
+        request,
+        lambda token: _cancel_once(context, query, values, token),
+        stores=context.stores,
+        deadline=context.deadline,
+        now=context.now,
+        lambda_context=context.lambda_context,
+    )
+
+
+def _refund_choice(values: Mapping[str, Any]) -> str | None:
+    """The refund method key the agent chose, or None for no refund."""
+    value = values.get(REFUND)
+    if value is None or (isinstance(value, str) and value.strip() in ("", NO_REFUND)):
+        return None
+    if not isinstance(value, str) or not value.strip().startswith(_REFUND_PREFIX):
+        raise BadRequest.of("invalid_choice", "Choose one of the offered options.", attr=REFUND)
+    return value.strip()[len(_REFUND_PREFIX) :]
+
+
+def _cancel_once(
+    context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any], token: FormToken
+) -> SubmitAnswer:
+    reason = parse_reason(values)
+    refund_method_key = _refund_choice(values)
+    with order_lock(context, query.order_id, token):
+        attempt = context.stores.journal.get(ACTION, token.nonce)
+        if attempt is not None and attempt.state == "finished" and attempt.answer is not None:
+            return attempt.answer
+        order = load_order(context.client, query, deadline=context.deadline)
+        if attempt is not None:
+            answer = _resume(context, attempt, order, reason)
+            if answer is not None:
+                return answer
+        refusal = not_cancellable(order)
+        if refusal is not None:
+            raise refusal
+        return _refund_then_cancel(context, order, reason, refund_method_key, token, replacing=attempt)
+
+
+def _resume(context: ActionContext, attempt: Attempt, order: Order, reason: str) -> SubmitAnswer | None:
+    """Carry on an earlier attempt of this form that ended without an answer (a timeout).
+
+    What BigCommerce already did decides: a refund among the order's refunds is not sent again, a
+    cancelled status is not set again. None when the earlier attempt's refund was never made: the
+    submit then starts over.
+    """
+    snapshot = CancelSnapshot.model_validate(attempt.snapshot)
+    if snapshot.refund is not None and snapshot.refund_id is None:
+        refundable = read_refundable(context.client, order, deadline=context.deadline)
+        refund = recover_refund(context, attempt, snapshot.refund, refundable)
+        if refund is None:
+            return None
+        refund_result = refund_answer(refund, snapshot.refund, order_id=order.id, recovered=True)
+        if not refund_result.succeeded:
+            return _finish(context, attempt, _declined_nothing_cancelled(refund_result, order))
+        snapshot = snapshot.model_copy(update={"refund_id": refund.id})
+        attempt = context.stores.journal.update_snapshot(attempt, snapshot.model_dump(mode="json"))
+    if order.status_id == STATUS_CANCELLED:
+        return _finish(context, attempt, _cancelled_answer(order, reason, snapshot))
+    if snapshot.refund_id is not None and is_shipped(order):
+        return _finish(context, attempt, _refunded_not_cancelled(order, snapshot))
+    if snapshot.refund_id is None:
+        refusal = not_cancellable(order)
+        if refusal is not None:
+            raise refusal
+    return _cancel(context, attempt, order, reason, snapshot)
+
+
+def _refund_then_cancel(
+    context: ActionContext,
+    order: Order,
+    reason: str,
+    refund_method_key: str | None,
+    token: FormToken,
+    *,
+    replacing: Attempt | None,
+) -> SubmitAnswer:
+    journal = context.stores.journal
+    if refund_method_key is None:
+        snapshot = CancelSnapshot(status_before=order.status_id)
+        attempt = journal.begin(
+            action=ACTION,
+            nonce=token.nonce,
+            order_id=order.id,
+            snapshot=snapshot.model_dump(mode="json"),
+            replacing=replacing,
+        )
+        return _cancel(context, attempt, order, reason, snapshot)
+    refundable = read_refundable(context.client, order, deadline=context.deadline)
+    everything = quote_everything(context.client, refundable, deadline=context.deadline)
+    if everything is None:
+        raise BadRequest.of(
+            "nothing_to_refund",
+            "Nothing is left to refund on this order any more: choose 'No refund' to cancel only.",
+            attr=REFUND,
+        )
+    try:
+        method = choose_method(refundable, everything, refund_method_key)
+    except BadRequest as error:
+        raise BadRequest.of(error.errors[0].code, error.errors[0].detail, attr=REFUND) from error
+    snapshot = CancelSnapshot(
+        status_before=order.status_id, refund=refund_snapshot(refundable, everything, method, reason)
+    )
+    attempt = journal.begin(
+        action=ACTION,
+        nonce=token.nonce,
+        order_id=order.id,
+        snapshot=snapshot.model_dump(mode="json"),
+        replacing=replacing,
+    )
+    assert snapshot.refund is not None
+    outcome = send_refund(context, refundable, everything, method, snapshot.refund, attempt)
+    if not outcome.answer.succeeded:
+        return _finish(context, attempt, _declined_nothing_cancelled(outcome.answer, order))
+    snapshot = snapshot.model_copy(update={"refund_id": outcome.refund.id})
+    attempt = journal.update_snapshot(attempt, snapshot.model_dump(mode="json"))
+    return _cancel(context, attempt, order, reason, snapshot)
+
+
+def _cancel(
+    context: ActionContext, attempt: Attempt, order: Order, reason: str, snapshot: CancelSnapshot
+) -> SubmitAnswer:
+    """``PUT {"status_id": 5}``, once; after a timeout the next submit reads the status first."""
+    try:
+        cancelled = context.client.update_order_status(order.id, STATUS_CANCELLED, deadline=context.deadline)
+    except OutcomeUnknown as error:
+        refunded = " (its refund went through)" if snapshot.refund_id is not None else ""
+        raise WriteOutcomeUnknown.of(
+            "outcome_unknown",
+            f"BigCommerce did not confirm cancelling order {order.id}{refunded}. Submit this form again in "
+            "a moment: the order's status is checked before anything else is done.",
+        ) from error
+    return _finish(context, attempt, _cancelled_answer(cancelled, reason, snapshot))
+
+
+def _finish(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> SubmitAnswer:
+    finish_attempt(context, attempt, answer)
+    return answer
+
+
+def _audit(order: Order, snapshot: CancelSnapshot, reason: str) -> dict[str, str]:
+    facts = {"status_before": str(snapshot.status_before), "reason_length": str(len(reason))}
+    if snapshot.refund is not None:
+        facts |= {
+            "refund_amount": format(snapshot.refund.amount, "f"),
+            "currency": snapshot.refund.currency,
+            "refund_method": snapshot.refund.method_key,
+        }
+    if snapshot.refund_id is not None:
+        facts["refund_id"] = str(snapshot.refund_id)
+    return facts
+
+
+def _cancelled_answer(order: Order, reason: str, snapshot: CancelSnapshot) -> SubmitAnswer:
+    refund = snapshot.refund if snapshot.refund_id is not None else None
+    if refund is not None:
+        money = format_money(refund.amount, refund.currency)
+        how = (
+            f"recorded through {refund.method_name} (BigCommerce sent no money: return it yourself)"
+            if refund.offline
+            else f"back to the customer by {refund.method_name}"
+        )
+        message = f"Cancelled order {order.id} and refunded {money}"
+        money_line = (
+            f"Refunded {money}, {how}: {refund.description}. BigCommerce refund {snapshot.refund_id}."
+        )
+    else:
+        message = f"Cancelled order {order.id}"
+        money_line = "No money was refunded: cancelling does not refund the customer."
+    detail = "\n".join([f"Order {order.id} is now {status_label(order)}.", money_line, f"Reason: {reason}"])
+    return SubmitAnswer.success(message, detail, audit=_audit(order, snapshot, reason))
+
+
+def _declined_nothing_cancelled(declined: SubmitAnswer, order: Order) -> SubmitAnswer:
+    refusal = declined.refusal
+    assert refusal is not None
+    return SubmitAnswer.refused(
+        refusal.code,
+        f"{refusal.detail} Order {order.id} was not cancelled.",
+        audit={**declined.audit, "cancelled": "false"},
+    )
+
+
+def _refunded_not_cancelled(order: Order, snapshot: CancelSnapshot) -> SubmitAnswer:
+    refund = snapshot.refund
+    money = format_money(refund.amount, refund.currency) if refund is not None else "the refund"
+    return SubmitAnswer.refused(
+        "already_shipped",
+        f"Refunded {money} (BigCommerce refund {snapshot.refund_id}), but order {order.id} has shipped "
+        f"({status_label(order)}) since, so it was not cancelled.",
+        audit={"refund_id": str(snapshot.refund_id), "cancelled": "false"},
+    )

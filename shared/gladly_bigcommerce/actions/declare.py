@@ -1,0 +1,57 @@
+"""Which actions a DETAILED lookup offers on an order.
+
+An action is offered only when the deployment enables it (``ACTIONS_ENABLED``; the credentials that
+actions use, client id and access token, are required keys of the secret, so a lookup that runs has
+them) and when it makes sense for the order's state. The check here is cheap, from the order alone,
+because a DETAILED lookup must answer within Gladly's 5 seconds; the form then asks BigCommerce
+what exactly is left (and answers 406 when nothing is).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from gladly_bigcommerce.actions.forms import order_form_url
+from gladly_bigcommerce.actions.orders import (
+    STATUS_CANCELLED,
+    STATUS_REFUNDED,
+    UNPAID_STATUSES,
+    is_shipped,
+    order_customer_id,
+)
+from gladly_bigcommerce.bigcommerce.models import Order
+from gladly_bigcommerce.config import AdaptorSettings
+from gladly_bigcommerce.gladly.models import Action
+
+REFUND_ACTION_NAME = "Refund"
+CANCEL_ACTION_NAME = "Cancel order"
+_SETTLED_PAYMENT_STATUSES = frozenset({"refunded", "void"})
+"""Payment statuses after which no captured money is left on the order."""
+
+
+def may_refund(order: Order) -> bool:
+    """Paid, not fully refunded, with a total: something may be left to refund (cancelled ones too:
+    cancelling moves no money)."""
+    return (
+        order.status_id not in UNPAID_STATUSES
+        and order.status_id != STATUS_REFUNDED
+        and order.payment_status.strip().lower() not in _SETTLED_PAYMENT_STATUSES
+        and order.total_inc_tax > Decimal(0)
+    )
+
+
+def may_cancel(order: Order) -> bool:
+    """Not shipped (even partly), cancelled or refunded yet, and a real order (not an abandoned checkout)."""
+    return order.status_id not in (STATUS_CANCELLED, STATUS_REFUNDED, 0) and not is_shipped(order)
+
+
+def order_actions(order: Order, settings: AdaptorSettings) -> list[Action]:
+    """The order card's buttons for the actions this deployment enables and this order allows."""
+    enabled = settings.actions_enabled
+    owner = order_customer_id(order)
+    actions = []
+    if "refund" in enabled and may_refund(order):
+        actions.append(Action(name=REFUND_ACTION_NAME, form_url=order_form_url("refund", order.id, owner)))
+    if "cancel" in enabled and may_cancel(order):
+        actions.append(Action(name=CANCEL_ACTION_NAME, form_url=order_form_url("cancel", order.id, owner)))
+    return actions

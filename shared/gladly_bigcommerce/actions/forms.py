@@ -1,0 +1,157 @@
+"""Building action forms and reading their submits: URLs, inputs, the reason field, the request split.
+
+URLs are relative (``actions/refund?orderId=...``): Gladly resolves relative URLs against the
+Lookup URL (protocol section 7), so with the Lookup URL ``https://<api>/<stage>/lookup`` they land
+on ``https://<api>/<stage>/actions/refund`` and the stage prefix survives without the adaptor
+having to know its own public address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from pydantic import BaseModel
+
+from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
+from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormToken
+from gladly_bigcommerce.api import GladlyRequest
+from gladly_bigcommerce.gladly.errors import BadRequest
+from gladly_bigcommerce.gladly.models import ActionResult, FormInput, FormOption, FormSection
+
+REASON = "reason"
+REASON_MAX_LENGTH = 1000
+"""BigCommerce keeps at most 1000 characters of a refund reason."""
+
+
+def order_form_url(action: str, order_id: int, customer_id: str) -> str:
+    """The ``formUrl`` of an order action, relative to the Lookup URL."""
+    return _relative_url(action, {ORDER_PARAMETER: order_id, CUSTOMER_PARAMETER: customer_id})
+
+
+def order_action_url(action: str, order_id: int, customer_id: str | None, token: FormToken) -> str:
+    """The ``actionUrl`` of a rendered order form: its own URL plus the form's one-time token."""
+    parameters: dict[str, str | int] = {ORDER_PARAMETER: order_id}
+    if customer_id is not None:
+        parameters[CUSTOMER_PARAMETER] = customer_id
+    parameters[TOKEN_PARAMETER] = str(token)
+    return _relative_url(action, parameters)
+
+
+def customer_form_url(action: str, customer_id: str) -> str:
+    """The ``formUrl`` of a customer-level action (the profile's "+" menu), relative to the Lookup URL."""
+    return _relative_url(action, {CUSTOMER_PARAMETER: customer_id})
+
+
+def customer_action_url(action: str, customer_id: str, token: FormToken) -> str:
+    """The ``actionUrl`` of a rendered customer-level form: its own URL plus the form's one-time token."""
+    return _relative_url(action, {CUSTOMER_PARAMETER: customer_id, TOKEN_PARAMETER: str(token)})
+
+
+def _relative_url(action: str, parameters: Mapping[str, str | int]) -> str:
+    return f"actions/{action}?{urlencode(parameters, quote_via=quote)}"
+
+
+def text_input(
+    attr: str,
+    label: str,
+    *,
+    hint: str | None = None,
+    default: str | None = None,
+    placeholder: str | None = None,
+    optional: bool = False,
+) -> FormSection:
+    return FormSection(
+        label=label,
+        attr=attr,
+        hint=hint,
+        default_value=default,
+        input=FormInput(type="text", placeholder=placeholder, optional=optional or None),
+    )
+
+
+def select_input(
+    attr: str,
+    label: str,
+    options: Sequence[tuple[str, str]],
+    *,
+    hint: str | None = None,
+    default: str | None = None,
+    placeholder: str | None = None,
+) -> FormSection:
+    """A select of ``(value, text)`` options."""
+    return FormSection(
+        label=label,
+        attr=attr,
+        hint=hint,
+        default_value=default,
+        input=FormInput(
+            type="select",
+            placeholder=placeholder,
+            options=[FormOption(value=value, text=text) for value, text in options],
+        ),
+    )
+
+
+def reason_input(label: str, hint: str) -> FormSection:
+    """The required free-text reason every money- or order-changing action asks for."""
+    return text_input(REASON, label, hint=hint, placeholder="e.g. Item arrived damaged")
+
+
+def parse_reason(values: Mapping[str, Any]) -> str:
+    """The trimmed reason; ``BadRequest`` on ``reason`` when it is missing or too long."""
+    value = values.get(REASON)
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise BadRequest.of("missing", "Give a reason: it is recorded with the action.", attr=REASON)
+    if len(text) > REASON_MAX_LENGTH:
+        raise BadRequest.of("too_long", f"Keep the reason under {REASON_MAX_LENGTH} characters.", attr=REASON)
+    return text
+
+
+def choice(values: Mapping[str, Any], attr: str, allowed: Sequence[str], *, missing: str) -> str:
+    """The value of a select; ``BadRequest`` on ``attr`` when it is empty (``missing``) or unknown."""
+    value = values.get(attr)
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise BadRequest.of("missing", missing, attr=attr)
+    if text not in allowed:
+        raise BadRequest.of("invalid_choice", "Choose one of the offered options.", attr=attr)
+    return text
+
+
+def submitted_values(request: GladlyRequest) -> dict[str, Any]:
+    """The submitted form: a JSON object keyed by each section's ``attr``, as plain JSON values.
+
+    Numbers come back from the JSON parser as ``Decimal``; they are turned into their exact text so
+    the values can be hashed and stored unchanged.
+    """
+    body = request.json_body
+    if not isinstance(body, dict):
+        raise BadRequest.of("invalid_body", "The submit must be a JSON object of form values.", attr="body")
+    return {str(key): _plain(value) for key, value in body.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def form_or_submit(
+    request: GladlyRequest,
+    form: Callable[[], BaseModel],
+    submit: Callable[[dict[str, Any]], ActionResult],
+) -> BaseModel:
+    """``GET`` renders the form, ``POST`` submits it (the routes of template.yaml allow nothing else)."""
+    if request.method == "GET":
+        return form()
+    if request.method == "POST":
+        return submit(submitted_values(request))
+    raise BadRequest.of("method_not_allowed", "Action URLs take GET (form) or POST (submit).")

@@ -1,0 +1,105 @@
+"""Orders as actions see them: which order a form is about, and what state it is in.
+
+Status ids are BigCommerce's fixed ids (labels are renamable by merchants, ids are not).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import NotFound
+from gladly_bigcommerce.bigcommerce.models import Order
+from gladly_bigcommerce.customer_search import guest_customer_id
+from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
+
+STATUS_SHIPPED = 2
+STATUS_PARTIALLY_SHIPPED = 3
+STATUS_REFUNDED = 4
+STATUS_CANCELLED = 5
+STATUS_COMPLETED = 10
+UNPAID_STATUSES = frozenset({0, 1, 6, 7})
+"""Incomplete, Pending, Declined, Awaiting Payment: no captured payment, nothing to refund."""
+SHIPPED_STATUSES = frozenset({STATUS_SHIPPED, STATUS_PARTIALLY_SHIPPED, STATUS_COMPLETED})
+
+ORDER_PARAMETER = "orderId"
+CUSTOMER_PARAMETER = "customer"
+
+
+class OrderActionQuery(BaseModel):
+    """The query string of an order action's form and submit URLs (covered by Gladly's signature)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    order_id: int = Field(alias=ORDER_PARAMETER, gt=0)
+    customer: str | None = Field(default=None, alias=CUSTOMER_PARAMETER)
+    token: str | None = Field(default=None, alias=TOKEN_PARAMETER)
+
+    @field_validator("order_id", mode="before")
+    @classmethod
+    def _digits_only(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.isdigit():
+            raise ValueError("must be an order number")
+        return value
+
+
+def load_order(client: Any, query: OrderActionQuery, *, deadline: Deadline) -> Order:
+    """The order the form is about, checked against the customer the form was opened for.
+
+    A missing order is a 406 (the form cannot do anything); an order of another customer is a 400
+    on ``orderId``: the URL was not one we rendered for this customer.
+    """
+    try:
+        order: Order = client.get_order(query.order_id, include_consignments=False, deadline=deadline)
+    except NotFound:
+        raise NotAcceptable.of(
+            "order_not_found",
+            f"Order {query.order_id} no longer exists in BigCommerce.",
+            attr=ORDER_PARAMETER,
+        ) from None
+    if order.is_deleted:
+        raise NotAcceptable.of(
+            "order_deleted", f"Order {order.id} was deleted in BigCommerce.", attr=ORDER_PARAMETER
+        )
+    if not belongs_to(order, query.customer):
+        raise BadRequest.of(
+            "order_of_another_customer",
+            f"Order {order.id} does not belong to this customer.",
+            attr=ORDER_PARAMETER,
+        )
+    return order
+
+
+def belongs_to(order: Order, customer: str | None) -> bool:
+    """Whether ``order`` is one of the shopper whose profile opened the form.
+
+    ``customer`` is the form's owner as ``order_customer_id`` spelled it: a registered customer's id
+    for their own orders, the guest id (``guest:<email>``) for guest orders.
+    """
+    if customer is None:
+        return True
+    return order_customer_id(order) == customer.strip().lower()
+
+
+def order_customer_id(order: Order) -> str:
+    """Who owns ``order``, as an ``externalCustomerId``: the customer id, or the guest id of its email.
+
+    A registered customer's profile also lists guest orders placed with their email; those are
+    owned by the guest id, so an action on one is checked against the email it was placed with.
+    """
+    if not order.is_guest:
+        return str(order.customer_id)
+    email = order.billing_address.email if order.billing_address is not None else ""
+    return guest_customer_id(email)
+
+
+def is_shipped(order: Order) -> bool:
+    return order.status_id in SHIPPED_STATUSES or order.items_shipped > 0 or order.date_shipped is not None
+
+
+def status_label(order: Order) -> str:
+    """The store's own label for the order's status, e.g. "Shipped" (or its id when it has none)."""
+    return order.status or f"status {order.status_id}"

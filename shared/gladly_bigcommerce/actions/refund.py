@@ -1,0 +1,648 @@
+"""The refund action: a form showing what is left to refund, and an exactly-once refund submit.
+
+Form (signed GET): BigCommerce quotes everything left on the order; the agent refunds all of it,
+chosen items, shipping, or a custom amount, gives a reason, and picks how the money goes back when
+the quote offers a choice (store credit only for registered customers).
+
+Submit (signed POST), under the framework of ``submit.py`` (one-time token, idempotency, audit):
+1. the order's lock is taken, so two refunds of one order never overlap in BigCommerce;
+2. an unfinished earlier attempt of this form is looked for among the order's refunds first;
+3. what is left is read again, the agent's choice is checked against it (400 on the offending
+   field), BigCommerce quotes it, and the payments come from the chosen refund method;
+4. the attempt is journaled, then the refund is sent once, never retried;
+5. the answer says what was refunded, in the order's currency, and how; a declined payment is a
+   failure (406), with what did and did not happen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from gladly_bigcommerce.actions.amounts import amount_example, parse_amount, parse_quantity
+from gladly_bigcommerce.actions.answers import SubmitAnswer
+from gladly_bigcommerce.actions.attempts import Attempt
+from gladly_bigcommerce.actions.context import ActionContext, action_context
+from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
+from gladly_bigcommerce.actions.forms import (
+    choice,
+    form_or_submit,
+    order_action_url,
+    parse_reason,
+    reason_input,
+    select_input,
+    text_input,
+)
+from gladly_bigcommerce.actions.orders import OrderActionQuery, load_order
+from gladly_bigcommerce.actions.refundable import (
+    QuotedRefund,
+    RefundableOrder,
+    RefundMethod,
+    default_method,
+    quote_everything,
+    quote_items,
+    read_refundable,
+    refund_methods,
+)
+from gladly_bigcommerce.actions.submit import SubmitRequest, run_submit
+from gladly_bigcommerce.actions.tokens import FormToken
+from gladly_bigcommerce.api import Dependencies, GladlyRequest
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import Conflict, OutcomeUnknown, ValidationFailed
+from gladly_bigcommerce.bigcommerce.models import Refund, RefundItem
+from gladly_bigcommerce.config import ActionName
+from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
+from gladly_bigcommerce.gladly.models import ActionForm, ActionResult, FormSection
+from gladly_bigcommerce.money import format_money
+from gladly_bigcommerce.observability import logger
+
+ACTION: ActionName = "refund"
+
+SCOPE = "refund"
+SCOPE_EVERYTHING = "everything"
+SCOPE_ITEMS = "items"
+SCOPE_SHIPPING = "shipping"
+SCOPE_AMOUNT = "amount"
+AMOUNT = "amount"
+PAYMENT_METHOD = "payment_method"
+
+UNCONFIRMED_REFUND_SETTLE_SECONDS = 30.0
+"""After a refund BigCommerce did not confirm, how long it may still appear before we call it not made."""
+LOCK_WAIT_SECONDS = 5.0
+"""How long a submit waits for another action on the same order (a refund takes a few seconds)."""
+
+_QUANTITY_ATTR = re.compile(r"^qty_(\d+)$")
+_SHIPPING_ATTR = re.compile(r"^shipping_(\d+)$")
+_ITEM_FIELD_ERROR = re.compile(r"^items\.(\d+)")
+
+ChosenItems = tuple[list[RefundItem], list[str]]
+"""Refund items and, for each, the form field it came from."""
+
+
+def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
+    """The refund Lambda's logic: the form on GET, the submit on POST."""
+    context = action_context(ACTION, dependencies)
+    query = request.parse_query(OrderActionQuery)
+    return form_or_submit(
+        request,
+        lambda: refund_form(context, query),
+        lambda values: submit_refund(context, query, values),
+    )
+
+
+# --- the form -----------------------------------------------------------------------------------------
+
+
+def refund_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
+    """What is left to refund on the order, and the choices; 406 when nothing is."""
+    order = load_order(context.client, query, deadline=context.deadline)
+    refundable = read_refundable(context.client, order, deadline=context.deadline)
+    everything = quote_everything(context.client, refundable, deadline=context.deadline)
+    if everything is None:
+        raise nothing_to_refund(refundable)
+    methods = refund_methods(everything.quote, order)
+    sections = [
+        _scope_section(refundable, everything),
+        *refund_detail_sections(refundable),
+        *payment_method_sections(methods),
+        reason_input(
+            "Reason",
+            "Required. Recorded with the refund in BigCommerce and in this conversation.",
+        ),
+    ]
+    token = FormToken.issue(context.now)
+    return ActionForm(
+        title=f"Refund order {order.id}",
+        submit_button="Refund",
+        close_button="Close",
+        action_url=order_action_url(ACTION, order.id, query.customer, token),
+        sections=sections,
+    )
+
+
+def _scope_section(refundable: RefundableOrder, everything: QuotedRefund) -> FormSection:
+    options = [(SCOPE_EVERYTHING, f"Everything left: {refundable.money(everything.total)}")]
+    if refundable.lines:
+        options.append((SCOPE_ITEMS, "Chosen items (quantities below)"))
+    if refundable.shipping:
+        options.append((SCOPE_SHIPPING, "Shipping (amount below)"))
+    options.append((SCOPE_AMOUNT, "A custom amount (below)"))
+    return select_input(
+        SCOPE,
+        "What to refund",
+        options,
+        placeholder="Choose what to refund",
+        hint=f"{refundable.money(refundable.money_left)} of order {refundable.order.id} can be refunded.",
+    )
+
+
+def refund_detail_sections(refundable: RefundableOrder) -> list[FormSection]:
+    """The quantity, shipping and custom amount fields, each labelled with what is left."""
+    sections = [
+        text_input(
+            line.attr,
+            f"Quantity of {line.product.name}: {line.quantity_left} left at "
+            f"{refundable.money(line.product.price_inc_tax)} each",
+            default="0",
+            optional=True,
+            hint="For 'Chosen items'.",
+        )
+        for line in refundable.lines
+    ]
+    sections += [
+        text_input(
+            shipping.attr,
+            f"Shipping{_shipping_name(refundable, index)}: up to {refundable.money(shipping.amount_left)}",
+            placeholder=amount_example(refundable.currency),
+            optional=True,
+            hint="For 'Shipping'.",
+        )
+        for index, shipping in enumerate(refundable.shipping, start=1)
+    ]
+    sections.append(
+        text_input(
+            AMOUNT,
+            f"Custom amount in {refundable.currency}: up to {refundable.money(refundable.money_left)}",
+            placeholder=amount_example(refundable.currency),
+            optional=True,
+            hint="For 'A custom amount'. Digits and a decimal point only.",
+        )
+    )
+    return sections
+
+
+def _shipping_name(refundable: RefundableOrder, index: int) -> str:
+    if len(refundable.shipping) == 1:
+        return ""
+    method = refundable.shipping[index - 1].address.shipping_method
+    return f" of shipment {index}" + (f" ({method})" if method else "")
+
+
+def payment_method_sections(methods: list[RefundMethod]) -> list[FormSection]:
+    """A choice of refund method, only when the quote offers more than one."""
+    if len(methods) < 2:
+        return []
+    preselected = default_method(methods)
+    return [
+        select_input(
+            PAYMENT_METHOD,
+            "Refund to",
+            [(method.key, method.label) for method in methods],
+            default=preselected.key if preselected else None,
+            hint="How the money goes back to the customer.",
+        )
+    ]
+
+
+def nothing_to_refund(refundable: RefundableOrder) -> NotAcceptable:
+    return NotAcceptable.of(
+        "nothing_to_refund",
+        f"Nothing is left to refund on order {refundable.order.id} "
+        f"(status {refundable.order.status or refundable.order.status_id}).",
+    )
+
+
+# --- the submit ---------------------------------------------------------------------------------------
+
+
+def submit_refund(context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any]) -> ActionResult:
+    """Refund exactly once per form (see the module docstring)."""
+    request = SubmitRequest(
+        action=ACTION,
+        raw_token=query.token,
+        values=values,
+        correlation_id=context.correlation_id,
+        order_id=query.order_id,
+        customer_id=query.customer,
+    )
+    return run_submit(
+        request,
+        lambda token: _refund_once(context, query, values, token),
+        stores=context.stores,
+        deadline=context.deadline,
+        now=context.now,
+        lambda_context=context.lambda_context,
+    )
+
+
+def _refund_once(
+    context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any], token: FormToken
+) -> SubmitAnswer:
+    scope = choice(
+        values,
+        SCOPE,
+        (SCOPE_EVERYTHING, SCOPE_ITEMS, SCOPE_SHIPPING, SCOPE_AMOUNT),
+        missing="Choose what to refund.",
+    )
+    reason = parse_reason(values)
+    with order_lock(context, query.order_id, token):
+        earlier = recover_attempt(context, token)
+        if isinstance(earlier, SubmitAnswer):
+            return earlier
+        order = load_order(context.client, query, deadline=context.deadline)
+        refundable = read_refundable(context.client, order, deadline=context.deadline)
+        if earlier is not None:
+            snapshot = RefundSnapshot.model_validate(earlier.snapshot)
+            refund = recover_refund(context, earlier, snapshot, refundable)
+            if refund is not None:
+                answer = refund_answer(refund, snapshot, order_id=order.id, recovered=True)
+                finish_attempt(context, earlier, answer)
+                return answer
+        planned = plan_refund(context, refundable, scope, values)
+        method = choose_method(refundable, planned, values.get(PAYMENT_METHOD))
+        return refund_exactly_once(context, refundable, planned, method, reason, token, replacing=earlier)
+
+
+def order_lock(context: ActionContext, order_id: int, token: FormToken) -> Any:
+    """The order's lock for this submit, kept after a write whose outcome is unknown."""
+    wait = max(0.5, min(LOCK_WAIT_SECONDS, context.deadline.remaining() - 5.0))
+    return context.stores.locks.hold(
+        order_id, token.nonce, deadline=Deadline.after(wait), keep_on=(WriteOutcomeUnknown,)
+    )
+
+
+def recover_attempt(context: ActionContext, token: FormToken) -> SubmitAnswer | Attempt | None:
+    """This form's earlier attempt: its answer when it finished, the attempt when it did not, else None."""
+    attempt = context.stores.journal.get(ACTION, token.nonce)
+    if attempt is not None and attempt.state == "finished" and attempt.answer is not None:
+        return attempt.answer
+    return attempt
+
+
+# --- planning: what the agent asked for, checked against what is left -----------------------------------
+
+
+def plan_refund(
+    context: ActionContext, refundable: RefundableOrder, scope: str, values: Mapping[str, Any]
+) -> QuotedRefund:
+    """The quoted refund for the agent's choice; 400 on the field that asks for more than is left."""
+    if not refundable.anything_left:
+        raise nothing_to_refund(refundable)
+    _refuse_fields_of_other_scopes(scope, values, refundable)
+    if scope == SCOPE_EVERYTHING:
+        everything = quote_everything(context.client, refundable, deadline=context.deadline)
+        if everything is None:
+            raise nothing_to_refund(refundable)
+        return everything
+    if scope == SCOPE_ITEMS:
+        items, attrs = _chosen_items(refundable, values)
+    elif scope == SCOPE_SHIPPING:
+        items, attrs = _chosen_shipping(refundable, values)
+    else:
+        items, attrs = _custom_amount(refundable, values)
+    try:
+        return quote_items(context.client, refundable, items, deadline=context.deadline)
+    except ValidationFailed as error:
+        raise _quote_refusal(error, attrs) from error
+
+
+def _chosen_items(refundable: RefundableOrder, values: Mapping[str, Any]) -> ChosenItems:
+    items: list[RefundItem] = []
+    attrs: list[str] = []
+    for attr, value in sorted(values.items()):
+        match = _QUANTITY_ATTR.match(attr)
+        if match is None:
+            continue
+        quantity = parse_quantity(value, attr=attr)
+        if quantity == 0:
+            continue
+        line = refundable.line(int(match[1]))
+        left = line.quantity_left if line else 0
+        if quantity > left:
+            detail = f"Only {left} of this item can be refunded." if left else "Nothing is left to refund."
+            raise BadRequest.of("exceeds_remaining", detail, attr=attr)
+        items.append(RefundItem(item_type="PRODUCT", item_id=int(match[1]), quantity=quantity))
+        attrs.append(attr)
+    if not items:
+        first = refundable.lines[0].attr if refundable.lines else SCOPE
+        raise BadRequest.of("missing", "Enter how many of at least one item to refund.", attr=first)
+    return items, attrs
+
+
+def _chosen_shipping(refundable: RefundableOrder, values: Mapping[str, Any]) -> ChosenItems:
+    items: list[RefundItem] = []
+    attrs: list[str] = []
+    left_by_attr = {shipping.attr: shipping for shipping in refundable.shipping}
+    for attr, value in sorted(values.items()):
+        match = _SHIPPING_ATTR.match(attr)
+        if match is None:
+            continue
+        amount = parse_amount(value, currency_code=refundable.currency, attr=attr)
+        if amount is None:
+            continue
+        shipping = left_by_attr.get(attr)
+        left = shipping.amount_left if shipping else Decimal(0)
+        if amount > left:
+            raise BadRequest.of(
+                "exceeds_remaining",
+                f"At most {refundable.money(left)} of this shipping can still be refunded.",
+                attr=attr,
+            )
+        items.append(RefundItem(item_type="SHIPPING", item_id=int(match[1]), amount=amount))
+        attrs.append(attr)
+    if not items:
+        first = refundable.shipping[0].attr if refundable.shipping else SCOPE
+        raise BadRequest.of("missing", "Enter the shipping amount to refund.", attr=first)
+    return items, attrs
+
+
+def _custom_amount(refundable: RefundableOrder, values: Mapping[str, Any]) -> ChosenItems:
+    amount = parse_amount(values.get(AMOUNT), currency_code=refundable.currency, attr=AMOUNT)
+    if amount is None:
+        raise BadRequest.of("missing", "Enter the amount to refund.", attr=AMOUNT)
+    if amount > refundable.money_left:
+        raise BadRequest.of(
+            "exceeds_remaining",
+            f"At most {refundable.money(refundable.money_left)} can still be refunded on this order.",
+            attr=AMOUNT,
+        )
+    return [refundable.order_amount_item(amount)], [AMOUNT]
+
+
+def _refuse_fields_of_other_scopes(
+    scope: str, values: Mapping[str, Any], refundable: RefundableOrder
+) -> None:
+    """Refuse a submit that filled in fields its chosen scope ignores: money is not the place to guess."""
+    for attr, value in sorted(values.items()):
+        field_scope = _scope_of_field(attr)
+        if field_scope is None or field_scope == scope:
+            continue
+        filled = (
+            parse_quantity(value, attr=attr) > 0
+            if field_scope == SCOPE_ITEMS
+            else parse_amount(value, currency_code=refundable.currency, attr=attr) is not None
+        )
+        if filled:
+            raise BadRequest.of(
+                "conflicting_fields",
+                "This field is filled in, but 'What to refund' says otherwise: clear it, or choose the "
+                "option it belongs to.",
+                attr=attr,
+            )
+
+
+def _scope_of_field(attr: str) -> str | None:
+    if _QUANTITY_ATTR.match(attr):
+        return SCOPE_ITEMS
+    if _SHIPPING_ATTR.match(attr):
+        return SCOPE_SHIPPING
+    if attr == AMOUNT:
+        return SCOPE_AMOUNT
+    return None
+
+
+def _quote_refusal(error: ValidationFailed, attrs: list[str]) -> BadRequest:
+    """BigCommerce refused the quote: flag the field its error points at (items.N -> the Nth field)."""
+    attr = attrs[0] if len(attrs) == 1 else SCOPE
+    for field in error.field_errors:
+        match = _ITEM_FIELD_ERROR.match(field)
+        if match and int(match[1]) < len(attrs):
+            attr = attrs[int(match[1])]
+            break
+    title = error.upstream_message or "it cannot be refunded"
+    return BadRequest.of("refund_refused", f"BigCommerce refused this refund: {title}.", attr=attr)
+
+
+def choose_method(refundable: RefundableOrder, planned: QuotedRefund, requested: Any) -> RefundMethod:
+    """The refund method the agent chose (or the default), checked to pay back the whole quote."""
+    methods = refund_methods(planned.quote, refundable.order)
+    if isinstance(requested, str) and requested.strip():
+        method = next((m for m in methods if m.key == requested.strip()), None)
+        if method is None:
+            raise BadRequest.of(
+                "method_not_offered",
+                "BigCommerce does not offer this refund method for this refund now; choose another.",
+                attr=PAYMENT_METHOD,
+            )
+    else:
+        method = default_method(methods)
+        if method is None:
+            raise NotAcceptable.of(
+                "no_refund_method", "BigCommerce offers no way to pay this refund back to the customer."
+            )
+    if method.total != planned.total:
+        raise BadRequest.of(
+            "method_cannot_pay",
+            f"{method.name} can pay back {refundable.money(method.total)} of this "
+            f"{refundable.money(planned.total)} refund; choose another method or a smaller refund.",
+            attr=PAYMENT_METHOD,
+        )
+    return method
+
+
+# --- the write, exactly once --------------------------------------------------------------------------
+
+
+class RefundSnapshot(BaseModel):
+    """What a refund attempt knew before writing: enough to recognise its refund, and to describe it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    known_refund_ids: list[int]
+    amount: Decimal
+    currency: str
+    method_key: str
+    method_name: str
+    offline: bool
+    description: str
+    reason: str
+    items: str
+    """The refund items in a compact, PII-free form for the audit line."""
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    """A refund BigCommerce made (possibly with declined payments), and the answer describing it."""
+
+    refund: Refund
+    answer: SubmitAnswer
+
+
+def refund_snapshot(
+    refundable: RefundableOrder, planned: QuotedRefund, method: RefundMethod, reason: str
+) -> RefundSnapshot:
+    return RefundSnapshot(
+        known_refund_ids=refundable.known_refund_ids,
+        amount=planned.total,
+        currency=refundable.currency,
+        method_key=method.key,
+        method_name=method.name,
+        offline=method.offline,
+        description=refundable.describe(planned.items),
+        reason=reason,
+        items=",".join(_audit_item(item) for item in planned.items),
+    )
+
+
+def _audit_item(item: RefundItem) -> str:
+    bound = f"x{item.quantity}" if item.quantity is not None else f"={item.amount}"
+    return f"{item.item_type}:{item.item_id}{bound}"
+
+
+def refund_exactly_once(
+    context: ActionContext,
+    refundable: RefundableOrder,
+    planned: QuotedRefund,
+    method: RefundMethod,
+    reason: str,
+    token: FormToken,
+    *,
+    replacing: Attempt | None,
+) -> SubmitAnswer:
+    """Journal the attempt, send the refund once, and keep its answer."""
+    snapshot = refund_snapshot(refundable, planned, method, reason)
+    attempt = context.stores.journal.begin(
+        action=ACTION,
+        nonce=token.nonce,
+        order_id=refundable.order.id,
+        snapshot=snapshot.model_dump(mode="json"),
+        replacing=replacing,
+    )
+    outcome = send_refund(context, refundable, planned, method, snapshot, attempt)
+    finish_attempt(context, attempt, outcome.answer)
+    return outcome.answer
+
+
+def send_refund(
+    context: ActionContext,
+    refundable: RefundableOrder,
+    planned: QuotedRefund,
+    method: RefundMethod,
+    snapshot: RefundSnapshot,
+    attempt: Attempt,
+) -> RefundOutcome:
+    """POST the refund (never retried). Raises ``WriteOutcomeUnknown`` (503) when BigCommerce does not
+    confirm; a refusal leaves nothing behind (the journal entry is dropped) and is raised as 400/409."""
+    try:
+        refund = context.client.create_refund(
+            refundable.order.id,
+            planned.items,
+            method.payments(),
+            reason=snapshot.reason,
+            deadline=context.deadline,
+        )
+    except OutcomeUnknown as error:
+        raise WriteOutcomeUnknown.of(
+            "outcome_unknown",
+            f"BigCommerce did not confirm the refund of {refundable.money(snapshot.amount)} on order "
+            f"{refundable.order.id}. Do not refund it another way: submit this form again in a moment, "
+            "and the order's refunds are checked before anything else is done.",
+        ) from error
+    except Conflict as error:
+        context.stores.journal.abandon(attempt)
+        raise ActionConflict.of(
+            "refund_in_progress",
+            f"BigCommerce is processing another refund of order {refundable.order.id}. Nothing was "
+            "refunded: submit again in a few seconds.",
+        ) from error
+    except ValidationFailed as error:
+        context.stores.journal.abandon(attempt)
+        raise BadRequest.of(
+            "refund_refused",
+            f"BigCommerce refused the refund: {error.upstream_message or 'no reason given'}. Nothing was "
+            "refunded.",
+            attr=SCOPE,
+        ) from error
+    return RefundOutcome(refund, refund_answer(refund, snapshot, order_id=refundable.order.id))
+
+
+def finish_attempt(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> None:
+    """Keep the final answer in the journal; the refund is made whether or not this write succeeds."""
+    try:
+        context.stores.journal.finish(attempt, answer)
+    except Exception:
+        # The idempotency record still keeps the answer; the journal is the second net.
+        logger.exception("Could not record a finished action attempt", extra={"action": attempt.action})
+
+
+def recover_refund(
+    context: ActionContext, attempt: Attempt, snapshot: RefundSnapshot, refundable: RefundableOrder
+) -> Refund | None:
+    """The refund an unfinished earlier attempt sent, if BigCommerce made it.
+
+    None when it did not and enough time has passed to be sure; ``WriteOutcomeUnknown`` (503) while
+    it might still appear.
+    """
+    refund = find_journaled_refund(snapshot, refundable.refunds)
+    if refund is not None:
+        return refund
+    if attempt.age_seconds(context.stores.journal.now()) < UNCONFIRMED_REFUND_SETTLE_SECONDS:
+        raise WriteOutcomeUnknown.of(
+            "outcome_unknown",
+            f"The earlier refund of {refundable.money(snapshot.amount)} on order {refundable.order.id} is "
+            "not confirmed yet and not among the order's refunds. Nothing more was done: submit again in "
+            f"{int(UNCONFIRMED_REFUND_SETTLE_SECONDS)} seconds.",
+        )
+    return None
+
+
+def find_journaled_refund(snapshot: RefundSnapshot, refunds: tuple[Refund, ...]) -> Refund | None:
+    """The refund made by a journaled attempt: new since the attempt began, of the journaled amount."""
+    known = set(snapshot.known_refund_ids)
+    return next(
+        (refund for refund in refunds if refund.id not in known and refund.total_amount == snapshot.amount),
+        None,
+    )
+
+
+def refund_answer(
+    refund: Refund, snapshot: RefundSnapshot, *, order_id: int, recovered: bool = False
+) -> SubmitAnswer:
+    """200 for a refund whose payments went through; 406 when a payment was declined."""
+    currency = snapshot.currency
+    audit = {
+        "amount": format(snapshot.amount, "f"),
+        "currency": currency,
+        "method": snapshot.method_key,
+        "refund_id": str(refund.id),
+        "items": snapshot.items,
+        "reason_length": str(len(snapshot.reason)),
+        "declined": "true" if any(payment.is_declined for payment in refund.payments) else "false",
+    }
+    money = _formatter(currency)
+    declined = [payment for payment in refund.payments if payment.is_declined]
+    if declined:
+        paid = [payment for payment in refund.payments if not payment.is_declined]
+        went_back = (
+            "Nothing went back to the customer."
+            if not paid
+            else "Only " + ", ".join(f"{money(p.amount)} by {p.provider_id}" for p in paid) + " went back."
+        )
+        reasons = "; ".join(
+            f"{money(p.amount)} by {p.provider_id}: {(p.declined_message or 'declined')[:200]}"
+            for p in declined
+        )
+        return SubmitAnswer.refused(
+            "payment_declined",
+            f"The refund of {money(snapshot.amount)} on order {order_id} was declined ({reasons}). "
+            f"{went_back} BigCommerce keeps it as refund {refund.id}; open the refund form again to try "
+            "another way.",
+            audit=audit,
+        )
+    if snapshot.offline:
+        how = (
+            f"Recorded as refunded through {snapshot.method_name}: BigCommerce sent no money, so return it "
+            "to the customer outside BigCommerce."
+        )
+    else:
+        how = f"Back to the customer by {snapshot.method_name}."
+    detail = [
+        f"Refunded {money(snapshot.amount)} on order {order_id}: {snapshot.description}.",
+        how,
+        f"Reason: {snapshot.reason}",
+        f"BigCommerce refund {refund.id}.",
+    ]
+    if recovered:
+        detail.append("(Confirmed after an earlier timeout: nothing was refunded twice.)")
+    return SubmitAnswer.success(
+        f"Refunded {money(snapshot.amount)} on order {order_id}", "\n".join(detail), audit=audit
+    )
+
+
+def _formatter(currency: str) -> Callable[[Decimal], str]:
+    return lambda amount: format_money(amount, currency)

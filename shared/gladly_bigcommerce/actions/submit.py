@@ -1,0 +1,141 @@
+"""The submit side of every action, in one place: token, exactly-once run, audit line, answer.
+
+An action (refund, cancel, discount) supplies only ``perform(token) -> SubmitAnswer``: its own
+validation, BigCommerce calls and wording. ``run_submit`` wraps it so that every action gets the
+same guarantees:
+
+- the form's one-time token is checked (present, well formed, not expired);
+- ``perform`` runs at most once per token and values; repeats get the stored answer;
+- one audit line records who (Gladly correlation id), what, for which order or customer, and how it
+  ended, whether the answer was fresh or replayed, succeeded or raised;
+- the result is an ``ActionResult`` (200) or a raised ``GladlyError`` for ``api.py`` to answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gladly_bigcommerce.actions.answers import SubmitAnswer
+from gladly_bigcommerce.actions.attempts import AttemptJournal
+from gladly_bigcommerce.actions.audit import AuditOutcome, AuditRecord, audit, token_fingerprint
+from gladly_bigcommerce.actions.idempotency import IdempotentSubmits, RemainingTime, Submission
+from gladly_bigcommerce.actions.locks import OrderLocks
+from gladly_bigcommerce.actions.tokens import FormToken
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, UpstreamUnavailable
+from gladly_bigcommerce.gladly.errors import GladlyError
+from gladly_bigcommerce.gladly.models import ActionResult
+
+OUTCOME_UNKNOWN_CODE = "outcome_unknown"
+
+
+@dataclass(frozen=True)
+class ActionStores:
+    """The DynamoDB-backed state of actions: idempotency records, order locks, attempt journal."""
+
+    submits: IdempotentSubmits
+    locks: OrderLocks
+    journal: AttemptJournal
+
+    @classmethod
+    def on_tables(cls, client: Any, *, idempotency_table: str, locks_table: str) -> ActionStores:
+        """Stores on the two tables of template.yaml, through one (thread-safe) boto3 DynamoDB client."""
+        return cls(
+            submits=IdempotentSubmits(client=client, table_name=idempotency_table),
+            locks=OrderLocks(client=client, table_name=locks_table),
+            journal=AttemptJournal(client=client, table_name=locks_table),
+        )
+
+
+@dataclass(frozen=True)
+class SubmitRequest:
+    """What every action submit carries, once the signed request is parsed."""
+
+    action: str
+    raw_token: str | None
+    values: Mapping[str, Any]
+    correlation_id: str | None
+    order_id: int | None = None
+    customer_id: str | None = None
+
+    @property
+    def subject(self) -> str:
+        """What the form is about: its token counts for this and nothing else."""
+        if self.order_id is not None:
+            return f"order-{self.order_id}"
+        return f"customer-{self.customer_id}"
+
+
+def run_submit(
+    request: SubmitRequest,
+    perform: Callable[[FormToken], SubmitAnswer],
+    *,
+    stores: ActionStores,
+    deadline: Deadline,
+    now: datetime,
+    lambda_context: RemainingTime | None = None,
+) -> ActionResult:
+    """Check the token, run ``perform`` exactly once for it, audit, and return or raise the answer."""
+    ran = False
+
+    def perform_fresh(token: FormToken) -> SubmitAnswer:
+        nonlocal ran
+        ran = True
+        return perform(token)
+
+    record = AuditRecord(
+        action=request.action,
+        outcome="failed",
+        correlation_id=request.correlation_id,
+        order_id=request.order_id,
+        customer_id=request.customer_id,
+        submit_ref=token_fingerprint(request.raw_token) if request.raw_token else None,
+        status=500,
+    )
+    try:
+        token = FormToken.parse(request.raw_token, now=now)
+        submission = Submission(
+            action=request.action, subject=request.subject, token=token, values=request.values
+        )
+        answer = stores.submits.run(
+            submission, lambda: perform_fresh(token), deadline=deadline, lambda_context=lambda_context
+        )
+    except GladlyError as error:
+        audit(_with_error(record, error.status, error.errors[0].code))
+        raise
+    except BigCommerceError as error:
+        status = 503 if isinstance(error, UpstreamUnavailable) else 502
+        audit(_with_error(record, status, error.code))
+        raise
+    except Exception:
+        audit(record)
+        raise
+    outcome: AuditOutcome = "succeeded" if answer.succeeded else "refused"
+    audit(
+        record.model_copy(
+            update={
+                "outcome": outcome,
+                "status": 200 if answer.succeeded else 406,
+                "code": answer.refusal.code if answer.refusal else None,
+                "replayed": not ran,
+                "details": answer.audit,
+            }
+        )
+    )
+    return answer.deliver()
+
+
+def _with_error(record: AuditRecord, status: int, code: str) -> AuditRecord:
+    outcome: AuditOutcome
+    if code == OUTCOME_UNKNOWN_CODE:
+        outcome = "outcome_unknown"
+    elif status == 406:
+        outcome = "refused"
+    elif status < 500:
+        outcome = "rejected"
+    else:
+        outcome = "failed"
+    return record.model_copy(update={"outcome": outcome, "status": status, "code": code})

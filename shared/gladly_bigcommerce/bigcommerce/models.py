@@ -1,0 +1,753 @@
+"""BigCommerce payloads as pydantic models: what the client reads and what it sends.
+
+Reading: unknown fields are ignored (BigCommerce adds fields freely); money becomes an exact
+`Decimal` whether it arrives as a v2 four-place string (`"12.5000"`) or a v3 number (the client
+decodes JSON numbers straight to `Decimal`); v2 RFC 2822 dates and v3 ISO 8601 dates become
+timezone-aware datetimes; v2's empty strings for "not yet" (`date_shipped: ""`) become `None`.
+
+Sending: request models forbid unknown fields (a typo must not silently drop a refund line).
+Each API wants money in its own spelling: v3 refunds take JSON numbers, v2 orders and v3
+promotions take strings. `Decimal` fields are sent as exact JSON numbers by `encode_json`;
+`MoneyString` fields are sent as strings. Neither ever passes through `float`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+
+# --- value types -------------------------------------------------------------------------------
+
+
+def _money(value: Any) -> Any:
+    """Exact money from a decimal string, an int or a Decimal; `""` means absent; floats are refused."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool | float):
+        raise ValueError("money must be a decimal string or an exact number, not a float or bool")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError("money must be a decimal number") from None
+    raise ValueError("money must be a decimal string or number")
+
+
+def _timestamp(value: Any) -> Any:
+    """A tz-aware datetime from ISO 8601 (v3) or RFC 2822 (v2); `""` means absent; naive means UTC."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            try:
+                value = parsedate_to_datetime(text)
+            except (TypeError, ValueError):
+                raise ValueError("not an ISO 8601 or RFC 2822 date") from None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _decimal_string(value: Decimal) -> str:
+    if not value.is_finite():
+        raise ValueError("money must be finite")
+    return format(value, "f")
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+OptionalMoney = Annotated[Decimal | None, BeforeValidator(_money)]
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+OptionalTimestamp = Annotated[datetime | None, BeforeValidator(_timestamp)]
+
+# Request-only spellings.
+MoneyString = Annotated[Decimal, BeforeValidator(_money), PlainSerializer(_decimal_string, return_type=str)]
+Rfc2822Datetime = Annotated[AwareDatetime, PlainSerializer(format_datetime, return_type=str)]
+IsoDatetime = Annotated[AwareDatetime, PlainSerializer(lambda value: value.isoformat(), return_type=str)]
+
+
+def format_rfc2822(value: datetime) -> str:
+    """A tz-aware datetime in v2's spelling, e.g. `Tue, 20 Nov 2012 00:00:00 +0000`."""
+    return format_datetime(value)
+
+
+def encode_json(value: Any) -> str:
+    """JSON with every `Decimal` written as its exact decimal literal (a JSON number), never via float."""
+    if isinstance(value, Decimal):
+        return _decimal_string(value)
+    if isinstance(value, BaseModel):
+        return encode_json(value.model_dump(mode="python", exclude_none=True))
+    if isinstance(value, Mapping):
+        members = (f"{json.dumps(str(key))}:{encode_json(item)}" for key, item in value.items())
+        return "{" + ",".join(members) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(encode_json(item) for item in value) + "]"
+    if isinstance(value, datetime):
+        return json.dumps(value.isoformat())
+    if isinstance(value, float):
+        raise TypeError("floats are not sent to BigCommerce; use Decimal")
+    return json.dumps(value)
+
+
+class ApiModel(BaseModel):
+    """A model read from BigCommerce: tolerant of fields it does not know."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class RequestModel(BaseModel):
+    """A model sent to BigCommerce: strict, so that a misspelt field is an error, not a silent drop."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _refundable_amount(value: Decimal) -> Decimal:
+    if not value.is_finite() or value < 0:
+        raise ValueError("amount must be a non-negative number")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("amount must have at most 2 decimal places")
+    return value
+
+
+# What v3 refunds accept: a non-negative amount rounded to cents, sent as a JSON number.
+RefundAmount = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_refundable_amount)]
+
+
+# --- customers (v3) ----------------------------------------------------------------------------
+
+
+class CustomerAddress(ApiModel):
+    id: int
+    customer_id: int | None = None
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    state_or_province: str = ""
+    postal_code: str = ""
+    country: str = ""
+    country_code: str = ""
+    phone: str = ""
+    address_type: str | None = None
+
+
+class StoreCreditAmount(ApiModel):
+    amount: Money
+
+
+class Customer(ApiModel):
+    id: int
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    phone: str = ""
+    notes: str = ""
+    customer_group_id: int = 0
+    date_created: OptionalTimestamp = None
+    date_modified: OptionalTimestamp = None
+    origin_channel_id: int | None = None
+    channel_ids: list[int] | None = None
+    addresses: list[CustomerAddress] = Field(default_factory=list)
+    store_credit_amounts: list[StoreCreditAmount] = Field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def store_credit(self) -> Decimal:
+        """Total store credit (BigCommerce lists one amount per credit entry)."""
+        return sum((credit.amount for credit in self.store_credit_amounts), Decimal(0))
+
+
+class CustomerAddressCreate(RequestModel):
+    first_name: str
+    last_name: str
+    address1: str
+    city: str
+    country_code: str = Field(min_length=2, max_length=2)
+    address2: str | None = None
+    company: str | None = None
+    state_or_province: str | None = None
+    postal_code: str | None = None
+    phone: str | None = None
+    address_type: Literal["residential", "commercial"] | None = None
+
+
+class StoreCreditCreate(RequestModel):
+    amount: Money
+
+
+class CustomerCreate(RequestModel):
+    """`POST /v3/customers` item (used to seed sandboxes and demo stores)."""
+
+    email: str = Field(min_length=3, max_length=250)
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    company: str | None = None
+    phone: str | None = Field(default=None, max_length=50)
+    notes: str | None = None
+    customer_group_id: int | None = None
+    origin_channel_id: int | None = None
+    channel_ids: list[int] | None = None
+    addresses: list[CustomerAddressCreate] | None = None
+    store_credit_amounts: list[StoreCreditCreate] | None = None
+
+
+# --- orders (v2) -------------------------------------------------------------------------------
+
+
+class _PostalFields(BaseModel):
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    street_1: str = ""
+    street_2: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""
+    country_iso2: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class PostalAddress(_PostalFields):
+    """An order's billing address, or the recipient part of a shipping address or consignment."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class OrderProductOption(ApiModel):
+    id: int | None = None
+    display_name: str = ""
+    display_value: str = ""
+
+
+class OrderProduct(ApiModel):
+    id: int
+    order_id: int | None = None
+    product_id: int = 0
+    variant_id: int | None = None
+    order_address_id: int | None = None
+    name: str
+    sku: str = ""
+    type: str = "physical"
+    quantity: int
+    quantity_shipped: int = 0
+    quantity_refunded: int = 0
+    is_refunded: bool = False
+    base_price: OptionalMoney = None
+    price_ex_tax: OptionalMoney = None
+    price_inc_tax: Money
+    price_tax: OptionalMoney = None
+    total_ex_tax: OptionalMoney = None
+    total_inc_tax: Money
+    total_tax: OptionalMoney = None
+    discounted_total_inc_tax: OptionalMoney = None
+    image_url: str | None = None
+    product_options: list[OrderProductOption] = Field(default_factory=list)
+
+
+def _expanded_line_items(value: Any) -> Any:
+    """Keep line items only when they are full products, not `{url, resource}` links."""
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, dict) and "id" in item and "resource" not in item]
+    return value
+
+
+class ShippingConsignment(PostalAddress):
+    """A shipping consignment from `include=consignments.line_items&consignment_structure=object`."""
+
+    id: int
+    shipping_method: str = ""
+    items_total: int = 0
+    items_shipped: int = 0
+    base_cost: OptionalMoney = None
+    cost_ex_tax: OptionalMoney = None
+    cost_inc_tax: OptionalMoney = None
+    cost_tax: OptionalMoney = None
+    handling_cost_inc_tax: OptionalMoney = None
+    shipping_zone_name: str = ""
+    line_items: Annotated[list[OrderProduct], BeforeValidator(_expanded_line_items)] = Field(
+        default_factory=list
+    )
+
+
+class OrderConsignments(ApiModel):
+    shipping: list[ShippingConsignment] = Field(default_factory=list)
+
+
+def _consignments(value: Any) -> Any:
+    """Object structure only; a `{url, resource}` link (not included) reads as absent."""
+    if isinstance(value, list):  # the legacy array structure: one object per consignment type
+        shipping = [c for item in value if isinstance(item, dict) for c in item.get("shipping") or []]
+        return {"shipping": shipping}
+    if isinstance(value, dict) and "resource" in value and "shipping" not in value:
+        return None
+    return value
+
+
+class Order(ApiModel):
+    id: int
+    customer_id: int = 0
+    status_id: int
+    status: str = ""
+    date_created: Timestamp
+    date_modified: OptionalTimestamp = None
+    date_shipped: OptionalTimestamp = None
+    subtotal_ex_tax: Money
+    subtotal_inc_tax: Money
+    total_ex_tax: Money
+    total_inc_tax: Money
+    total_tax: OptionalMoney = None
+    shipping_cost_ex_tax: OptionalMoney = None
+    shipping_cost_inc_tax: OptionalMoney = None
+    handling_cost_inc_tax: OptionalMoney = None
+    currency_code: str
+    default_currency_code: str | None = None
+    items_total: int = 0
+    items_shipped: int = 0
+    payment_method: str = ""
+    payment_status: str = ""
+    payment_provider_id: str | int | None = None
+    billing_address: PostalAddress | None = None
+    refunded_amount: OptionalMoney = None
+    store_credit_amount: OptionalMoney = None
+    gift_certificate_amount: OptionalMoney = None
+    discount_amount: OptionalMoney = None
+    coupon_discount: OptionalMoney = None
+    customer_message: str = ""
+    staff_notes: str = ""
+    channel_id: int | None = None
+    order_source: str = ""
+    is_deleted: bool = False
+    consignments: Annotated[OrderConsignments | None, BeforeValidator(_consignments)] = None
+
+    @property
+    def is_guest(self) -> bool:
+        """Guest orders belong to no customer record (found only by billing email)."""
+        return self.customer_id == 0
+
+
+class ShippingAddress(PostalAddress):
+    """`GET /v2/orders/{id}/shipping_addresses` item: where (and how) part of an order ships."""
+
+    id: int
+    order_id: int | None = None
+    shipping_method: str = ""
+    items_total: int = 0
+    items_shipped: int = 0
+    base_cost: OptionalMoney = None
+    cost_ex_tax: OptionalMoney = None
+    cost_inc_tax: OptionalMoney = None
+    cost_tax: OptionalMoney = None
+    shipping_zone_name: str = ""
+
+
+class ShipmentItem(ApiModel):
+    order_product_id: int
+    product_id: int | None = None
+    quantity: int
+
+
+class Shipment(ApiModel):
+    id: int
+    order_id: int
+    customer_id: int | None = None
+    order_address_id: int | None = None
+    date_created: OptionalTimestamp = None
+    tracking_number: str = ""
+    tracking_carrier: str = ""
+    tracking_link: str = ""
+    generated_tracking_link: str = ""
+    shipping_method: str = ""
+    shipping_provider: str = ""
+    shipping_provider_display_name: str = ""
+    comments: str = ""
+    shipping_address: PostalAddress | None = None
+    items: list[ShipmentItem] = Field(default_factory=list)
+
+
+class OrderStatus(ApiModel):
+    id: int
+    name: str = ""
+    system_label: str = ""
+    custom_label: str = ""
+    system_description: str = ""
+
+
+class OrderAddressCreate(_PostalFields):
+    model_config = ConfigDict(extra="forbid")
+
+    zip: str
+
+
+class OrderShippingAddressCreate(OrderAddressCreate):
+    shipping_method: str | None = None
+
+
+class OrderProductCreate(RequestModel):
+    """A catalog product (`product_id`) or a custom product (`name`, `sku`); prices are JSON numbers."""
+
+    product_id: int | None = None
+    name: str | None = None
+    sku: str | None = None
+    quantity: int = Field(gt=0)
+    price_inc_tax: OptionalMoney = None
+    price_ex_tax: OptionalMoney = None
+
+
+class OrderCreate(RequestModel):
+    """`POST /v2/orders` (sandbox and demo fixtures); header money is sent as strings."""
+
+    billing_address: OrderAddressCreate
+    products: list[OrderProductCreate] = Field(min_length=1)
+    customer_id: int = 0
+    status_id: int | None = None
+    shipping_addresses: list[OrderShippingAddressCreate] | None = None
+    base_shipping_cost: MoneyString | None = None
+    shipping_cost_ex_tax: MoneyString | None = None
+    shipping_cost_inc_tax: MoneyString | None = None
+    handling_cost_ex_tax: MoneyString | None = None
+    handling_cost_inc_tax: MoneyString | None = None
+    discount_amount: MoneyString | None = None
+    subtotal_ex_tax: MoneyString | None = None
+    subtotal_inc_tax: MoneyString | None = None
+    total_ex_tax: MoneyString | None = None
+    total_inc_tax: MoneyString | None = None
+    customer_message: str | None = None
+    staff_notes: str | None = None
+    payment_method: str | None = None
+    channel_id: int | None = None
+    external_source: str | None = None
+    default_currency_code: str | None = None
+    customer_locale: str | None = None
+    date_created: Rfc2822Datetime | None = None
+
+
+class ShipmentItemCreate(RequestModel):
+    order_product_id: int
+    quantity: int = Field(gt=0)
+
+
+class ShipmentCreate(RequestModel):
+    order_address_id: int
+    items: list[ShipmentItemCreate] = Field(min_length=1)
+    tracking_number: str | None = Field(default=None, max_length=50)
+    tracking_carrier: str | None = None
+    tracking_link: str | None = Field(default=None, max_length=500)
+    shipping_method: str | None = None
+    shipping_provider: str | None = None
+    comments: str | None = None
+
+
+# --- refunds (v3 payment actions) --------------------------------------------------------------
+
+RefundItemType = Literal["PRODUCT", "GIFT_WRAPPING", "SHIPPING", "HANDLING", "ORDER", "TAX", "FEE"]
+_QUANTITY_BOUND = ("PRODUCT", "GIFT_WRAPPING")
+
+
+class RefundItem(RequestModel):
+    """One line of a refund quote or refund.
+
+    PRODUCT and GIFT_WRAPPING lines are bound by `quantity` (item_id = order product id); the others by
+    `amount` (SHIPPING/HANDLING: item_id = order address id; ORDER: item_id = order id).
+    """
+
+    item_type: RefundItemType
+    item_id: int
+    quantity: int | None = Field(default=None, gt=0)
+    amount: RefundAmount | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _bound_by_quantity_or_amount(self) -> RefundItem:
+        if self.item_type in _QUANTITY_BOUND:
+            if self.quantity is None or self.amount is not None:
+                raise ValueError(f"{self.item_type} refund items take a quantity and no amount")
+        elif self.amount is None or self.quantity is not None:
+            raise ValueError(f"{self.item_type} refund items take an amount and no quantity")
+        return self
+
+
+class RefundPayment(RequestModel):
+    """How much of a refund goes back through one payment provider (from the quote's refund methods)."""
+
+    provider_id: str = Field(min_length=1)
+    amount: RefundAmount
+    offline: bool = False
+
+
+class RefundMethodPayment(ApiModel):
+    provider_id: str
+    provider_description: str = ""
+    amount: Money
+    offline: bool = False
+    offline_provider: bool = False
+    offline_reason: str = ""
+
+
+class RefundQuote(ApiModel):
+    order_id: int | None = None
+    total_refund_amount: Money
+    total_refund_tax_amount: Money = Decimal(0)
+    order_level_refund_amount: OptionalMoney = None
+    rounding: Money = Decimal(0)
+    adjustment: Money = Decimal(0)
+    tax_inclusive: bool | None = None
+    # Each inner list is one way to pay the refund back (possibly split across providers).
+    refund_methods: list[list[RefundMethodPayment]] = Field(default_factory=list)
+
+
+class RefundedItem(ApiModel):
+    item_type: str
+    item_id: int
+    quantity: int | None = None
+    requested_amount: OptionalMoney = None
+    reason: str = ""
+
+
+class RefundPaymentResult(ApiModel):
+    id: int | None = None
+    provider_id: str
+    amount: Money
+    offline: bool = False
+    is_declined: bool = False
+    declined_message: str = ""
+
+
+class Refund(ApiModel):
+    id: int
+    order_id: int
+    user_id: int | None = None
+    reason: str = ""
+    total_amount: Money
+    total_tax: Money = Decimal(0)
+    created: OptionalTimestamp = None
+    items: list[RefundedItem] = Field(default_factory=list)
+    payments: list[RefundPaymentResult] = Field(default_factory=list)
+
+
+# --- promotions (v3) ---------------------------------------------------------------------------
+
+
+class FixedDiscount(RequestModel):
+    fixed_amount: MoneyString
+
+
+class PercentageDiscount(RequestModel):
+    percentage_amount: MoneyString
+
+
+class CartValueAction(RequestModel):
+    discount: FixedDiscount | PercentageDiscount
+    maximum_allowed_discount_amount: MoneyString | None = None
+
+
+class ShippingAction(RequestModel):
+    zone_ids: Literal["*"] | list[int] = "*"
+    free_shipping: bool | None = None
+
+
+class PromotionAction(RequestModel):
+    """Exactly one of the supported actions: a discount on the cart value or on shipping."""
+
+    cart_value: CartValueAction | None = None
+    shipping: ShippingAction | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PromotionAction:
+        if (self.cart_value is None) == (self.shipping is None):
+            raise ValueError("a promotion action is either cart_value or shipping")
+        return self
+
+
+class CartCondition(RequestModel):
+    minimum_spend: MoneyString | None = None
+    minimum_quantity: int | None = None
+
+
+class PromotionCondition(RequestModel):
+    cart: CartCondition
+
+
+class PromotionRule(RequestModel):
+    action: PromotionAction
+    apply_once: bool = True
+    stop: bool | None = None
+    condition: PromotionCondition | None = None
+
+
+class PromotionChannel(RequestModel):
+    id: int
+
+
+class PromotionCustomer(RequestModel):
+    group_ids: list[int] | None = None
+    excluded_group_ids: list[int] | None = None
+    minimum_order_count: int | None = None
+
+
+class PromotionCreate(RequestModel):
+    """`POST /v3/promotions`: a coupon promotion whose codes are added with `create_promotion_code`."""
+
+    name: str = Field(min_length=1)
+    rules: list[PromotionRule] = Field(min_length=1)
+    redemption_type: Literal["COUPON", "AUTOMATIC"] = "COUPON"
+    display_name: str | None = None
+    status: Literal["ENABLED", "DISABLED"] = "ENABLED"
+    max_uses: int | None = None
+    start_date: IsoDatetime | None = None
+    end_date: IsoDatetime | None = None
+    currency_code: str | None = None
+    channels: list[PromotionChannel] | None = None
+    customer: PromotionCustomer | None = None
+    can_be_used_with_other_promotions: bool | None = None
+    coupon_type: Literal["SINGLE", "BULK"] | None = None
+
+
+class Promotion(ApiModel):
+    id: int
+    name: str
+    redemption_type: str = ""
+    display_name: str | None = None
+    status: str | None = None
+    current_uses: int = 0
+    max_uses: int | None = None
+    start_date: OptionalTimestamp = None
+    end_date: OptionalTimestamp = None
+    currency_code: str | None = None
+    coupon_type: str | None = None
+    rules: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class PromotionCode(ApiModel):
+    id: int
+    code: str
+    current_uses: int = 0
+    max_uses: int = 0
+    max_uses_per_customer: int = 0
+    created: OptionalTimestamp = None
+
+
+class PromotionCodeCreate(RequestModel):
+    code: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9_ \-]+$")
+    max_uses: int | None = Field(default=None, ge=0)
+    max_uses_per_customer: int | None = Field(default=None, ge=0)
+
+
+# --- store information (v2) --------------------------------------------------------------------
+
+
+class StoreTimeZone(ApiModel):
+    name: str = ""
+    raw_offset: int | None = None
+
+
+class StoreInfo(ApiModel):
+    id: str | None = None
+    name: str = ""
+    domain: str = ""
+    secure_url: str = ""
+    control_panel_base_url: str | None = None
+    status: str | None = None
+    country: str = ""
+    country_code: str = ""
+    language: str = ""
+    currency: str
+    currency_symbol: str = ""
+    currency_symbol_location: str = ""
+    decimal_separator: str = "."
+    thousands_separator: str = ","
+    decimal_places: int = 2
+    timezone: StoreTimeZone | None = None
+    default_channel_id: int | None = None
+
+
+__all__ = [
+    "ApiModel",
+    "CartCondition",
+    "CartValueAction",
+    "Customer",
+    "CustomerAddress",
+    "CustomerAddressCreate",
+    "CustomerCreate",
+    "FixedDiscount",
+    "Money",
+    "MoneyString",
+    "OptionalMoney",
+    "OptionalTimestamp",
+    "Order",
+    "OrderAddressCreate",
+    "OrderConsignments",
+    "OrderCreate",
+    "OrderProduct",
+    "OrderProductCreate",
+    "OrderProductOption",
+    "OrderShippingAddressCreate",
+    "OrderStatus",
+    "PercentageDiscount",
+    "PostalAddress",
+    "Promotion",
+    "PromotionAction",
+    "PromotionChannel",
+    "PromotionCode",
+    "PromotionCodeCreate",
+    "PromotionCondition",
+    "PromotionCreate",
+    "PromotionCustomer",
+    "PromotionRule",
+    "Refund",
+    "RefundItem",
+    "RefundItemType",
+    "RefundMethodPayment",
+    "RefundPayment",
+    "RefundPaymentResult",
+    "RefundQuote",
+    "RefundedItem",
+    "RequestModel",
+    "Shipment",
+    "ShipmentCreate",
+    "ShipmentItem",
+    "ShipmentItemCreate",
+    "ShippingAction",
+    "ShippingAddress",
+    "ShippingConsignment",
+    "StoreCreditAmount",
+    "StoreCreditCreate",
+    "StoreInfo",
+    "StoreTimeZone",
+    "Timestamp",
+    "encode_json",
+    "format_rfc2822",
+]

@@ -1,0 +1,237 @@
+"""Finding BigCommerce shoppers by email and phone: shared by the lookup and the auto-link resolver.
+
+Two kinds of shopper answer to an email: registered customers (`GET /v3/customers?email:in=`) and
+guest shoppers, who have no customer record, only orders with `customer_id` 0 and their email on
+the billing address (`GET /v2/orders?email=`). A guest gets a stable id of its own,
+`guest:<lowercased email>`, so that a DETAILED lookup can find its orders again.
+
+Independent BigCommerce calls run at once on one small shared thread pool; every call gets the
+lookup's `Deadline`, so the pool never outlives the answer Gladly waits for.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from gladly_bigcommerce import phones
+from gladly_bigcommerce.bigcommerce import BigCommerceClient, Customer, Deadline, DeadlineExceeded, Order
+from gladly_bigcommerce.bigcommerce.models import PostalAddress
+
+T = TypeVar("T")
+
+GUEST_ID_PREFIX = "guest:"
+# As many workers as the client pools connections: a DETAILED lookup fans out one call per shipped order.
+POOL_SIZE = 10
+# Waiting a little past the deadline lets a call that the client cut at the deadline report its own error.
+_RESULT_GRACE_SECONDS = 0.25
+
+_pool_thread = threading.local()
+
+
+def _mark_pool_thread() -> None:
+    _pool_thread.active = True
+
+
+_pool = ThreadPoolExecutor(
+    max_workers=POOL_SIZE, thread_name_prefix="bigcommerce", initializer=_mark_pool_thread
+)
+
+
+def submit(call: Callable[[], T]) -> Future[T]:
+    """Start `call` on the shared pool, or run it right here when already on a pool thread.
+
+    Running nested work inline means no pool thread ever waits for another pool thread, so
+    concurrent lookups sharing the pool cannot deadlock it.
+    """
+    if getattr(_pool_thread, "active", False):
+        future: Future[T] = Future()
+        try:
+            future.set_result(call())
+        except Exception as error:
+            future.set_exception(error)
+        return future
+    return _pool.submit(call)
+
+
+def result(future: Future[T], deadline: Deadline) -> T:
+    """The call's result (or its exception), waiting no longer than the deadline allows."""
+    try:
+        return future.result(timeout=deadline.remaining() + _RESULT_GRACE_SECONDS)
+    except FutureTimeout:
+        raise DeadlineExceeded("the deadline passed while waiting for BigCommerce") from None
+
+
+# --- identities --------------------------------------------------------------------------------------
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def guest_customer_id(email: str) -> str:
+    """The stable `externalCustomerId` of the guest shopper using `email`."""
+    return GUEST_ID_PREFIX + normalize_email(email)
+
+
+@dataclass(frozen=True)
+class RegisteredRef:
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class GuestRef:
+    email: str  # normalised
+
+
+CustomerRef = RegisteredRef | GuestRef
+
+
+def parse_customer_ref(external_customer_id: str) -> CustomerRef | None:
+    """What an `externalCustomerId` we handed out points at; None for ids we never produce."""
+    text = external_customer_id.strip()
+    if text.startswith(GUEST_ID_PREFIX):
+        email = normalize_email(text[len(GUEST_ID_PREFIX) :])
+        return GuestRef(email) if "@" in email else None
+    if text.isascii() and text.isdigit() and int(text) > 0:
+        return RegisteredRef(int(text))
+    return None
+
+
+@dataclass(frozen=True)
+class GuestShopper:
+    """A shopper known only from guest orders placed with one email, newest order first."""
+
+    email: str  # normalised
+    orders: tuple[Order, ...]
+
+    @property
+    def external_customer_id(self) -> str:
+        return guest_customer_id(self.email)
+
+    @property
+    def billing_address(self) -> PostalAddress | None:
+        """The newest order's billing address: the shopper's most recent name, phone and address."""
+        return next((order.billing_address for order in self.orders if order.billing_address), None)
+
+
+# --- searches ----------------------------------------------------------------------------------------
+
+
+def unique_emails(emails: Iterable[str]) -> list[str]:
+    """Normalised emails, each once, in the order given; blanks dropped."""
+    return list(dict.fromkeys(normalize_email(email) for email in emails if email.strip()))
+
+
+def find_customers_by_emails(
+    client: BigCommerceClient, emails: Sequence[str], deadline: Deadline
+) -> list[Customer]:
+    """Registered customers whose email is one of `emails` (case-insensitive), in one call."""
+    wanted = unique_emails(emails)
+    if not wanted:
+        return []
+    found = client.search_customers(emails=wanted, deadline=deadline)
+    return [customer for customer in found if normalize_email(customer.email) in wanted]
+
+
+def find_customers_by_phones(
+    client: BigCommerceClient, numbers: Sequence[str], region: str, deadline: Deadline
+) -> list[Customer]:
+    """Registered customers whose phone is one of `numbers`, however either side spells it.
+
+    BigCommerce matches the stored text exactly, so one `phone:in` call asks for every likely
+    spelling of every number; each match is then confirmed by comparing numbers in E.164.
+    """
+    wanted = {e164 for number in numbers if (e164 := phones.to_e164(number, region))}
+    spellings = list(dict.fromkeys(s for number in numbers for s in phones.search_spellings(number, region)))
+    if not spellings:
+        return []
+    found = client.search_customers(phones=spellings, deadline=deadline)
+    return [customer for customer in found if phones.to_e164(customer.phone, region) in wanted]
+
+
+def guest_orders(orders: Iterable[Order], email: str) -> list[Order]:
+    """The guest orders among `orders` whose billing email is `email` (case-insensitive)."""
+    wanted = normalize_email(email)
+    return [
+        order
+        for order in orders
+        if order.is_guest
+        and order.billing_address is not None
+        and normalize_email(order.billing_address.email) == wanted
+    ]
+
+
+def find_guest_shopper(
+    client: BigCommerceClient, email: str, deadline: Deadline, *, limit: int
+) -> GuestShopper | None:
+    """The guest shopper behind `email` with its newest guest orders (among `limit` orders), if any.
+
+    A search needs who the shopper is, not what they bought: line items are not asked for.
+    """
+    orders = client.list_orders(
+        email=normalize_email(email), limit=limit, include_consignments=False, deadline=deadline
+    )
+    found = guest_orders(orders, email)
+    return GuestShopper(normalize_email(email), tuple(found)) if found else None
+
+
+def find_guest_shoppers_by_emails(
+    client: BigCommerceClient, emails: Sequence[str], deadline: Deadline, *, limit: int = 10
+) -> list[GuestShopper]:
+    """Guest shoppers for each email (one orders call per email, all at once)."""
+    pending = [
+        submit(partial(find_guest_shopper, client, email, deadline, limit=limit))
+        for email in unique_emails(emails)
+    ]
+    return [shopper for future in pending if (shopper := result(future, deadline)) is not None]
+
+
+@dataclass(frozen=True)
+class ContactMatches:
+    """Who answers to a set of emails and phones: registered customers first, then guest shoppers.
+
+    A guest shopper is listed only for an email no registered customer has: a shopper's guest
+    orders then show inside that customer's DETAILED profile instead of as a second match.
+    """
+
+    customers: tuple[Customer, ...]
+    guests: tuple[GuestShopper, ...]
+
+
+def find_by_contacts(
+    client: BigCommerceClient,
+    *,
+    emails: Sequence[str],
+    numbers: Sequence[str],
+    region: str,
+    deadline: Deadline,
+    guest_order_limit: int = 10,
+) -> ContactMatches:
+    """Search customers by email, by phone and guest orders by email, all at once.
+
+    At most 2 + (one per email) calls: customers by email, customers by phone, guest orders.
+    Guest searches that cannot matter (the email belongs to a customer) may fail without harm.
+    """
+    wanted_emails = unique_emails(emails)
+    by_email = submit(lambda: find_customers_by_emails(client, wanted_emails, deadline))
+    by_phone = submit(lambda: find_customers_by_phones(client, numbers, region, deadline))
+    guest_searches = {
+        email: submit(partial(find_guest_shopper, client, email, deadline, limit=guest_order_limit))
+        for email in wanted_emails
+    }
+    customers = {customer.id: customer for customer in result(by_email, deadline)}
+    customers |= {customer.id: customer for customer in result(by_phone, deadline)}
+    registered_emails = {normalize_email(customer.email) for customer in customers.values()}
+    guests = [
+        shopper
+        for email, future in guest_searches.items()
+        if email not in registered_emails and (shopper := result(future, deadline)) is not None
+    ]
+    return ContactMatches(tuple(customers.values()), tuple(guests))

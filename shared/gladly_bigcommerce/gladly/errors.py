@@ -1,0 +1,94 @@
+"""Errors in Gladly's REST shape: ``{"errors": [{"attr", "code", "detail"}]}`` with an HTTP status.
+
+Logic code raises these when it knows what Gladly should be told; ``api.py`` turns them into responses.
+Details are read by agents and admins: they never carry PII or secrets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class ErrorItem(BaseModel):
+    """One entry of Gladly's error list; ``attr`` names the offending field or header when there is one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    attr: str | None = None
+    code: str
+    detail: str
+
+
+class ErrorBody(BaseModel):
+    errors: list[ErrorItem]
+
+
+class GladlyError(Exception):
+    """An error Gladly should see with ``status`` and ``errors``. Subclasses fix the status."""
+
+    status: ClassVar[int] = 500
+
+    def __init__(self, *errors: ErrorItem) -> None:
+        if not errors:
+            raise ValueError("a GladlyError needs at least one ErrorItem")
+        super().__init__("; ".join(f"{item.attr or '-'}: {item.code}" for item in errors))
+        self.errors: tuple[ErrorItem, ...] = errors
+
+    @classmethod
+    def of(cls, code: str, detail: str, attr: str | None = None) -> Self:
+        """Shorthand for an error with a single item."""
+        return cls(ErrorItem(attr=attr, code=code, detail=detail))
+
+    def body(self) -> dict[str, Any]:
+        return ErrorBody(errors=list(self.errors)).model_dump(mode="json", exclude_none=True)
+
+
+class BadRequest(GladlyError):
+    """400: the request is malformed, or (action submit) a field must be corrected and resubmitted."""
+
+    status = 400
+
+    @classmethod
+    def from_validation_error(cls, error: ValidationError, prefix: Iterable[str | int] = ()) -> Self:
+        """One item per pydantic error, ``attr`` the dotted field path. Input values are not echoed."""
+        head = [str(part) for part in prefix]
+        items = [
+            ErrorItem(
+                attr=".".join([*head, *(str(part) for part in detail["loc"])]) or None,
+                code=_validation_code(detail["type"]),
+                detail=detail["msg"],
+            )
+            for detail in error.errors(include_url=False, include_input=False)
+        ]
+        return cls(*items)
+
+
+class Unauthorized(GladlyError):
+    """401: the request's signature or credentials did not check out."""
+
+    status = 401
+
+
+class NotAcceptable(GladlyError):
+    """406: the action cannot succeed (order cancelled, nothing left to refund); Gladly closes the form."""
+
+    status = 406
+
+
+class BadGateway(GladlyError):
+    """502: BigCommerce answered, but not in a way we can use (or refused our credentials)."""
+
+    status = 502
+
+
+class ServiceUnavailable(GladlyError):
+    """503: BigCommerce is unreachable, rate-limited or slow past our deadline, or we are misconfigured."""
+
+    status = 503
+
+
+def _validation_code(pydantic_type: str) -> str:
+    return "missing" if pydantic_type == "missing" else "invalid"

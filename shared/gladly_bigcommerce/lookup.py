@@ -1,0 +1,421 @@
+"""Gladly lookups over BigCommerce: the BASIC search and the DETAILED profile (protocol sections 1-3, 5).
+
+One logic function per use case, each taking the parsed `LookupRequest` and `LookupDeps`:
+`manual_search`, `auto_link_lookup` and `detailed_lookup`; `answer_lookup` routes a request to one.
+
+Latency is what matters (Gladly waits 5 s): independent BigCommerce calls run at once, and a
+DETAILED profile costs one wave of calls (customer, its orders, guest orders by email) plus one
+shipments call per order that shipped something. Only failing to read the shopper is an error;
+a failed enrichment (shipments, separately listed products) leaves that part out, logged and counted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import TypeVar
+
+from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
+from gladly_bigcommerce.api import Dependencies
+from gladly_bigcommerce.auto_link import answer_auto_link
+from gladly_bigcommerce.bigcommerce import (
+    BigCommerceClient,
+    BigCommerceError,
+    Customer,
+    Deadline,
+    Order,
+    OrderProduct,
+    RequestRecord,
+    Shipment,
+    StoreInfo,
+)
+from gladly_bigcommerce.config import AdaptorSecret, AdaptorSettings
+from gladly_bigcommerce.customer_search import (
+    ContactMatches,
+    CustomerRef,
+    GuestRef,
+    GuestShopper,
+    RegisteredRef,
+    find_by_contacts,
+    guest_orders,
+    normalize_email,
+    parse_customer_ref,
+    result,
+    submit,
+    unique_emails,
+)
+from gladly_bigcommerce.gladly.models import Action, CustomerResult, LookupKind, LookupRequest, LookupResponse
+from gladly_bigcommerce.mapping import (
+    customer_attributes,
+    customer_result,
+    guest_result,
+    lines_are_complete,
+    merge_orders,
+    needs_shipments,
+    order_transaction,
+    store_links,
+    with_search_columns,
+    without_editable_values,
+)
+from gladly_bigcommerce.observability import count, logger, mask_email
+
+T = TypeVar("T")
+
+# Orders read per shopper for the profile's order count and lifetime value; the newest
+# `recent_orders` of them become transactions. Beyond this many, the count says "50+".
+SUMMARY_ORDER_LIMIT = 50
+
+_METRIC_BY_KIND: dict[LookupKind, str] = {
+    "manual_search": "LookupsManualSearch",
+    "auto_link": "LookupsAutoLink",
+    "detailed": "LookupsDetailed",
+}
+
+
+# --- dependencies ------------------------------------------------------------------------------------
+
+
+class StoreConnection:
+    """One store's BigCommerce client, and its `/v2/store` information once read.
+
+    Store information (storefront domain, default currency) is not per shopper: it is read at most
+    once per container, alongside the first DETAILED lookup, and read again only if that failed.
+    """
+
+    def __init__(self, client: BigCommerceClient) -> None:
+        self.client = client
+        self._store: StoreInfo | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> StoreInfo | None:
+        return self._store
+
+    def load_store(self, deadline: Deadline) -> StoreInfo:
+        info = self.client.get_store(deadline=deadline)
+        with self._lock:
+            self._store = info
+        return info
+
+
+_connections: dict[tuple[str, str, str, str], StoreConnection] = {}
+_connections_lock = threading.Lock()
+_metrics_lock = threading.Lock()
+
+
+def _record_upstream_call(record: RequestRecord) -> None:
+    """Count every BigCommerce attempt, and the failed ones (the client calls this from pool threads)."""
+    with _metrics_lock:
+        count("UpstreamCalls")
+        if record.status is None or record.status >= 400:
+            count("UpstreamErrors")
+
+
+def store_connection(settings: AdaptorSettings, secret: AdaptorSecret) -> StoreConnection:
+    """The container's connection for these credentials (a new one after the token is rotated)."""
+    token = secret.access_token.get_secret_value()
+    client_id = secret.client_id.get_secret_value()
+    key = (settings.api_base, settings.store_hash, token, client_id)
+    with _connections_lock:
+        connection = _connections.get(key)
+        if connection is None:
+            client = BigCommerceClient(
+                settings.store_hash,
+                token,
+                client_id=client_id,
+                api_base=settings.api_base,
+                on_request=_record_upstream_call,
+            )
+            _connections.clear()  # credentials of the past are not used again
+            connection = _connections[key] = StoreConnection(client)
+        return connection
+
+
+@dataclass(frozen=True)
+class LookupDeps:
+    """What a lookup needs: the settings, the store connection and the deadline for BigCommerce."""
+
+    settings: AdaptorSettings
+    connection: StoreConnection
+    deadline: Deadline
+
+    @property
+    def client(self) -> BigCommerceClient:
+        return self.connection.client
+
+
+def lookup_deadline(settings: AdaptorSettings, received_at: datetime) -> Deadline:
+    """The lookup's budget, counted from when the request arrived (verification time included)."""
+    spent = (datetime.now(UTC) - received_at).total_seconds()
+    return Deadline.after(settings.lookup_deadline_seconds - max(0.0, spent))
+
+
+# --- extension points for actions --------------------------------------------------------------------
+
+
+def order_actions(order: Order, customer_ref: CustomerRef, settings: AdaptorSettings) -> list[Action]:
+    """Buttons under an order card: refund and cancel, as `actions.declare` decides for the order."""
+    return declare_order_actions(order, settings)
+
+
+def customer_actions(customer_ref: CustomerRef, settings: AdaptorSettings) -> list[Action]:
+    """Buttons in the profile's "+" menu (discount code, ...); none until actions are wired in."""
+    return []
+
+
+# --- routing -----------------------------------------------------------------------------------------
+
+
+def answer_lookup(request: LookupRequest, dependencies: Dependencies) -> LookupResponse:
+    """Run the lookup of the request's kind; if BigCommerce refuses the token, re-read it once."""
+    settings = dependencies.settings
+    deadline = lookup_deadline(settings, dependencies.received_at)
+    logic = LOOKUPS[request.kind]
+    count(_METRIC_BY_KIND[request.kind])
+
+    def run(secret: AdaptorSecret) -> LookupResponse:
+        return logic(request, LookupDeps(settings, store_connection(settings, secret), deadline))
+
+    response = dependencies.credentials.call_with_refresh(run)
+    count("LookupResults", len(response.results))
+    logger.info("Lookup answered", extra={"kind": request.kind, "results": len(response.results)})
+    return response
+
+
+# --- BASIC -------------------------------------------------------------------------------------------
+
+
+def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
+    """An agent's search: exact email and/or phone, as the Search Query Attributes allow.
+
+    Several attributes widen the search (any of them may match); with email only, it costs two
+    calls at once (customers, guest orders).
+    """
+    searchable = {item.attribute for item in deps.settings.search_query_attributes}
+    terms = request.search_terms
+    matches = _search(
+        deps,
+        emails=terms.emails if "email" in searchable else [],
+        numbers=terms.phones if "phone" in searchable else [],
+    )
+    return _basic_response(matches, deps.settings)
+
+
+def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
+    """Gladly's auto-link request, answered by the auto-link resolver (auto_link.py): a lone result
+    only for a shopper it may link, every candidate when ambiguous, `[]` when nothing matched."""
+    return answer_auto_link(request.profile, deps.client, deps.settings, deps.deadline)
+
+
+def _search(deps: LookupDeps, *, emails: Sequence[str], numbers: Sequence[str]) -> ContactMatches:
+    return find_by_contacts(
+        deps.client,
+        emails=emails,
+        numbers=numbers,
+        region=deps.settings.default_phone_region,
+        deadline=deps.deadline,
+    )
+
+
+def _basic_response(matches: ContactMatches, settings: AdaptorSettings) -> LookupResponse:
+    region = settings.default_phone_region
+    results = [customer_result(customer, region) for customer in matches.customers]
+    results += [guest_result(guest, region) for guest in matches.guests]
+    columns = settings.search_results_attributes
+    return LookupResponse(results=[with_search_columns(found, columns) for found in results])
+
+
+# --- DETAILED ----------------------------------------------------------------------------------------
+
+
+def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
+    """The linked shopper's profile with its recent orders; `[]` for an id that matches nobody."""
+    external_id = request.external_customer_id or ""
+    ref = parse_customer_ref(external_id)
+    store = _store_info(deps)
+    if isinstance(ref, RegisteredRef):
+        profile = _registered_profile(ref, unique_emails(request.profile.emails), deps, store)
+    elif isinstance(ref, GuestRef):
+        profile = _guest_profile(ref, deps, store)
+    else:
+        logger.info("DETAILED lookup for an id this adaptor never issues")
+        profile = None
+    if profile is not None and not deps.settings.overwrite_existing_values:
+        profile = without_editable_values(profile)
+    return LookupResponse(results=[profile] if profile is not None else [])
+
+
+def _order_limit(settings: AdaptorSettings) -> int:
+    return max(settings.recent_orders, SUMMARY_ORDER_LIMIT)
+
+
+def _list_orders(
+    deps: LookupDeps, *, customer_id: int | None = None, email: str | None = None
+) -> Future[list[Order]]:
+    """Start reading a shopper's newest orders, line items and addresses included."""
+    limit = _order_limit(deps.settings)
+    return submit(
+        lambda: deps.client.list_orders(
+            customer_id=customer_id, email=email, limit=limit, deadline=deps.deadline
+        )
+    )
+
+
+def _registered_profile(
+    ref: RegisteredRef, profile_emails: list[str], deps: LookupDeps, store: Future[StoreInfo]
+) -> CustomerResult | None:
+    """Customer, its orders and guest orders at once; guest orders are asked for by the Gladly
+    profile's emails because the customer's own email is not known yet (usually among them)."""
+    client, deadline = deps.client, deps.deadline
+    customer_call = submit(lambda: client.get_customer(ref.customer_id, deadline=deadline))
+    orders_call = _list_orders(deps, customer_id=ref.customer_id)
+    guest_calls = {email: _list_orders(deps, email=email) for email in profile_emails}
+    customer = result(customer_call, deadline)
+    if customer is None:
+        return None
+    orders = result(orders_call, deadline)
+    email = normalize_email(customer.email)
+    guest_call = guest_calls.get(email) or _list_orders(deps, email=email)
+    by_email = _optional(guest_call, "guest_orders", deadline) or []
+    limit = _order_limit(deps.settings)
+    complete = len(orders) < limit and len(by_email) < limit
+    return _profile(
+        customer_result(customer, deps.settings.default_phone_region),
+        RegisteredRef(customer.id),
+        customer,
+        merge_orders(orders, guest_orders(by_email, email)),
+        complete,
+        deps,
+        store,
+    )
+
+
+def _guest_profile(ref: GuestRef, deps: LookupDeps, store: Future[StoreInfo]) -> CustomerResult | None:
+    by_email = result(_list_orders(deps, email=ref.email), deps.deadline)
+    found = guest_orders(by_email, ref.email)
+    if not found:
+        logger.info("No guest orders for the DETAILED guest id", extra={"email": mask_email(ref.email)})
+        return None
+    guest = GuestShopper(ref.email, tuple(merge_orders(found)))
+    complete = len(by_email) < _order_limit(deps.settings)
+    region = deps.settings.default_phone_region
+    return _profile(guest_result(guest, region), ref, None, list(guest.orders), complete, deps, store)
+
+
+def _profile(
+    identity: CustomerResult,
+    ref: CustomerRef,
+    customer: Customer | None,
+    orders: list[Order],
+    complete: bool,
+    deps: LookupDeps,
+    store_call: Future[StoreInfo],
+) -> CustomerResult:
+    """The identity plus custom attributes, the recent orders as transactions and the actions."""
+    recent = orders[: deps.settings.recent_orders]
+    enrichment = _enrich(recent, deps)
+    store = _optional(store_call, "store", deps.deadline)
+    links = store_links(deps.settings, store)
+    transactions = [
+        order_transaction(
+            order,
+            links=links,
+            region=deps.settings.default_phone_region,
+            shipments=enrichment.shipments(order),
+            products=enrichment.products(order),
+            actions=order_actions(order, ref, deps.settings),
+        )
+        for order in recent
+    ]
+    attributes = customer_attributes(
+        customer=customer,
+        orders=orders,
+        orders_complete=complete,
+        links=links,
+        store_currency=store.currency if store else None,
+    )
+    return identity.model_copy(
+        update={
+            "custom_attributes": attributes,
+            "transactions": transactions,
+            "actions": customer_actions(ref, deps.settings) or None,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class _Enrichment:
+    """Per-order extras fetched after the order list: shipments, and products not in consignments."""
+
+    shipments_by_order: dict[int, list[Shipment]]
+    products_by_order: dict[int, list[OrderProduct]]
+
+    def shipments(self, order: Order) -> list[Shipment] | None:
+        return self.shipments_by_order.get(order.id)
+
+    def products(self, order: Order) -> list[OrderProduct] | None:
+        return self.products_by_order.get(order.id)
+
+
+def _enrich(orders: Sequence[Order], deps: LookupDeps) -> _Enrichment:
+    """Shipments of the orders that shipped something, products of orders whose consignments miss
+    items (digital, pickup), all at once; a failed call leaves only that order's part out."""
+    client, deadline = deps.client, deps.deadline
+    shipment_calls = {
+        order.id: submit(partial(client.list_shipments, order.id, deadline=deadline))
+        for order in orders
+        if needs_shipments(order)
+    }
+    product_calls = {
+        order.id: submit(partial(client.list_order_products, order.id, deadline=deadline))
+        for order in orders
+        if not lines_are_complete(order)
+    }
+    return _Enrichment(
+        shipments_by_order=_settled(shipment_calls, "shipments", deadline),
+        products_by_order=_settled(product_calls, "products", deadline),
+    )
+
+
+def _settled(calls: dict[int, Future[list[T]]], part: str, deadline: Deadline) -> dict[int, list[T]]:
+    """The calls that succeeded, by order id; the failed ones are left out."""
+    return {
+        order_id: value
+        for order_id, call in calls.items()
+        if (value := _optional(call, part, deadline)) is not None
+    }
+
+
+def _optional(call: Future[T], part: str, deadline: Deadline) -> T | None:
+    """The call's result, or None after logging and counting its BigCommerce failure.
+
+    For parts the answer can do without; any other exception is a bug and is raised, never hidden.
+    """
+    try:
+        return result(call, deadline)
+    except BigCommerceError as error:
+        logger.warning("Enrichment failed; answering without it", extra={"part": part, "error": str(error)})
+        with _metrics_lock:
+            count("EnrichmentFailures")
+        return None
+
+
+def _store_info(deps: LookupDeps) -> Future[StoreInfo]:
+    """The cached store information, or a call for it alongside the lookup's first wave."""
+    cached = deps.connection.store
+    if cached is not None:
+        done: Future[StoreInfo] = Future()
+        done.set_result(cached)
+        return done
+    return submit(lambda: deps.connection.load_store(deps.deadline))
+
+
+LOOKUPS: dict[LookupKind, Callable[[LookupRequest, LookupDeps], LookupResponse]] = {
+    "manual_search": manual_search,
+    "auto_link": auto_link_lookup,
+    "detailed": detailed_lookup,
+}

@@ -1,0 +1,369 @@
+"""BigCommerce records as Gladly sees them: customer results, custom attributes, ORDER transactions.
+
+Pure functions, no I/O: the lookup fetches, this module translates. Money is formatted in the
+order's own (transactional) currency; phones go out in E.164; every custom attribute is a string.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gladly_bigcommerce import phones
+from gladly_bigcommerce.bigcommerce import Customer, Order, OrderProduct, PostalAddress, Shipment, StoreInfo
+from gladly_bigcommerce.bigcommerce.models import ShippingConsignment
+from gladly_bigcommerce.config import AdaptorSettings, SearchResultsAttribute
+from gladly_bigcommerce.customer_search import GuestShopper
+from gladly_bigcommerce.gladly.models import (
+    Action,
+    Address,
+    CustomerResult,
+    Email,
+    Fulfillment,
+    Phone,
+    Product,
+    Transaction,
+)
+from gladly_bigcommerce.money import format_money
+
+# Orders that never were, or no longer are, a sale: left out of the lifetime value, never shipped.
+CLOSED_STATUS_IDS = frozenset({0, 4, 5, 6})  # Incomplete, Refunded, Cancelled, Declined
+# Custom attributes an agent may edit in Gladly: sent only when Overwrite Existing Values is on.
+EDITABLE_ATTRIBUTES = frozenset({"company"})
+SHIPPED = "Shipped"
+NOT_SHIPPED = "Not shipped"
+
+
+# --- links -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreLinks:
+    """Where agents (control panel) and shoppers (storefront) see a record."""
+
+    admin_base: str  # the control panel, e.g. https://store-abc123.mybigcommerce.com/manage
+    storefront_base: str | None  # e.g. https://shop.example.com; None when unknown
+
+    def order_admin_url(self, order_id: int) -> str:
+        return f"{self.admin_base}/orders/{order_id}"
+
+    def customer_admin_url(self, customer_id: int) -> str:
+        return f"{self.admin_base}/customers/{customer_id}/edit"
+
+    def customer_order_url(self, order_id: int) -> str | None:
+        """The order page of the shopper's account (registered customers only)."""
+        if self.storefront_base is None:
+            return None
+        return f"{self.storefront_base}/account.php?action=view_order&order_id={order_id}"
+
+
+def store_links(settings: AdaptorSettings, store: StoreInfo | None) -> StoreLinks:
+    """Links from the settings when set, else from the store's own information.
+
+    The control panel always lives under `/manage` of the store's control panel host, which the
+    store hash alone determines, so admin links never wait for `/v2/store`.
+    """
+    admin = settings.admin_url or (store.control_panel_base_url if store else None)
+    admin = (admin or f"https://store-{settings.store_hash}.mybigcommerce.com").rstrip("/")
+    if not admin.endswith("/manage"):
+        admin += "/manage"
+    storefront = settings.storefront_url or (store.secure_url or None if store else None)
+    return StoreLinks(admin_base=admin, storefront_base=storefront.rstrip("/") if storefront else None)
+
+
+# --- customers ---------------------------------------------------------------------------------------
+
+
+def one_line_address(*parts: str) -> str | None:
+    """Non-empty parts joined by commas: `12 Main St, Springfield, IL 62701, US`."""
+    text = ", ".join(part.strip() for part in parts if part and part.strip())
+    return text or None
+
+
+def _region_zip(state: str, postal_code: str) -> str:
+    return f"{state.strip()} {postal_code.strip()}".strip()
+
+
+def postal_address_line(address: PostalAddress) -> str | None:
+    return one_line_address(
+        address.street_1,
+        address.street_2,
+        address.city,
+        _region_zip(address.state, address.zip),
+        address.country_iso2 or address.country,
+    )
+
+
+def customer_address_line(customer: Customer) -> str | None:
+    """The customer's first saved address on one line, or None when the address book is empty."""
+    if not customer.addresses:
+        return None
+    first = customer.addresses[0]
+    return one_line_address(
+        first.address1,
+        first.address2,
+        first.city,
+        _region_zip(first.state_or_province, first.postal_code),
+        first.country_code or first.country,
+    )
+
+
+def gladly_phones(numbers: Iterable[str], region: str) -> list[Phone]:
+    """Phones Gladly can use: E.164 only (a number we cannot read is left out), each once."""
+    found: dict[str, Phone] = {}
+    for number in numbers:
+        e164 = phones.to_e164(number, region)
+        if e164 and e164 not in found:
+            found[e164] = Phone(original=e164, type=phones.phone_type(e164, region))
+    return list(found.values())
+
+
+def gladly_emails(emails: Iterable[str]) -> list[Email]:
+    unique = dict.fromkeys(email.strip() for email in emails if email and email.strip())
+    return [Email(original=email) for email in unique]
+
+
+def customer_result(customer: Customer, region: str) -> CustomerResult:
+    """A registered customer: id, name, email, phone and address."""
+    return CustomerResult(
+        external_customer_id=str(customer.id),
+        name=customer.full_name or None,
+        address=customer_address_line(customer),
+        emails=gladly_emails([customer.email]),
+        phones=gladly_phones([customer.phone], region),
+    )
+
+
+def guest_result(guest: GuestShopper, region: str) -> CustomerResult:
+    """A guest shopper: name, phone and address from its newest guest order's billing address."""
+    billing = guest.billing_address
+    return CustomerResult(
+        external_customer_id=guest.external_customer_id,
+        name=(billing.full_name or None) if billing else None,
+        address=postal_address_line(billing) if billing else None,
+        emails=gladly_emails([guest.email]),
+        phones=gladly_phones([billing.phone], region) if billing else [],
+    )
+
+
+def with_search_columns(
+    result: CustomerResult, attributes: Sequence[SearchResultsAttribute]
+) -> CustomerResult:
+    """Repeat the configured `email` / `phone` columns at the top level of a BASIC result.
+
+    `name` and `externalCustomerId` are standard fields already; unsupported attributes stay empty.
+    """
+    columns: dict[str, str] = {}
+    for item in attributes:
+        if item.attribute == "email" and result.emails:
+            columns["email"] = result.emails[0].original
+        elif item.attribute == "phone" and result.phones:
+            columns["phone"] = result.phones[0].original
+    return result.model_copy(update=columns) if columns else result
+
+
+def without_editable_values(result: CustomerResult) -> CustomerResult:
+    """Leave out what Gladly keeps as its own when Overwrite Existing Values is off (protocol 5)."""
+    attributes = {
+        key: value
+        for key, value in (result.custom_attributes or {}).items()
+        if key not in EDITABLE_ATTRIBUTES
+    }
+    return result.model_copy(update={"name": None, "address": None, "custom_attributes": attributes or None})
+
+
+# --- custom attributes -------------------------------------------------------------------------------
+
+
+def lifetime_value(orders: Iterable[Order], default_currency: str | None) -> str:
+    """The total of the orders that are sales, per currency (`$120.00 + €35.50`).
+
+    No sale at all reads as zero in the store's currency (or a bare `0` when that is unknown).
+    """
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for order in orders:
+        if order.status_id not in CLOSED_STATUS_IDS:
+            totals[order_currency(order)] += order.total_inc_tax
+    if not totals:
+        return format_money(Decimal(0), default_currency) if default_currency else "0"
+    return " + ".join(format_money(amount, code) for code, amount in sorted(totals.items()))
+
+
+def customer_attributes(
+    *,
+    customer: Customer | None,
+    orders: Sequence[Order],
+    orders_complete: bool,
+    links: StoreLinks,
+    store_currency: str | None,
+) -> dict[str, str]:
+    """The facts an agent reads beside the profile, every value a string (Gladly's rule).
+
+    `orders` are all the orders fetched for the shopper; when `orders_complete` is False there may
+    be older ones, and count and lifetime value say so (`50+`, `... (last 50 orders)`).
+    """
+    count = str(len(orders)) if orders_complete else f"{len(orders)}+"
+    value = lifetime_value(orders, store_currency)
+    attributes = {
+        "accountType": "Registered" if customer else "Guest",
+        "orderCount": count,
+        "lifetimeValue": value if orders_complete else f"{value} (last {len(orders)} orders)",
+    }
+    if customer is not None:
+        attributes["customerGroupId"] = str(customer.customer_group_id)
+        attributes["adminLink"] = links.customer_admin_url(customer.id)
+        attributes["company"] = customer.company
+        if customer.date_created is not None:
+            attributes["customerSince"] = customer.date_created.date().isoformat()
+        if store_currency:
+            attributes["storeCredit"] = format_money(customer.store_credit, store_currency)
+    return attributes
+
+
+# --- orders ------------------------------------------------------------------------------------------
+
+
+def order_currency(order: Order) -> str:
+    """The transactional currency: what the shopper paid in, and what the order's amounts are in."""
+    return order.default_currency_code or order.currency_code
+
+
+def newest_first(orders: Iterable[Order]) -> list[Order]:
+    return sorted(orders, key=lambda order: (order.date_created, order.id), reverse=True)
+
+
+def consignment_lines(order: Order) -> list[OrderProduct]:
+    """The order's line items as included with the order list (shipping consignments)."""
+    consignments = order.consignments.shipping if order.consignments else []
+    return [line for consignment in consignments for line in consignment.line_items]
+
+
+def lines_are_complete(order: Order) -> bool:
+    """Whether the consignments hold every item (digital or pickup items need the products call)."""
+    return sum(line.quantity for line in consignment_lines(order)) >= order.items_total
+
+
+def needs_shipments(order: Order) -> bool:
+    """Shipments are fetched only for orders that shipped something."""
+    return order.items_shipped > 0
+
+
+def gladly_address(address: PostalAddress, region: str) -> Address | None:
+    """A postal address in Gladly's shape; None when it holds nothing."""
+    mapped = Address(
+        name=address.full_name or None,
+        phone=(phones.to_e164(address.phone, region) or address.phone.strip() or None),
+        street1=address.street_1 or None,
+        street2=address.street_2 or None,
+        city=address.city or None,
+        state=address.state or None,
+        country=address.country_iso2 or address.country or None,
+        zip=address.zip or None,
+    )
+    return mapped if mapped.model_dump(exclude_none=True) else None
+
+
+def _line_status(line: OrderProduct) -> str | None:
+    if line.is_refunded or (line.quantity and line.quantity_refunded >= line.quantity):
+        return "Refunded"
+    if line.type == "digital":
+        return None
+    if line.quantity_shipped >= line.quantity:
+        return SHIPPED
+    return "Partially shipped" if line.quantity_shipped else NOT_SHIPPED
+
+
+def gladly_product(line: OrderProduct, currency: str) -> Product:
+    return Product(
+        id=str(line.id),
+        product_id=str(line.product_id) if line.product_id else None,
+        name=line.name,
+        sku=line.sku or None,
+        unit_price=format_money(line.price_inc_tax, currency),
+        quantity=line.quantity,
+        status=_line_status(line),
+        image_url=line.image_url or None,
+    )
+
+
+def shipment_fulfillment(shipment: Shipment, region: str) -> Fulfillment:
+    return Fulfillment(
+        product_ids=list(dict.fromkeys(str(item.order_product_id) for item in shipment.items)) or None,
+        tracking_number=shipment.tracking_number or None,
+        tracking_url=shipment.tracking_link or shipment.generated_tracking_link or None,
+        carrier=(
+            shipment.shipping_provider_display_name
+            or shipment.tracking_carrier
+            or shipment.shipping_provider
+            or None
+        ),
+        shipping_speed=shipment.shipping_method or None,
+        status=SHIPPED,
+        shipping_address=gladly_address(shipment.shipping_address, region)
+        if shipment.shipping_address
+        else None,
+    )
+
+
+def pending_fulfillment(consignment: ShippingConsignment, region: str) -> Fulfillment | None:
+    """What of a consignment has yet to ship, and where to; None when all of it shipped."""
+    waiting = [
+        str(line.id)
+        for line in consignment.line_items
+        if line.quantity_shipped < line.quantity and _line_status(line) != "Refunded"
+    ]
+    if not waiting:
+        return None
+    return Fulfillment(
+        product_ids=waiting,
+        shipping_speed=consignment.shipping_method or None,
+        status=NOT_SHIPPED,
+        shipping_address=gladly_address(consignment, region),
+    )
+
+
+def order_transaction(
+    order: Order,
+    *,
+    links: StoreLinks,
+    region: str,
+    shipments: Sequence[Shipment] | None = None,
+    products: Sequence[OrderProduct] | None = None,
+    actions: Sequence[Action] = (),
+) -> Transaction:
+    """An ORDER transaction with every field BigCommerce can fill (protocol section 3).
+
+    `products` replaces the consignments' line items when they were fetched separately; `shipments`
+    None means they were not fetched (nothing shipped, or the call failed): only what is still to
+    ship is then shown.
+    """
+    currency = order_currency(order)
+    lines = list(products) if products is not None else consignment_lines(order)
+    fulfillments = [shipment_fulfillment(shipment, region) for shipment in shipments or ()]
+    if order.status_id not in CLOSED_STATUS_IDS and order.consignments is not None:
+        pending = (pending_fulfillment(consignment, region) for consignment in order.consignments.shipping)
+        fulfillments += [fulfillment for fulfillment in pending if fulfillment is not None]
+    return Transaction(
+        order_number=str(order.id),
+        created_at=order.date_created,
+        order_status=order.status or None,
+        order_total=format_money(order.total_inc_tax, currency),
+        currency_code=currency,
+        item_count=order.items_total,
+        order_link=links.order_admin_url(order.id),
+        # A guest order is not in any storefront account: there is no page to send the shopper to.
+        customer_order_url=None if order.is_guest else links.customer_order_url(order.id),
+        note=order.customer_message or None,
+        billing_address=gladly_address(order.billing_address, region) if order.billing_address else None,
+        products=[gladly_product(line, currency) for line in lines] or None,
+        fulfillments=fulfillments or None,
+        actions=list(actions) or None,
+    )
+
+
+def merge_orders(*order_lists: Iterable[Order]) -> list[Order]:
+    """Orders from several lists, each once (by id), newest first."""
+    unique: Mapping[int, Order] = {order.id: order for orders in order_lists for order in orders}
+    return newest_first(unique.values())

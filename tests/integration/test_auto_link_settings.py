@@ -1,0 +1,101 @@
+"""Auto-link under non-default settings: Auto-Linking Fields email only, Overwrite Existing Values on.
+
+Handlers read their settings once per process, so these run against a gateway of their own (`make
+run` in a child process, pointed at this process's sandbox), as test_lookup_settings.py does.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
+from devtools.run import SANDBOX_CLIENT_ID
+from devtools.sandbox import DEFAULT_STORE_HASH, DEFAULT_TOKEN, SandboxServer
+from devtools.sandbox import seed as demo
+from tests.integration.test_auto_link_handler import EVENTS, event_body, gladly_would_link, ok_json
+from tests.integration.test_lookup_settings import ROOT, _free_port, _wait_for
+
+SETTINGS = {"AUTO_LINK_FIELDS": "email", "OVERWRITE_EXISTING_VALUES": "true"}
+
+
+@pytest.fixture(scope="module")
+def email_only_client(bc_sandbox_server: SandboxServer) -> Iterator[GladlyClient]:
+    """A signed client for a gateway deployed with SETTINGS against the test sandbox."""
+    port = _free_port()
+    environment = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
+        **SETTINGS,
+        "GATEWAY_PORT": str(port),
+        "BIGCOMMERCE_STORE_HASH": DEFAULT_STORE_HASH,
+        "BIGCOMMERCE_ACCESS_TOKEN": DEFAULT_TOKEN,
+        "BIGCOMMERCE_CLIENT_ID": SANDBOX_CLIENT_ID,
+        "BIGCOMMERCE_API_BASE": bc_sandbox_server.url,
+        "GLADLY_SIGNING_KEY": DEFAULT_SIGNING_KEY,
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        log = Path(directory) / "gateway.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "devtools.run"],
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=output,
+            )
+        try:
+            _wait_for(port, process, log)
+            yield GladlyClient(f"http://127.0.0.1:{port}/prod", DEFAULT_SIGNING_KEY)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.mark.parametrize(
+    ("event", "customer_id"),
+    [
+        ("auto-link-disabled-field.json", demo.MARTHA_CUSTOMER_ID),
+        ("auto-link-unique-phone.json", demo.DIGITS_ONLY_CUSTOMER_ID),
+    ],
+)
+def test_a_match_on_a_disabled_field_is_explained_and_not_linked(
+    email_only_client: GladlyClient, bc_sandbox: SandboxServer, event: str, customer_id: int
+) -> None:
+    # Given Auto-Linking Fields is email only, and a profile whose phone alone matches a customer
+    report = ok_json(email_only_client.send_event(EVENTS / event))
+    # Then the endpoint says the one candidate matched on a field that is not enabled
+    assert report["kind"] == "ambiguous"
+    assert report["enabledFields"] == ["email"]
+    assert [candidate["customerRef"] for candidate in report["candidates"]] == [str(customer_id)]
+    assert report["candidates"][0]["matchesEnabledField"] is False
+    assert report["reasons"][0]["code"] == "only_disabled_fields"
+    assert "AUTO_LINK_FIELDS is email" in report["reasons"][0]["detail"]
+    # and the lookup answers the candidate without the phone: no Gladly could link it, whatever its fields
+    body = event_body(event)
+    results = ok_json(email_only_client.post("/lookup", body))["results"]
+    assert [result["externalCustomerId"] for result in results] == [str(customer_id)]
+    assert "phones" not in results[0]
+    assert gladly_would_link(results, body["query"], {"email", "phone"}) is None
+
+
+def test_an_email_match_links_with_the_values_overwrite_calls_for(
+    email_only_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given Overwrite Existing Values is on When Martha's profile is auto-linked by email
+    body = event_body("auto-link-unique-email.json")
+    (result,) = ok_json(email_only_client.post("/lookup", body))["results"]
+    # Then the one result carries her name and address for Gladly to overwrite its own with
+    assert result["externalCustomerId"] == str(demo.MARTHA_CUSTOMER_ID)
+    assert result["name"] == "Martha Williams"
+    assert result["address"] == "1 Ferry Building, San Francisco, California 94111, US"
+    assert gladly_would_link([result], body["query"], {"email"}) == str(demo.MARTHA_CUSTOMER_ID)

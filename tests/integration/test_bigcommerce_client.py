@@ -1,0 +1,541 @@
+"""BigCommerceClient against the sandbox over real HTTP: every method, money and dates exactly."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from gladly_bigcommerce.bigcommerce import (
+    BigCommerceClient,
+    CartValueAction,
+    Conflict,
+    Customer,
+    CustomerAddressCreate,
+    CustomerCreate,
+    Deadline,
+    FixedDiscount,
+    Forbidden,
+    NotFound,
+    Order,
+    OrderAddressCreate,
+    OrderCreate,
+    OrderProductCreate,
+    OrderShippingAddressCreate,
+    PromotionAction,
+    PromotionCreate,
+    PromotionRule,
+    RefundItem,
+    RefundPayment,
+    RequestRecord,
+    RetryPolicy,
+    ShipmentCreate,
+    ShipmentItemCreate,
+    StoreCreditCreate,
+    Unauthorized,
+    ValidationFailed,
+    format_rfc2822,
+)
+
+from devtools.sandbox.records import PaymentProvider
+
+pytestmark = pytest.mark.sandbox
+
+TOKEN = "sandbox-token"
+EMAIL = "jane.client-test@example.org"
+PHONE = "(415) 555-0199"
+
+
+@pytest.fixture
+def records() -> list[RequestRecord]:
+    return []
+
+
+@pytest.fixture
+def client(bc_sandbox: Any, records: list[RequestRecord]) -> Iterator[BigCommerceClient]:
+    with BigCommerceClient(
+        bc_sandbox.store_hash,
+        TOKEN,
+        client_id="client-id-for-tests",
+        api_base=bc_sandbox.url,
+        connect_timeout=0.5,
+        read_timeout=2.0,
+        retry=RetryPolicy(backoff_base=0.02, backoff_cap=0.1),
+        on_request=records.append,
+    ) as bigcommerce:
+        yield bigcommerce
+
+
+def new_customer(client: BigCommerceClient, email: str = EMAIL, phone: str = PHONE) -> Customer:
+    created = client.create_customers(
+        [
+            CustomerCreate(
+                email=email,
+                first_name="Jane",
+                last_name="Tester",
+                phone=phone,
+                company="Acme",
+                addresses=[
+                    CustomerAddressCreate(
+                        first_name="Jane",
+                        last_name="Tester",
+                        address1="1 Main St",
+                        city="Austin",
+                        state_or_province="Texas",
+                        postal_code="78701",
+                        country_code="US",
+                    )
+                ],
+                store_credit_amounts=[StoreCreditCreate(amount=Decimal("12.50"))],
+            )
+        ]
+    )
+    assert len(created) == 1
+    return created[0]
+
+
+def new_order(
+    client: BigCommerceClient,
+    *,
+    customer_id: int = 0,
+    email: str = EMAIL,
+    status_id: int = 11,
+    date_created: datetime | None = None,
+) -> Order:
+    address = {
+        "first_name": "Jane",
+        "last_name": "Tester",
+        "street_1": "1 Main St",
+        "city": "Austin",
+        "state": "Texas",
+        "zip": "78701",
+        "country": "United States",
+        "country_iso2": "US",
+        "email": email,
+    }
+    shipping = [OrderShippingAddressCreate(**address, shipping_method="Flat Rate")]
+    return client.create_order(
+        OrderCreate(
+            customer_id=customer_id,
+            status_id=status_id,
+            billing_address=OrderAddressCreate(**address),
+            shipping_addresses=shipping,
+            products=[
+                OrderProductCreate(
+                    name="Mug",
+                    sku="MUG-1",
+                    quantity=2,
+                    price_inc_tax=Decimal("12.50"),
+                    price_ex_tax=Decimal("11.25"),
+                ),
+                OrderProductCreate(
+                    name="Tee",
+                    sku="TEE-1",
+                    quantity=1,
+                    price_inc_tax=Decimal("0.10"),
+                    price_ex_tax=Decimal("0.10"),
+                ),
+            ],
+            shipping_cost_ex_tax=Decimal("5.0000"),
+            shipping_cost_inc_tax=Decimal("5.2000"),
+            date_created=date_created,
+        )
+    )
+
+
+# --- store ----------------------------------------------------------------------------------------
+
+
+def test_get_store_reads_currency_and_domain(client: BigCommerceClient, records: list[RequestRecord]) -> None:
+    store = client.get_store()
+    assert store.currency
+    assert store.domain
+    assert store.secure_url.startswith("http")
+    assert records == [RequestRecord("GET", "/v2/store", 200, records[0].elapsed, 1, None)]
+
+
+def test_every_request_carries_the_auth_headers(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    client.get_store()
+    headers = {name.lower(): value for name, value in bc_sandbox.requests[-1].headers.items()}
+    assert headers["x-auth-token"] == TOKEN
+    assert headers["x-auth-client"] == "client-id-for-tests"
+    assert headers["accept"] == "application/json"
+
+
+def test_one_client_serves_ten_threads_in_parallel(
+    client: BigCommerceClient, bc_sandbox: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a sandbox that takes 0.2 s per answer, and one shared client
+    bc_sandbox.latency = 0.2
+    deadline_seconds = 1.0
+    deadline = Deadline.after(deadline_seconds)
+    started = time.monotonic()
+    # When ten threads call it at once under one deadline
+    with caplog.at_level(logging.WARNING), ThreadPoolExecutor(max_workers=10) as pool:
+        stores = list(pool.map(lambda _: client.get_store(deadline=deadline), range(10)))
+    # Then all ten answers arrive within the deadline (in parallel, not 10 x 0.2 s one after another),
+    # and the connection pool was big enough (urllib3 warns when it has to discard connections)
+    assert len(stores) == 10
+    assert time.monotonic() - started < deadline_seconds + 0.5
+    assert not [r for r in caplog.records if "pool is full" in r.getMessage()]
+
+
+# --- customers ------------------------------------------------------------------------------------
+
+
+def test_created_customers_are_found_by_email_phone_and_id(client: BigCommerceClient) -> None:
+    # Given a customer with an address and store credit
+    created = new_customer(client)
+    assert created.store_credit == Decimal("12.50")
+    # When searched by email in another case, by the stored phone spelling, and by id
+    by_email = client.search_customers(emails=[EMAIL.upper()])
+    by_phone = client.search_customers(phones=[PHONE])
+    by_id = client.search_customers(ids=[created.id])
+    # Then each search finds the same record, with its addresses and exact store credit
+    for found in (by_email, by_phone, by_id):
+        assert [c.id for c in found] == [created.id]
+    customer = by_email[0]
+    assert customer.full_name == "Jane Tester"
+    assert customer.addresses[0].city == "Austin"
+    assert customer.store_credit == Decimal("12.50")
+    assert customer.date_created is not None and customer.date_created.tzinfo is not None
+
+
+def test_phone_search_is_exact_about_spelling(client: BigCommerceClient) -> None:
+    new_customer(client)
+    assert client.search_customers(phones=["415-555-0199"]) == []
+
+
+def test_search_without_usable_filters_sends_nothing(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    # Given no filter, or only values that an `:in` filter cannot express
+    # When searched
+    # Then nothing is listed and BigCommerce is not called
+    assert client.search_customers() == []
+    assert client.search_customers(emails=["", "a,b@example.org"]) == []
+    assert len(bc_sandbox.requests) == 0
+
+
+def test_several_emails_are_one_in_filter(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    first = new_customer(client)
+    second = new_customer(client, email="john.client-test@example.org", phone="+14155550198")
+    found = client.search_customers(emails=[EMAIL, "john.client-test@example.org", "nobody@example.org"])
+    assert sorted(c.id for c in found) == sorted([first.id, second.id])
+    assert (
+        bc_sandbox.requests[-1].query["email:in"]
+        == f"{EMAIL},john.client-test@example.org,nobody@example.org"
+    )
+    assert bc_sandbox.requests[-1].query["include"] == "addresses,storecredit"
+    assert bc_sandbox.requests[-1].query["limit"] == "50"
+
+
+def test_get_customer(client: BigCommerceClient) -> None:
+    created = new_customer(client)
+    customer = client.get_customer(created.id)
+    assert customer is not None
+    assert customer.email == EMAIL
+    assert client.get_customer(999_999) is None
+
+
+def test_duplicate_customer_is_a_validation_failure_with_field_errors(client: BigCommerceClient) -> None:
+    new_customer(client)
+    with pytest.raises(ValidationFailed) as raised:
+        new_customer(client)
+    assert raised.value.status == 422
+    assert raised.value.field_errors
+    assert EMAIL not in str(raised.value)
+
+
+# --- orders ---------------------------------------------------------------------------------------
+
+
+def test_created_order_money_and_dates_round_trip_exactly(client: BigCommerceClient) -> None:
+    # Given an order created at a known moment with cent-exact prices
+    moment = datetime(2024, 2, 29, 23, 59, 58, tzinfo=UTC)
+    created = new_order(client, date_created=moment)
+    # When read back
+    order = client.get_order(created.id)
+    # Then money is exact to the cent and the date is the same instant, in v2's own spelling too
+    assert order.subtotal_inc_tax == Decimal("25.10")
+    assert order.shipping_cost_inc_tax == Decimal("5.20")
+    assert order.total_inc_tax == Decimal("30.30")
+    assert str(order.total_inc_tax) == "30.3000"
+    assert order.date_created == moment
+    assert format_rfc2822(order.date_created) == "Thu, 29 Feb 2024 23:59:58 +0000"
+    assert order.date_shipped is None
+    assert order.is_guest
+    assert order.billing_address is not None and order.billing_address.email == EMAIL
+
+
+def test_order_includes_consignments_with_line_items(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    created = new_order(client)
+    order = client.get_order(created.id)
+    assert order.consignments is not None
+    assert len(order.consignments.shipping) == 1
+    first = order.consignments.shipping[0]
+    assert first.shipping_method == "Flat Rate"
+    assert {item.name for item in first.line_items} == {"Mug", "Tee"}
+    assert first.cost_inc_tax == Decimal("5.20")
+    assert bc_sandbox.requests[-1].query == {
+        "include": "consignments.line_items",
+        "consignment_structure": "object",
+    }
+
+
+def test_order_without_consignments_when_not_asked(client: BigCommerceClient) -> None:
+    created = new_order(client)
+    assert client.get_order(created.id, include_consignments=False).consignments is None
+
+
+def test_missing_order_is_not_found(client: BigCommerceClient) -> None:
+    with pytest.raises(NotFound) as raised:
+        client.get_order(987_654)
+    assert raised.value.status == 404
+    assert raised.value.upstream_message
+
+
+def test_list_orders_by_customer_and_by_email_newest_first(client: BigCommerceClient) -> None:
+    # Given a customer with two orders and a guest order under the same email
+    customer = new_customer(client)
+    older = new_order(client, customer_id=customer.id, date_created=datetime(2023, 1, 1, tzinfo=UTC))
+    newer = new_order(client, customer_id=customer.id, date_created=datetime(2024, 1, 1, tzinfo=UTC))
+    guest = new_order(client, date_created=datetime(2023, 6, 1, tzinfo=UTC))
+    # When listed by customer id and by email
+    by_customer = client.list_orders(customer_id=customer.id)
+    by_email = client.list_orders(email=EMAIL.upper(), include_consignments=False)
+    # Then the customer's orders come newest first, and the email also finds the guest order
+    assert [o.id for o in by_customer] == [newer.id, older.id]
+    assert [o.id for o in by_email] == [newer.id, guest.id, older.id]
+    assert by_customer[0].consignments is not None
+
+
+def test_an_empty_v2_list_is_204_and_reads_as_empty(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    assert client.list_orders(email="nobody-at-all@example.org") == []
+    assert bc_sandbox.requests[-1].status == 204
+
+
+def test_pages_are_followed_up_to_the_cap(bc_sandbox: Any, client: BigCommerceClient) -> None:
+    # Given five orders of one guest
+    ids = [new_order(client, email="pages@example.org").id for _ in range(5)]
+    # When iterated two per page
+    every = list(client.iter_orders(email="pages@example.org", sort="id:asc", page_size=2))
+    # Then all five come back over three pages, the last one short
+    assert [o.id for o in every] == ids
+    pages = [r.query["page"] for r in bc_sandbox.requests.find("GET", r"^/v2/orders$")]
+    assert pages == ["1", "2", "3"]
+    # And a client capped at two pages stops there
+    with BigCommerceClient(bc_sandbox.store_hash, TOKEN, api_base=bc_sandbox.url, max_page_cap=2) as capped:
+        assert len(list(capped.iter_orders(email="pages@example.org", page_size=2))) == 4
+
+
+def test_a_page_exactly_full_then_204_ends_the_iteration(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    for _ in range(2):
+        new_order(client, email="full@example.org")
+    assert len(list(client.iter_orders(email="full@example.org", page_size=2))) == 2
+    statuses = [r.status for r in bc_sandbox.requests.find("GET", r"^/v2/orders$")]
+    assert statuses == [200, 204]
+
+
+def test_order_products_addresses_and_shipments(client: BigCommerceClient) -> None:
+    # Given an order
+    order = new_order(client)
+    products = client.list_order_products(order.id)
+    addresses = client.list_shipping_addresses(order.id)
+    # Then its products are exact, and it has one shipping address and no shipment yet (204)
+    mug = next(p for p in products if p.sku == "MUG-1")
+    assert (mug.quantity, mug.price_inc_tax, mug.total_inc_tax) == (2, Decimal("12.50"), Decimal("25.00"))
+    assert mug.quantity_shipped == 0
+    assert [a.zip for a in addresses] == ["78701"]
+    assert addresses[0].cost_inc_tax == Decimal("5.20")
+    assert client.list_shipments(order.id) == []
+    # When the mugs ship
+    shipment = client.create_shipment(
+        order.id,
+        ShipmentCreate(
+            order_address_id=addresses[0].id,
+            items=[ShipmentItemCreate(order_product_id=mug.id, quantity=2)],
+            tracking_number="1Z999AA10123456784",
+            tracking_carrier="ups",
+            shipping_provider="ups",
+        ),
+    )
+    # Then the shipment lists them with tracking, and the product shows them shipped
+    shipments = client.list_shipments(order.id)
+    assert [s.id for s in shipments] == [shipment.id]
+    assert shipments[0].tracking_number == "1Z999AA10123456784"
+    assert shipments[0].items[0].order_product_id == mug.id
+    assert shipments[0].date_created is not None
+    assert next(p for p in client.list_order_products(order.id) if p.id == mug.id).quantity_shipped == 2
+    assert client.get_order(order.id).status_id == 3  # Partially Shipped
+
+
+def test_order_statuses_include_cancelled(client: BigCommerceClient) -> None:
+    statuses = {status.id: status for status in client.list_order_statuses()}
+    assert statuses[5].system_label or statuses[5].name
+    assert set(range(15)) <= set(statuses)
+
+
+def test_update_order_status_sends_exactly_the_status(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    order = new_order(client)
+    updated = client.update_order_status(order.id, 5)
+    assert updated.status_id == 5
+    put = bc_sandbox.requests.find("PUT", r"^/v2/orders/\d+$")
+    assert [r.json for r in put] == [{"status_id": 5}]
+    assert client.get_order(order.id).status_id == 5
+
+
+# --- refunds --------------------------------------------------------------------------------------
+
+
+def test_quote_then_refund_then_list(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    # Given a paid order
+    order = new_order(client)
+    mug = next(p for p in client.list_order_products(order.id) if p.sku == "MUG-1")
+    address = client.list_shipping_addresses(order.id)[0]
+    items = [
+        RefundItem(item_type="PRODUCT", item_id=mug.id, quantity=1),
+        RefundItem(item_type="SHIPPING", item_id=address.id, amount=Decimal("0.10")),
+    ]
+    # When quoted
+    quote = client.create_refund_quote(order.id, items)
+    # Then the quote is exact and offers a way to pay it back
+    assert quote.total_refund_amount == Decimal("12.60")
+    assert quote.refund_methods
+    method = quote.refund_methods[0]
+    assert sum((p.amount for p in method), Decimal(0)) == quote.total_refund_amount
+    # When refunded through that method with a reason
+    payments = [RefundPayment(provider_id=p.provider_id, amount=p.amount, offline=p.offline) for p in method]
+    refund = client.create_refund(order.id, items, payments, reason="Arrived broken")
+    # Then the refund is recorded exactly, and listed on the order
+    assert refund.order_id == order.id
+    assert refund.total_amount == Decimal("12.60")
+    assert [p.amount for p in refund.payments] == [p.amount for p in payments]
+    assert not any(p.is_declined for p in refund.payments)
+    assert [r.id for r in client.list_refunds(order.id)] == [refund.id]
+    # And the money went over the wire as exact JSON numbers, the reason on each item
+    sent = bc_sandbox.requests.find("POST", r"/payment_actions/refunds$")[0]
+    assert b'"amount":0.10' in sent.body
+    assert all(item["reason"] == "Arrived broken" for item in sent.json["items"])
+
+
+def test_declined_refund_payment_is_reported(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    # Given an order paid online whose provider declines refunds
+    order = bc_sandbox.store.add_order(
+        billing_address={"first_name": "Jane", "zip": "78701", "email": EMAIL},
+        products=[
+            {"name": "Mug", "quantity": 1, "price_inc_tax": Decimal("8.00"), "price_ex_tax": Decimal("8.00")}
+        ],
+        status_id=11,
+        payment_provider=PaymentProvider("braintree", "Braintree (Credit Card)"),
+        decline_refunds=True,
+    )
+    items = [RefundItem(item_type="ORDER", item_id=order.id, amount=Decimal("1.00"))]
+    quote = client.create_refund_quote(order.id, items)
+    online = next(method for method in quote.refund_methods if not any(p.offline for p in method))
+    # When refunded through the online provider
+    payments = [RefundPayment(provider_id=p.provider_id, amount=p.amount) for p in online]
+    refund = client.create_refund(order.id, items, payments)
+    # Then the refund says the payment was declined, with the provider's message
+    assert [p.provider_id for p in refund.payments] == ["braintree"]
+    assert refund.payments[0].is_declined
+    assert refund.payments[0].declined_message
+
+
+def test_over_refund_is_a_validation_failure_with_bigcommerce_wording(client: BigCommerceClient) -> None:
+    order = new_order(client)
+    with pytest.raises(ValidationFailed) as raised:
+        client.create_refund_quote(
+            order.id, [RefundItem(item_type="ORDER", item_id=order.id, amount=Decimal("999.00"))]
+        )
+    assert raised.value.status == 422
+    assert raised.value.upstream_message is not None
+    assert "greater than remaining" in raised.value.upstream_message
+
+
+def test_refund_without_items_or_payments_is_refused_before_sending(
+    client: BigCommerceClient, bc_sandbox: Any
+) -> None:
+    with pytest.raises(ValueError):
+        client.create_refund_quote(100, [])
+    with pytest.raises(ValueError):
+        client.create_refund(100, [RefundItem(item_type="ORDER", item_id=100, amount=Decimal(1))], [])
+    assert len(bc_sandbox.requests) == 0
+
+
+def test_list_refunds_of_an_order_without_refunds(client: BigCommerceClient) -> None:
+    assert client.list_refunds(new_order(client).id) == []
+
+
+# --- promotions -----------------------------------------------------------------------------------
+
+
+def ten_off() -> PromotionCreate:
+    return PromotionCreate(
+        name="Sorry: $10 off",
+        rules=[
+            PromotionRule(
+                action=PromotionAction(
+                    cart_value=CartValueAction(discount=FixedDiscount(fixed_amount=Decimal("10.00")))
+                )
+            )
+        ],
+        max_uses=1,
+    )
+
+
+def test_promotion_and_codes(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    # Given a coupon promotion
+    promotion = client.create_promotion(ten_off())
+    assert promotion.redemption_type == "COUPON"
+    sent = bc_sandbox.requests.find("POST", r"^/v3/promotions$")[0]
+    assert sent.json["rules"][0]["action"]["cart_value"]["discount"]["fixed_amount"] == "10.00"
+    # When a code is added
+    code = client.create_promotion_code(promotion.id, "SORRY-JANE-7", max_uses=1, max_uses_per_customer=1)
+    # Then it is listed on the promotion and found store-wide, ignoring case
+    assert (code.code, code.max_uses, code.max_uses_per_customer) == ("SORRY-JANE-7", 1, 1)
+    assert [c.id for c in client.list_promotion_codes(promotion.id)] == [code.id]
+    found = client.find_promotion_code("sorry-jane-7")
+    assert found is not None and found.id == code.id
+    assert client.find_promotion_code("NO-SUCH-CODE") is None
+    # And the same code again is a conflict
+    with pytest.raises(Conflict) as raised:
+        client.create_promotion_code(promotion.id, "sorry-jane-7")
+    assert raised.value.status == 409
+
+
+def test_promotion_code_of_a_missing_promotion_is_not_found(client: BigCommerceClient) -> None:
+    with pytest.raises(NotFound):
+        client.create_promotion_code(424_242, "NOPE-1")
+
+
+# --- auth -----------------------------------------------------------------------------------------
+
+
+def test_wrong_token_is_unauthorized(bc_sandbox: Any) -> None:
+    wrong = BigCommerceClient(bc_sandbox.store_hash, "not-the-token", api_base=bc_sandbox.url)
+    with wrong, bc_sandbox.off_contract(), pytest.raises(Unauthorized) as raised:
+        wrong.get_store()
+    assert raised.value.status == 401
+    assert "not-the-token" not in str(raised.value)
+    assert "not-the-token" not in repr(wrong)
+
+
+def test_missing_scope_is_forbidden_and_named(bc_sandbox: Any) -> None:
+    bc_sandbox.add_token("customers-only", ["store_v2_customers_read_only"])
+    limited = BigCommerceClient(bc_sandbox.store_hash, "customers-only", api_base=bc_sandbox.url)
+    with limited, pytest.raises(Forbidden) as raised:
+        limited.list_orders()
+    assert raised.value.status == 403
+    assert raised.value.missing_scope is not None
+    assert "store_v2_orders" in raised.value.missing_scope
+
+
+def test_the_store_hash_is_normalised(bc_sandbox: Any) -> None:
+    pasted = f"https://api.bigcommerce.com/stores/{bc_sandbox.store_hash}/v3/"
+    with BigCommerceClient(pasted, TOKEN, api_base=bc_sandbox.url) as client:
+        assert client.store_hash == bc_sandbox.store_hash
+        assert client.get_store().currency

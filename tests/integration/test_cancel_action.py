@@ -1,0 +1,245 @@
+"""The cancel action end to end: signed requests through the local API Gateway, the real handler,
+DynamoDB in moto and the BigCommerce sandbox over HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from gladly_bigcommerce.actions import context as action_context_module
+
+from devtools.replay import GladlyClient
+from devtools.sandbox import seed
+from devtools.sandbox.server import SandboxServer
+from tests.integration.test_refund_action import (
+    MARTHA,
+    error_of,
+    open_form,
+    refund_posts,
+    refunds_of,
+    run_concurrently,
+    sections_by_attr,
+    send_event,
+    submit,
+)
+
+ORDER = seed.UNSHIPPED_ORDER_ID  # Awaiting Fulfillment, $170.54 paid by card
+ORDER_PATH = rf"^/v2/orders/{ORDER}$"
+CANCELLED = 5
+
+pytestmark = pytest.mark.usefixtures("bc_sandbox")
+
+
+def status_puts(sandbox: SandboxServer) -> list[Any]:
+    return sandbox.requests.find("PUT", r"^/v2/orders/\d+$")
+
+
+def status_of(sandbox: SandboxServer, order_id: int) -> int:
+    with sandbox.store.lock:
+        return sandbox.store.order(order_id).status_id
+
+
+def cancel(client: GladlyClient, values: dict[str, str], order_id: int = ORDER) -> requests.Response:
+    return submit(client, open_form(client, "cancel", order_id), values)
+
+
+def test_the_form_asks_for_a_reason_and_says_cancelling_does_not_refund(gladly_client: GladlyClient) -> None:
+    form = open_form(gladly_client, "cancel", ORDER)
+    sections = sections_by_attr(form)
+    assert not sections["reason"]["input"].get("optional")
+    refund = sections["refund"]
+    assert refund["defaultValue"] == "none"
+    assert "Cancelling does not refund the customer" in refund["hint"]
+    assert [o["value"] for o in refund["input"]["options"]] == [
+        "none",
+        "refund:braintree",
+        "refund:storecredit",
+        "refund:custom",
+    ]
+    assert "$170.54" in refund["input"]["options"][1]["text"]
+
+
+def test_cancelling_sets_status_5_only_and_moves_no_money(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # When the agent cancels without a refund
+    response = cancel(gladly_client, {"reason": "Customer changed their mind", "refund": "none"})
+    # Then the order is cancelled with exactly {"status_id": 5}, and nothing is refunded
+    assert response.status_code == 200, response.text
+    assert response.json()["message"] == f"Cancelled order {ORDER}"
+    assert "cancelling does not refund the customer" in response.json()["detail"]
+    (put,) = status_puts(bc_sandbox)
+    assert put.json == {"status_id": CANCELLED}
+    assert status_of(bc_sandbox, ORDER) == CANCELLED
+    assert refund_posts(bc_sandbox) == []
+
+
+def test_cancelling_with_a_refund_refunds_everything_then_cancels(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    response = cancel(gladly_client, {"reason": "Out of stock", "refund": "refund:braintree"})
+    assert response.status_code == 200, response.text
+    assert response.json()["message"] == f"Cancelled order {ORDER} and refunded $170.54"
+    (refund,) = refunds_of(bc_sandbox, ORDER)
+    assert str(refund.total_amount) == "170.54"
+    assert status_of(bc_sandbox, ORDER) == CANCELLED
+    # The refund went first, the status change after it
+    calls = [(r.method, r.api_path) for r in bc_sandbox.requests if r.method in ("POST", "PUT")]
+    assert calls[-2:] == [
+        ("POST", f"/v3/orders/{ORDER}/payment_actions/refunds"),
+        ("PUT", f"/v2/orders/{ORDER}"),
+    ]
+
+
+def test_a_declined_refund_cancels_nothing(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
+    order_id = seed.DECLINING_ORDER_ID
+    form = open_form(gladly_client, "cancel", order_id, customer=str(seed.DECLINING_CUSTOMER_ID))
+    response = submit(gladly_client, form, {"reason": "Changed mind", "refund": "refund:braintree"})
+    assert response.status_code == 406, response.text
+    assert error_of(response)["code"] == "payment_declined"
+    assert f"Order {order_id} was not cancelled" in error_of(response)["detail"]
+    assert status_puts(bc_sandbox) == []
+    assert status_of(bc_sandbox, order_id) != CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("order_id", "code", "state"),
+    [
+        (seed.SHIPPED_ORDER_ID, "already_shipped", "Shipped"),
+        (seed.PARTIALLY_SHIPPED_ORDER_ID, "already_shipped", "Partially Shipped"),
+        (seed.CANCELLED_ORDER_ID, "already_cancelled", "cancelled"),
+        (seed.FULLY_REFUNDED_ORDER_ID, "already_refunded", "Refunded"),
+    ],
+)
+def test_an_order_past_cancelling_is_refused_with_its_real_state(
+    gladly_client: GladlyClient, order_id: int, code: str, state: str
+) -> None:
+    response = gladly_client.get(f"/actions/cancel?orderId={order_id}&customer={MARTHA}")
+    assert response.status_code == 406
+    assert error_of(response)["code"] == code
+    assert state in error_of(response)["detail"]
+
+
+def test_an_order_shipped_between_form_and_submit_is_refused(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given the agent opened the form, then the warehouse shipped the order
+    form = open_form(gladly_client, "cancel", ORDER)
+    bc_sandbox.store.set_order_status(ORDER, 2)
+    # When the agent submits Then the order's real state is reported and nothing is changed
+    response = submit(gladly_client, form, {"reason": "Too late?", "refund": "refund:braintree"})
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "already_shipped"
+    assert "Shipped" in error_of(response)["detail"]
+    assert status_puts(bc_sandbox) == [] and refund_posts(bc_sandbox) == []
+
+
+def test_an_order_cancelled_elsewhere_between_form_and_submit_is_refused(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    form = open_form(gladly_client, "cancel", ORDER)
+    bc_sandbox.store.set_order_status(ORDER, CANCELLED)
+    response = submit(gladly_client, form, {"reason": "Twice", "refund": "none"})
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "already_cancelled"
+    assert status_puts(bc_sandbox) == []
+
+
+@pytest.mark.parametrize(
+    ("values", "attr", "code"),
+    [
+        ({"reason": "", "refund": "none"}, "reason", "missing"),
+        ({"reason": "Changed mind", "refund": "all-of-it"}, "refund", "invalid_choice"),
+        ({"reason": "Changed mind", "refund": "refund:paypal"}, "refund", "method_not_offered"),
+    ],
+)
+def test_a_bad_submit_is_refused_on_its_field_and_nothing_changes(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, values: dict[str, str], attr: str, code: str
+) -> None:
+    response = cancel(gladly_client, values)
+    assert response.status_code == 400
+    assert (error_of(response)["attr"], error_of(response)["code"]) == (attr, code)
+    assert status_puts(bc_sandbox) == [] and refund_posts(bc_sandbox) == []
+
+
+def test_ten_concurrent_submits_cancel_and_refund_once(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    bc_sandbox.refund_processing_seconds = 0.3
+    form = open_form(gladly_client, "cancel", ORDER)
+    values = {"reason": "Impatient clicks", "refund": "refund:braintree"}
+    responses = run_concurrently([lambda: submit(gladly_client, form, values)] * 10)
+    assert [r.status_code for r in responses] == [200] * 10
+    assert len({r.text for r in responses}) == 1
+    assert len(refund_posts(bc_sandbox)) == 1
+    assert len(status_puts(bc_sandbox)) == 1
+
+
+def test_a_timed_out_cancel_is_checked_on_retry_and_not_sent_twice(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given BigCommerce cancels the order but answers after the adaptor stopped waiting
+    monkeypatch.setattr(action_context_module, "ACTION_DEADLINE_SECONDS", 2.0)
+    bc_sandbox.faults.add(ORDER_PATH, "slow", method="PUT", times=1, seconds=3.0)
+    form = open_form(gladly_client, "cancel", ORDER)
+    values = {"reason": "Slow store", "refund": "refund:braintree"}
+    first = submit(gladly_client, form, values)
+    assert first.status_code == 503, first.text
+    assert error_of(first)["code"] == "outcome_unknown"
+    # When the agent submits again Then the status is read, found cancelled, and not set again
+    retry = submit(gladly_client, form, values)
+    assert retry.status_code == 200, retry.text
+    assert retry.json()["message"] == f"Cancelled order {ORDER} and refunded $170.54"
+    assert len(status_puts(bc_sandbox)) == 1
+    assert len(refund_posts(bc_sandbox)) == 1
+
+
+def test_a_refund_timed_out_inside_a_cancel_is_found_and_the_cancel_completed(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(action_context_module, "ACTION_DEADLINE_SECONDS", 2.0)
+    bc_sandbox.faults.add(r"/payment_actions/refunds$", "slow", method="POST", times=1, seconds=3.0)
+    form = open_form(gladly_client, "cancel", ORDER)
+    values = {"reason": "Slow provider", "refund": "refund:braintree"}
+    assert submit(gladly_client, form, values).status_code == 503
+    assert status_puts(bc_sandbox) == []
+    retry = submit(gladly_client, form, values)
+    assert retry.status_code == 200, retry.text
+    assert len(refund_posts(bc_sandbox)) == 1
+    assert status_of(bc_sandbox, ORDER) == CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("event", "status", "attr", "code"),
+    [
+        ("cancel-form", 200, None, None),
+        ("cancel-form-shipped", 406, None, "already_shipped"),
+        ("cancel-form-already-cancelled", 406, None, "already_cancelled"),
+        ("cancel-submit", 200, None, None),
+        ("cancel-submit-with-refund", 200, None, None),
+        ("cancel-submit-shipped", 406, None, "already_shipped"),
+        ("cancel-submit-already-cancelled", 406, None, "already_cancelled"),
+        ("cancel-submit-missing-reason", 400, "reason", "missing"),
+        ("cancel-submit-invalid-refund-choice", 400, "refund", "invalid_choice"),
+        ("cancel-submit-refund-declined", 406, None, "payment_declined"),
+        ("cancel-submit-expired-token", 406, "token", "form_expired"),
+        ("cancel-submit-bad-signature", 401, None, None),
+    ],
+)
+def test_each_cancel_event_gets_its_documented_answer(
+    gladly_client: GladlyClient, event: str, status: int, attr: str | None, code: str | None
+) -> None:
+    response = send_event(gladly_client, event)
+    assert response.status_code == status, response.text
+    if code is not None:
+        error = error_of(response)
+        assert (error.get("attr"), error["code"]) == (attr, code)
+
+
+def test_every_cancel_event_file_is_covered() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    events = Path(__file__).resolve().parents[2] / "events"
+    for path in sorted(events.glob("cancel-*.json")):
+        assert f'"{path.stem}"' in source, f"{path.name} has no test"

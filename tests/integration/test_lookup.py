@@ -1,0 +1,420 @@
+"""The Lookup URL end to end: signed requests through the local gateway to the real handler, against
+the BigCommerce sandbox (demo store) and moto, with the deployment's default settings.
+
+Settings other than the defaults (Overwrite Existing Values, a short deadline) are in
+test_lookup_settings.py, which runs a gateway of its own.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import requests
+
+from devtools.replay import GladlyClient
+from devtools.sandbox import SandboxServer, seed
+
+MARTHA_PROFILE = {
+    "id": "ZL1Xq0wkTTS2uRDw0bKHVA",
+    "name": "Martha Williams",
+    "emails": [seed.MARTHA_EMAIL],
+    "phones": ["+14155550100"],
+}
+MARTHA_ID = str(seed.MARTHA_CUSTOMER_ID)
+GUEST_ID = f"guest:{seed.GUEST_EMAIL}"
+
+
+def search(**query: str) -> dict[str, Any]:
+    return {"lookupLevel": "BASIC", "uniqueMatchRequired": False, "query": query}
+
+
+def detailed(external_id: str, **profile: Any) -> dict[str, Any]:
+    query = {**profile, "externalCustomerId": external_id}
+    return {"lookupLevel": "DETAILED", "uniqueMatchRequired": True, "query": query}
+
+
+def results(response: requests.Response) -> list[dict[str, Any]]:
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"results"}
+    return list(body["results"])
+
+
+def the_one(response: requests.Response) -> dict[str, Any]:
+    found = results(response)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def transactions_by_number(profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {transaction["orderNumber"]: transaction for transaction in profile["transactions"]}
+
+
+def api_paths(sandbox: SandboxServer) -> list[str]:
+    return [record.api_path for record in sandbox.requests.snapshot()]
+
+
+# --- BASIC: manual search ----------------------------------------------------------------------------
+
+
+def test_search_by_email_finds_the_customer_with_gladly_fields(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given Martha's account When an agent searches by her email
+    found = the_one(gladly_client.post("/lookup", search(email=seed.MARTHA_EMAIL)))
+    # Then her profile comes back with a string id, E.164 mobile phone and the Email column filled
+    assert found == {
+        "externalCustomerId": MARTHA_ID,
+        "name": "Martha Williams",
+        "address": "1 Ferry Building, San Francisco, California 94111, US",
+        "emails": [{"original": seed.MARTHA_EMAIL}],
+        "phones": [{"original": "+14155550100", "type": "MOBILE"}],
+        "email": seed.MARTHA_EMAIL,
+    }
+
+
+def test_search_by_email_ignores_case(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
+    found = the_one(gladly_client.post("/lookup", search(email="  Martha.WILLIAMS@Example.COM ")))
+    assert found["externalCustomerId"] == MARTHA_ID
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["+14155550100", "+1 415-555-0100", "415.555.0100", "4155550100", "1-415-555-0100", "(415) 555-0100"],
+)
+def test_search_by_phone_finds_the_customer_whatever_the_spelling(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, typed: str
+) -> None:
+    # Given Martha's phone stored as "(415) 555-0100" When the agent types it another way
+    found = the_one(gladly_client.post("/lookup", search(phone=typed)))
+    # Then she is found, in one customers call
+    assert found["externalCustomerId"] == MARTHA_ID
+    assert api_paths(bc_sandbox) == ["/v3/customers"]
+
+
+def test_a_phone_stored_as_bare_digits_is_found_from_e164(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    found = the_one(gladly_client.post("/lookup", search(phone="+1 (415) 555-0123")))
+    assert found["externalCustomerId"] == str(seed.DIGITS_ONLY_CUSTOMER_ID)
+    assert found["phones"] == [{"original": "+14155550123", "type": "MOBILE"}]
+
+
+def test_a_search_that_matches_nobody_is_an_empty_list(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    assert results(gladly_client.post("/lookup", search(email="nobody.here@example.com"))) == []
+    assert results(gladly_client.post("/lookup", search(phone="+1 999 555 0100"))) == []
+    assert results(gladly_client.post("/lookup", search(phone="not a phone"))) == []
+
+
+def test_a_guest_shopper_is_found_by_email_with_a_guest_id(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    found = the_one(gladly_client.post("/lookup", search(email=seed.GUEST_EMAIL.upper())))
+    assert found == {
+        "externalCustomerId": GUEST_ID,
+        "name": "Gary Guest",
+        "address": "55 Music Concourse Drive, San Francisco, California 94118, US",
+        "emails": [{"original": seed.GUEST_EMAIL}],
+        "phones": [{"original": "+14155550177", "type": "MOBILE"}],
+        "email": seed.GUEST_EMAIL,
+    }
+
+
+def test_a_customer_with_guest_orders_too_is_one_match(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given Morgan has an account and guest orders under the same email (spelled differently)
+    # When an agent searches by that email Then only the account comes back, not a second "guest"
+    found = the_one(gladly_client.post("/lookup", search(email=seed.MIXED_EMAIL)))
+    assert found["externalCustomerId"] == str(seed.MIXED_CUSTOMER_ID)
+
+
+def test_an_email_shared_by_two_accounts_returns_both(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    found = results(gladly_client.post("/lookup", search(email=seed.SHARED_EMAIL)))
+    assert sorted(result["externalCustomerId"] for result in found) == sorted(
+        str(customer_id) for customer_id in seed.SHARED_EMAIL_CUSTOMER_IDS
+    )
+
+
+def test_search_by_email_costs_at_most_two_calls(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    the_one(gladly_client.post("/lookup", search(email=seed.MARTHA_EMAIL)))
+    time.sleep(0.2)  # a guest-orders call the answer did not need to wait for may still land
+    assert sorted(api_paths(bc_sandbox)) == ["/v2/orders", "/v3/customers"]
+
+
+# --- BASIC: auto-link --------------------------------------------------------------------------------
+
+
+def test_an_auto_link_request_gets_every_shopper_matching_the_profile(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given a profile whose email is Alice's and whose phone is Bob's
+    profile = {
+        "id": "profile-1",
+        "name": "Alice Conflict",
+        "emails": [seed.ALICE_CONFLICT_EMAIL],
+        "phones": ["+12125550199"],
+    }
+    body = {"lookupLevel": "BASIC", "uniqueMatchRequired": False, "query": profile}
+    # When Gladly asks to auto-link it Then both shoppers come back (Gladly links only a lone match)
+    found = results(gladly_client.post("/lookup", body))
+    assert sorted(result["externalCustomerId"] for result in found) == sorted(
+        [str(seed.ALICE_CUSTOMER_ID), str(seed.BOB_CUSTOMER_ID)]
+    )
+
+
+def test_an_auto_link_request_for_martha_finds_only_martha(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    body = {"lookupLevel": "BASIC", "uniqueMatchRequired": False, "query": MARTHA_PROFILE}
+    assert the_one(gladly_client.post("/lookup", body))["externalCustomerId"] == MARTHA_ID
+
+
+# --- DETAILED ----------------------------------------------------------------------------------------
+
+
+def test_detailed_registered_customer_has_attributes_and_recent_orders(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # When Gladly opens Martha's linked profile
+    profile = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    # Then her profile carries string attributes...
+    assert profile["externalCustomerId"] == MARTHA_ID
+    assert profile["customAttributes"] == {
+        "accountType": "Registered",
+        "orderCount": "10",
+        "lifetimeValue": "€72.86 + £83.92 + $1,105.34",
+        "customerGroupId": "2",
+        "adminLink": "https://store-sandbox.mybigcommerce.com/manage/customers/1/edit",
+        "customerSince": "2023-10-03",
+        "storeCredit": "$25.00",
+    }
+    # ... Overwrite Existing Values is off by default: name and address are Gladly's to keep
+    assert "name" not in profile and "address" not in profile
+    # ... and her ten orders, newest first
+    numbers = [transaction["orderNumber"] for transaction in profile["transactions"]]
+    assert numbers == [str(order_id) for order_id in sorted(seed.MARTHA_ORDER_IDS, reverse=True)]
+    assert all(transaction["createdAt"].endswith("Z") for transaction in profile["transactions"])
+
+
+def test_detailed_order_transactions_carry_money_links_products_and_tracking(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    profile = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    orders = transactions_by_number(profile)
+    shipped = orders[str(seed.SHIPPED_ORDER_ID)]
+    assert shipped["orderStatus"] == "Shipped"
+    assert shipped["orderTotal"] == "$143.42"
+    assert shipped["currencyCode"] == "USD"
+    assert shipped["itemCount"] == 3
+    assert (
+        shipped["orderLink"]
+        == f"https://store-sandbox.mybigcommerce.com/manage/orders/{seed.SHIPPED_ORDER_ID}"
+    )
+    assert shipped["customerOrderUrl"] == (
+        f"https://sandbox-outfitters.example.com/account.php?action=view_order&order_id={seed.SHIPPED_ORDER_ID}"
+    )
+    assert shipped["billingAddress"]["street1"] == "1 Ferry Building"
+    assert [(p["name"], p["quantity"], p["unitPrice"]) for p in shipped["products"]] == [
+        ("Orbit Terrarium - Large", 1, "$118.27"),
+        ("1 L Le Parfait Jar", 2, "$7.60"),
+    ]
+    (fulfillment,) = shipped["fulfillments"]
+    assert fulfillment["trackingNumber"] == "794644790138"
+    assert fulfillment["carrier"] == "FedEx"
+    assert fulfillment["trackingUrl"] == "https://www.fedex.com/fedextrack/?trknbr=794644790138"
+    assert fulfillment["productIds"] == [p["id"] for p in shipped["products"]]
+    # Money is formatted in each order's own currency
+    assert orders[str(seed.GBP_ORDER_ID)]["orderTotal"] == "£83.92"
+    assert orders[str(seed.EUR_ORDER_ID)]["orderTotal"] == "€72.86"
+    # A partly shipped order shows what shipped and what still waits
+    partly = orders[str(seed.PARTIALLY_SHIPPED_ORDER_ID)]
+    assert [f["status"] for f in partly["fulfillments"]] == ["Shipped", "Not shipped"]
+    # An order that shipped nothing has no tracking
+    unshipped = orders[str(seed.UNSHIPPED_ORDER_ID)]
+    assert [f["status"] for f in unshipped["fulfillments"]] == ["Not shipped"]
+
+
+def test_detailed_guest_shopper_has_its_guest_orders(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    profile = the_one(gladly_client.post("/lookup", detailed(GUEST_ID, emails=[seed.GUEST_EMAIL])))
+    assert profile["externalCustomerId"] == GUEST_ID
+    assert profile["emails"] == [{"original": seed.GUEST_EMAIL}]
+    assert profile["customAttributes"] == {
+        "accountType": "Guest",
+        "orderCount": "2",
+        "lifetimeValue": "$203.76",
+    }
+    orders = transactions_by_number(profile)
+    assert sorted(orders) == sorted(str(order_id) for order_id in seed.GUEST_ORDER_IDS)
+    assert all("customerOrderUrl" not in order for order in orders.values())  # no account to show them in
+    first = orders[str(seed.GUEST_ORDER_IDS[0])]
+    assert first["fulfillments"][0]["trackingNumber"] == "1Z999AA10123456791"
+
+
+def test_detailed_customer_with_guest_orders_shows_both_kinds(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given Morgan's account orders and guest orders billed to "Mixed.History@Example.com"
+    body = detailed(str(seed.MIXED_CUSTOMER_ID), emails=[seed.MIXED_EMAIL])
+    profile = the_one(gladly_client.post("/lookup", body))
+    numbers = {transaction["orderNumber"] for transaction in profile["transactions"]}
+    assert numbers == {str(n) for n in (*seed.MIXED_ACCOUNT_ORDER_IDS, *seed.MIXED_GUEST_ORDER_IDS)}
+    assert profile["customAttributes"]["orderCount"] == "4"
+
+
+def test_detailed_finds_guest_orders_even_when_gladly_has_another_email(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    body = detailed(str(seed.MIXED_CUSTOMER_ID), emails=["someone.else@example.com"])
+    profile = the_one(gladly_client.post("/lookup", body))
+    assert len(profile["transactions"]) == 4
+
+
+@pytest.mark.parametrize("external_id", ["999999", "guest:nobody.here@example.com", "not-one-of-ours"])
+def test_detailed_for_an_unknown_id_is_an_empty_list(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, external_id: str
+) -> None:
+    assert results(gladly_client.post("/lookup", detailed(external_id))) == []
+
+
+def test_detailed_accepts_a_numeric_external_id(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    body = detailed(MARTHA_ID)
+    body["query"]["externalCustomerId"] = seed.MARTHA_CUSTOMER_ID
+    assert the_one(gladly_client.post("/lookup", body))["externalCustomerId"] == MARTHA_ID
+
+
+def test_detailed_costs_three_calls_plus_one_per_shipped_order(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given a container that has answered a lookup before (store information read once, then cached)
+    the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    bc_sandbox.requests.clear()
+    # When Martha's profile is opened
+    the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    # Then: customer, her orders, guest orders by email, and the shipments of her 5 shipped orders
+    shipments = sorted(f"/v2/orders/{order_id}/shipments" for order_id in seed.MARTHA_SHIPPED_ORDER_IDS)
+    assert sorted(api_paths(bc_sandbox)) == sorted(["/v3/customers", "/v2/orders", "/v2/orders", *shipments])
+    assert len(api_paths(bc_sandbox)) <= 3 + len(seed.MARTHA_SHIPPED_ORDER_IDS)
+
+
+def test_store_information_is_read_once_per_container(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    for _ in range(3):
+        the_one(gladly_client.post("/lookup", detailed(GUEST_ID)))
+    assert api_paths(bc_sandbox).count("/v2/store") <= 1
+
+
+# --- degraded and failed answers ---------------------------------------------------------------------
+
+
+def test_failed_shipments_leave_the_orders_without_tracking(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given BigCommerce fails every shipments call
+    bc_sandbox.faults.add(r"^/v2/orders/\d+/shipments$", 500)
+    # When Martha's profile is opened
+    profile = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    # Then every order is still there; shipped ones just lack their tracking
+    orders = transactions_by_number(profile)
+    assert len(orders) == 10
+    assert "fulfillments" not in orders[str(seed.SHIPPED_ORDER_ID)]
+    assert orders[str(seed.SHIPPED_ORDER_ID)]["products"]
+    assert [f["status"] for f in orders[str(seed.PARTIALLY_SHIPPED_ORDER_ID)]["fulfillments"]] == [
+        "Not shipped"
+    ]
+
+
+@pytest.mark.parametrize("kind", [503, "reset", "malformed_json"])
+def test_customers_unreadable_is_an_error_status_never_a_500(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, kind: Any
+) -> None:
+    bc_sandbox.faults.add(r"^/v3/customers$", kind)
+    started = time.monotonic()
+    response = gladly_client.post("/lookup", search(email=seed.MARTHA_EMAIL))
+    assert response.status_code in (502, 503)
+    assert response.json()["errors"][0]["code"] in {"upstream_unavailable", "bad_upstream_response"}
+    assert time.monotonic() - started < 4.5  # retried a little, within the lookup's deadline
+
+
+def test_a_rate_limit_storm_is_a_503_at_once(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
+    # Given BigCommerce answers 429 with a window that resets only after Gladly would have given up
+    bc_sandbox.faults.add(r".", "rate_limit", retry_after=30)
+    started = time.monotonic()
+    response = gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE))
+    assert response.status_code == 503
+    assert response.json() == {
+        "errors": [
+            {"code": "upstream_rate_limited", "detail": "BigCommerce's rate limit is reached; try again."}
+        ]
+    }
+    assert time.monotonic() - started < 2
+
+
+def test_orders_unreadable_is_an_error_not_an_empty_profile(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    bc_sandbox.faults.add(r"^/v2/orders$", 503)
+    response = gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE))
+    assert response.status_code == 503
+
+
+# --- bad requests ------------------------------------------------------------------------------------
+
+
+def error_items(response: requests.Response, status: int) -> list[dict[str, str]]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"errors"} and body["errors"]
+    return list(body["errors"])
+
+
+def test_a_body_that_is_not_json_is_a_400(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
+    (item,) = error_items(gladly_client.post("/lookup", b'{"lookupLevel": "BASIC", "query": '), 400)
+    assert item["attr"] == "body" and item["code"] == "invalid_json"
+    assert bc_sandbox.requests.snapshot() == []
+
+
+def test_an_unknown_lookup_level_is_a_400(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
+    body = {"lookupLevel": "FULL", "query": {"email": seed.MARTHA_EMAIL}}
+    (item,) = error_items(gladly_client.post("/lookup", body), 400)
+    assert item["attr"] == "lookupLevel"
+
+
+def test_a_query_that_is_not_an_object_is_a_400(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    items = error_items(gladly_client.post("/lookup", {"lookupLevel": "BASIC", "query": ["x"]}), 400)
+    assert items[0]["attr"] == "query"
+
+
+def test_detailed_without_external_customer_id_is_a_400(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    body = {"lookupLevel": "DETAILED", "uniqueMatchRequired": True, "query": MARTHA_PROFILE}
+    (item,) = error_items(gladly_client.post("/lookup", body), 400)
+    assert item == {"attr": "query.externalCustomerId", "code": "missing", "detail": "Field required"}
+
+
+def test_a_request_signed_with_another_key_is_a_401(gateway_url: str, bc_sandbox: SandboxServer) -> None:
+    impostor = GladlyClient(gateway_url, "not-the-signing-key")
+    (item,) = error_items(impostor.post("/lookup", search(email=seed.MARTHA_EMAIL)), 401)
+    assert item["code"] == "bad_signature"
+    assert bc_sandbox.requests.snapshot() == []  # nothing was acted upon
+
+
+@pytest.fixture
+def gateway_url(gladly_client: GladlyClient) -> str:
+    return gladly_client.base_url

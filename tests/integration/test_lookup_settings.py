@@ -1,0 +1,193 @@
+"""The Lookup URL under non-default settings: Overwrite Existing Values on, 3 recent orders, email-only
+search, every results column configured, and a 1.5 s deadline for BigCommerce.
+
+Handlers read their settings once per process, so these run against a gateway of their own: `make
+run` in a child process, pointed at this process's sandbox (`BIGCOMMERCE_*`), with its own moto.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
+from devtools.run import SANDBOX_CLIENT_ID
+from devtools.sandbox import DEFAULT_STORE_HASH, DEFAULT_TOKEN, SandboxServer, seed
+
+DEADLINE_SECONDS = 1.5
+# Time around the deadline for the gateway, the signature check and the error answer.
+ANSWER_SLACK_SECONDS = 1.0
+STARTUP_SECONDS = 60
+SETTINGS = {
+    "OVERWRITE_EXISTING_VALUES": "true",
+    "RECENT_ORDERS": "3",
+    "SEARCH_QUERY_ATTRIBUTES": "email:Email",
+    "SEARCH_RESULTS_ATTRIBUTES": "name:Name,email:Email,phone:Phone,externalCustomerId:Customer ID,tier:Tier",
+    "LOOKUP_DEADLINE_SECONDS": str(DEADLINE_SECONDS),
+}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the gateway process exited:\n{log.read_text(errors='replace')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(
+        f"the gateway did not start in {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')}"
+    )
+
+
+@pytest.fixture(scope="module")
+def configured_client(bc_sandbox_server: SandboxServer) -> Iterator[GladlyClient]:
+    """A signed client for a gateway deployed with SETTINGS against the test sandbox."""
+    port = _free_port()
+    environment = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
+        **SETTINGS,
+        "GATEWAY_PORT": str(port),
+        "BIGCOMMERCE_STORE_HASH": DEFAULT_STORE_HASH,
+        "BIGCOMMERCE_ACCESS_TOKEN": DEFAULT_TOKEN,
+        "BIGCOMMERCE_CLIENT_ID": SANDBOX_CLIENT_ID,
+        "BIGCOMMERCE_API_BASE": bc_sandbox_server.url,
+        "GLADLY_SIGNING_KEY": DEFAULT_SIGNING_KEY,
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        log = Path(directory) / "gateway.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "devtools.run"],
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=output,
+            )
+        try:
+            _wait_for(port, process, log)
+            yield GladlyClient(f"http://127.0.0.1:{port}/prod", DEFAULT_SIGNING_KEY)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def detailed(external_id: str, **profile: Any) -> dict[str, Any]:
+    return {
+        "lookupLevel": "DETAILED",
+        "uniqueMatchRequired": True,
+        "query": {**profile, "externalCustomerId": external_id},
+    }
+
+
+def search(**query: str) -> dict[str, Any]:
+    return {"lookupLevel": "BASIC", "uniqueMatchRequired": False, "query": query}
+
+
+def the_one(response: requests.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    (result,) = response.json()["results"]
+    return dict(result)
+
+
+def test_overwrite_on_sends_name_address_and_editable_attributes(
+    configured_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given Overwrite Existing Values is on When Bob's linked profile is opened
+    profile = the_one(configured_client.post("/lookup", detailed(str(seed.BOB_CUSTOMER_ID))))
+    # Then Gladly is sent his name, address and company, to overwrite its own copies
+    assert profile["name"] == "Bob Conflict"
+    assert profile["address"] == "1 Ferry Building, San Francisco, California 94111, US"
+    assert profile["customAttributes"]["company"] == "Conflict & Co"
+
+
+def test_recent_orders_setting_limits_transactions_not_the_order_count(
+    configured_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    profile = the_one(configured_client.post("/lookup", detailed(str(seed.MARTHA_CUSTOMER_ID))))
+    numbers = [transaction["orderNumber"] for transaction in profile["transactions"]]
+    assert numbers == [str(order_id) for order_id in sorted(seed.MARTHA_ORDER_IDS, reverse=True)[:3]]
+    assert profile["customAttributes"]["orderCount"] == "10"
+
+
+def test_every_supported_results_column_is_filled(
+    configured_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    found = the_one(configured_client.post("/lookup", search(email=seed.MARTHA_EMAIL)))
+    assert found["email"] == seed.MARTHA_EMAIL
+    assert found["phone"] == "+14155550100"
+    assert found["externalCustomerId"] == str(seed.MARTHA_CUSTOMER_ID)
+    assert found["name"] == "Martha Williams"
+    assert "tier" not in found  # configured but unsupported: an empty column
+
+
+def test_a_search_attribute_that_is_not_configured_is_not_searched(
+    configured_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    response = configured_client.post("/lookup", search(phone="+14155550100"))
+    assert response.status_code == 200
+    assert response.json() == {"results": []}
+    assert bc_sandbox.requests.snapshot() == []
+
+
+def test_slow_bigcommerce_is_a_503_within_the_deadline(
+    configured_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given BigCommerce takes 5 s to answer customers
+    bc_sandbox.faults.add(r"^/v3/customers$", "slow", seconds=5)
+    started = time.monotonic()
+    response = configured_client.post("/lookup", detailed(str(seed.MARTHA_CUSTOMER_ID)))
+    elapsed = time.monotonic() - started
+    # Then Gladly gets a 503 once the lookup's deadline has passed, well before its own 5 s
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["code"] == "upstream_timeout"
+    assert DEADLINE_SECONDS - 0.2 <= elapsed < DEADLINE_SECONDS + ANSWER_SLACK_SECONDS
+
+
+def test_a_rate_limit_that_outlasts_the_deadline_is_a_503_within_it(
+    configured_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given every call is refused with 429 and a window that resets in 1 s
+    bc_sandbox.faults.add(r".", "rate_limit", retry_after=1)
+    started = time.monotonic()
+    response = configured_client.post("/lookup", search(email=seed.MARTHA_EMAIL))
+    elapsed = time.monotonic() - started
+    # Then the adaptor waits once for the window, then gives up before its deadline: 503
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["code"] == "upstream_rate_limited"
+    assert elapsed < DEADLINE_SECONDS + ANSWER_SLACK_SECONDS
+    assert len(bc_sandbox.requests.find("GET", r"^/v3/customers$")) >= 2
+
+
+def test_an_outage_is_a_503_within_the_deadline(
+    configured_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    bc_sandbox.faults.add(r".", 503)
+    started = time.monotonic()
+    response = configured_client.post("/lookup", detailed(str(seed.MARTHA_CUSTOMER_ID)))
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["code"] == "upstream_unavailable"
+    assert time.monotonic() - started < DEADLINE_SECONDS + ANSWER_SLACK_SECONDS

@@ -1,0 +1,533 @@
+"""The refund action end to end: signed requests through the local API Gateway, the real handler,
+DynamoDB in moto (tables from template.yaml) and the BigCommerce sandbox over HTTP.
+
+Every test starts from the sandbox's seeded demo store (`bc_sandbox` resets it); each form is
+opened fresh, so each submit has its own one-time token.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import requests
+from gladly_bigcommerce.actions import context as action_context_module
+from gladly_bigcommerce.actions import refund as refund_module
+from gladly_bigcommerce.actions.tokens import FormToken
+
+from devtools.replay import GladlyClient, load_event
+from devtools.sandbox import seed
+from devtools.sandbox.records import Refund
+from devtools.sandbox.server import SandboxServer
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+FRESH_TOKEN_PLACEHOLDER = "FRESH_FORM_TOKEN"
+REFUNDS_PATH = r"/payment_actions/refunds$"
+MARTHA = str(seed.MARTHA_CUSTOMER_ID)
+ORDER = seed.REFUNDABLE_ORDER_ID  # $331.92: 1 x $244.13, 2 x $37.92, shipping $9.95, handling $2.00
+GREATER_LINE = 2  # order product id of the 2 Oak Cheese Graters on ORDER
+SHIPPING_ADDRESS = 1  # order address id of ORDER
+
+pytestmark = pytest.mark.usefixtures("bc_sandbox")
+
+
+# --- helpers shared with the cancel tests ---------------------------------------------------------------
+
+
+def open_form(client: GladlyClient, action: str, order_id: int, customer: str = MARTHA) -> dict[str, Any]:
+    """GET the action's form the way Gladly does (the formUrl a DETAILED lookup declares); must be 200."""
+    response = client.get(f"/actions/{action}?{urlencode({'orderId': order_id, 'customer': customer})}")
+    assert response.status_code == 200, response.text
+    form: dict[str, Any] = response.json()
+    return form
+
+
+def submit(client: GladlyClient, form: dict[str, Any], values: dict[str, Any]) -> requests.Response:
+    """POST the values to the form's actionUrl (relative to the Lookup URL, like the formUrl)."""
+    action_url = form["actionUrl"]
+    assert not action_url.startswith(("/", "http")), "action URLs are relative to the Lookup URL"
+    return client.post("/" + action_url, values)
+
+
+def send_event(client: GladlyClient, name: str) -> requests.Response:
+    """Replay events/<name>.json as `make replay` does; its FRESH_FORM_TOKEN becomes a fresh token."""
+    event = load_event(EVENTS / f"{name}.json")
+    token = str(FormToken.issue(datetime.now(UTC)))
+    for parameters in (event.get("queryStringParameters"), event.get("multiValueQueryStringParameters")):
+        for key, value in (parameters or {}).items():
+            if value == FRESH_TOKEN_PLACEHOLDER:
+                parameters[key] = token
+            elif value == [FRESH_TOKEN_PLACEHOLDER]:
+                parameters[key] = [token]
+    with tempfile.TemporaryDirectory() as directory:
+        copy = Path(directory) / f"{name}.json"  # same name: it decides whether to sign
+        copy.write_text(json.dumps(event), encoding="utf-8")
+        return client.send_event(copy)
+
+
+def error_of(response: requests.Response) -> dict[str, Any]:
+    (error,) = response.json()["errors"]
+    return dict(error)
+
+
+def refunds_of(sandbox: SandboxServer, order_id: int) -> list[Refund]:
+    with sandbox.store.lock:
+        return sorted(
+            (r for r in sandbox.store.refunds.values() if r.order_id == order_id), key=lambda r: r.id
+        )
+
+
+def refund_posts(sandbox: SandboxServer) -> list[Any]:
+    return sandbox.requests.find("POST", REFUNDS_PATH)
+
+
+def run_concurrently(calls: list[Callable[[], requests.Response]]) -> list[requests.Response]:
+    """Start every call at the same moment (a barrier) and wait for all of them."""
+    barrier = threading.Barrier(len(calls))
+    responses: list[requests.Response | None] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        responses[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(response is not None for response in responses)
+    return [response for response in responses if response is not None]
+
+
+def sections_by_attr(form: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {section["attr"]: section for section in form["sections"]}
+
+
+# --- the form -------------------------------------------------------------------------------------------
+
+
+def test_the_form_shows_what_is_left_and_every_way_to_refund_it(gladly_client: GladlyClient) -> None:
+    # Given a paid, unrefunded order of $331.92 When the agent opens the refund form
+    form = open_form(gladly_client, "refund", ORDER)
+    sections = sections_by_attr(form)
+    # Then it offers everything left (quoted by BigCommerce), items, shipping or a custom amount
+    scope_options = {o["value"]: o["text"] for o in sections["refund"]["input"]["options"]}
+    assert scope_options == {
+        "everything": "Everything left: $331.92",
+        "items": "Chosen items (quantities below)",
+        "shipping": "Shipping (amount below)",
+        "amount": "A custom amount (below)",
+    }
+    assert "2 left at $37.92 each" in sections[f"qty_{GREATER_LINE}"]["label"]
+    assert sections[f"shipping_{SHIPPING_ADDRESS}"]["label"] == "Shipping: up to $9.95"
+    # And how the money can go back: the card, store credit (a registered customer) or recorded only
+    methods = [o["value"] for o in sections["payment_method"]["input"]["options"]]
+    assert methods == ["braintree", "storecredit", "custom"]
+    assert sections["payment_method"]["defaultValue"] == "braintree"
+    # And a required reason, and a one-time token in the action URL
+    assert not sections["reason"]["input"].get("optional")
+    query = parse_qs(urlsplit(form["actionUrl"]).query)
+    assert urlsplit(form["actionUrl"]).path == "actions/refund"
+    assert query["orderId"] == [str(ORDER)] and query["customer"] == [MARTHA]
+    assert FormToken.parse(query["token"][0], now=datetime.now(UTC))
+
+
+def test_each_form_gets_its_own_token(gladly_client: GladlyClient) -> None:
+    first = open_form(gladly_client, "refund", ORDER)
+    second = open_form(gladly_client, "refund", ORDER)
+    assert first["actionUrl"] != second["actionUrl"]
+
+
+def test_a_guest_order_is_not_offered_store_credit(gladly_client: GladlyClient) -> None:
+    guest_order = seed.GUEST_ORDER_IDS[1]
+    form = open_form(gladly_client, "refund", guest_order, customer=f"guest:{seed.GUEST_EMAIL}")
+    methods = sections_by_attr(form).get("payment_method")
+    offered = [o["value"] for o in methods["input"]["options"]] if methods else []
+    assert "storecredit" not in offered
+
+
+@pytest.mark.parametrize(
+    "order_id", [seed.FULLY_REFUNDED_ORDER_ID, seed.PENDING_ORDER_ID], ids=["refunded", "unpaid"]
+)
+def test_nothing_left_to_refund_is_406(gladly_client: GladlyClient, order_id: int) -> None:
+    response = gladly_client.get(f"/actions/refund?orderId={order_id}&customer={MARTHA}")
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "nothing_to_refund"
+
+
+def test_a_form_for_another_customers_order_is_refused(gladly_client: GladlyClient) -> None:
+    response = gladly_client.get(f"/actions/refund?orderId={ORDER}&customer={seed.MIXED_CUSTOMER_ID}")
+    assert response.status_code == 400
+    assert error_of(response)["attr"] == "orderId"
+
+
+# --- refunds that go through ----------------------------------------------------------------------------
+
+
+def test_a_full_refund_returns_everything_left_and_nothing_is_left_after(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given the refund form of a $331.92 order
+    form = open_form(gladly_client, "refund", ORDER)
+    # When the agent refunds everything to the card
+    response = submit(
+        gladly_client, form, {"refund": "everything", "payment_method": "braintree", "reason": "Damaged"}
+    )
+    # Then Gladly is told what was refunded, in the order's currency, and how
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["message"] == f"Refunded $331.92 on order {ORDER}"
+    assert "Back to the customer by Braintree (Credit Card)." in result["detail"]
+    assert "Reason: Damaged" in result["detail"]
+    # And BigCommerce made exactly that refund, with payments adding up to the quote
+    (refund,) = refunds_of(bc_sandbox, ORDER)
+    assert refund.total_amount == Decimal("331.92")
+    assert sum(p.amount for p in refund.payments) == Decimal("331.92")
+    assert bc_sandbox.store.order(ORDER).status_id == 4  # Refunded
+    # And a new form says there is nothing left
+    again = gladly_client.get(f"/actions/refund?orderId={ORDER}&customer={MARTHA}")
+    assert again.status_code == 406
+
+
+def test_a_partial_refund_by_item_refunds_that_quantity_only(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    form = open_form(gladly_client, "refund", ORDER)
+    response = submit(
+        gladly_client,
+        form,
+        {
+            "refund": "items",
+            f"qty_{GREATER_LINE}": "1",
+            "qty_1": "0",
+            "payment_method": "braintree",
+            "reason": "One grater was chipped",
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["message"] == f"Refunded $37.92 on order {ORDER}"
+    assert "1 x Oak Cheese Grater (OCG)" in response.json()["detail"]
+    (refund,) = refunds_of(bc_sandbox, ORDER)
+    assert [(i.item_type, i.item_id, i.quantity) for i in refund.items] == [("PRODUCT", GREATER_LINE, 1)]
+    # And the next form shows one grater left
+    label = sections_by_attr(open_form(gladly_client, "refund", ORDER))[f"qty_{GREATER_LINE}"]["label"]
+    assert "1 left at $37.92 each" in label
+
+
+def test_a_partial_refund_by_amount_goes_to_store_credit_when_chosen(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    form = open_form(gladly_client, "refund", ORDER)
+    response = submit(
+        gladly_client,
+        form,
+        {"refund": "amount", "amount": "12.50", "payment_method": "storecredit", "reason": "Goodwill"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["message"] == f"Refunded $12.50 on order {ORDER}"
+    assert "Back to the customer by Store Credit." in response.json()["detail"]
+    (refund,) = refunds_of(bc_sandbox, ORDER)
+    assert [(i.item_type, i.requested_amount) for i in refund.items] == [("ORDER", Decimal("12.50"))]
+    assert [p.provider_id for p in refund.payments] == ["storecredit"]
+
+
+def test_a_shipping_refund_refunds_the_shipping_amount(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    form = open_form(gladly_client, "refund", ORDER)
+    response = submit(
+        gladly_client,
+        form,
+        {"refund": "shipping", f"shipping_{SHIPPING_ADDRESS}": "9.95", "reason": "Late"},
+    )
+    assert response.status_code == 200, response.text
+    (refund,) = refunds_of(bc_sandbox, ORDER)
+    assert [(i.item_type, i.item_id, i.requested_amount) for i in refund.items] == [
+        ("SHIPPING", SHIPPING_ADDRESS, Decimal("9.95"))
+    ]
+
+
+def test_an_offline_method_says_no_money_was_sent(gladly_client: GladlyClient) -> None:
+    form = open_form(gladly_client, "refund", ORDER)
+    response = submit(
+        gladly_client, form, {"refund": "amount", "amount": "5", "payment_method": "custom", "reason": "Cash"}
+    )
+    assert response.status_code == 200, response.text
+    assert "BigCommerce sent no money" in response.json()["detail"]
+
+
+# --- refunds refused --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "attr", "code"),
+    [
+        ({"refund": "amount", "amount": "331.93"}, "amount", "exceeds_remaining"),
+        ({"refund": "items", f"qty_{GREATER_LINE}": "3"}, f"qty_{GREATER_LINE}", "exceeds_remaining"),
+        ({"refund": "shipping", "shipping_1": "10.00"}, "shipping_1", "exceeds_remaining"),
+        ({"refund": "amount", "amount": "12,5abc"}, "amount", "invalid_amount"),
+        ({"refund": "amount", "amount": "12.505"}, "amount", "invalid_amount"),
+        ({"refund": "amount", "amount": ""}, "amount", "missing"),
+        ({"refund": "items", f"qty_{GREATER_LINE}": "0"}, "qty_1", "missing"),
+        ({"refund": "everything", "amount": "5"}, "amount", "conflicting_fields"),
+        ({"refund": "", "amount": "5"}, "refund", "missing"),
+        (
+            {"refund": "amount", "amount": "5", "payment_method": "paypal"},
+            "payment_method",
+            "method_not_offered",
+        ),
+    ],
+    ids=[
+        "over-refund-amount",
+        "over-refund-quantity",
+        "over-refund-shipping",
+        "comma-amount",
+        "three-decimals",
+        "no-amount",
+        "no-quantity",
+        "fields-of-another-choice",
+        "no-choice",
+        "method-not-offered",
+    ],
+)
+def test_a_bad_choice_is_refused_on_its_field_and_nothing_is_refunded(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, values: dict[str, str], attr: str, code: str
+) -> None:
+    form = open_form(gladly_client, "refund", ORDER)
+    response = submit(gladly_client, form, {**values, "reason": "Testing"})
+    assert response.status_code == 400, response.text
+    assert (error_of(response)["attr"], error_of(response)["code"]) == (attr, code)
+    assert refund_posts(bc_sandbox) == []
+
+
+def test_a_missing_reason_is_refused_and_the_corrected_form_then_goes_through(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given a submit without a reason, refused on the reason field (the form stays open)
+    form = open_form(gladly_client, "refund", ORDER)
+    refused = submit(gladly_client, form, {"refund": "amount", "amount": "5", "reason": " "})
+    assert refused.status_code == 400 and error_of(refused)["attr"] == "reason"
+    # When the agent adds a reason and submits the same form
+    accepted = submit(gladly_client, form, {"refund": "amount", "amount": "5", "reason": "Goodwill"})
+    # Then it goes through: a refused submit does not use up the token
+    assert accepted.status_code == 200, accepted.text
+    assert len(refunds_of(bc_sandbox, ORDER)) == 1
+
+
+def test_a_form_is_checked_against_what_is_left_when_it_is_submitted(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given a form opened, then money refunded elsewhere (BigCommerce's control panel) meanwhile
+    form = open_form(gladly_client, "refund", ORDER)
+    other = open_form(gladly_client, "refund", ORDER)
+    assert submit(gladly_client, other, {"refund": "amount", "amount": "330", "reason": "Elsewhere"}).ok
+    # When the first form asks for more than is now left
+    response = submit(gladly_client, form, {"refund": "amount", "amount": "5", "reason": "Too late"})
+    # Then it is refused on the amount, with what is left
+    assert response.status_code == 400
+    assert error_of(response)["attr"] == "amount"
+    assert "$1.92" in error_of(response)["detail"]
+    assert len(refunds_of(bc_sandbox, ORDER)) == 1
+
+
+def test_a_declined_payment_is_reported_as_a_failure_and_never_retried(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given an order whose card refunds are declined by the payment provider
+    order_id = seed.DECLINING_ORDER_ID
+    form = open_form(gladly_client, "refund", order_id, customer=str(seed.DECLINING_CUSTOMER_ID))
+    values = {"refund": "everything", "payment_method": "braintree", "reason": "Wrong size"}
+    # When the agent refunds to the card
+    response = submit(gladly_client, form, values)
+    # Then Gladly gets a failure (406, the form closes) saying nothing went back
+    assert response.status_code == 406, response.text
+    error = error_of(response)
+    assert error["code"] == "payment_declined"
+    assert "Nothing went back to the customer" in error["detail"]
+    # And submitting the same form again answers the same without a second refund
+    again = submit(gladly_client, form, values)
+    assert again.status_code == 406 and error_of(again) == error
+    assert len(refund_posts(bc_sandbox)) == 1
+    (refund,) = refunds_of(bc_sandbox, order_id)
+    assert refund.is_declined
+
+
+# --- exactly once ---------------------------------------------------------------------------------------
+
+
+def test_the_same_submit_twice_refunds_once_and_answers_the_same(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    form = open_form(gladly_client, "refund", ORDER)
+    values = {"refund": "amount", "amount": "10", "payment_method": "braintree", "reason": "Double click"}
+    first = submit(gladly_client, form, values)
+    second = submit(gladly_client, form, values)
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert len(refund_posts(bc_sandbox)) == 1
+
+
+def test_the_same_token_with_other_values_is_refused(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    form = open_form(gladly_client, "refund", ORDER)
+    assert submit(gladly_client, form, {"refund": "amount", "amount": "10", "reason": "First"}).ok
+    response = submit(gladly_client, form, {"refund": "amount", "amount": "20", "reason": "First"})
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "form_already_submitted"
+    assert len(refund_posts(bc_sandbox)) == 1
+
+
+def test_ten_concurrent_submits_of_one_form_make_exactly_one_refund(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given a refund that takes BigCommerce a moment, so the repeats arrive while it runs
+    bc_sandbox.refund_processing_seconds = 0.5
+    form = open_form(gladly_client, "refund", ORDER)
+    values = {"refund": "everything", "payment_method": "braintree", "reason": "Impatient clicks"}
+    # When the same submit arrives ten times at once
+    responses = run_concurrently([lambda: submit(gladly_client, form, values)] * 10)
+    # Then BigCommerce saw one refund, and every request got its answer
+    assert len(refund_posts(bc_sandbox)) == 1
+    assert len(refunds_of(bc_sandbox, ORDER)) == 1
+    assert [r.status_code for r in responses] == [200] * 10
+    assert len({r.text for r in responses}) == 1
+
+
+def test_two_agents_refunding_one_order_at_once_are_serialised(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given two agents with the refund form of the same order, and BigCommerce refusing (409)
+    # a refund while another one on the order is being processed
+    bc_sandbox.refund_processing_seconds = 0.5
+    first = open_form(gladly_client, "refund", ORDER)
+    second = open_form(gladly_client, "refund", ORDER)
+    values = {"refund": "everything", "payment_method": "braintree", "reason": "Both agents"}
+    # When both refund everything at the same moment
+    responses = run_concurrently(
+        [lambda: submit(gladly_client, first, values), lambda: submit(gladly_client, second, values)]
+    )
+    # Then one refund was made; the other agent waited for it and learnt nothing is left
+    assert sorted(r.status_code for r in responses) == [200, 406]
+    refused = next(r for r in responses if r.status_code == 406)
+    assert error_of(refused)["code"] == "nothing_to_refund"
+    assert len(refunds_of(bc_sandbox, ORDER)) == 1
+    # And BigCommerce never had two refunds of the order at once
+    assert [r.status for r in refund_posts(bc_sandbox)] == [201]
+
+
+def test_two_agents_refunding_parts_at_once_both_succeed_one_after_the_other(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    bc_sandbox.refund_processing_seconds = 0.3
+    forms = [open_form(gladly_client, "refund", ORDER) for _ in range(2)]
+    values = {"refund": "amount", "amount": "10", "payment_method": "braintree", "reason": "Each a part"}
+    responses = run_concurrently([lambda form=form: submit(gladly_client, form, values) for form in forms])
+    assert [r.status_code for r in responses] == [200, 200]
+    assert [r.status for r in refund_posts(bc_sandbox)] == [201, 201]
+
+
+def test_a_timed_out_refund_is_found_on_retry_and_not_made_twice(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given BigCommerce makes the refund but answers after the adaptor has given up waiting
+    monkeypatch.setattr(action_context_module, "ACTION_DEADLINE_SECONDS", 2.0)
+    bc_sandbox.faults.add(REFUNDS_PATH, "slow", method="POST", times=1, seconds=3.0)
+    form = open_form(gladly_client, "refund", ORDER)
+    values = {"refund": "amount", "amount": "25", "payment_method": "braintree", "reason": "Slow provider"}
+    # When the agent submits
+    first = submit(gladly_client, form, values)
+    # Then the outcome is reported unknown, with the advice not to refund another way
+    assert first.status_code == 503, first.text
+    assert error_of(first)["code"] == "outcome_unknown"
+    # When the agent submits the same form again
+    retry = submit(gladly_client, form, values)
+    # Then the refund is found among the order's refunds and reported, and not sent again
+    assert retry.status_code == 200, retry.text
+    assert "Confirmed after an earlier timeout" in retry.json()["detail"]
+    assert len(refund_posts(bc_sandbox)) == 1
+    assert len(refunds_of(bc_sandbox, ORDER)) == 1
+
+
+def test_a_refund_lost_on_the_way_is_sent_again_only_once_it_is_known_not_to_exist(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a refund whose connection drops before BigCommerce does anything
+    bc_sandbox.faults.add(REFUNDS_PATH, "reset", method="POST", times=1)
+    form = open_form(gladly_client, "refund", ORDER)
+    values = {"refund": "amount", "amount": "25", "payment_method": "braintree", "reason": "Flaky network"}
+    assert submit(gladly_client, form, values).status_code == 503
+    # When the agent submits again at once Then nothing is sent while it might still appear
+    early = submit(gladly_client, form, values)
+    assert early.status_code == 503 and error_of(early)["code"] == "outcome_unknown"
+    assert len(refund_posts(bc_sandbox)) == 1
+    # When the refund has had time to appear and has not
+    monkeypatch.setattr(refund_module, "UNCONFIRMED_REFUND_SETTLE_SECONDS", 0.0)
+    late = submit(gladly_client, form, values)
+    # Then it is sent, once
+    assert late.status_code == 200, late.text
+    assert [r.status for r in refund_posts(bc_sandbox)] == [None, 201]
+    assert len(refunds_of(bc_sandbox, ORDER)) == 1
+
+
+def test_an_expired_form_is_closed_without_refunding(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    response = send_event(gladly_client, "refund-submit-expired-token")
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "form_expired"
+    assert refund_posts(bc_sandbox) == []
+
+
+# --- the events in events/ --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event", "status", "attr", "code"),
+    [
+        ("refund-form", 200, None, None),
+        ("refund-form-guest-order", 200, None, None),
+        ("refund-form-nothing-left", 406, None, "nothing_to_refund"),
+        ("refund-form-unpaid", 406, None, "nothing_to_refund"),
+        ("refund-form-other-customers-order", 400, "orderId", "order_of_another_customer"),
+        ("refund-submit-everything", 200, None, None),
+        ("refund-submit-items", 200, None, None),
+        ("refund-submit-shipping", 200, None, None),
+        ("refund-submit-amount", 200, None, None),
+        ("refund-submit-store-credit", 200, None, None),
+        ("refund-submit-over-refund-amount", 400, "amount", "exceeds_remaining"),
+        ("refund-submit-over-refund-quantity", 400, "qty_2", "exceeds_remaining"),
+        ("refund-submit-malformed-amount", 400, "amount", "invalid_amount"),
+        ("refund-submit-missing-reason", 400, "reason", "missing"),
+        ("refund-submit-conflicting-fields", 400, "qty_2", "conflicting_fields"),
+        ("refund-submit-store-credit-guest", 400, "payment_method", "method_not_offered"),
+        ("refund-submit-declined", 406, None, "payment_declined"),
+        ("refund-submit-nothing-left", 406, None, "nothing_to_refund"),
+        ("refund-submit-expired-token", 406, "token", "form_expired"),
+        ("refund-submit-missing-token", 400, "token", "invalid_token"),
+        ("refund-submit-bad-signature", 401, None, None),
+    ],
+)
+def test_each_refund_event_gets_its_documented_answer(
+    gladly_client: GladlyClient, event: str, status: int, attr: str | None, code: str | None
+) -> None:
+    response = send_event(gladly_client, event)
+    assert response.status_code == status, response.text
+    if code is not None:
+        error = error_of(response)
+        assert (error.get("attr"), error["code"]) == (attr, code)
+
+
+def test_every_refund_event_file_is_covered() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    for path in sorted(EVENTS.glob("refund-*.json")):
+        assert f'"{path.stem}"' in source, f"{path.name} has no test"
+        json.loads(path.read_text(encoding="utf-8"))

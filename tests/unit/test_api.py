@@ -1,0 +1,491 @@
+"""The API Gateway glue: signed events in, Gladly-shaped responses out, every failure mapped in one table."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from gladly_bigcommerce import api
+from gladly_bigcommerce.api import Dependencies, GladlyRequest, Runtime, gladly_handler, handle_gladly
+from gladly_bigcommerce.bigcommerce import errors as bigcommerce
+from gladly_bigcommerce.config import (
+    AdaptorSecret,
+    AdaptorSettings,
+    ConfigError,
+    ConfigProblem,
+    SecretUnavailable,
+)
+from gladly_bigcommerce.gladly.errors import NotAcceptable
+from gladly_bigcommerce.gladly.models import (
+    ActionResult,
+    CustomerResult,
+    Email,
+    LookupRequest,
+    LookupResponse,
+)
+from gladly_bigcommerce.observability import forget_secrets, logger
+from pydantic import BaseModel
+
+from devtools.signer import sign_event
+
+SIGNING_KEY = "test-signing-key-for-the-glue"
+ENVIRONMENT = {"DEPLOYMENT_NAME": "acme", "STORE_HASH": "abc123xyz0", "SECRET_NAME": "gladly/acme"}
+SECRET = {
+    "client_id": "client-id-123456",
+    "access_token": "access-token-abcdef",
+    "gladly_signing_key": SIGNING_KEY,
+}
+LOOKUP = {"lookupLevel": "BASIC", "query": {"email": "martha@example.com"}, "uniqueMatchRequired": False}
+
+
+# --- Helpers -----------------------------------------------------------------------------------------
+
+
+def _secret_loader(secret: dict[str, Any]) -> Any:
+    def load(settings: AdaptorSettings, force_fetch: bool) -> AdaptorSecret:
+        return AdaptorSecret.from_mapping(secret)
+
+    return load
+
+
+def _runtime(environment: dict[str, str] | None = None, secret: dict[str, Any] | None = None) -> Runtime:
+    return Runtime(environment or ENVIRONMENT, _secret_loader(secret or SECRET))
+
+
+def _event(
+    method: str = "POST",
+    path: str = "/lookup",
+    body: Any = LOOKUP,
+    *,
+    query: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+    stage: str = "prod",
+) -> dict[str, Any]:
+    """A REST API (v1 payload) proxy event, as API Gateway builds it for a request to /<stage><path>."""
+    raw_body = (
+        None if body is None else (body if isinstance(body, str) else json.dumps(body, separators=(",", ":")))
+    )
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Accept": "application/json", "Content-Type": "application/json", **(headers or {})},
+        "multiValueHeaders": {},
+        "queryStringParameters": {key: values[-1] for key, values in query.items()} if query else None,
+        "multiValueQueryStringParameters": query,
+        "requestContext": {"path": f"/{stage}{path}", "stage": stage, "requestId": "api-gateway-request-id"},
+        "body": raw_body,
+        "isBase64Encoded": False,
+    }
+
+
+def _signed(event: dict[str, Any], *, at: datetime | None = None, key: str = SIGNING_KEY) -> dict[str, Any]:
+    """Signed as Gladly signs: over the URL it called, stage included."""
+    return sign_event(event, signing_key=key, at=at, signed_path=event["requestContext"]["path"])
+
+
+@dataclass
+class Recorder:
+    """A logic function that records what it was given and answers a fixed result."""
+
+    result: BaseModel
+    calls: list[tuple[GladlyRequest, Dependencies]]
+
+    def __call__(self, request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
+        self.calls.append((request, dependencies))
+        return self.result
+
+
+def _recorder(result: BaseModel | None = None) -> Recorder:
+    return Recorder(result or LookupResponse(), [])
+
+
+def _failing(error: Exception) -> Any:
+    def logic(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
+        raise error
+
+    return logic
+
+
+def _body(response: dict[str, Any]) -> Any:
+    return json.loads(response["body"])
+
+
+def _error_codes(response: dict[str, Any]) -> list[tuple[str | None, str]]:
+    return [(item.get("attr"), item["code"]) for item in _body(response)["errors"]]
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logging.getLogger(logger.name).addHandler(handler)
+    yield stream
+    logging.getLogger(logger.name).removeHandler(handler)
+    forget_secrets()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_runtime() -> Iterator[None]:
+    api.reset_runtime()
+    yield
+    api.reset_runtime()
+
+
+# --- The happy path ----------------------------------------------------------------------------------
+
+
+def test_a_signed_lookup_reaches_the_logic_and_its_result_is_returned_as_json() -> None:
+    # Given a signed manual search, and logic that finds one customer
+    result = LookupResponse(
+        results=[CustomerResult(external_customer_id="17", emails=[Email(original="martha@example.com")])]
+    )
+    logic = _recorder(result)
+    # When the glue handles the event
+    response = handle_gladly(_signed(_event()), None, logic, runtime=_runtime())
+    # Then Gladly gets 200 and the camelCase result
+    assert response["statusCode"] == 200
+    assert response["headers"]["Content-Type"] == "application/json"
+    assert _body(response) == {
+        "results": [{"externalCustomerId": "17", "emails": [{"original": "martha@example.com"}]}]
+    }
+    # And the logic saw the raw body, its JSON, and its dependencies
+    ((request, dependencies),) = logic.calls
+    assert request.parse_body(LookupRequest).search_terms.emails == ["martha@example.com"]
+    assert request.body == json.dumps(LOOKUP, separators=(",", ":")).encode()
+    assert request.signed_paths == ("/lookup", "/prod/lookup")
+    assert dependencies.settings.store_hash == "abc123xyz0"
+    assert dependencies.secret.access_token.get_secret_value() == "access-token-abcdef"
+    assert dependencies.received_at.tzinfo is not None
+
+
+def test_a_signature_over_the_path_without_the_stage_is_accepted_too() -> None:
+    event = _event()
+    signed = sign_event(event, signing_key=SIGNING_KEY, signed_path="/lookup")
+    assert handle_gladly(signed, None, _recorder(), runtime=_runtime())["statusCode"] == 200
+
+
+def test_a_base64_encoded_body_is_verified_over_its_decoded_bytes() -> None:
+    event = _event(body=None)
+    event["body"] = base64.b64encode(json.dumps(LOOKUP).encode()).decode()
+    event["isBase64Encoded"] = True
+    logic = _recorder()
+    assert handle_gladly(_signed(event), None, logic, runtime=_runtime())["statusCode"] == 200
+    assert logic.calls[0][0].json_body == LOOKUP
+
+
+def test_a_form_request_with_a_query_string_is_verified_and_its_parameters_passed_on() -> None:
+    # Given a GET of an action form URL with query parameters
+    event = _event("GET", "/actions/refund", None, query={"order": ["100"], "token": ["a/b c"]})
+    logic = _recorder(ActionResult(message="form"))
+
+    class FormQuery(BaseModel):
+        order: int
+        token: str
+
+    # When it is handled
+    response = handle_gladly(_signed(event), None, logic, runtime=_runtime())
+    # Then the parameters reach the logic, decoded
+    assert response["statusCode"] == 200
+    request = logic.calls[0][0]
+    assert request.query == "order=100&token=a%2Fb%20c"
+    assert request.parse_query(FormQuery) == FormQuery(order=100, token="a/b c")
+    assert request.json_body is None
+
+
+def test_numbers_with_a_fraction_reach_the_logic_as_decimals() -> None:
+    from decimal import Decimal
+
+    logic = _recorder()
+    handle_gladly(_signed(_event(body='{"amount":12.30}')), None, logic, runtime=_runtime())
+    assert logic.calls[0][0].json_body == {"amount": Decimal("12.30")}
+
+
+# --- Authentication: 401, nothing acted upon -----------------------------------------------------------
+
+
+def test_an_unsigned_request_is_a_401_and_the_logic_never_runs() -> None:
+    logic = _recorder()
+    response = handle_gladly(_event(), None, logic, runtime=_runtime())
+    assert response["statusCode"] == 401
+    assert _error_codes(response) == [("gladly-authorization", "missing_header")]
+    assert logic.calls == []
+
+
+def test_a_tampered_body_is_a_401() -> None:
+    event = _signed(_event())
+    event["body"] = event["body"].replace("martha", "marthb")
+    logic = _recorder()
+    response = handle_gladly(event, None, logic, runtime=_runtime())
+    assert _error_codes(response) == [("gladly-authorization", "bad_signature")]
+    assert logic.calls == []
+
+
+def test_a_request_signed_with_another_key_is_a_401() -> None:
+    response = handle_gladly(
+        _signed(_event(), key="someone-elses-key"), None, _recorder(), runtime=_runtime()
+    )
+    assert _error_codes(response) == [("gladly-authorization", "bad_signature")]
+
+
+def test_a_stale_request_is_a_401() -> None:
+    event = _signed(_event(), at=datetime.now(UTC) - timedelta(minutes=6))
+    response = handle_gladly(event, None, _recorder(), runtime=_runtime())
+    assert _error_codes(response) == [("gladly-time", "stale_time")]
+
+
+def test_configured_basic_auth_is_required() -> None:
+    # Given a deployment with basic auth configured
+    runtime = _runtime(
+        {**ENVIRONMENT, "BASIC_AUTH_USER": "gladly"}, {**SECRET, "basic_auth_password": "pa55-word"}
+    )
+    basic = "Basic " + base64.b64encode(b"gladly:pa55-word").decode()
+    # Then a signed request without it is refused, and one with it accepted
+    refused = handle_gladly(_signed(_event()), None, _recorder(), runtime=runtime)
+    accepted = handle_gladly(
+        _signed(_event(headers={"Authorization": basic})), None, _recorder(), runtime=runtime
+    )
+    assert _error_codes(refused) == [("authorization", "missing_header")]
+    assert accepted["statusCode"] == 200
+
+
+def test_configured_static_headers_are_required() -> None:
+    runtime = _runtime(secret={**SECRET, "static_headers": {"X-Shared-Token": "shared-token-1"}})
+    refused = handle_gladly(
+        _signed(_event(headers={"X-Shared-Token": "wrong"})), None, _recorder(), runtime=runtime
+    )
+    accepted = handle_gladly(
+        _signed(_event(headers={"X-Shared-Token": "shared-token-1"})), None, _recorder(), runtime=runtime
+    )
+    assert _error_codes(refused) == [("x-shared-token", "bad_credentials")]
+    assert accepted["statusCode"] == 200
+
+
+# --- Bad requests: 400 naming the cause --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [("{not json", "not valid JSON"), ('{"a": NaN}', "not valid JSON"), (b"\xff\xfe", "not UTF-8")],
+)
+def test_a_body_that_is_not_json_is_a_400(body: str | bytes, detail: str) -> None:
+    event = _event(body=None)
+    if isinstance(body, bytes):
+        event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
+    else:
+        event["body"] = body
+    logic = _recorder()
+    response = handle_gladly(_signed(event), None, logic, runtime=_runtime())
+    assert _error_codes(response) == [("body", "invalid_json")]
+    assert detail in _body(response)["errors"][0]["detail"]
+    assert logic.calls == []
+
+
+def test_a_detailed_lookup_without_external_customer_id_is_a_400_naming_it() -> None:
+    def logic(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
+        return request.parse_body(LookupRequest)
+
+    event = _signed(_event(body={"lookupLevel": "DETAILED", "query": {"emails": ["a@example.com"]}}))
+    response = handle_gladly(event, None, logic, runtime=_runtime())
+    assert response["statusCode"] == 400
+    assert _error_codes(response) == [("query.externalCustomerId", "missing")]
+
+
+def test_parse_body_refuses_an_empty_body() -> None:
+    def logic(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
+        return request.parse_body(LookupRequest)
+
+    response = handle_gladly(_signed(_event(body=None)), None, logic, runtime=_runtime())
+    assert _error_codes(response) == [("body", "missing")]
+
+
+def test_a_validation_error_escaping_the_logic_is_a_400_with_field_paths() -> None:
+    def logic(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
+        return LookupRequest.model_validate(request.json_body)
+
+    event = _signed(_event(body={"lookupLevel": "FULL", "query": {}}))
+    response = handle_gladly(event, None, logic, runtime=_runtime())
+    assert _error_codes(response) == [("lookupLevel", "invalid")]
+
+
+# --- Errors from the logic and from BigCommerce: one table -------------------------------------------
+
+
+def test_a_gladly_error_keeps_its_status_and_items() -> None:
+    error = NotAcceptable.of("already_cancelled", "Order 100 is already cancelled.", attr="order")
+    response = handle_gladly(_signed(_event()), None, _failing(error), runtime=_runtime())
+    assert response["statusCode"] == 406
+    assert _body(response) == {
+        "errors": [
+            {"attr": "order", "code": "already_cancelled", "detail": "Order 100 is already cancelled."}
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (bigcommerce.DeadlineExceeded("deadline"), 503, "upstream_timeout"),
+        (bigcommerce.OutcomeUnknown("unknown"), 503, "outcome_unknown"),
+        (bigcommerce.UpstreamUnavailable("down", status=502), 503, "upstream_unavailable"),
+        (bigcommerce.RateLimited("slow down", status=429, retry_after=30), 503, "upstream_rate_limited"),
+        (bigcommerce.Unauthorized("token refused", status=401), 502, "upstream_unauthorized"),
+        (bigcommerce.Forbidden("scope", status=403), 502, "upstream_forbidden"),
+        (bigcommerce.BadUpstreamResponse("garbled"), 502, "bad_upstream_response"),
+        (bigcommerce.NotFound("gone", status=404), 502, "upstream_not_found"),
+        (bigcommerce.Conflict("conflict", status=409), 502, "upstream_rejected"),
+        (bigcommerce.ValidationFailed("invalid", status=422), 502, "upstream_rejected"),
+    ],
+)
+def test_bigcommerce_failures_the_logic_did_not_handle_are_502_or_503(
+    error: bigcommerce.BigCommerceError, status: int, code: str
+) -> None:
+    response = handle_gladly(_signed(_event()), None, _failing(error), runtime=_runtime())
+    assert response["statusCode"] == status
+    assert _error_codes(response) == [(None, code)]
+
+
+def test_a_missing_scope_is_named() -> None:
+    error = bigcommerce.Forbidden("scope", status=403, missing_scope="store_v2_orders")
+    response = handle_gladly(_signed(_event()), None, _failing(error), runtime=_runtime())
+    assert "store_v2_orders" in _body(response)["errors"][0]["detail"]
+
+
+def test_upstream_wording_never_reaches_gladly() -> None:
+    error = bigcommerce.ValidationFailed(
+        "rejected", status=422, upstream_message="email martha@example.com taken"
+    )
+    response = handle_gladly(_signed(_event()), None, _failing(error), runtime=_runtime())
+    assert "martha" not in response["body"]
+
+
+def test_an_unexpected_error_is_a_500_with_the_correlation_id_and_no_details(log_lines: io.StringIO) -> None:
+    # Given logic that crashes with PII and a secret in the exception message
+    error = KeyError(f"martha@example.com +14155550100 {SECRET['access_token']}")
+    event = _signed(_event(headers={"Gladly-Correlation-Id": "vXmSEPjVSWCaCMzvjufxZg"}))
+    # When the glue handles it
+    response = handle_gladly(event, None, _failing(error), runtime=_runtime())
+    # Then Gladly gets a 500 naming the correlation id, without the message or a stack trace
+    assert response["statusCode"] == 500
+    (item,) = _body(response)["errors"]
+    assert item["code"] == "internal_error"
+    assert "vXmSEPjVSWCaCMzvjufxZg" in item["detail"]
+    assert "martha" not in response["body"]
+    assert "Traceback" not in response["body"]
+    # And the log line has the correlation id and the stack trace, but no email, phone or secret
+    logged = log_lines.getvalue()
+    record = json.loads(logged.strip().splitlines()[-1])
+    assert record["correlation_id"] == "vXmSEPjVSWCaCMzvjufxZg"
+    assert record["exception_name"] == "KeyError"
+    for leaked in ("martha@example.com", "+14155550100", SECRET["access_token"]):
+        assert leaked not in logged
+
+
+# --- Configuration: 503 naming every field, logged once ----------------------------------------------
+
+
+def test_a_misconfigured_deployment_answers_503_for_every_field_and_logs_once(log_lines: io.StringIO) -> None:
+    # Given a deployment whose settings are wrong in two places
+    runtime = _runtime({"DEPLOYMENT_NAME": "acme", "STORE_HASH": "https://example.com", "RECENT_ORDERS": "0"})
+    logic = _recorder()
+    # When two requests arrive
+    responses = [handle_gladly(_signed(_event()), None, logic, runtime=runtime) for _ in range(2)]
+    # Then both answer 503 naming each bad variable, and nothing runs
+    for response in responses:
+        assert response["statusCode"] == 503
+        assert _error_codes(response) == [
+            ("STORE_HASH", "configuration_error"),
+            ("SECRET_NAME", "configuration_error"),
+            ("RECENT_ORDERS", "configuration_error"),
+        ]
+    assert logic.calls == []
+    # And the problem was logged once
+    assert log_lines.getvalue().count("The deployment is misconfigured") == 1
+
+
+def test_a_bad_secret_answers_503_naming_the_key() -> None:
+    runtime = _runtime(secret={"client_id": "client-id-123456", "access_token": "access-token-abcdef"})
+    response = handle_gladly(_signed(_event()), None, _recorder(), runtime=runtime)
+    assert response["statusCode"] == 503
+    assert _error_codes(response) == [("gladly_signing_key", "configuration_error")]
+
+
+def test_an_unreadable_secret_answers_503_without_blaming_the_configuration() -> None:
+    def unavailable(settings: AdaptorSettings, force_fetch: bool) -> AdaptorSecret:
+        raise SecretUnavailable("Secrets Manager did not answer (ThrottlingException)")
+
+    response = handle_gladly(_signed(_event()), None, _recorder(), runtime=Runtime(ENVIRONMENT, unavailable))
+    assert response["statusCode"] == 503
+    assert _error_codes(response) == [(None, "secret_unavailable")]
+
+
+def test_a_config_error_body_holds_no_secret_value() -> None:
+    error = ConfigError([ConfigProblem(field="access_token", problem="is empty", fix="Set it.")])
+    response = handle_gladly(_signed(_event()), None, _failing(error), runtime=_runtime())
+    assert response["statusCode"] == 503
+    assert SECRET["access_token"] not in response["body"]
+
+
+def test_the_runtime_reads_the_process_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    first = api.current_runtime()
+    assert api.current_runtime() is first
+    assert first.settings().name == "acme"
+
+
+# --- Correlation ids ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FakeLambdaContext:
+    function_name: str = "lookup"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:lookup"
+    aws_request_id: str = "lambda-request-id"
+
+
+@pytest.mark.parametrize(
+    ("headers", "request_id", "expected"),
+    [
+        (
+            {"Gladly-Correlation-Id": "vXmSEPjVSWCaCMzvjufxZg"},
+            "api-gateway-request-id",
+            "vXmSEPjVSWCaCMzvjufxZg",
+        ),
+        ({}, "api-gateway-request-id", "api-gateway-request-id"),
+        ({"Gladly-Correlation-Id": "has spaces\nand newlines"}, None, "lambda-request-id"),
+    ],
+)
+def test_the_correlation_id_comes_from_gladly_then_api_gateway_then_lambda(
+    headers: dict[str, str], request_id: str | None, expected: str
+) -> None:
+    event = _event(headers=headers)
+    event["requestContext"]["requestId"] = request_id
+    assert api.correlation_id_of(event, FakeLambdaContext()) == expected
+
+
+def test_a_lambda_handler_built_by_gladly_handler_runs_the_whole_pipeline(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given the process environment of a deployed function, and its secret behind the loader
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(api, "_runtime", _runtime())
+    handler = gladly_handler(_recorder(LookupResponse()))
+    # When Lambda invokes it
+    response = handler(_signed(_event()), FakeLambdaContext())
+    # Then it answers, and the metrics are flushed as EMF without customer data
+    assert response["statusCode"] == 200
+    assert _body(response) == {"results": []}
+    output = capsys.readouterr().out
+    assert "Status2xx" in output
+    assert "martha" not in output

@@ -1,0 +1,93 @@
+"""PII masking, and the log formatter that keeps emails, phones and secrets out of every line."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+from gladly_bigcommerce.observability import (
+    REDACTED,
+    forget_secrets,
+    logger,
+    mask_email,
+    mask_name,
+    mask_phone,
+    register_secret,
+    scrub,
+)
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """What the adaptor's logger writes, through its own formatter."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logging.getLogger(logger.name).addHandler(handler)
+    yield stream
+    logging.getLogger(logger.name).removeHandler(handler)
+    forget_secrets()
+
+
+@pytest.mark.parametrize(
+    ("email", "masked"),
+    [
+        ("martha@example.com", "m***@e***.com"),
+        (" Martha.Williams@mail.example.co.uk ", "M***@m***.uk"),
+        ("a@localhost", "a***@l***"),
+        ("not-an-email", "n***"),
+    ],
+)
+def test_emails_are_masked(email: str, masked: str) -> None:
+    assert mask_email(email) == masked
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [("+14155550100", "+1******0100"), ("+447700900123", "+4*******0123"), ("12345", "*****"), ("", "")],
+)
+def test_phones_keep_only_the_country_prefix_and_last_four(phone: str, masked: str) -> None:
+    assert mask_phone(phone) == masked
+
+
+def test_names_keep_initials() -> None:
+    assert mask_name("Martha  Williams") == "M*** W***"
+    assert mask_name("") == ""
+
+
+def test_scrub_masks_what_looks_like_pii_and_redacts_registered_secrets() -> None:
+    register_secret("tok-1234567890")
+    try:
+        text = scrub("token tok-1234567890 for martha@example.com at +14155550100, order 100 of 2026-03-01")
+    finally:
+        forget_secrets()
+    assert text == f"token {REDACTED} for m***@e***.com at +1******0100, order 100 of 2026-03-01"
+
+
+def test_short_values_are_not_treated_as_secrets() -> None:
+    register_secret("abc")
+    assert scrub("abc") == "abc"
+
+
+def test_a_log_line_carries_no_email_phone_or_secret(log_lines: io.StringIO) -> None:
+    # Given a registered secret and a careless log call that includes PII and the secret
+    register_secret("sk_live_0123456789")
+    # When it is logged, extra keys and exception text included
+    try:
+        raise RuntimeError("lookup failed for martha@example.com with sk_live_0123456789")
+    except RuntimeError:
+        logger.exception(
+            "Lookup of martha@example.com / +14155550100 failed",
+            extra={"customer_phone": "+14155550100", "token": "sk_live_0123456789"},
+        )
+    # Then the written line holds none of them
+    line = log_lines.getvalue()
+    record = json.loads(line)
+    assert "martha@example.com" not in line
+    assert "+14155550100" not in line
+    assert "sk_live_0123456789" not in line
+    assert record["message"] == "Lookup of m***@e***.com / +1******0100 failed"
+    assert record["token"] == REDACTED

@@ -1,0 +1,88 @@
+"""The demo seed: deterministic, and the well-known fixtures hold what their names promise."""
+
+from __future__ import annotations
+
+import pytest
+
+from devtools.sandbox import seed
+from devtools.sandbox.api_customers import customer_json
+from devtools.sandbox.records import ORDER_STATUSES
+from devtools.sandbox.store import SandboxStore
+
+
+@pytest.fixture(scope="module")
+def store() -> SandboxStore:
+    demo = SandboxStore()
+    seed.populate(demo, seed.DEMO)
+    return demo
+
+
+def test_the_seed_is_the_same_every_time(store: SandboxStore) -> None:
+    again = SandboxStore()
+    seed.populate(again, seed.DEMO)
+    assert again.orders == store.orders
+    assert [customer_json(c, {"addresses"}) for c in again.customers.values()] == [
+        customer_json(c, {"addresses"}) for c in store.customers.values()
+    ]
+
+
+def test_an_unknown_seed_is_refused() -> None:
+    with pytest.raises(ValueError):
+        seed.populate(SandboxStore(), "production")
+
+
+def test_martha_has_ten_orders_five_shipped(store: SandboxStore) -> None:
+    martha = store.customers[seed.MARTHA_CUSTOMER_ID]
+    orders = [o for o in store.orders.values() if o.customer_id == martha.id]
+    shipped = [o.id for o in orders if store.shipments[o.id]]
+    assert (martha.email, martha.phone) == (seed.MARTHA_EMAIL, seed.MARTHA_PHONE)
+    assert tuple(o.id for o in orders) == seed.MARTHA_ORDER_IDS
+    assert tuple(shipped) == seed.MARTHA_SHIPPED_ORDER_IDS
+
+
+@pytest.mark.parametrize(
+    ("order_id", "status"),
+    [
+        (seed.FULLY_REFUNDED_ORDER_ID, "Refunded"),
+        (seed.PARTIALLY_REFUNDED_ORDER_ID, "Partially Refunded"),
+        (seed.CANCELLED_ORDER_ID, "Cancelled"),
+        (seed.SHIPPED_ORDER_ID, "Shipped"),
+        (seed.PARTIALLY_SHIPPED_ORDER_ID, "Partially Shipped"),
+        (seed.UNSHIPPED_ORDER_ID, "Awaiting Fulfillment"),
+        (seed.PENDING_ORDER_ID, "Pending"),
+        (seed.REFUNDABLE_ORDER_ID, "Completed"),
+    ],
+)
+def test_the_status_fixtures(store: SandboxStore, order_id: int, status: str) -> None:
+    assert store.orders[order_id].status == status
+
+
+def test_guest_mixed_shared_and_conflict_fixtures(store: SandboxStore) -> None:
+    by_email = {}
+    for order in store.orders.values():
+        by_email.setdefault(order.billing_address.email.casefold(), []).append(order)
+    assert tuple(o.id for o in by_email[seed.GUEST_EMAIL]) == seed.GUEST_ORDER_IDS
+    assert {o.customer_id for o in by_email[seed.GUEST_EMAIL]} == {0}
+    mixed = {o.id: o.customer_id for o in by_email[seed.MIXED_EMAIL]}
+    assert {mixed[i] for i in seed.MIXED_ACCOUNT_ORDER_IDS} == {seed.MIXED_CUSTOMER_ID}
+    assert {mixed[i] for i in seed.MIXED_GUEST_ORDER_IDS} == {0}
+    shared = [c.id for c in store.customers.values() if c.email == seed.SHARED_EMAIL]
+    assert tuple(shared) == seed.SHARED_EMAIL_CUSTOMER_IDS
+    alice, bob = store.customers[seed.ALICE_CUSTOMER_ID], store.customers[seed.BOB_CUSTOMER_ID]
+    assert (alice.email, bob.phone) == (seed.ALICE_CONFLICT_EMAIL, seed.CONFLICT_PHONE) and alice.phone != bob.phone
+    assert store.customers[seed.DIGITS_ONLY_CUSTOMER_ID].phone == seed.DIGITS_ONLY_PHONE
+    assert store.orders[seed.DECLINING_ORDER_ID].decline_refunds
+    assert store.orders[seed.BANK_DEPOSIT_ORDER_ID].payment_provider.offline
+
+
+def test_the_store_is_varied_enough_for_demos(store: SandboxStore) -> None:
+    statuses = {o.status for o in store.orders.values()}
+    currencies = {o.currency_code for o in store.orders.values()}
+    phones = [c.phone for c in store.customers.values() if c.phone]
+    assert {ORDER_STATUSES[i][0] for i in (1, 2, 3, 4, 5, 10, 11, 14)} <= statuses
+    assert currencies == {"USD", "EUR", "GBP"}
+    assert len(store.customers) == 8 + seed.FILLER_CUSTOMER_COUNT
+    assert any(p.startswith("+44") for p in phones) and any(p.startswith("07700") for p in phones)
+    assert len(set(phones)) == len(phones)
+    assert {c.customer_group_id for c in store.customers.values()} == set(seed.CUSTOMER_GROUPS)
+    assert all(store.product_image_url(p.product_id) for o in store.orders.values() for p in o.products)
