@@ -4,7 +4,8 @@ An event file is an API Gateway REST proxy event (the files in events/). Replayi
 way Gladly would, with the local signing key and the current time, and sends it over HTTP to the
 running local API (`make run`). Files whose name contains `signature` or `unsigned`
 (`lookup-bad-signature.json`, `lookup-stale-signature.json`, `lookup-unsigned.json`) exist to show a
-rejected request: they are sent exactly as recorded.
+rejected request: they are sent exactly as recorded. An action submit's one-time form token expires,
+so submit events carry `token=FRESH_FORM_TOKEN`, replaced by a token issued at replay time.
 
 Environment: GATEWAY_URL, the API's base URL with its stage (default http://127.0.0.1:3000/<stage>);
 GLADLY_SIGNING_KEY (default local-dev-signing-key), the key `make run` put in the local secret.
@@ -18,6 +19,7 @@ import os
 import sys
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,11 +28,14 @@ import requests
 
 from devtools.gateway import decode_body, default_stage
 from devtools.signer import event_query_string, sign_request
+from gladly_bigcommerce.actions.tokens import FormToken
 
 DEFAULT_SIGNING_KEY = "local-dev-signing-key"
 DEFAULT_GATEWAY_PORT = 3000
 REQUEST_TIMEOUT_SECONDS = 30
 SEND_AS_RECORDED_MARKERS = ("signature", "unsigned")
+FRESH_FORM_TOKEN = "FRESH_FORM_TOKEN"
+"""Stands for a form's one-time token in the action submit events of events/."""
 
 # Headers that belong to one hop (the client, the connection, API Gateway's forwarding) rather than
 # to what Gladly signs; a replay leaves them to the HTTP client and the gateway.
@@ -67,6 +72,22 @@ def load_event(path: Path) -> dict[str, Any]:
         event = json.load(stream)
     if not isinstance(event, dict) or "httpMethod" not in event or "path" not in event:
         raise ValueError(f"{path} is not an API Gateway REST proxy event (httpMethod, path)")
+    return event
+
+
+def with_fresh_form_token(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its `token=FRESH_FORM_TOKEN` (action submit events) replaced by a token issued now.
+
+    A form's one-time token expires (`FORM_TOKEN_MAX_AGE`), so submit events cannot carry a real one.
+    """
+    token = str(FormToken.issue(datetime.now(UTC)))
+    for key in ("queryStringParameters", "multiValueQueryStringParameters"):
+        parameters = event.get(key) or {}
+        for name, value in parameters.items():
+            if value == FRESH_FORM_TOKEN:
+                parameters[name] = token
+            elif value == [FRESH_FORM_TOKEN]:
+                parameters[name] = [token]
     return event
 
 
@@ -128,7 +149,7 @@ class GladlyClient:
 
     def send_event(self, event_file: Path) -> requests.Response:
         """Replay an event file: re-signed now, unless it is one of the files sent as recorded."""
-        event = load_event(event_file)
+        event = with_fresh_form_token(load_event(event_file))
         query = event_query_string(event)
         headers = {
             name: value

@@ -29,14 +29,13 @@ from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from types import FrameType
 
-from gladly_bigcommerce.config import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES
-
 from devtools.aws import LocalResources, create_resources_from_template, start_local_aws
 from devtools.gateway import LocalGateway
 from devtools.replay import DEFAULT_GATEWAY_PORT, DEFAULT_SIGNING_KEY
 from devtools.sandbox import DEFAULT_STORE_HASH as SANDBOX_STORE_HASH
 from devtools.sandbox import DEFAULT_TOKEN as SANDBOX_ACCESS_TOKEN
 from devtools.sandbox import SandboxServer
+from gladly_bigcommerce.config import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES
 
 DEFAULT_SANDBOX_PORT = 3001
 # The sandbox checks only the access token; the client id is there because the secret requires one.

@@ -12,7 +12,15 @@ data; `devtools.sandbox.contract` checks exchanges against BigCommerce's OpenAPI
 """
 
 from devtools.sandbox.errors import ApiError
-from devtools.sandbox.knobs import FAULT_KINDS, Fault, FaultKind, FaultPlan, RateLimiter, RequestLog, RequestRecord
+from devtools.sandbox.knobs import (
+    FAULT_KINDS,
+    Fault,
+    FaultKind,
+    FaultPlan,
+    RateLimiter,
+    RequestLog,
+    RequestRecord,
+)
 from devtools.sandbox.records import PaymentProvider
 from devtools.sandbox.routing import (
     ALL_SCOPES,

@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every answer")
     parser.add_argument("--quota", type=int, default=150, help="requests per rate-limit window")
     parser.add_argument("--window-seconds", type=float, default=30.0, help="rate-limit window")
-    parser.add_argument("--empty", action="store_true", help="start with an empty store instead of the demo seed")
+    parser.add_argument(
+        "--empty", action="store_true", help="start with an empty store instead of the demo seed"
+    )
     args = parser.parse_args(argv)
     server = SandboxServer(
         store_hash=args.store_hash,

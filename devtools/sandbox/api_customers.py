@@ -26,7 +26,9 @@ from devtools.sandbox.routing import (
     v3_pagination,
 )
 
-INCLUDES = frozenset({"addresses", "storecredit", "attributes", "formfields", "shopper_profile_id", "segment_ids"})
+INCLUDES = frozenset(
+    {"addresses", "storecredit", "attributes", "formfields", "shopper_profile_id", "segment_ids"}
+)
 UNSUPPORTED_FILTERS = (
     "date_created",
     "date_created:min",
@@ -60,12 +62,16 @@ def list_customers(request: ApiRequest) -> ApiResponse:
         if sort := request.arg("sort"):
             field, _, direction = sort.partition(":")
             if field not in SORTS or direction not in ("asc", "desc"):
-                raise ApiError(422, "Invalid sort", errors={"sort": "use date_created, date_modified or last_name"})
+                raise ApiError(
+                    422, "Invalid sort", errors={"sort": "use date_created, date_modified or last_name"}
+                )
             customers.sort(key=SORTS[field], reverse=direction == "desc")
         page, limit = request.page_and_limit()
         shown = paginate(customers, page, limit)
         data = [customer_json(c, include) for c in shown]
-    return ApiResponse(200, {"data": data, "meta": {"pagination": v3_pagination(len(customers), len(shown), page, limit)}})
+    return ApiResponse(
+        200, {"data": data, "meta": {"pagination": v3_pagination(len(customers), len(shown), page, limit)}}
+    )
 
 
 def _filters(request: ApiRequest) -> list[Callable[[Customer], bool]]:
@@ -97,9 +103,13 @@ def _filters(request: ApiRequest) -> list[Callable[[Customer], bool]]:
 def create_customers(request: ApiRequest) -> ApiResponse:
     payload = request.json()
     if not isinstance(payload, list) or not payload:
-        raise ApiError(422, "Create customers failed.", errors={"body": "send a non-empty array of customers"})
+        raise ApiError(
+            422, "Create customers failed.", errors={"body": "send a non-empty array of customers"}
+        )
     if len(payload) > MAX_BATCH:
-        raise ApiError(413, "Request entity too large", detail=f"Create at most {MAX_BATCH} customers per call.")
+        raise ApiError(
+            413, "Request entity too large", detail=f"Create at most {MAX_BATCH} customers per call."
+        )
     batch = [parse_body(CustomerCreateIn, item, status=422) for item in payload]
     with request.store.lock:
         created = request.store.create_customers(batch)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from devtools.sandbox.errors import ApiError, ErrorShape
-from devtools.sandbox.formats import date_v2, money_v2, rate_v2
+from devtools.sandbox.formats import date_v2, money_v2, rate_v2, utc_now
 from devtools.sandbox.inputs import OrderCreateIn, OrderUpdateIn, ShipmentCreateIn, parse_body
 from devtools.sandbox.records import ORDER_STATUSES, Address, Order, OrderAddress, OrderProduct, Shipment
 from devtools.sandbox.routing import (
@@ -127,7 +127,9 @@ def _includes(request: ApiRequest) -> set[str]:
         raise ApiError(400, "Invalid include", detail=", ".join(sorted(unknown)))
     wants_consignments = bool(include & {"consignments", "consignments.line_items"})
     if wants_consignments and request.arg("consignment_structure") != "object":
-        raise ApiError(400, "Invalid include", detail="include=consignments needs consignment_structure=object.")
+        raise ApiError(
+            400, "Invalid include", detail="include=consignments needs consignment_structure=object."
+        )
     return include
 
 
@@ -147,8 +149,10 @@ def update_order(request: ApiRequest) -> ApiResponse:
             request.store.set_order_status(order.id, update.status_id)
         if update.staff_notes is not None:
             order.staff_notes = update.staff_notes
+            order.date_modified = utc_now()
         if update.customer_message is not None:
             order.customer_message = update.customer_message
+            order.date_modified = utc_now()
         return ApiResponse(200, order_json(request, order, set()))
 
 
@@ -212,7 +216,9 @@ def order_json(request: ApiRequest, order: Order, include: set[str]) -> dict[str
         "default_currency_id": currency_id,
         "default_currency_code": order.currency_code,
         "store_default_currency_code": order.store_default_currency_code,
-        "store_default_to_transactional_exchange_rate": rate_v2(order.store_default_to_transactional_exchange_rate),
+        "store_default_to_transactional_exchange_rate": rate_v2(
+            order.store_default_to_transactional_exchange_rate
+        ),
         "staff_notes": order.staff_notes,
         "customer_message": order.customer_message,
         "discount_amount": money_v2(order.discount_amount),
@@ -411,7 +417,9 @@ def shipping_address_json(request: ApiRequest, order: Order, address: OrderAddre
         "handling_cost_tax_class_id": TAX_CLASS_ID,
         "shipping_zone_id": SHIPPING_ZONE[0],
         "shipping_zone_name": SHIPPING_ZONE[1],
-        "shipping_quotes": request.link(f"/orders/{order.id}/shipping_addresses/{address.id}/shipping_quotes"),
+        "shipping_quotes": request.link(
+            f"/orders/{order.id}/shipping_addresses/{address.id}/shipping_quotes"
+        ),
         "form_fields": [],
     }
 

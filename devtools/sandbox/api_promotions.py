@@ -53,7 +53,9 @@ def list_promotions(request: ApiRequest) -> ApiResponse:
     sort = request.arg("sort") or "id"
     direction = request.arg("direction") or "asc"
     if sort not in SORTS or direction not in ("asc", "desc"):
-        raise ApiError(422, "Invalid sort", detail="sort: id, name, priority, start_date; direction: asc, desc")
+        raise ApiError(
+            422, "Invalid sort", detail="sort: id, name, priority, start_date; direction: asc, desc"
+        )
     with request.store.lock:
         store = request.store
         found = [p for p in store.promotions.values() if all(match(store, p) for match in matches)]
@@ -61,7 +63,9 @@ def list_promotions(request: ApiRequest) -> ApiResponse:
         page, limit = request.page_and_limit()
         shown = paginate(found, page, limit)
         data = [promotion_json(store, p) for p in shown]
-    return ApiResponse(200, {"data": data, "meta": {"pagination": v3_pagination(len(found), len(shown), page, limit)}})
+    return ApiResponse(
+        200, {"data": data, "meta": {"pagination": v3_pagination(len(found), len(shown), page, limit)}}
+    )
 
 
 PromotionFilter = Callable[[SandboxStore, Promotion], bool]
@@ -75,7 +79,9 @@ def _promotion_filters(request: ApiRequest) -> list[PromotionFilter]:
     if (name := request.arg("name")) is not None:
         matches.append(lambda _, p: p.name.casefold() == name.casefold())
     if (code := request.arg("code")) is not None:
-        matches.append(lambda store, p: any(c.code.casefold() == code.casefold() for c in _codes(store, p.id)))
+        matches.append(
+            lambda store, p: any(c.code.casefold() == code.casefold() for c in _codes(store, p.id))
+        )
     if (currency := request.arg("currency_code")) is not None:
         matches.append(lambda _, p: p.body["currency_code"] in (currency.upper(), "*"))
     if redemption_type := request.arg("redemption_type"):
@@ -84,17 +90,23 @@ def _promotion_filters(request: ApiRequest) -> list[PromotionFilter]:
         matches.append(lambda _, p: p.status == status.upper())
     if (channels := request.int_csv_arg("channels")) is not None:
         wanted = set(channels)
-        matches.append(lambda _, p: not p.body["channels"] or bool(wanted & {c["id"] for c in p.body["channels"]}))
+        matches.append(
+            lambda _, p: not p.body["channels"] or bool(wanted & {c["id"] for c in p.body["channels"]})
+        )
     if (query := request.arg("query")) is not None:
         text = query.casefold()
         matches.append(
-            lambda store, p: text in p.name.casefold() or any(text in c.code.casefold() for c in _codes(store, p.id))
+            lambda store, p: (
+                text in p.name.casefold() or any(text in c.code.casefold() for c in _codes(store, p.id))
+            )
         )
     return matches
 
 
 def _codes(store: SandboxStore, promotion_id: int) -> list[CouponCode]:
-    return sorted((c for c in store.coupon_codes.values() if c.promotion_id == promotion_id), key=lambda c: c.id)
+    return sorted(
+        (c for c in store.coupon_codes.values() if c.promotion_id == promotion_id), key=lambda c: c.id
+    )
 
 
 def promotion_json(store: SandboxStore, promotion: Promotion) -> dict[str, Any]:
@@ -141,7 +153,9 @@ def list_promotion_codes(request: ApiRequest) -> ApiResponse:
     with request.store.lock:
         promotion = request.store.promotion(int(request.params["promotion_id"]))
         codes = [
-            c for c in _codes(request.store, promotion.id) if wanted is None or c.code.casefold() == wanted.casefold()
+            c
+            for c in _codes(request.store, promotion.id)
+            if wanted is None or c.code.casefold() == wanted.casefold()
         ]
         return _codes_page(request, codes)
 

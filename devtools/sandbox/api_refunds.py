@@ -128,7 +128,11 @@ def refund_json(refund: Refund) -> dict[str, Any]:
                 "item_id": item.item_id,
                 "reason": item.reason,
                 **({"quantity": item.quantity} if item.quantity is not None else {}),
-                **({"requested_amount": money_v3(item.requested_amount)} if item.requested_amount is not None else {}),
+                **(
+                    {"requested_amount": money_v3(item.requested_amount)}
+                    if item.requested_amount is not None
+                    else {}
+                ),
             }
             for item in refund.items
         ],

@@ -31,7 +31,11 @@ def get_store(request: ApiRequest) -> ApiResponse:
                 "raw_offset": -28800,
                 "dst_offset": -25200,
                 "dst_correction": True,
-                "date_format": {"display": "M jS Y", "export": "M jS Y", "extended_display": "M jS Y @ g:i A"},
+                "date_format": {
+                    "display": "M jS Y",
+                    "export": "M jS Y",
+                    "extended_display": "M jS Y @ g:i A",
+                },
             },
             "language": info.language,
             "currency": info.currency,

@@ -48,7 +48,9 @@ class ApiError(Exception):
 
 def error_body(shape: ErrorShape, error: ApiError) -> Any:
     """The JSON body for `error` in the API's own shape."""
-    explanation = "; ".join([*([error.detail] if error.detail else []), *(f"{k}: {v}" for k, v in error.errors.items())])
+    explanation = "; ".join(
+        [*([error.detail] if error.detail else []), *(f"{k}: {v}" for k, v in error.errors.items())]
+    )
     message = f"{error.title}: {explanation}" if explanation else error.title
     if shape is ErrorShape.V2:
         return [{"status": error.status, "message": message}]

@@ -17,7 +17,10 @@ from devtools.sandbox.errors import ApiError
 
 Model = TypeVar("Model", bound=BaseModel)
 
-NonNegative = Field(default=Decimal("0"), ge=0)
+
+def _money() -> Any:
+    """A non-negative amount defaulting to 0 (a fresh Field per use)."""
+    return Field(default=Decimal("0"), ge=0)
 
 
 class _Input(BaseModel):
@@ -29,7 +32,9 @@ def parse_body(model: type[Model], payload: Any, *, status: int) -> Model:
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        errors = {".".join(str(part) for part in error["loc"]) or "body": error["msg"] for error in exc.errors()}
+        errors = {
+            ".".join(str(part) for part in error["loc"]) or "body": error["msg"] for error in exc.errors()
+        }
         raise ApiError(status, "JSON data is missing or invalid", errors=errors) from None
 
 
@@ -122,9 +127,15 @@ class OrderProductIn(_Input):
 
     @model_validator(mode="after")
     def _catalog_or_custom(self) -> OrderProductIn:
-        if self.product_id is None and (self.name is None or self.price_inc_tax is None or self.price_ex_tax is None):
+        if self.product_id is None and (
+            self.name is None or self.price_inc_tax is None or self.price_ex_tax is None
+        ):
             raise ValueError("a custom product needs name, price_inc_tax and price_ex_tax")
-        if self.price_inc_tax is not None and self.price_ex_tax is not None and self.price_inc_tax < self.price_ex_tax:
+        if (
+            self.price_inc_tax is not None
+            and self.price_ex_tax is not None
+            and self.price_inc_tax < self.price_ex_tax
+        ):
             raise ValueError("price_inc_tax is lower than price_ex_tax")
         return self
 
@@ -135,11 +146,11 @@ class OrderCreateIn(_Input):
     billing_address: AddressIn
     shipping_addresses: list[ShippingAddressIn] = Field(default_factory=list)
     products: list[OrderProductIn] = Field(min_length=1)
-    shipping_cost_ex_tax: Decimal = NonNegative
-    shipping_cost_inc_tax: Decimal = NonNegative
-    handling_cost_ex_tax: Decimal = NonNegative
-    handling_cost_inc_tax: Decimal = NonNegative
-    discount_amount: Decimal = NonNegative
+    shipping_cost_ex_tax: Decimal = _money()
+    shipping_cost_inc_tax: Decimal = _money()
+    handling_cost_ex_tax: Decimal = _money()
+    handling_cost_inc_tax: Decimal = _money()
+    discount_amount: Decimal = _money()
     default_currency_code: str | None = Field(default=None, min_length=3, max_length=3)
     payment_method: str = "Manual"
     customer_message: str = ""
@@ -174,7 +185,7 @@ class ShipmentCreateIn(_Input):
     shipping_method: str = ""
     shipping_provider: str = ""
     comments: str = Field(default="", max_length=65535)
-    merchant_shipping_cost: Decimal = NonNegative
+    merchant_shipping_cost: Decimal = _money()
 
 
 # --- refunds v3 ---------------------------------------------------------------------------------
@@ -245,7 +256,9 @@ class PromotionCreateIn(_Input):
         if any("action" not in rule for rule in self.rules):
             raise ValueError("every rule needs an action")
         if self.codes is not None:
-            raise ValueError("create codes with POST /v3/promotions/{id}/codes (the sandbox takes no inline codes)")
+            raise ValueError(
+                "create codes with POST /v3/promotions/{id}/codes (the sandbox takes no inline codes)"
+            )
         return self
 
 

@@ -169,7 +169,9 @@ class RateLimiter:
     def _state(self) -> RateLimitState:
         elapsed = time.monotonic() - self._window_start
         reset_ms = max(0, math.ceil((self.window_seconds - elapsed) * 1000))
-        return RateLimitState(self.quota, self.quota - self._used, round(self.window_seconds * 1000), reset_ms)
+        return RateLimitState(
+            self.quota, self.quota - self._used, round(self.window_seconds * 1000), reset_ms
+        )
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,10 @@ class RefundQuote:
     tax_inclusive: bool
     refund_methods: tuple[tuple[PaymentOption, ...], ...]
 
-    adjustment = ZERO
+    @property
+    def adjustment(self) -> Decimal:
+        """Always 0: the sandbox refuses an over-refund instead of adjusting the quote down."""
+        return ZERO
 
 
 def remaining_amount(store: SandboxStore, order: Order) -> Decimal:
@@ -88,12 +91,16 @@ def quote(store: SandboxStore, order: Order, items: Sequence[RefundItemIn]) -> R
     """What refunding `items` would pay back, and by which methods; refuses what is not refundable."""
     with store.lock:
         if order.status_id in UNPAID_STATUSES:
-            raise ApiError(422, "Order has no captured payment to refund", detail=f"Order status is {order.status}.")
+            raise ApiError(
+                422, "Order has no captured payment to refund", detail=f"Order status is {order.status}."
+            )
         quoted = tuple(_quote_item(order, index, item, items) for index, item in enumerate(items))
         raw_total = sum((q.amount for q in quoted), ZERO)
         total = cents(raw_total)
         if total <= ZERO:
-            raise ApiError(422, "Refund amount must be greater than zero", errors={"items": "nothing to refund"})
+            raise ApiError(
+                422, "Refund amount must be greater than zero", errors={"items": "nothing to refund"}
+            )
         if total > remaining_amount(store, order):
             raise ApiError(422, OVER_REFUND_TITLE, detail=f"Remaining: {remaining_amount(store, order)}.")
         return RefundQuote(
@@ -109,44 +116,58 @@ def quote(store: SandboxStore, order: Order, items: Sequence[RefundItemIn]) -> R
 
 def _quote_item(order: Order, index: int, item: RefundItemIn, items: Sequence[RefundItemIn]) -> QuotedItem:
     field = f"items.{index}"
+    same = [i for i in items if i.item_type == item.item_type and i.item_id == item.item_id]
     if item.item_type == "PRODUCT":
-        product = order.product(item.item_id)
-        if product is None:
-            raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": "not a product of this order"})
-        if item.quantity is None or item.quantity < 1:
-            raise ApiError(422, "Quantity is required", errors={f"{field}.quantity": "must be at least 1"})
-        requested = sum(i.quantity or 0 for i in items if i.item_type == "PRODUCT" and i.item_id == item.item_id)
-        if requested > product.quantity_refundable:
-            raise ApiError(
-                422,
-                "Refund quantity is greater than remaining quantity",
-                errors={f"{field}.quantity": f"{product.quantity_refundable} left to refund"},
-            )
-        return QuotedItem(item, product.price_inc_tax * item.quantity, product.price_tax * item.quantity)
+        return _quote_product(order, field, item, sum(i.quantity or 0 for i in same))
     if item.item_type in ("SHIPPING", "HANDLING"):
-        address = order.address(item.item_id)
-        if address is None:
-            raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": "not an address of this order"})
-        if item.item_type == "SHIPPING":
-            cost_ex, cost_inc, refunded = address.cost_ex_tax, address.cost_inc_tax, address.shipping_refunded
-        else:
-            cost_ex, cost_inc = address.handling_cost_ex_tax, address.handling_cost_inc_tax
-            refunded = address.handling_refunded
-        amount = _positive_amount(item, field)
-        requested = sum(
-            (i.amount or ZERO for i in items if i.item_type == item.item_type and i.item_id == item.item_id), ZERO
-        )
-        if requested > cost_inc - refunded:
-            raise ApiError(422, OVER_REFUND_TITLE, errors={f"{field}.amount": f"{cost_inc - refunded} left to refund"})
-        tax = amount * (cost_inc - cost_ex) / cost_inc if cost_inc else ZERO
-        return QuotedItem(item, amount, tax)
+        return _quote_cost(order, field, item, sum((i.amount or ZERO for i in same), ZERO))
     if item.item_type == "ORDER":
         if item.item_id != order.id:
             raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": "must be the order id"})
         return QuotedItem(item, _positive_amount(item, field), ZERO)
     if item.item_type == "TAX":
         raise ApiError(422, "Tax refunds are not supported", errors={f"{field}.item_type": "use ORDER"})
-    raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": f"the order has no {item.item_type}"})
+    raise ApiError(
+        422, "Refund item not found", errors={f"{field}.item_id": f"the order has no {item.item_type}"}
+    )
+
+
+def _quote_product(order: Order, field: str, item: RefundItemIn, requested_quantity: int) -> QuotedItem:
+    """A product refunds its price including tax per unit; `requested_quantity` sums repeated items."""
+    product = order.product(item.item_id)
+    if product is None:
+        raise ApiError(
+            422, "Refund item not found", errors={f"{field}.item_id": "not a product of this order"}
+        )
+    if item.quantity is None or item.quantity < 1:
+        raise ApiError(422, "Quantity is required", errors={f"{field}.quantity": "must be at least 1"})
+    if requested_quantity > product.quantity_refundable:
+        left = f"{product.quantity_refundable} left to refund"
+        raise ApiError(
+            422, "Refund quantity is greater than remaining quantity", errors={f"{field}.quantity": left}
+        )
+    return QuotedItem(item, product.price_inc_tax * item.quantity, product.price_tax * item.quantity)
+
+
+def _quote_cost(order: Order, field: str, item: RefundItemIn, requested_amount: Decimal) -> QuotedItem:
+    """Shipping or handling of one address: an amount, with tax in proportion to the cost's own tax."""
+    address = order.address(item.item_id)
+    if address is None:
+        raise ApiError(
+            422, "Refund item not found", errors={f"{field}.item_id": "not an address of this order"}
+        )
+    if item.item_type == "SHIPPING":
+        cost_ex, cost_inc, refunded = address.cost_ex_tax, address.cost_inc_tax, address.shipping_refunded
+    else:
+        cost_ex, cost_inc = address.handling_cost_ex_tax, address.handling_cost_inc_tax
+        refunded = address.handling_refunded
+    amount = _positive_amount(item, field)
+    if requested_amount > cost_inc - refunded:
+        raise ApiError(
+            422, OVER_REFUND_TITLE, errors={f"{field}.amount": f"{cost_inc - refunded} left to refund"}
+        )
+    tax = amount * (cost_inc - cost_ex) / cost_inc if cost_inc else ZERO
+    return QuotedItem(item, amount, tax)
 
 
 def _positive_amount(item: RefundItemIn, field: str) -> Decimal:
@@ -247,7 +268,9 @@ def _check_payments(order: Order, body: RefundCreateIn, refund_quote: RefundQuot
 
 
 def _method_names(refund_quote: RefundQuote) -> str:
-    return "; ".join("+".join(option.provider_id for option in method) for method in refund_quote.refund_methods)
+    return "; ".join(
+        "+".join(option.provider_id for option in method) for method in refund_quote.refund_methods
+    )
 
 
 def _declines(order: Order, provider_id: str, offline: bool) -> bool:

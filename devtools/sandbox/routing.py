@@ -75,7 +75,9 @@ class ApiRequest:
         try:
             return [int(value) for value in values]
         except ValueError:
-            raise ApiError(422, f"Invalid {name}", errors={name: "must be comma-separated integers"}) from None
+            raise ApiError(
+                422, f"Invalid {name}", errors={name: "must be comma-separated integers"}
+            ) from None
 
     def int_arg(self, name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
         value = self.arg(name)

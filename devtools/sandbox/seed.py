@@ -42,7 +42,13 @@ from typing import Any
 from devtools.sandbox import refunds
 from devtools.sandbox.formats import cents
 from devtools.sandbox.inputs import RefundCreateIn, RefundQuoteIn
-from devtools.sandbox.records import STATUS_PARTIALLY_SHIPPED, Customer, CustomerAddress, Order, PaymentProvider
+from devtools.sandbox.records import (
+    STATUS_PARTIALLY_SHIPPED,
+    Customer,
+    CustomerAddress,
+    Order,
+    PaymentProvider,
+)
 from devtools.sandbox.store import EXCHANGE_RATES, SandboxStore
 
 DEMO = "demo"
@@ -63,7 +69,13 @@ SHIPPED_ORDER_ID = 106
 PARTIALLY_SHIPPED_ORDER_ID = 107
 UNSHIPPED_ORDER_ID = 108
 PENDING_ORDER_ID = 109
-MARTHA_SHIPPED_ORDER_IDS = (REFUNDABLE_ORDER_ID, GBP_ORDER_ID, EUR_ORDER_ID, SHIPPED_ORDER_ID, PARTIALLY_SHIPPED_ORDER_ID)
+MARTHA_SHIPPED_ORDER_IDS = (
+    REFUNDABLE_ORDER_ID,
+    GBP_ORDER_ID,
+    EUR_ORDER_ID,
+    SHIPPED_ORDER_ID,
+    PARTIALLY_SHIPPED_ORDER_ID,
+)
 
 GUEST_EMAIL = "guest.shopper@example.com"
 GUEST_ORDER_IDS = (110, 111)
@@ -122,8 +134,25 @@ IMAGE_URL = "https://cdn11.bigcommerce.com/s-sandbox/images/stencil/original/pro
 START = datetime(2024, 11, 5, 16, 30, tzinfo=UTC)
 
 FIRST_NAMES = ("Ava", "Noah", "Mia", "Liam", "Zoe", "Ethan", "Chloe", "Lucas", "Isla", "Oscar", "Ruby", "Leo")
-LAST_NAMES = ("Nguyen", "Patel", "Garcia", "Okafor", "Schmidt", "Dubois", "Murphy", "Kowalski", "Rossi", "Tanaka")
-US_PHONE_SPELLINGS = ("+1 628 555 {line}", "(628) 555-{line}", "628555{line}", "628-555-{line}", "+1628555{line}")
+LAST_NAMES = (
+    "Nguyen",
+    "Patel",
+    "Garcia",
+    "Okafor",
+    "Schmidt",
+    "Dubois",
+    "Murphy",
+    "Kowalski",
+    "Rossi",
+    "Tanaka",
+)
+US_PHONE_SPELLINGS = (
+    "+1 628 555 {line}",
+    "(628) 555-{line}",
+    "628555{line}",
+    "628-555-{line}",
+    "+1628555{line}",
+)
 UK_PHONE_SPELLINGS = ("+44 20 7946 {line}", "020 7946 {line}", "07700 900{short}", "+447700900{short}")
 FILLER_ADDRESSES = (
     ("US", "742 Evergreen Terrace", "Springfield", "Oregon", "97403"),
@@ -152,7 +181,9 @@ def populate(store: SandboxStore, name: str) -> None:
     with store.lock:
         for product_id, product_name, sku, price in CATALOG:
             image = IMAGE_URL.format(id=product_id, sku=sku.lower())
-            store.add_catalog_product(product_id=product_id, name=product_name, sku=sku, price=Decimal(price), image_url=image)
+            store.add_catalog_product(
+                product_id=product_id, name=product_name, sku=sku, price=Decimal(price), image_url=image
+            )
         _well_known_customers(store)
         _martha_orders(store)
         _other_orders(store)
@@ -179,7 +210,13 @@ def _customer(
     group: int = 0,
     credit: str | None = None,
     channel_ids: list[int] | None = None,
-    address: tuple[str, str, str, str, str] = ("US", "1 Ferry Building", "San Francisco", "California", "94111"),
+    address: tuple[str, str, str, str, str] = (
+        "US",
+        "1 Ferry Building",
+        "San Francisco",
+        "California",
+        "94111",
+    ),
     company: str = "",
 ) -> Customer:
     country, street, city, state, postal_code = address
@@ -211,7 +248,9 @@ def _customer(
 
 
 def _well_known_customers(store: SandboxStore) -> None:
-    martha = _customer(store, "Martha", "Williams", MARTHA_EMAIL, MARTHA_PHONE, day=1, group=2, credit="25.00")
+    martha = _customer(
+        store, "Martha", "Williams", MARTHA_EMAIL, MARTHA_PHONE, day=1, group=2, credit="25.00"
+    )
     martha.addresses.append(
         CustomerAddress(
             id=store.next_id("customer_address"),
@@ -243,7 +282,9 @@ def _well_known_customers(store: SandboxStore) -> None:
         address=("GB", "10 Downing Street", "London", "", "SW1A 2AA"),
     )
     _customer(store, "Alice", "Conflict", ALICE_CONFLICT_EMAIL, ALICE_PHONE, day=5, group=1)
-    _customer(store, "Bob", "Conflict", BOB_CONFLICT_EMAIL, CONFLICT_PHONE, day=6, group=3, company="Conflict & Co")
+    _customer(
+        store, "Bob", "Conflict", BOB_CONFLICT_EMAIL, CONFLICT_PHONE, day=6, group=3, company="Conflict & Co"
+    )
     _customer(store, "Devon", "Digits", "devon.digits@example.com", DIGITS_ONLY_PHONE, day=7)
     _customer(store, "Dana", "Decline", DECLINING_EMAIL, "+1 503 555 0150", day=8, credit="5.00")
 
@@ -299,8 +340,17 @@ def _order(
     products = []
     for product_id, quantity in lines:
         price = cents(store.catalog[product_id].price * rate)
-        price_ex, price_inc = (cents(price / (1 + tax)), price) if tax_inclusive else (price, cents(price * (1 + tax)))
-        products.append({"product_id": product_id, "quantity": quantity, "price_ex_tax": price_ex, "price_inc_tax": price_inc})
+        price_ex, price_inc = (
+            (cents(price / (1 + tax)), price) if tax_inclusive else (price, cents(price * (1 + tax)))
+        )
+        products.append(
+            {
+                "product_id": product_id,
+                "quantity": quantity,
+                "price_ex_tax": price_ex,
+                "price_inc_tax": price_inc,
+            }
+        )
     order = store.add_order(
         customer_id=customer_id,
         status_id=11,
@@ -350,54 +400,63 @@ def _refund(store: SandboxStore, order: Order, items: list[dict[str, Any]], prov
 def _martha_orders(store: SandboxStore) -> None:
     martha = store.customers[MARTHA_CUSTOMER_ID]
     billing = _billing(martha)
-    mine: dict[str, Any] = {"customer_id": martha.id}
-    _order(store, billing, [(103, 1), (107, 2)], **mine, status_id=10, day=0, handling="2.00",
-           shipping=Shipping("ups", "1Z999AA10123456784"))  # fmt: skip
-    _order(store, billing, [(101, 2)], **mine, status_id=10, day=37, currency="GBP",
-           shipping=Shipping("royalmail", "RM123456785GB"))  # fmt: skip
-    refunded = _order(store, billing, [(107, 1)], **mine, status_id=11, day=64)
-    address_id = refunded.shipping_addresses[0].id
-    _refund(store, refunded, [{"item_type": "PRODUCT", "item_id": refunded.products[0].id, "quantity": 1},
-                              {"item_type": "SHIPPING", "item_id": address_id, "amount": SHIPPING_COSTS["USD"]}],
-            CARD.provider_id, day=66)  # fmt: skip
-    _order(store, billing, [(104, 1), (108, 3)], **mine, status_id=2, day=76, currency="EUR",
-           shipping=Shipping("", "JD014600006281230704", carrier="dhl"))  # fmt: skip
-    partly = _order(store, billing, [(109, 2)], **mine, status_id=11, day=89, provider=PAYPAL)
-    _refund(store, partly, [{"item_type": "PRODUCT", "item_id": partly.products[0].id, "quantity": 1}],
-            PAYPAL.provider_id, day=91)  # fmt: skip
-    _order(store, billing, [(110, 1)], **mine, status_id=5, day=97)
-    _order(store, billing, [(102, 1), (108, 2)], **mine, status_id=2, day=105,
-           shipping=Shipping("fedex", "794644790138"))  # fmt: skip
-    _order(store, billing, [(105, 1), (106, 1)], **mine, status_id=STATUS_PARTIALLY_SHIPPED, day=111,
-           shipping=Shipping("usps", "9400111899223817572377", lines=(1,)))  # fmt: skip
-    _order(store, billing, [(101, 1), (104, 2)], **mine, status_id=11, day=116)
-    _order(store, billing, [(108, 1)], **mine, status_id=1, day=117)
+
+    def order(lines: list[tuple[int, int]], status_id: int, day: int, **details: Any) -> Order:
+        return _order(store, billing, lines, customer_id=martha.id, status_id=status_id, day=day, **details)
+
+    order([(103, 1), (107, 2)], 10, 0, handling="2.00", shipping=Shipping("ups", "1Z999AA10123456784"))
+    order([(101, 2)], 10, 37, currency="GBP", shipping=Shipping("royalmail", "RM123456785GB"))
+    refunded = order([(107, 1)], 11, 64)
+    shipping_item = {"item_type": "SHIPPING", "item_id": refunded.shipping_addresses[0].id, "amount": "9.95"}
+    product_item = {"item_type": "PRODUCT", "item_id": refunded.products[0].id, "quantity": 1}
+    _refund(store, refunded, [product_item, shipping_item], CARD.provider_id, day=66)
+    order(
+        [(104, 1), (108, 3)],
+        2,
+        76,
+        currency="EUR",
+        shipping=Shipping("", "JD014600006281230704", carrier="dhl"),
+    )
+    partly = order([(109, 2)], 11, 89, provider=PAYPAL)
+    one_unit = {"item_type": "PRODUCT", "item_id": partly.products[0].id, "quantity": 1}
+    _refund(store, partly, [one_unit], PAYPAL.provider_id, day=91)
+    order([(110, 1)], 5, 97)
+    order([(102, 1), (108, 2)], 2, 105, shipping=Shipping("fedex", "794644790138"))
+    partial_shipping = Shipping("usps", "9400111899223817572377", lines=(1,))
+    order([(105, 1), (106, 1)], STATUS_PARTIALLY_SHIPPED, 111, shipping=partial_shipping)
+    order([(101, 1), (104, 2)], 11, 116)
+    order([(108, 1)], 1, 117)
 
 
 def _other_orders(store: SandboxStore) -> None:
-    guest: dict[str, Any] = {"customer_id": 0}
-    _order(store, GUEST_BILLING, [(106, 1)], **guest, status_id=2, day=40, shipping=Shipping("ups", "1Z999AA10123456791"))
-    _order(store, GUEST_BILLING, [(104, 1)], **guest, status_id=11, day=110)
-    morgan = store.customers[MIXED_CUSTOMER_ID]
-    _order(store, _billing(morgan), [(110, 1)], customer_id=morgan.id, status_id=10, day=20,
-           shipping=Shipping("usps", "9400111899223817572401"))  # fmt: skip
-    _order(store, _billing(morgan), [(108, 4)], customer_id=morgan.id, status_id=11, day=100)
-    guest_billing = _billing(morgan, email="Mixed.History@Example.com")
-    _order(store, guest_billing, [(107, 1)], **guest, status_id=2, day=50, shipping=Shipping("fedex", "794644790152"))
-    _order(store, guest_billing, [(109, 1)], **guest, status_id=5, day=60)
+    def registered(
+        customer_id: int, lines: list[tuple[int, int]], status_id: int, day: int, **details: Any
+    ) -> Order:
+        billing = _billing(store.customers[customer_id])
+        return _order(store, billing, lines, customer_id=customer_id, status_id=status_id, day=day, **details)
+
+    def guest(
+        billing: dict[str, str], lines: list[tuple[int, int]], status_id: int, day: int, **details: Any
+    ) -> None:
+        _order(store, billing, lines, customer_id=0, status_id=status_id, day=day, **details)
+
+    guest(GUEST_BILLING, [(106, 1)], 2, 40, shipping=Shipping("ups", "1Z999AA10123456791"))
+    guest(GUEST_BILLING, [(104, 1)], 11, 110)
+    registered(MIXED_CUSTOMER_ID, [(110, 1)], 10, 20, shipping=Shipping("usps", "9400111899223817572401"))
+    registered(MIXED_CUSTOMER_ID, [(108, 4)], 11, 100)
+    mixed_guest = _billing(store.customers[MIXED_CUSTOMER_ID], email="Mixed.History@Example.com")
+    guest(mixed_guest, [(107, 1)], 2, 50, shipping=Shipping("fedex", "794644790152"))
+    guest(mixed_guest, [(109, 1)], 5, 60)
     for customer_id in SHARED_EMAIL_CUSTOMER_IDS:
-        shared = store.customers[customer_id]
-        order = _order(store, _billing(shared), [(101, 1)], customer_id=customer_id, status_id=11, day=70 + customer_id)
-        order.channel_id = (shared.channel_ids or [1])[0]
-    _order(store, _billing(store.customers[ALICE_CUSTOMER_ID]), [(103, 1)], customer_id=ALICE_CUSTOMER_ID, status_id=11, day=80)
-    _order(store, _billing(store.customers[BOB_CUSTOMER_ID]), [(105, 2)], customer_id=BOB_CUSTOMER_ID, status_id=10, day=81,
-           shipping=Shipping("ups", "1Z999AA10123456808"))  # fmt: skip
-    devon = store.customers[DIGITS_ONLY_CUSTOMER_ID]
-    _order(store, _billing(devon), [(102, 1)], customer_id=devon.id, status_id=2, day=82,
-           shipping=Shipping("usps", "9400111899223817572418"))  # fmt: skip
-    dana = store.customers[DECLINING_CUSTOMER_ID]
-    _order(store, _billing(dana), [(106, 1)], customer_id=dana.id, status_id=11, day=83, decline_refunds=True)
-    _order(store, _billing(dana), [(107, 1)], customer_id=dana.id, status_id=11, day=84, provider=BANK_DEPOSIT)
+        shared = registered(customer_id, [(101, 1)], 11, 70 + customer_id)
+        shared.channel_id = (store.customers[customer_id].channel_ids or [1])[0]
+    registered(ALICE_CUSTOMER_ID, [(103, 1)], 11, 80)
+    registered(BOB_CUSTOMER_ID, [(105, 2)], 10, 81, shipping=Shipping("ups", "1Z999AA10123456808"))
+    registered(
+        DIGITS_ONLY_CUSTOMER_ID, [(102, 1)], 2, 82, shipping=Shipping("usps", "9400111899223817572418")
+    )
+    registered(DECLINING_CUSTOMER_ID, [(106, 1)], 11, 83, decline_refunds=True)
+    registered(DECLINING_CUSTOMER_ID, [(107, 1)], 11, 84, provider=BANK_DEPOSIT)
 
 
 def _fillers(store: SandboxStore) -> None:
@@ -408,7 +467,9 @@ def _fillers(store: SandboxStore) -> None:
         last = LAST_NAMES[(index * 7) % len(LAST_NAMES)]
         line = f"{131 + index:04d}"
         spellings = US_PHONE_SPELLINGS + UK_PHONE_SPELLINGS
-        phone = "" if index % 11 == 10 else spellings[index % len(spellings)].format(line=line, short=line[1:])
+        phone = (
+            "" if index % 11 == 10 else spellings[index % len(spellings)].format(line=line, short=line[1:])
+        )
         address = FILLER_ADDRESSES[index % len(FILLER_ADDRESSES)]
         customer = _customer(
             store,
@@ -432,5 +493,7 @@ def _fillers(store: SandboxStore) -> None:
                 day=120 + index + number,
                 currency=currencies[step % len(currencies)],
                 provider=(CARD, PAYPAL)[step % 2],
-                shipping=Shipping("ups", f"1Z999AA1{index:04d}{number:04d}") if statuses[step % len(statuses)] in (2, 10) else None,
+                shipping=Shipping("ups", f"1Z999AA1{index:04d}{number:04d}")
+                if statuses[step % len(statuses)] in (2, 10)
+                else None,
             )

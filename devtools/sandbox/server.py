@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from devtools.sandbox import api_customers, api_orders, api_promotions, api_refunds, api_store
 from devtools.sandbox import seed as demo_seed
-from devtools.sandbox.errors import ApiError, ErrorShape, error_body
+from devtools.sandbox.errors import ApiError, error_body
 from devtools.sandbox.formats import dumps, loads, utc_now
 from devtools.sandbox.knobs import (
     DEFAULT_QUOTA,
@@ -42,7 +42,7 @@ from devtools.sandbox.knobs import (
     RequestLog,
     RequestRecord,
 )
-from devtools.sandbox.routing import ALL_SCOPES, ApiRequest, ApiResponse, Route, Router, shape_for_path
+from devtools.sandbox.routing import ALL_SCOPES, ApiRequest, Route, Router, shape_for_path
 from devtools.sandbox.store import SandboxStore
 
 DEFAULT_STORE_HASH = "sandbox"
@@ -96,7 +96,9 @@ class SandboxServer:
         self.store_hash = store_hash
         self.host = host
         self.port = port
-        self._initial_tokens = {token: frozenset(scopes) for token, scopes in (tokens or {DEFAULT_TOKEN: ALL_SCOPES}).items()}
+        self._initial_tokens = {
+            token: frozenset(scopes) for token, scopes in (tokens or {DEFAULT_TOKEN: ALL_SCOPES}).items()
+        }
         self._initial_latency = latency
         self._initial_rate_limit = (quota, window_seconds)
         self._seed = seed
@@ -126,7 +128,10 @@ class SandboxServer:
         self._httpd = _HttpServer((self.host, self.port), handler)
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="bigcommerce-sandbox", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="bigcommerce-sandbox",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -175,14 +180,15 @@ class SandboxServer:
             self._off_contract = 0
         self.faults.clear()
         self.requests.clear()
-        self.rate_limit.configure(quota=self._initial_rate_limit[0], window_seconds=self._initial_rate_limit[1])
+        self.rate_limit.configure(
+            quota=self._initial_rate_limit[0], window_seconds=self._initial_rate_limit[1]
+        )
         self.tokens = dict(self._initial_tokens)
         self.latency = self._initial_latency
         self.refund_processing_seconds = 0.0
         self.store.clear()
         if self._seed is not None:
             demo_seed.populate(self.store, self._seed)
-
 
     # --- knobs ----------------------------------------------------------------------------------
 
@@ -210,7 +216,7 @@ class SandboxServer:
 
     # --- request handling -----------------------------------------------------------------------
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> tuple[Outcome, RequestRecord]:
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Outcome:
         """Answer one request and log it (the HTTP handler sends the outcome)."""
         started = time.monotonic()
         with self._lock:
@@ -231,7 +237,9 @@ class SandboxServer:
             path=path,
             api_path=api_path,
             query_string=split.query,
-            query={name: values[-1] for name, values in parse_qs(split.query, keep_blank_values=True).items()},
+            query={
+                name: values[-1] for name, values in parse_qs(split.query, keep_blank_values=True).items()
+            },
             headers=dict(headers),
             body=body,
             json=_json_or_none(body),
@@ -244,38 +252,29 @@ class SandboxServer:
             error=outcome.error,
         )
         self.requests.append(record)
-        return outcome, record
+        return outcome
 
     def _dispatch(
-        self, method: str, store_hash: str | None, api_path: str, query: str, headers: Mapping[str, str], body: bytes
+        self,
+        method: str,
+        store_hash: str | None,
+        api_path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
     ) -> Outcome:
         route = _route_or_none(method, api_path)
         shape = route.shape if route else shape_for_path(api_path)
         self.pause(self.latency)
-        rate_state: RateLimitState | None = None
-        fault: Fault | None = None
+        fault = self.faults.take(method, api_path) if store_hash == self.store_hash else None
+        if fault is not None and fault.kind == "reset":
+            return Outcome(None, fault="reset")
         try:
             if store_hash != self.store_hash:
                 raise ApiError(404, "Store not found", detail="Unknown store hash.")
-            fault = self.faults.take(method, api_path)
-            if fault is not None and fault.kind == "reset":
-                return Outcome(None, fault="reset")
-            if fault is not None and isinstance(fault.kind, int):
-                raise ApiError(fault.kind, "Sandbox fault", detail=f"Planned {fault.kind}.")
-            if fault is not None and fault.kind == "rate_limit":
-                rate_state = RateLimitState(self.rate_limit.quota, 0, self.rate_limit.peek().window_ms, fault.retry_after * 1000)
-                raise ApiError(429, "Too many requests", headers={"X-Retry-After": str(fault.retry_after)})
-            scopes = self.tokens.get(headers_get(headers, "X-Auth-Token") or "")
-            if scopes is None:
-                raise ApiError(401, "Unauthorized", detail="Send a valid X-Auth-Token header.")
-            allowed, rate_state = self.rate_limit.consume()
-            if not allowed:
-                retry = str(rate_state.retry_after_seconds)
-                raise ApiError(429, "Too many requests", detail="The store's quota is used up.", headers={"X-Retry-After": retry})
-            route, params = ROUTER.match(method, api_path)
-            if route.scopes and not route.scopes & scopes:
-                needed = " or ".join(sorted(route.scopes))
-                raise ApiError(403, "You don't have a required scope to access the endpoint", detail=needed)
+            if fault is not None:
+                self._raise_planned_error(fault)
+            route, params = self._admit(method, api_path, headers)
             request = ApiRequest(
                 method=method,
                 api_path=api_path,
@@ -296,15 +295,45 @@ class SandboxServer:
             print(trace, file=sys.stderr)
             outcome = _answer(500, error_body(shape, ApiError(500, "Internal sandbox error")), {})
             outcome.error = trace
-        outcome.headers.update((rate_state or self.rate_limit.peek()).headers())
+        for name, value in self.rate_limit.peek().headers().items():
+            outcome.headers.setdefault(name, value)
         if fault is not None:
-            outcome.fault = str(fault.kind)
-            if fault.kind == "slow":
-                outcome.delay = fault.seconds
-            elif fault.kind == "malformed_json":
-                outcome.status, outcome.body = 200, _truncated(outcome.body)
-                outcome.headers["Content-Type"] = JSON
+            _apply_answer_fault(outcome, fault)
         return outcome
+
+    def _raise_planned_error(self, fault: Fault) -> None:
+        """Planned 5xx and 429 answers replace the work; other faults shape the answer afterwards."""
+        if isinstance(fault.kind, int):
+            raise ApiError(fault.kind, "Sandbox fault", detail=f"Planned {fault.kind}.")
+        if fault.kind == "rate_limit":
+            window_ms = self.rate_limit.peek().window_ms
+            state = RateLimitState(self.rate_limit.quota, 0, window_ms, fault.retry_after * 1000)
+            retry = {"X-Retry-After": str(fault.retry_after), **state.headers()}
+            raise ApiError(429, "Too many requests", detail="Planned rate-limit storm.", headers=retry)
+
+    def _admit(self, method: str, api_path: str, headers: Mapping[str, str]) -> tuple[Route, dict[str, str]]:
+        """The gateway: token (401), the store's quota (429), route (404/405), scope (403)."""
+        scopes = self.tokens.get(headers_get(headers, "X-Auth-Token") or "")
+        if scopes is None:
+            raise ApiError(401, "Unauthorized", detail="Send a valid X-Auth-Token header.")
+        allowed, state = self.rate_limit.consume()
+        if not allowed:
+            retry = {"X-Retry-After": str(state.retry_after_seconds), **state.headers()}
+            raise ApiError(429, "Too many requests", detail="The store's quota is used up.", headers=retry)
+        route, params = ROUTER.match(method, api_path)
+        if route.scopes and not route.scopes & scopes:
+            needed = " or ".join(sorted(route.scopes))
+            raise ApiError(403, "You don't have a required scope to access the endpoint", detail=needed)
+        return route, params
+
+
+def _apply_answer_fault(outcome: Outcome, fault: Fault) -> None:
+    outcome.fault = str(fault.kind)
+    if fault.kind == "slow":
+        outcome.delay = fault.seconds
+    elif fault.kind == "malformed_json":
+        outcome.status, outcome.body = 200, _truncated(outcome.body)
+        outcome.headers["Content-Type"] = JSON
 
 
 def headers_get(headers: Mapping[str, str], name: str) -> str | None:
@@ -383,7 +412,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        outcome, _ = self.sandbox.handle(self.command, self.path, dict(self.headers.items()), body)
+        outcome = self.sandbox.handle(self.command, self.path, dict(self.headers.items()), body)
         if outcome.status is None:
             self._reset_connection()
             return

@@ -12,7 +12,6 @@ import itertools
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -91,14 +90,15 @@ class SandboxStore:
             self.promotions.clear()
             self.coupon_codes.clear()
             self.refunds_in_progress.clear()
-            starts = {"customer": 1, "customer_address": 1, "order": 100, "order_product": 1, "order_address": 1}
+            starts = {
+                "customer": 1,
+                "customer_address": 1,
+                "order": 100,
+                "order_product": 1,
+                "order_address": 1,
+            }
             starts |= {"shipment": 1, "refund": 1, "refund_payment": 1, "promotion": 1, "coupon_code": 1}
             self._ids = {name: itertools.count(start) for name, start in starts.items()}
-
-    @contextmanager
-    def locked(self) -> Iterator[SandboxStore]:
-        with self.lock:
-            yield self
 
     def next_id(self, kind: str) -> int:
         return next(self._ids[kind])
@@ -125,9 +125,13 @@ class SandboxStore:
         """Create a batch atomically: all or none (an email conflict anywhere refuses the batch)."""
         with self.lock:
             for index, data in enumerate(batch):
-                others = [other for other in batch[:index] if _channels_overlap(other.channel_ids, data.channel_ids)]
+                others = [
+                    other for other in batch[:index] if _channels_overlap(other.channel_ids, data.channel_ids)
+                ]
                 if any(other.email.casefold() == data.email.casefold() for other in others):
-                    raise ApiError(422, "Create customers failed.", errors={f"{index}.email": "duplicate in batch"})
+                    raise ApiError(
+                        422, "Create customers failed.", errors={f"{index}.email": "duplicate in batch"}
+                    )
                 self._check_email_free(data.email, data.channel_ids, index)
             return [self.create_customer(data) for data in batch]
 
@@ -194,7 +198,9 @@ class SandboxStore:
                 raise ApiError(
                     422,
                     "Create customers failed.",
-                    errors={f"{index}.email": "The email address is already in use on an overlapping channel."},
+                    errors={
+                        f"{index}.email": "The email address is already in use on an overlapping channel."
+                    },
                 )
 
     # --- orders ---------------------------------------------------------------------------------
@@ -216,7 +222,7 @@ class SandboxStore:
                 raise ApiError(400, "Invalid default_currency_code", detail=f"{currency} is not enabled.")
             created = date_created or _parse_rfc2822(data.date_created) or utc_now()
             order_id = self.next_id("order")
-            shipping_inputs = data.shipping_addresses or [data.billing_address]
+            shipping_inputs: list[AddressIn] = [*data.shipping_addresses] or [data.billing_address]
             addresses = [
                 OrderAddress(
                     id=self.next_id("order_address"),
@@ -324,7 +330,9 @@ class SandboxStore:
 
     # --- shipments ------------------------------------------------------------------------------
 
-    def create_shipment(self, order_id: int, data: ShipmentCreateIn, *, date_created: datetime | None = None) -> Shipment:
+    def create_shipment(
+        self, order_id: int, data: ShipmentCreateIn, *, date_created: datetime | None = None
+    ) -> Shipment:
         """Ship items: quantities shipped grow, the order becomes Shipped or Partially Shipped."""
         with self.lock:
             order = self.order(order_id)
@@ -336,10 +344,15 @@ class SandboxStore:
             for order_product_id, quantity in wanted.items():
                 product = order.product(order_product_id)
                 if product is None or product.order_address_id != data.order_address_id:
-                    raise ApiError(400, "Invalid items", detail=f"Order product {order_product_id} is not on the address.")
-                if quantity > product.quantity_unshipped:
                     raise ApiError(
-                        400, "Invalid items", detail=f"Order product {order_product_id}: only {product.quantity_unshipped} left to ship."
+                        400,
+                        "Invalid items",
+                        detail=f"Order product {order_product_id} is not on the address.",
+                    )
+                left = product.quantity_unshipped
+                if quantity > left:
+                    raise ApiError(
+                        400, "Invalid items", detail=f"Order product {order_product_id}: {left} left to ship."
                     )
             created = date_created or utc_now()
             for order_product_id, quantity in wanted.items():
@@ -353,7 +366,9 @@ class SandboxStore:
                 order_address_id=data.order_address_id,
                 date_created=created,
                 items=[
-                    ShipmentItem(item.order_product_id, _product_id(order, item.order_product_id), item.quantity)
+                    ShipmentItem(
+                        item.order_product_id, _product_id(order, item.order_product_id), item.quantity
+                    )
                     for item in data.items
                 ],
                 tracking_number=data.tracking_number,
@@ -392,7 +407,9 @@ class SandboxStore:
                     for p in order.products
                     if p.order_address_id == address_id and p.quantity_unshipped
                 ]
-            data = ShipmentCreateIn.model_validate({**fields, "order_address_id": address_id, "items": list(items)})
+            data = ShipmentCreateIn.model_validate(
+                {**fields, "order_address_id": address_id, "items": list(items)}
+            )
             return self.create_shipment(order_id, data, date_created=date_created)
 
     # --- promotions -----------------------------------------------------------------------------
@@ -431,7 +448,9 @@ class SandboxStore:
         with self.lock:
             promotion = self.promotion(promotion_id)
             if promotion.redemption_type != "COUPON":
-                raise ApiError(422, "Codes belong to coupon promotions", detail="This promotion is automatic.")
+                raise ApiError(
+                    422, "Codes belong to coupon promotions", detail="This promotion is automatic."
+                )
             if not COUPON_CODE_PATTERN.fullmatch(data.code) or len(data.code) > COUPON_CODE_MAX_LENGTH:
                 raise ApiError(
                     422,
@@ -439,7 +458,9 @@ class SandboxStore:
                     detail="Use 1 to 50 letters, numbers, spaces, underscores or hyphens.",
                 )
             if any(code.code.casefold() == data.code.casefold() for code in self.coupon_codes.values()):
-                raise ApiError(409, "Coupon code already exists", detail="Coupon codes are unique in the store.")
+                raise ApiError(
+                    409, "Coupon code already exists", detail="Coupon codes are unique in the store."
+                )
             code = CouponCode(
                 id=self.next_id("coupon_code"),
                 promotion_id=promotion_id,
@@ -453,7 +474,9 @@ class SandboxStore:
 
     def add_coupon_code(self, promotion_id: int, code: str, **fields: Any) -> CouponCode:
         """Test helper: `POST /v3/promotions/{id}/codes`."""
-        return self.create_coupon_code(promotion_id, CouponCodeCreateIn.model_validate({"code": code, **fields}))
+        return self.create_coupon_code(
+            promotion_id, CouponCodeCreateIn.model_validate({"code": code, **fields})
+        )
 
 
 def _channels_overlap(first: list[int] | None, second: list[int] | None) -> bool:

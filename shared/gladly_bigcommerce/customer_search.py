@@ -182,17 +182,6 @@ def find_guest_shopper(
     return GuestShopper(normalize_email(email), tuple(found)) if found else None
 
 
-def find_guest_shoppers_by_emails(
-    client: BigCommerceClient, emails: Sequence[str], deadline: Deadline, *, limit: int = 10
-) -> list[GuestShopper]:
-    """Guest shoppers for each email (one orders call per email, all at once)."""
-    pending = [
-        submit(partial(find_guest_shopper, client, email, deadline, limit=limit))
-        for email in unique_emails(emails)
-    ]
-    return [shopper for future in pending if (shopper := result(future, deadline)) is not None]
-
-
 @dataclass(frozen=True)
 class ContactMatches:
     """Who answers to a set of emails and phones: registered customers first, then guest shoppers.

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
 
+from gladly_bigcommerce.actions.declare import customer_actions as declare_customer_actions
 from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
 from gladly_bigcommerce.api import Dependencies
 from gladly_bigcommerce.auto_link import answer_auto_link
@@ -163,8 +164,8 @@ def order_actions(order: Order, customer_ref: CustomerRef, settings: AdaptorSett
 
 
 def customer_actions(customer_ref: CustomerRef, settings: AdaptorSettings) -> list[Action]:
-    """Buttons in the profile's "+" menu (discount code, ...); none until actions are wired in."""
-    return []
+    """Buttons in the profile's "+" menu: the discount code, as `actions.declare` decides."""
+    return declare_customer_actions(customer_ref, settings)
 
 
 # --- routing -----------------------------------------------------------------------------------------
@@ -197,10 +198,12 @@ def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     """
     searchable = {item.attribute for item in deps.settings.search_query_attributes}
     terms = request.search_terms
-    matches = _search(
-        deps,
+    matches = find_by_contacts(
+        deps.client,
         emails=terms.emails if "email" in searchable else [],
         numbers=terms.phones if "phone" in searchable else [],
+        region=deps.settings.default_phone_region,
+        deadline=deps.deadline,
     )
     return _basic_response(matches, deps.settings)
 
@@ -209,16 +212,6 @@ def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse
     """Gladly's auto-link request, answered by the auto-link resolver (auto_link.py): a lone result
     only for a shopper it may link, every candidate when ambiguous, `[]` when nothing matched."""
     return answer_auto_link(request.profile, deps.client, deps.settings, deps.deadline)
-
-
-def _search(deps: LookupDeps, *, emails: Sequence[str], numbers: Sequence[str]) -> ContactMatches:
-    return find_by_contacts(
-        deps.client,
-        emails=emails,
-        numbers=numbers,
-        region=deps.settings.default_phone_region,
-        deadline=deps.deadline,
-    )
 
 
 def _basic_response(matches: ContactMatches, settings: AdaptorSettings) -> LookupResponse:
@@ -234,16 +227,15 @@ def _basic_response(matches: ContactMatches, settings: AdaptorSettings) -> Looku
 
 def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     """The linked shopper's profile with its recent orders; `[]` for an id that matches nobody."""
-    external_id = request.external_customer_id or ""
-    ref = parse_customer_ref(external_id)
+    ref = parse_customer_ref(request.external_customer_id or "")
+    if ref is None:
+        logger.info("DETAILED lookup for an id this adaptor never issues")
+        return LookupResponse()
     store = _store_info(deps)
     if isinstance(ref, RegisteredRef):
         profile = _registered_profile(ref, unique_emails(request.profile.emails), deps, store)
-    elif isinstance(ref, GuestRef):
-        profile = _guest_profile(ref, deps, store)
     else:
-        logger.info("DETAILED lookup for an id this adaptor never issues")
-        profile = None
+        profile = _guest_profile(ref, deps, store)
     if profile is not None and not deps.settings.overwrite_existing_values:
         profile = without_editable_values(profile)
     return LookupResponse(results=[profile] if profile is not None else [])
@@ -317,7 +309,7 @@ def _profile(
 ) -> CustomerResult:
     """The identity plus custom attributes, the recent orders as transactions and the actions."""
     recent = orders[: deps.settings.recent_orders]
-    enrichment = _enrich(recent, deps)
+    shipments, products = _enrich(recent, deps)
     store = _optional(store_call, "store", deps.deadline)
     links = store_links(deps.settings, store)
     transactions = [
@@ -325,8 +317,8 @@ def _profile(
             order,
             links=links,
             region=deps.settings.default_phone_region,
-            shipments=enrichment.shipments(order),
-            products=enrichment.products(order),
+            shipments=shipments.get(order.id),
+            products=products.get(order.id),
             actions=order_actions(order, ref, deps.settings),
         )
         for order in recent
@@ -347,23 +339,11 @@ def _profile(
     )
 
 
-@dataclass(frozen=True)
-class _Enrichment:
-    """Per-order extras fetched after the order list: shipments, and products not in consignments."""
-
-    shipments_by_order: dict[int, list[Shipment]]
-    products_by_order: dict[int, list[OrderProduct]]
-
-    def shipments(self, order: Order) -> list[Shipment] | None:
-        return self.shipments_by_order.get(order.id)
-
-    def products(self, order: Order) -> list[OrderProduct] | None:
-        return self.products_by_order.get(order.id)
-
-
-def _enrich(orders: Sequence[Order], deps: LookupDeps) -> _Enrichment:
+def _enrich(
+    orders: Sequence[Order], deps: LookupDeps
+) -> tuple[dict[int, list[Shipment]], dict[int, list[OrderProduct]]]:
     """Shipments of the orders that shipped something, products of orders whose consignments miss
-    items (digital, pickup), all at once; a failed call leaves only that order's part out."""
+    items (digital, pickup), all at once, by order id; a failed call leaves only that part out."""
     client, deadline = deps.client, deps.deadline
     shipment_calls = {
         order.id: submit(partial(client.list_shipments, order.id, deadline=deadline))
@@ -375,10 +355,7 @@ def _enrich(orders: Sequence[Order], deps: LookupDeps) -> _Enrichment:
         for order in orders
         if not lines_are_complete(order)
     }
-    return _Enrichment(
-        shipments_by_order=_settled(shipment_calls, "shipments", deadline),
-        products_by_order=_settled(product_calls, "products", deadline),
-    )
+    return _settled(shipment_calls, "shipments", deadline), _settled(product_calls, "products", deadline)
 
 
 def _settled(calls: dict[int, Future[list[T]]], part: str, deadline: Deadline) -> dict[int, list[T]]:

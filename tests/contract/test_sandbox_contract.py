@@ -37,8 +37,12 @@ def quote(http: SandboxHttp, order_id: int, items: list[dict[str, Any]]) -> requ
     return http.post(f"/v3/orders/{order_id}/payment_actions/refund_quotes", json={"items": items})
 
 
-def refund(http: SandboxHttp, order_id: int, items: list[dict[str, Any]], payments: list[dict[str, Any]]) -> requests.Response:
-    return http.post(f"/v3/orders/{order_id}/payment_actions/refunds", json={"items": items, "payments": payments})
+def refund(
+    http: SandboxHttp, order_id: int, items: list[dict[str, Any]], payments: list[dict[str, Any]]
+) -> requests.Response:
+    return http.post(
+        f"/v3/orders/{order_id}/payment_actions/refunds", json={"items": items, "payments": payments}
+    )
 
 
 def one_product(http: SandboxHttp, order_id: int, quantity: int = 1) -> list[dict[str, Any]]:
@@ -49,7 +53,9 @@ def one_product(http: SandboxHttp, order_id: int, quantity: int = 1) -> list[dic
 # --- customers v3 -------------------------------------------------------------------------------
 
 
-def test_customer_search_by_email_ignores_case_and_includes_addresses_only_when_asked(bc_http: SandboxHttp) -> None:
+def test_customer_search_by_email_ignores_case_and_includes_addresses_only_when_asked(
+    bc_http: SandboxHttp,
+) -> None:
     # Given Martha's email in capitals
     email = seed.MARTHA_EMAIL.upper()
     # When we search without and with include=addresses,storecredit
@@ -73,7 +79,10 @@ def test_customer_search_by_phone_matches_the_stored_spelling_only(bc_http: Sand
     assert found("4155550100") == []
     assert found("+14155550100") == []
     assert found(seed.DIGITS_ONLY_PHONE) == [seed.DIGITS_ONLY_CUSTOMER_ID]
-    assert found(f"{seed.CONFLICT_PHONE},{seed.ALICE_PHONE}") == [seed.ALICE_CUSTOMER_ID, seed.BOB_CUSTOMER_ID]
+    assert found(f"{seed.CONFLICT_PHONE},{seed.ALICE_PHONE}") == [
+        seed.ALICE_CUSTOMER_ID,
+        seed.BOB_CUSTOMER_ID,
+    ]
 
 
 def test_shared_email_returns_every_account_and_an_empty_search_is_200(bc_http: SandboxHttp) -> None:
@@ -105,7 +114,13 @@ def test_create_customers_then_find_them_and_refuse_a_duplicate_email(bc_http: S
         "last_name": "Shopper",
         "phone": "+1 415 555 0188",
         "addresses": [
-            {"first_name": "New", "last_name": "Shopper", "address1": "1 Main St", "city": "Austin", "country_code": "US"}
+            {
+                "first_name": "New",
+                "last_name": "Shopper",
+                "address1": "1 Main St",
+                "city": "Austin",
+                "country_code": "US",
+            }
         ],
         "store_credit_amounts": [{"amount": 10}],
     }
@@ -214,7 +229,9 @@ def test_order_sub_resources(bc_http: SandboxHttp) -> None:
     assert addresses[0]["items_total"] == 2 and addresses[0]["items_shipped"] == 1
     assert shipments[0]["tracking_number"] == "9400111899223817572377"
     assert shipments[0]["generated_tracking_link"].startswith("https://tools.usps.com/")
-    assert shipments[0]["items"] == [{"order_product_id": products[1]["id"], "product_id": 106, "quantity": 1}]
+    assert shipments[0]["items"] == [
+        {"order_product_id": products[1]["id"], "product_id": 106, "quantity": 1}
+    ]
 
 
 def test_an_order_without_shipments_answers_204(bc_http: SandboxHttp) -> None:
@@ -289,15 +306,29 @@ def test_create_an_order_with_custom_products(bc_http: SandboxHttp) -> None:
             "country_iso2": "US",
             "email": "jane.doe@example.com",
         },
-        "products": [{"name": "BigCommerce Coffee Mug", "quantity": 2, "price_inc_tax": 50, "price_ex_tax": 45, "sku": "MUG"}],
+        "products": [
+            {
+                "name": "BigCommerce Coffee Mug",
+                "quantity": 2,
+                "price_inc_tax": 50,
+                "price_ex_tax": 45,
+                "sku": "MUG",
+            }
+        ],
         "shipping_cost_ex_tax": "5.0000",
         "shipping_cost_inc_tax": "5.0000",
     }
     response = bc_http.post("/v2/orders", json=body)
     assert response.status_code == 200
     order = data(response)
-    assert (order["total_inc_tax"], order["subtotal_ex_tax"], order["customer_id"]) == ("105.0000", "90.0000", 0)
-    assert [o["id"] for o in data(bc_http.get("/v2/orders", params={"email": "jane.doe@example.com"}))] == [order["id"]]
+    assert (order["total_inc_tax"], order["subtotal_ex_tax"], order["customer_id"]) == (
+        "105.0000",
+        "90.0000",
+        0,
+    )
+    assert [o["id"] for o in data(bc_http.get("/v2/orders", params={"email": "jane.doe@example.com"}))] == [
+        order["id"]
+    ]
 
 
 def test_order_statuses_and_store_information(bc_http: SandboxHttp) -> None:
@@ -312,13 +343,17 @@ def test_order_statuses_and_store_information(bc_http: SandboxHttp) -> None:
 def test_an_unknown_order_is_a_v2_404(bc_http: SandboxHttp) -> None:
     response = bc_http.get("/v2/orders/999999")
     assert response.status_code == 404
-    assert data(response) == [{"status": 404, "message": "The requested resource was not found.: No order 999999."}]
+    assert data(response) == [
+        {"status": 404, "message": "The requested resource was not found.: No order 999999."}
+    ]
 
 
 # --- refunds v3 ---------------------------------------------------------------------------------
 
 
-def test_a_quote_offers_the_card_store_credit_and_custom_for_a_registered_customer(bc_http: SandboxHttp) -> None:
+def test_a_quote_offers_the_card_store_credit_and_custom_for_a_registered_customer(
+    bc_http: SandboxHttp,
+) -> None:
     # Given the refundable order: product 244.13 (tax 19.13), shipping 9.95, handling 2.00
     products = products_of(bc_http, seed.REFUNDABLE_ORDER_ID)
     address_id = products[0]["order_address_id"]
@@ -346,7 +381,12 @@ def test_a_guest_order_is_not_offered_store_credit_and_cannot_use_it(bc_http: Sa
     order_id = seed.GUEST_ORDER_IDS[1]
     items = one_product(bc_http, order_id)
     quoted = data(quote(bc_http, order_id, items))["data"]
-    attempt = refund(bc_http, order_id, items, [{"provider_id": "storecredit", "amount": float(quoted["total_refund_amount"])}])
+    attempt = refund(
+        bc_http,
+        order_id,
+        items,
+        [{"provider_id": "storecredit", "amount": float(quoted["total_refund_amount"])}],
+    )
     assert "storecredit" not in {o["provider_id"] for method in quoted["refund_methods"] for o in method}
     assert attempt.status_code == 422
     assert data(attempt)["data"][0]["title"] == "Unable to provide store credit for a guest customer."
@@ -359,7 +399,9 @@ def test_partial_then_full_refund_moves_status_and_quantities(bc_http: SandboxHt
     first = [{"item_type": "PRODUCT", "item_id": products[0]["id"], "quantity": 1}]
     # When we refund the first line to the card
     total = data(quote(bc_http, order_id, first))["data"]["total_refund_amount"]
-    partial = refund(bc_http, order_id, first, [{"provider_id": "braintree", "amount": float(total), "offline": False}])
+    partial = refund(
+        bc_http, order_id, first, [{"provider_id": "braintree", "amount": float(total), "offline": False}]
+    )
     after_partial = data(bc_http.get(f"/v2/orders/{order_id}"))
     # Then the order is Partially Refunded, the line counts one refunded, refunded_amount stays "0.0000"
     assert partial.status_code == 201
@@ -377,8 +419,14 @@ def test_partial_then_full_refund_moves_status_and_quantities(bc_http: SandboxHt
     after_full = data(bc_http.get(f"/v2/orders/{order_id}"))
     # Then the order is Refunded and Martha's store credit grew
     assert full.status_code == 201
-    assert (after_full["status_id"], after_full["status"], after_full["payment_status"]) == (4, "Refunded", "refunded")
-    customer = data(bc_http.get("/v3/customers", params={"id:in": seed.MARTHA_CUSTOMER_ID, "include": "storecredit"}))
+    assert (after_full["status_id"], after_full["status"], after_full["payment_status"]) == (
+        4,
+        "Refunded",
+        "refunded",
+    )
+    customer = data(
+        bc_http.get("/v3/customers", params={"id:in": seed.MARTHA_CUSTOMER_ID, "include": "storecredit"})
+    )
     assert customer["data"][0]["store_credit_amounts"][-1] == {"amount": rest_total}
 
 
@@ -411,7 +459,12 @@ def test_payments_must_add_up_to_the_quoted_total(bc_http: SandboxHttp) -> None:
     items = one_product(bc_http, order_id)
     short = refund(bc_http, order_id, items, [{"provider_id": "braintree", "amount": 1}])
     unknown = refund(bc_http, order_id, items, [{"provider_id": "bitcoin", "amount": 244.13}])
-    mixed = refund(bc_http, order_id, items, [{"provider_id": "braintree", "amount": 200}, {"provider_id": "custom", "amount": 44.13}])
+    mixed = refund(
+        bc_http,
+        order_id,
+        items,
+        [{"provider_id": "braintree", "amount": 200}, {"provider_id": "custom", "amount": 44.13}],
+    )
     assert short.status_code == 422
     assert data(short)["data"][0]["title"] == "Payment amounts do not add up to the refund total"
     assert unknown.status_code == 422 and mixed.status_code == 422
@@ -423,14 +476,18 @@ def test_nothing_can_be_refunded_on_an_unpaid_order(bc_http: SandboxHttp) -> Non
     assert response.status_code == 422
 
 
-def test_a_second_refund_while_one_is_in_progress_is_409(bc_sandbox: SandboxServer, bc_http: SandboxHttp) -> None:
+def test_a_second_refund_while_one_is_in_progress_is_409(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
     # Given refunds take a moment to process
     bc_sandbox.refund_processing_seconds = 0.5
     order_id = seed.REFUNDABLE_ORDER_ID
     items = one_product(bc_http, order_id)
     payments = [{"provider_id": "custom", "amount": 244.13, "offline": True}]
     answers: list[requests.Response] = []
-    first = threading.Thread(target=lambda: answers.append(refund(SandboxHttp(bc_sandbox), order_id, items, payments)))
+    first = threading.Thread(
+        target=lambda: answers.append(refund(SandboxHttp(bc_sandbox), order_id, items, payments))
+    )
     # When a second refund arrives while the first is in progress
     first.start()
     deadline = time.monotonic() + 5
@@ -466,7 +523,10 @@ def test_refund_lists_per_order_and_across_orders(bc_http: SandboxHttp) -> None:
     across = data(bc_http.get("/v3/orders/payment_actions/refunds", params={"order_id:in": ids}))
     assert [r["order_id"] for r in per_order["data"]] == [seed.FULLY_REFUNDED_ORDER_ID]
     assert per_order["data"][0]["total_amount"] == Decimal("47.87")
-    assert [r["order_id"] for r in across["data"]] == [seed.FULLY_REFUNDED_ORDER_ID, seed.PARTIALLY_REFUNDED_ORDER_ID]
+    assert [r["order_id"] for r in across["data"]] == [
+        seed.FULLY_REFUNDED_ORDER_ID,
+        seed.PARTIALLY_REFUNDED_ORDER_ID,
+    ]
 
 
 def test_a_transactions_token_may_refund_but_a_read_only_token_may_not(bc_sandbox: SandboxServer) -> None:
@@ -496,12 +556,18 @@ COUPON_PROMOTION = {
 def test_create_a_coupon_promotion_with_a_code_and_find_it(bc_http: SandboxHttp) -> None:
     created = bc_http.post("/v3/promotions", json=COUPON_PROMOTION)
     promotion = data(created)["data"]
-    code = bc_http.post(f"/v3/promotions/{promotion['id']}/codes", json={"code": "GLADLY-15 off_A1", "max_uses": 1})
+    code = bc_http.post(
+        f"/v3/promotions/{promotion['id']}/codes", json={"code": "GLADLY-15 off_A1", "max_uses": 1}
+    )
     by_code = data(bc_http.get("/v3/promotions/codes", params={"code": "gladly-15 OFF_a1"}))
     listed = data(bc_http.get(f"/v3/promotions/{promotion['id']}/codes"))
     promotions = data(bc_http.get("/v3/promotions", params={"code": "GLADLY-15 off_A1"}))
     assert created.status_code == 201 and code.status_code == 201
-    assert (promotion["redemption_type"], promotion["currency_code"], promotion["status"]) == ("COUPON", "EUR", "ENABLED")
+    assert (promotion["redemption_type"], promotion["currency_code"], promotion["status"]) == (
+        "COUPON",
+        "EUR",
+        "ENABLED",
+    )
     assert [c["code"] for c in by_code["data"]] == ["GLADLY-15 off_A1"]
     assert [c["id"] for c in listed["data"]] == [data(code)["data"]["id"]]
     assert [p["id"] for p in promotions["data"]] == [promotion["id"]]
@@ -574,7 +640,9 @@ def test_a_wrong_method_is_405(bc_http: SandboxHttp) -> None:
 # --- rate limits --------------------------------------------------------------------------------
 
 
-def test_every_answer_carries_the_rate_limit_headers_and_the_quota_ends_in_429(bc_sandbox: SandboxServer, bc_http: SandboxHttp) -> None:
+def test_every_answer_carries_the_rate_limit_headers_and_the_quota_ends_in_429(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
     # Given a quota of 3 requests per minute
     bc_sandbox.rate_limit.configure(quota=3, window_seconds=60)
     # When we send four requests
@@ -602,7 +670,9 @@ def test_the_quota_comes_back_after_the_window(bc_sandbox: SandboxServer, bc_htt
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
-def test_a_planned_server_error_fires_the_planned_number_of_times(bc_sandbox: SandboxServer, bc_http: SandboxHttp, status: int) -> None:
+def test_a_planned_server_error_fires_the_planned_number_of_times(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp, status: int
+) -> None:
     bc_sandbox.faults.add(r"^/v3/customers$", status, times=1)
     failed = bc_http.get("/v3/customers")
     recovered = bc_http.get("/v3/customers")
@@ -611,7 +681,9 @@ def test_a_planned_server_error_fires_the_planned_number_of_times(bc_sandbox: Sa
     assert bc_sandbox.requests[0].fault == str(status)
 
 
-def test_a_rate_limit_storm_answers_429_with_retry_headers(bc_sandbox: SandboxServer, bc_http: SandboxHttp) -> None:
+def test_a_rate_limit_storm_answers_429_with_retry_headers(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
     bc_sandbox.faults.add(r"^/v2/orders", "rate_limit", times=2, retry_after=3)
     answers = [bc_http.get("/v2/orders", params={"email": seed.GUEST_EMAIL}) for _ in range(3)]
     assert [a.status_code for a in answers] == [429, 429, 200]
@@ -620,7 +692,9 @@ def test_a_rate_limit_storm_answers_429_with_retry_headers(bc_sandbox: SandboxSe
     assert answers[0].headers["X-Rate-Limit-Time-Reset-Ms"] == "3000"
 
 
-def test_a_reset_closes_the_connection_without_an_answer(bc_sandbox: SandboxServer, bc_http: SandboxHttp) -> None:
+def test_a_reset_closes_the_connection_without_an_answer(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
     bc_sandbox.faults.add(r"^/v2/orders$", "reset", times=1)
     with pytest.raises(requests.ConnectionError):
         bc_http.get("/v2/orders")
@@ -628,7 +702,9 @@ def test_a_reset_closes_the_connection_without_an_answer(bc_sandbox: SandboxServ
     assert bc_sandbox.requests[0].status is None
 
 
-def test_a_slow_refund_times_out_for_the_client_but_happens(bc_sandbox: SandboxServer, bc_http: SandboxHttp) -> None:
+def test_a_slow_refund_times_out_for_the_client_but_happens(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
     # Given refunds answer only after 2 seconds
     bc_sandbox.faults.add(r"/payment_actions/refunds$", "slow", method="POST", seconds=2.0, times=1)
     order_id = seed.REFUNDABLE_ORDER_ID
@@ -645,7 +721,9 @@ def test_a_slow_refund_times_out_for_the_client_but_happens(bc_sandbox: SandboxS
     assert [r["total_amount"] for r in listed] == [Decimal("5.00")]
 
 
-def test_malformed_json_is_a_200_with_a_truncated_body(bc_sandbox: SandboxServer, bc_http: SandboxHttp) -> None:
+def test_malformed_json_is_a_200_with_a_truncated_body(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
     bc_sandbox.faults.add(r"^/v3/customers$", "malformed_json", method="GET")
     response = bc_http.get("/v3/customers")
     assert response.status_code == 200

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 import requests
-from gladly_bigcommerce.customer_search import guest_customer_id
-from gladly_bigcommerce.observability import logger
 
 from devtools.replay import GladlyClient, load_event
 from devtools.sandbox import SandboxServer
 from devtools.sandbox import seed as demo
+from gladly_bigcommerce.customer_search import guest_customer_id
+from gladly_bigcommerce.observability import logger
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 

@@ -10,15 +10,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+
+from devtools.sandbox import DEFAULT_TOKEN, SandboxServer
+from devtools.sandbox import seed as demo
 from gladly_bigcommerce.auto_link import ProfileField, resolve_auto_link
 from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline, DeadlineExceeded
 from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile
-from hypothesis import HealthCheck, given, settings
-
-from devtools.sandbox import DEFAULT_TOKEN, SandboxServer
-from devtools.sandbox import seed as demo
 from tests.unit.test_auto_link import Store, deployment, enabled_fields, oracle, profile, stores_and_profiles
 
 LOOKUP_DEADLINE_SECONDS = 4.5

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 import requests
-from gladly_bigcommerce.actions import context as action_context_module
 
 from devtools.replay import GladlyClient
 from devtools.sandbox import seed
 from devtools.sandbox.server import SandboxServer
+from gladly_bigcommerce.actions import context as action_context_module
 from tests.integration.test_refund_action import (
     MARTHA,
     error_of,

@@ -21,7 +21,6 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from gladly_bigcommerce.gladly.signing import SignatureError, verify_gladly_request
 
 from devtools import replay
 from devtools.aws import LocalResources
@@ -30,6 +29,7 @@ from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer
 from devtools.signer import event_query_string
 from devtools.template import REPOSITORY_ROOT, SamTemplate
+from gladly_bigcommerce.gladly.signing import SignatureError, verify_gladly_request
 
 EVENTS = REPOSITORY_ROOT / "events"
 ECHO_TEMPLATE = """\
@@ -477,47 +477,45 @@ def _free_port() -> int:
         return port
 
 
-def test_make_run_serves_what_make_replay_sends_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+def test_make_run_serves_what_make_replay_sends_and_stops_on_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Given `make run` started on free ports
+    gateway_port, sandbox_port = _free_port(), _free_port()
     environment = {
         **os.environ,
-        "GATEWAY_PORT": str(_free_port()),
-        "SANDBOX_PORT": str(_free_port()),
+        "GATEWAY_PORT": str(gateway_port),
+        "SANDBOX_PORT": str(sandbox_port),
         "PYTHONUNBUFFERED": "1",
     }
-    environment.pop("GATEWAY_URL", None)
-    output = (tmp_path / "run.log").open("w+")
-    running = subprocess.Popen(
-        [sys.executable, "-m", "devtools.run"],
-        cwd=REPOSITORY_ROOT,
-        env=environment,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while "Ctrl-C stops everything" not in (tmp_path / "run.log").read_text():
-            assert running.poll() is None, (tmp_path / "run.log").read_text()
-            assert time.monotonic() < deadline, "make run did not come up"
-            time.sleep(0.1)
-        banner = (tmp_path / "run.log").read_text()
-        assert f"http://127.0.0.1:{environment['GATEWAY_PORT']}/prod/lookup" in banner
-        # When `make replay` sends the example event it prints
-        replayed = subprocess.run(
-            [sys.executable, "-m", "devtools.replay", "events/lookup-manual-search-email.json"],
+    log_file = tmp_path / "run.log"
+    with log_file.open("w") as output:
+        running = subprocess.Popen(
+            [sys.executable, "-m", "devtools.run"],
             cwd=REPOSITORY_ROOT,
             env=environment,
-            capture_output=True,
-            text=True,
-            timeout=60,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
-        # Then the lookup is answered from the sandbox
-        assert replayed.returncode == 0, replayed.stdout + replayed.stderr
-        assert "HTTP 200" in replayed.stdout
-        assert "martha.williams@example.com" in replayed.stdout
+    try:
+        deadline = time.monotonic() + 60
+        while "Ctrl-C stops everything" not in log_file.read_text():
+            assert running.poll() is None, log_file.read_text()
+            assert time.monotonic() < deadline, "make run did not come up"
+            time.sleep(0.1)
+        assert f"http://127.0.0.1:{gateway_port}/prod/lookup" in log_file.read_text()
+        # When `make replay` sends the example event
+        monkeypatch.delenv("GATEWAY_URL", raising=False)
+        monkeypatch.setenv("GATEWAY_PORT", str(gateway_port))
+        exit_status = replay.main([str(EVENTS / "lookup-manual-search-email.json")])
+        # Then it prints the lookup answered from the sandbox
+        printed = capsys.readouterr().out
+        assert exit_status == 0, printed
+        assert "HTTP 200" in printed
+        assert "martha.williams@example.com" in printed
     finally:
         # And Ctrl-C stops everything cleanly
         running.send_signal(signal.SIGINT)
-        assert running.wait(timeout=30) == 0, (tmp_path / "run.log").read_text()
-        output.close()
-    assert "Stopping." in (tmp_path / "run.log").read_text()
+        exit_code = running.wait(timeout=30)
+    assert exit_code == 0, log_file.read_text()
+    assert "Stopping." in log_file.read_text()

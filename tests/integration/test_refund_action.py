@@ -8,7 +8,6 @@ opened fresh, so each submit has its own one-time token.
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,17 +18,16 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
+
+from devtools.replay import GladlyClient
+from devtools.sandbox import seed
+from devtools.sandbox.records import Refund
+from devtools.sandbox.server import SandboxServer
 from gladly_bigcommerce.actions import context as action_context_module
 from gladly_bigcommerce.actions import refund as refund_module
 from gladly_bigcommerce.actions.tokens import FormToken
 
-from devtools.replay import GladlyClient, load_event
-from devtools.sandbox import seed
-from devtools.sandbox.records import Refund
-from devtools.sandbox.server import SandboxServer
-
 EVENTS = Path(__file__).resolve().parents[2] / "events"
-FRESH_TOKEN_PLACEHOLDER = "FRESH_FORM_TOKEN"
 REFUNDS_PATH = r"/payment_actions/refunds$"
 MARTHA = str(seed.MARTHA_CUSTOMER_ID)
 ORDER = seed.REFUNDABLE_ORDER_ID  # $331.92: 1 x $244.13, 2 x $37.92, shipping $9.95, handling $2.00
@@ -58,19 +56,8 @@ def submit(client: GladlyClient, form: dict[str, Any], values: dict[str, Any]) -
 
 
 def send_event(client: GladlyClient, name: str) -> requests.Response:
-    """Replay events/<name>.json as `make replay` does; its FRESH_FORM_TOKEN becomes a fresh token."""
-    event = load_event(EVENTS / f"{name}.json")
-    token = str(FormToken.issue(datetime.now(UTC)))
-    for parameters in (event.get("queryStringParameters"), event.get("multiValueQueryStringParameters")):
-        for key, value in (parameters or {}).items():
-            if value == FRESH_TOKEN_PLACEHOLDER:
-                parameters[key] = token
-            elif value == [FRESH_TOKEN_PLACEHOLDER]:
-                parameters[key] = [token]
-    with tempfile.TemporaryDirectory() as directory:
-        copy = Path(directory) / f"{name}.json"  # same name: it decides whether to sign
-        copy.write_text(json.dumps(event), encoding="utf-8")
-        return client.send_event(copy)
+    """Replay events/<name>.json as `make replay` does (signed now, FRESH_FORM_TOKEN issued now)."""
+    return client.send_event(EVENTS / f"{name}.json")
 
 
 def error_of(response: requests.Response) -> dict[str, Any]:
@@ -138,6 +125,15 @@ def test_the_form_shows_what_is_left_and_every_way_to_refund_it(gladly_client: G
     assert urlsplit(form["actionUrl"]).path == "actions/refund"
     assert query["orderId"] == [str(ORDER)] and query["customer"] == [MARTHA]
     assert FormToken.parse(query["token"][0], now=datetime.now(UTC))
+
+
+def test_amounts_are_in_the_orders_own_currency(gladly_client: GladlyClient) -> None:
+    form = open_form(gladly_client, "refund", seed.GBP_ORDER_ID)
+    options = sections_by_attr(form)["refund"]["input"]["options"]
+    assert options[0]["text"] == "Everything left: £83.92"
+    response = submit(gladly_client, form, {"refund": "amount", "amount": "10.50", "reason": "Late"})
+    assert response.status_code == 200, response.text
+    assert response.json()["message"] == f"Refunded £10.50 on order {seed.GBP_ORDER_ID}"
 
 
 def test_each_form_gets_its_own_token(gladly_client: GladlyClient) -> None:

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
+from devtools.aws import LocalResources
 from gladly_bigcommerce.actions.amounts import parse_amount, parse_quantity
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.errors import ActionConflict
@@ -22,8 +24,6 @@ from gladly_bigcommerce.actions.submit import ActionStores, SubmitRequest, run_s
 from gladly_bigcommerce.actions.tokens import FORM_TOKEN_MAX_AGE, FormToken
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
-
-from devtools.aws import LocalResources
 
 NOW = datetime(2026, 3, 1, 17, 4, 5, tzinfo=UTC)
 

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gladly_bigcommerce.auto_link import (
     AutoLinkDecision,
     Evidence,
@@ -32,8 +35,6 @@ from gladly_bigcommerce.customer_search import GuestShopper, guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile
 from gladly_bigcommerce.observability import logger, metrics
 from gladly_bigcommerce.phones import to_e164
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 REGION = "US"
 # Each number with spellings a store may hold for it (checked below, independently of the oracle).

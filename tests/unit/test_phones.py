@@ -2,10 +2,11 @@
 
 import phonenumbers
 import pytest
-from gladly_bigcommerce.phones import phone_type, same_number, search_spellings, to_e164
 from hypothesis import given
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+from gladly_bigcommerce.phones import phone_type, same_number, search_spellings, to_e164
 
 
 @pytest.mark.parametrize(

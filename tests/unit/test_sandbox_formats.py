@@ -13,7 +13,13 @@ from devtools.sandbox.formats import date_v2, date_v3, dumps, loads, money_v2, m
 
 @pytest.mark.parametrize(
     ("amount", "text"),
-    [("12.5", "12.5000"), ("0", "0.0000"), ("1.00005", "1.0001"), ("244.125", "244.1250"), ("-3.2", "-3.2000")],
+    [
+        ("12.5", "12.5000"),
+        ("0", "0.0000"),
+        ("1.00005", "1.0001"),
+        ("244.125", "244.1250"),
+        ("-3.2", "-3.2000"),
+    ],
 )
 def test_v2_money_has_four_places(amount: str, text: str) -> None:
     assert money_v2(Decimal(amount)) == text

@@ -12,7 +12,13 @@ from devtools.sandbox.inputs import RefundCreateIn, RefundQuoteIn
 from devtools.sandbox.records import Order
 from devtools.sandbox.store import SandboxStore
 
-BILLING = {"first_name": "Ann", "last_name": "Lee", "zip": "94105", "country_iso2": "US", "email": "ann@example.com"}
+BILLING = {
+    "first_name": "Ann",
+    "last_name": "Lee",
+    "zip": "94105",
+    "country_iso2": "US",
+    "email": "ann@example.com",
+}
 
 
 @pytest.fixture
@@ -37,9 +43,13 @@ def _quote(store: SandboxStore, order: Order, items: list[dict[str, Any]]) -> re
     return refunds.quote(store, order, RefundQuoteIn.model_validate({"items": items}).items)
 
 
-def _refund(store: SandboxStore, order: Order, items: list[dict[str, Any]], provider: str = "braintree") -> Any:
+def _refund(
+    store: SandboxStore, order: Order, items: list[dict[str, Any]], provider: str = "braintree"
+) -> Any:
     total = _quote(store, order, items).total_refund_amount
-    body = RefundCreateIn.model_validate({"items": items, "payments": [{"provider_id": provider, "amount": total}]})
+    body = RefundCreateIn.model_validate(
+        {"items": items, "payments": [{"provider_id": provider, "amount": total}]}
+    )
     return refunds.create_refund(store, order, body)
 
 
@@ -58,7 +68,12 @@ def test_products_refund_inclusive_of_tax_and_shipping_tax_is_proportional(store
 def test_a_registered_customer_is_offered_store_credit_and_gets_it(store: SandboxStore) -> None:
     customer = store.add_customer(email="ann@example.com", first_name="Ann", last_name="Lee")
     order = _order(store, customer_id=customer.id)
-    _refund(store, order, [{"item_type": "PRODUCT", "item_id": order.products[0].id, "quantity": 1}], "storecredit")
+    _refund(
+        store,
+        order,
+        [{"item_type": "PRODUCT", "item_id": order.products[0].id, "quantity": 1}],
+        "storecredit",
+    )
     assert customer.store_credit == [Decimal("10.85")]
 
 
@@ -75,10 +90,14 @@ def test_refunds_consume_what_remains_until_the_order_is_refunded(store: Sandbox
 
 def test_a_declined_refund_changes_nothing(store: SandboxStore) -> None:
     order = _order(store, decline_refunds=True)
-    declined = _refund(store, order, [{"item_type": "PRODUCT", "item_id": order.products[0].id, "quantity": 3}])
+    declined = _refund(
+        store, order, [{"item_type": "PRODUCT", "item_id": order.products[0].id, "quantity": 3}]
+    )
     assert declined.is_declined and declined.settled_amount == 0
     assert (order.status_id, order.products[0].quantity_refunded) == (11, 0)
-    offline = _refund(store, order, [{"item_type": "PRODUCT", "item_id": order.products[0].id, "quantity": 3}], "custom")
+    offline = _refund(
+        store, order, [{"item_type": "PRODUCT", "item_id": order.products[0].id, "quantity": 3}], "custom"
+    )
     assert not offline.is_declined and order.products[0].quantity_refunded == 3
 
 
@@ -86,7 +105,10 @@ def test_a_declined_refund_changes_nothing(store: SandboxStore) -> None:
     ("item", "title"),
     [
         ({"item_type": "PRODUCT", "item_id": 999, "quantity": 1}, "Refund item not found"),
-        ({"item_type": "PRODUCT", "item_id": 1, "quantity": 4}, "Refund quantity is greater than remaining quantity"),
+        (
+            {"item_type": "PRODUCT", "item_id": 1, "quantity": 4},
+            "Refund quantity is greater than remaining quantity",
+        ),
         ({"item_type": "SHIPPING", "item_id": 1, "amount": "6.01"}, refunds.OVER_REFUND_TITLE),
         ({"item_type": "ORDER", "item_id": 1, "amount": "1.00"}, "Refund item not found"),
         ({"item_type": "ORDER", "item_id": 100, "amount": "0.005"}, "Amount has too many decimal places"),

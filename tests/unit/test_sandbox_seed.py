@@ -69,7 +69,10 @@ def test_guest_mixed_shared_and_conflict_fixtures(store: SandboxStore) -> None:
     shared = [c.id for c in store.customers.values() if c.email == seed.SHARED_EMAIL]
     assert tuple(shared) == seed.SHARED_EMAIL_CUSTOMER_IDS
     alice, bob = store.customers[seed.ALICE_CUSTOMER_ID], store.customers[seed.BOB_CUSTOMER_ID]
-    assert (alice.email, bob.phone) == (seed.ALICE_CONFLICT_EMAIL, seed.CONFLICT_PHONE) and alice.phone != bob.phone
+    assert (alice.email, bob.phone) == (
+        seed.ALICE_CONFLICT_EMAIL,
+        seed.CONFLICT_PHONE,
+    ) and alice.phone != bob.phone
     assert store.customers[seed.DIGITS_ONLY_CUSTOMER_ID].phone == seed.DIGITS_ONLY_PHONE
     assert store.orders[seed.DECLINING_ORDER_ID].decline_refunds
     assert store.orders[seed.BANK_DEPOSIT_ORDER_ID].payment_provider.offline

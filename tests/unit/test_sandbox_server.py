@@ -30,15 +30,20 @@ def test_a_server_starts_on_a_free_port_and_stops() -> None:
 
 def test_reset_restores_every_knob_and_the_seed() -> None:
     with SandboxServer(tokens={"t": [ORDERS_READ]}, quota=10) as server:
+        requests.get(f"{server.api_base}/v2/time", headers={"X-Auth-Token": "t"}, timeout=5)
         server.latency = 1.0
         server.faults.add("", 500)
         server.rate_limit.configure(quota=1)
         server.add_token("extra", [])
         server.refund_processing_seconds = 3
         server.store.orders.clear()
-        requests.get(f"{server.api_base}/v2/time", headers={"X-Auth-Token": "t"}, timeout=5)
         server.reset()
-        assert (server.latency, len(server.faults), len(server.requests), server.refund_processing_seconds) == (0, 0, 0, 0)
+        assert (
+            server.latency,
+            len(server.faults),
+            len(server.requests),
+            server.refund_processing_seconds,
+        ) == (0, 0, 0, 0)
         assert (server.rate_limit.quota, set(server.tokens)) == (10, {"t"})
         assert seed.UNSHIPPED_ORDER_ID in server.store.orders
         server.reset(seed=None)
@@ -50,7 +55,9 @@ def test_reset_cuts_a_waiting_request_short_before_clearing() -> None:
         server.latency = 10
         answers: list[int] = []
         client = threading.Thread(
-            target=lambda: answers.append(requests.get(f"{server.api_base}/v2/time", headers=HEADERS, timeout=5).status_code)
+            target=lambda: answers.append(
+                requests.get(f"{server.api_base}/v2/time", headers=HEADERS, timeout=5).status_code
+            )
         )
         client.start()
         time.sleep(0.2)

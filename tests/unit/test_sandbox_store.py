@@ -7,7 +7,13 @@ import pytest
 from devtools.sandbox import ApiError
 from devtools.sandbox.store import SandboxStore
 
-BILLING = {"first_name": "Ann", "last_name": "Lee", "zip": "94105", "country_iso2": "US", "email": "ann@example.com"}
+BILLING = {
+    "first_name": "Ann",
+    "last_name": "Lee",
+    "zip": "94105",
+    "country_iso2": "US",
+    "email": "ann@example.com",
+}
 
 
 def test_an_email_is_unique_per_channel_but_may_repeat_across_channels() -> None:
@@ -21,7 +27,9 @@ def test_an_email_is_unique_per_channel_but_may_repeat_across_channels() -> None
 def test_a_coupon_code_is_unique_ignoring_case_and_limited_in_charset() -> None:
     store = SandboxStore()
     promotion = store.add_promotion(
-        name="P", redemption_type="COUPON", rules=[{"action": {"cart_value": {"discount": {"fixed_amount": "5"}}}}]
+        name="P",
+        redemption_type="COUPON",
+        rules=[{"action": {"cart_value": {"discount": {"fixed_amount": "5"}}}}],
     )
     store.add_coupon_code(promotion.id, "SAVE 5_now-1")
     with pytest.raises(ApiError) as duplicate:
@@ -55,9 +63,13 @@ def test_add_shipment_ships_everything_left_by_default() -> None:
 
 def test_clear_starts_ids_again() -> None:
     store = SandboxStore()
-    store.add_order(billing_address=BILLING, products=[{"name": "Mug", "quantity": 1, "price_ex_tax": 5, "price_inc_tax": 5}])
+    store.add_order(
+        billing_address=BILLING,
+        products=[{"name": "Mug", "quantity": 1, "price_ex_tax": 5, "price_inc_tax": 5}],
+    )
     store.clear()
     order = store.add_order(
-        billing_address=BILLING, products=[{"name": "Mug", "quantity": 1, "price_ex_tax": 5, "price_inc_tax": 5}]
+        billing_address=BILLING,
+        products=[{"name": "Mug", "quantity": 1, "price_ex_tax": 5, "price_inc_tax": 5}],
     )
     assert (order.id, order.products[0].id) == (100, 1)

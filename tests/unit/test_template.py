@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gladly_bigcommerce.config import ENVIRONMENT_VARIABLES
 
 from devtools.template import REPOSITORY_ROOT, Route, SamTemplate, resolve
+from gladly_bigcommerce.config import ENVIRONMENT_VARIABLES
 
 ACTION_FUNCTIONS = {"RefundFunction", "CancelFunction", "DiscountFunction"}
 LOOKUP_FUNCTIONS = {"LookupFunction", "AutoLinkFunction"}

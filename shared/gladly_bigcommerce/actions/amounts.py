@@ -17,6 +17,7 @@ from babel.numbers import get_currency_precision
 from gladly_bigcommerce.gladly.errors import BadRequest
 
 _QUANTITY = re.compile(r"\d{1,6}")
+_PERCENTAGE = re.compile(r"\d{1,3}(\.\d{1,2})?")
 
 
 def currency_digits(currency_code: str) -> int:
@@ -62,6 +63,33 @@ def parse_quantity(value: Any, *, attr: str) -> int:
         return 0
     if text is None or not _QUANTITY.fullmatch(text):
         raise BadRequest.of("invalid_quantity", "Type a whole number of items, like 1.", attr=attr)
+    return int(text)
+
+
+def parse_percentage(value: Any, *, attr: str) -> Decimal | None:
+    """A percentage from a form field, ``10`` or ``12.5`` (no ``%`` sign); None when the field is empty.
+
+    Raises ``BadRequest`` on ``attr`` for anything but a positive number with at most 2 decimals.
+    """
+    text = _field_text(value)
+    if text == "":
+        return None
+    if text is None or not _PERCENTAGE.fullmatch(text) or Decimal(text) <= 0:
+        raise BadRequest.of(
+            "invalid_percentage",
+            "Type a percentage above zero like 10 or 12.5, without the % sign.",
+            attr=attr,
+        )
+    return Decimal(text)
+
+
+def parse_count(value: Any, *, attr: str, unit: str) -> int | None:
+    """A whole number of ``unit`` (days, uses) from a form field; None when the field is empty."""
+    text = _field_text(value)
+    if text == "":
+        return None
+    if text is None or not _QUANTITY.fullmatch(text):
+        raise BadRequest.of("invalid_number", f"Type a whole number of {unit}, like 1.", attr=attr)
     return int(text)
 
 

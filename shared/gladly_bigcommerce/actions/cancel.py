@@ -30,6 +30,7 @@ from gladly_bigcommerce.actions.forms import (
 )
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
+    STATUS_REFUNDED,
     OrderActionQuery,
     is_shipped,
     load_order,
@@ -40,6 +41,7 @@ from gladly_bigcommerce.actions.refund import (
     choose_method,
     finish_attempt,
     order_lock,
+    recover_attempt,
     recover_refund,
     refund_answer,
     refund_snapshot,
@@ -67,7 +69,7 @@ ACTION: ActionName = "cancel"
 REFUND = "refund"
 NO_REFUND = "none"
 _REFUND_PREFIX = "refund:"
-_NOT_CANCELLABLE_STATUSES = frozenset({STATUS_CANCELLED, 4})
+_NOT_CANCELLABLE_STATUSES = frozenset({STATUS_CANCELLED, STATUS_REFUNDED})
 """Cancelled or Refunded already (shipped orders are checked apart, shipments included)."""
 
 
@@ -201,9 +203,9 @@ def _cancel_once(
     reason = parse_reason(values)
     refund_method_key = _refund_choice(values)
     with order_lock(context, query.order_id, token):
-        attempt = context.stores.journal.get(ACTION, token.nonce)
-        if attempt is not None and attempt.state == "finished" and attempt.answer is not None:
-            return attempt.answer
+        attempt = recover_attempt(context, ACTION, token)
+        if isinstance(attempt, SubmitAnswer):
+            return attempt
         order = load_order(context.client, query, deadline=context.deadline)
         if attempt is not None:
             answer = _resume(context, attempt, order, reason)
@@ -316,7 +318,7 @@ def _finish(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> S
     return answer
 
 
-def _audit(order: Order, snapshot: CancelSnapshot, reason: str) -> dict[str, str]:
+def _audit(snapshot: CancelSnapshot, reason: str) -> dict[str, str]:
     facts = {"status_before": str(snapshot.status_before), "reason_length": str(len(reason))}
     if snapshot.refund is not None:
         facts |= {
@@ -346,7 +348,7 @@ def _cancelled_answer(order: Order, reason: str, snapshot: CancelSnapshot) -> Su
         message = f"Cancelled order {order.id}"
         money_line = "No money was refunded: cancelling does not refund the customer."
     detail = "\n".join([f"Order {order.id} is now {status_label(order)}.", money_line, f"Reason: {reason}"])
-    return SubmitAnswer.success(message, detail, audit=_audit(order, snapshot, reason))
+    return SubmitAnswer.success(message, detail, audit=_audit(snapshot, reason))
 
 
 def _declined_nothing_cancelled(declined: SubmitAnswer, order: Order) -> SubmitAnswer:

@@ -1,4 +1,4 @@
-"""Which actions a DETAILED lookup offers on an order.
+"""Which actions a DETAILED lookup offers: on an order, and in the profile's "+" menu.
 
 An action is offered only when the deployment enables it (``ACTIONS_ENABLED``; the credentials that
 actions use, client id and access token, are required keys of the secret, so a lookup that runs has
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from gladly_bigcommerce.actions.forms import order_form_url
+from gladly_bigcommerce.actions.forms import customer_form_url, order_form_url
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
     STATUS_REFUNDED,
@@ -21,10 +21,12 @@ from gladly_bigcommerce.actions.orders import (
 )
 from gladly_bigcommerce.bigcommerce.models import Order
 from gladly_bigcommerce.config import AdaptorSettings
+from gladly_bigcommerce.customer_search import CustomerRef, RegisteredRef, guest_customer_id
 from gladly_bigcommerce.gladly.models import Action
 
 REFUND_ACTION_NAME = "Refund"
 CANCEL_ACTION_NAME = "Cancel order"
+DISCOUNT_ACTION_NAME = "Discount code"
 _SETTLED_PAYMENT_STATUSES = frozenset({"refunded", "void"})
 """Payment statuses after which no captured money is left on the order."""
 
@@ -55,3 +57,14 @@ def order_actions(order: Order, settings: AdaptorSettings) -> list[Action]:
     if "cancel" in enabled and may_cancel(order):
         actions.append(Action(name=CANCEL_ACTION_NAME, form_url=order_form_url("cancel", order.id, owner)))
     return actions
+
+
+def customer_actions(customer: CustomerRef, settings: AdaptorSettings) -> list[Action]:
+    """The profile's "+" menu: a discount code, for registered and guest shoppers alike."""
+    if "discount" not in settings.actions_enabled:
+        return []
+    if isinstance(customer, RegisteredRef):
+        external_id = str(customer.customer_id)
+    else:
+        external_id = guest_customer_id(customer.email)
+    return [Action(name=DISCOUNT_ACTION_NAME, form_url=customer_form_url("discount", external_id))]

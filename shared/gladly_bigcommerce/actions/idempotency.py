@@ -27,6 +27,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyInconsistentStateError,
     IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
@@ -122,7 +123,7 @@ class IdempotentSubmits:
                     "This form was already submitted with other values, and that first submit stands. "
                     "Open the action again to do more.",
                 ) from error
-            except IdempotencyAlreadyInProgressError as error:
+            except (IdempotencyAlreadyInProgressError, IdempotencyInconsistentStateError) as error:
                 if deadline.remaining() <= 2 * _POLL_SECONDS:
                     raise ActionConflict.of(
                         "submit_in_progress",

@@ -19,10 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from gladly_bigcommerce.actions.errors import ActionConflict
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.observability import logger
 
 LOCK_TTL_SECONDS = 30
 """Longer than any action's BigCommerce calls (bounded by the Lambda's 14 s), short enough to self-heal."""
@@ -124,6 +125,13 @@ class OrderLocks:
         except keep_on:
             raise
         except BaseException:
-            self.release(lock)
+            self._release_quietly(lock)
             raise
-        self.release(lock)
+        self._release_quietly(lock)
+
+    def _release_quietly(self, lock: OrderLock) -> None:
+        """Release, but never let a failed release hide what the block did: the lock expires anyway."""
+        try:
+            self.release(lock)
+        except (ClientError, BotoCoreError):
+            logger.warning("Could not release an order lock; it expires by itself", exc_info=True)

@@ -38,7 +38,7 @@ from gladly_bigcommerce.actions.forms import (
     select_input,
     text_input,
 )
-from gladly_bigcommerce.actions.orders import OrderActionQuery, load_order
+from gladly_bigcommerce.actions.orders import OrderActionQuery, load_order, status_label
 from gladly_bigcommerce.actions.refundable import (
     QuotedRefund,
     RefundableOrder,
@@ -202,8 +202,7 @@ def payment_method_sections(methods: list[RefundMethod]) -> list[FormSection]:
 def nothing_to_refund(refundable: RefundableOrder) -> NotAcceptable:
     return NotAcceptable.of(
         "nothing_to_refund",
-        f"Nothing is left to refund on order {refundable.order.id} "
-        f"(status {refundable.order.status or refundable.order.status_id}).",
+        f"Nothing is left to refund on order {refundable.order.id} ({status_label(refundable.order)}).",
     )
 
 
@@ -241,7 +240,7 @@ def _refund_once(
     )
     reason = parse_reason(values)
     with order_lock(context, query.order_id, token):
-        earlier = recover_attempt(context, token)
+        earlier = recover_attempt(context, ACTION, token)
         if isinstance(earlier, SubmitAnswer):
             return earlier
         order = load_order(context.client, query, deadline=context.deadline)
@@ -266,9 +265,9 @@ def order_lock(context: ActionContext, order_id: int, token: FormToken) -> Any:
     )
 
 
-def recover_attempt(context: ActionContext, token: FormToken) -> SubmitAnswer | Attempt | None:
+def recover_attempt(context: ActionContext, action: str, token: FormToken) -> SubmitAnswer | Attempt | None:
     """This form's earlier attempt: its answer when it finished, the attempt when it did not, else None."""
-    attempt = context.stores.journal.get(ACTION, token.nonce)
+    attempt = context.stores.journal.get(action, token.nonce)
     if attempt is not None and attempt.state == "finished" and attempt.answer is not None:
         return attempt.answer
     return attempt
@@ -534,14 +533,14 @@ def send_refund(
             "and the order's refunds are checked before anything else is done.",
         ) from error
     except Conflict as error:
-        context.stores.journal.abandon(attempt)
+        discard_attempt(context, attempt)
         raise ActionConflict.of(
             "refund_in_progress",
             f"BigCommerce is processing another refund of order {refundable.order.id}. Nothing was "
             "refunded: submit again in a few seconds.",
         ) from error
     except ValidationFailed as error:
-        context.stores.journal.abandon(attempt)
+        discard_attempt(context, attempt)
         raise BadRequest.of(
             "refund_refused",
             f"BigCommerce refused the refund: {error.upstream_message or 'no reason given'}. Nothing was "
@@ -549,6 +548,14 @@ def send_refund(
             attr=SCOPE,
         ) from error
     return RefundOutcome(refund, refund_answer(refund, snapshot, order_id=refundable.order.id))
+
+
+def discard_attempt(context: ActionContext, attempt: Attempt) -> None:
+    """Forget an attempt BigCommerce refused outright; if that fails, a retry only looks in vain."""
+    try:
+        context.stores.journal.abandon(attempt)
+    except Exception:
+        logger.exception("Could not discard a refused action attempt", extra={"action": attempt.action})
 
 
 def finish_attempt(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> None:

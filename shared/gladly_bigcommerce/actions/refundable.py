@@ -117,7 +117,7 @@ class RefundableOrder:
             elif item.item_type == "SHIPPING" and item.amount is not None:
                 parts.append(f"shipping {self.money(item.amount)}")
             elif item.amount is not None:
-                parts.append(f"an amount of {self.money(item.amount)} on the order")
+                parts.append(f"{self.money(item.amount)} on the order as a whole")
         return ", ".join(parts)
 
 

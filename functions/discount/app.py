@@ -1,0 +1,6 @@
+"""The discount-code action's Lambda: Gladly's signed form (GET) and submit (POST) on /actions/discount."""
+
+from gladly_bigcommerce.actions import discount
+from gladly_bigcommerce.api import gladly_handler
+
+lambda_handler = gladly_handler(discount.handle)

@@ -1,0 +1,572 @@
+"""The discount-code action: a customer-level form (Gladly's "+" menu) that makes one coupon code.
+
+Form (signed ``GET actions/discount?customer=<externalCustomerId>``): the kind of discount
+(percentage off, a fixed amount off the order in the store's currency, free shipping), its size
+within the deployment's bounds (``DISCOUNT_MAX_PERCENT``, ``DISCOUNT_MAX_AMOUNT``), how many days
+it stays valid (``DISCOUNT_DEFAULT_EXPIRY_DAYS``, at most ``DISCOUNT_MAX_EXPIRY_DAYS``), how many
+times it can be used, and a reason.
+
+Submit (signed POST), under the framework of ``submit.py`` (one-time token, idempotency, audit):
+1. the values are checked against the bounds (400 on the offending field) before anything is written;
+2. ``POST /v3/promotions`` makes a coupon promotion, its uses capped at the number chosen;
+3. ``POST /v3/promotions/{id}/codes`` adds one generated, readable code; a 409 means the code is
+   taken and nothing was made, so a new code is tried, a bounded number of times;
+4. 200 shows the code, for the agent to paste to the shopper.
+
+Who can use the code: BigCommerce promotions target customer groups and segments, never one
+customer id, so a code cannot be tied to one shopper's account. Anyone who has the code can use it:
+the form and the answer say so, the code is unguessable, and the promotion's use cap bounds what
+it can cost whoever uses it.
+
+Exactly once across timeouts too, with the attempt journal: the promotion is journaled as soon as it
+exists. A repeat of a submit that ended without an answer lists that promotion's codes first (any
+code on it is the one this form made) and otherwise adds a code to it rather than making another
+promotion. Promotions are not deleted: one left without a code (a create that timed out, a code that
+could not be added and a form never submitted again) cannot be redeemed by anybody, and its name
+carries the submit's reference from the audit line.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from gladly_bigcommerce.actions.amounts import amount_example, parse_amount, parse_count, parse_percentage
+from gladly_bigcommerce.actions.answers import SubmitAnswer
+from gladly_bigcommerce.actions.attempts import Attempt
+from gladly_bigcommerce.actions.audit import token_fingerprint
+from gladly_bigcommerce.actions.context import ActionContext, action_context
+from gladly_bigcommerce.actions.errors import WriteOutcomeUnknown
+from gladly_bigcommerce.actions.forms import (
+    choice,
+    customer_action_url,
+    form_or_submit,
+    parse_reason,
+    reason_input,
+    select_input,
+    text_input,
+)
+from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER
+from gladly_bigcommerce.actions.refund import finish_attempt
+from gladly_bigcommerce.actions.submit import SubmitRequest, run_submit
+from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormToken
+from gladly_bigcommerce.api import Dependencies, GladlyRequest
+from gladly_bigcommerce.bigcommerce.errors import Conflict, NotFound, OutcomeUnknown, ValidationFailed
+from gladly_bigcommerce.bigcommerce.models import (
+    CartValueAction,
+    FixedDiscount,
+    PercentageDiscount,
+    Promotion,
+    PromotionAction,
+    PromotionCode,
+    PromotionCreate,
+    PromotionRule,
+    ShippingAction,
+)
+from gladly_bigcommerce.config import ActionName, AdaptorSettings
+from gladly_bigcommerce.customer_search import GuestRef, RegisteredRef, guest_customer_id, parse_customer_ref
+from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable, ServiceUnavailable
+from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
+from gladly_bigcommerce.money import format_money
+
+ACTION: ActionName = "discount"
+
+DISCOUNT_TYPE = "discount_type"
+AMOUNT = "amount"
+VALID_DAYS = "valid_days"
+USES = "uses"
+
+DiscountKind = Literal["percentage", "fixed_amount", "free_shipping"]
+PERCENTAGE: DiscountKind = "percentage"
+FIXED_AMOUNT: DiscountKind = "fixed_amount"
+FREE_SHIPPING: DiscountKind = "free_shipping"
+DISCOUNT_KINDS: tuple[DiscountKind, ...] = (PERCENTAGE, FIXED_AMOUNT, FREE_SHIPPING)
+
+MAX_CODE_USES = 10
+"""The most uses an agent may give one code: the code is not tied to the shopper, so keep it small."""
+CODE_ATTEMPTS = 5
+"""New codes tried after duplicates (409) before giving up; with ~40 random bits, one is plenty."""
+
+CODE_PREFIX = "GLADLY"
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""Capitals and digits without the look-alikes 0/O and 1/I/L: read aloud or retyped, it survives."""
+CODE_GROUPS = 2
+CODE_GROUP_LENGTH = 4
+
+_ANYONE_WITH_THE_CODE = (
+    "Anyone who has the code can use it (BigCommerce cannot tie a code to one customer): give it to this "
+    "shopper only."
+)
+
+
+def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
+    """The discount Lambda's logic: the form on GET, the submit on POST."""
+    context = action_context(ACTION, dependencies)
+    query = request.parse_query(CustomerActionQuery)
+    return form_or_submit(
+        request,
+        lambda: discount_form(context, query),
+        lambda values: submit_discount(context, query, values),
+    )
+
+
+class CustomerActionQuery(BaseModel):
+    """The query string of a customer-level action's form and submit URLs (covered by the signature)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    customer: str = Field(alias=CUSTOMER_PARAMETER, min_length=1)
+    token: str | None = Field(default=None, alias=TOKEN_PARAMETER)
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """Whom the discount is for: the profile's ``externalCustomerId`` and what it points at."""
+
+    external_id: str
+    ref: RegisteredRef | GuestRef
+
+    @classmethod
+    def of(cls, query: CustomerActionQuery) -> Shopper:
+        ref = parse_customer_ref(query.customer)
+        if ref is None:
+            raise BadRequest.of(
+                "invalid_customer", "The URL names no customer this adaptor knows.", attr=CUSTOMER_PARAMETER
+            )
+        if isinstance(ref, RegisteredRef):
+            return cls(str(ref.customer_id), ref)
+        return cls(guest_customer_id(ref.email), ref)
+
+    @property
+    def audit_ref(self) -> str:
+        """The customer id, or for a guest a fingerprint of the guest id: no email in the audit line."""
+        if isinstance(self.ref, RegisteredRef):
+            return str(self.ref.customer_id)
+        return f"guest-{token_fingerprint(self.external_id)}"
+
+    @property
+    def described(self) -> str:
+        """For the promotion's internal name in BigCommerce: an id, never an email."""
+        if isinstance(self.ref, RegisteredRef):
+            return f"customer {self.ref.customer_id}"
+        return "a guest shopper"
+
+
+# --- codes ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeGenerator:
+    """Readable, unguessable codes like ``GLADLY-7KQ4-M9XP`` (31^8, about 40 random bits).
+
+    Within BigCommerce's charset (letters, digits, ``-``) and length (50). ``choose`` picks one
+    character; it is ``secrets.choice`` unless a test seeds it (``random.Random(7).choice``).
+    """
+
+    choose: Callable[[str], str] = secrets.choice
+
+    def __call__(self) -> str:
+        groups = (
+            "".join(self.choose(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH)) for _ in range(CODE_GROUPS)
+        )
+        return "-".join((CODE_PREFIX, *groups))
+
+
+new_code = CodeGenerator()
+
+
+# --- what the agent asks for ----------------------------------------------------------------------------
+
+
+class DiscountTerms(BaseModel):
+    """A discount as the agent chose it, checked against the deployment's bounds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: DiscountKind
+    value: Decimal | None
+    """The percentage, or the amount in ``currency``; None for free shipping."""
+    currency: str
+    """The store's currency: a fixed amount is in it."""
+    uses: int
+    valid_days: int
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+    def same_offer(self, other: DiscountTerms) -> bool:
+        """The same discount, whenever it was asked for (a resubmit moves the dates, not the offer)."""
+        keys = ("kind", "value", "currency", "uses", "valid_days")
+        return all(getattr(self, key) == getattr(other, key) for key in keys)
+
+    def summary(self) -> str:
+        """``10% off the order``, ``$5.00 off the order``, ``Free shipping``."""
+        if self.kind == PERCENTAGE and self.value is not None:
+            return f"{_percent(self.value)} off the order"
+        if self.kind == FIXED_AMOUNT and self.value is not None:
+            return f"{format_money(self.value, self.currency)} off the order"
+        return "Free shipping"
+
+    def uses_text(self) -> str:
+        return "Single use" if self.uses == 1 else f"Can be used {self.uses} times in all"
+
+
+def _percent(value: Decimal) -> str:
+    return f"{format(value.normalize(), 'f')}%"
+
+
+def parse_terms(
+    values: Mapping[str, Any], settings: AdaptorSettings, currency: str, *, now: datetime
+) -> DiscountTerms:
+    """The agent's discount; ``BadRequest`` on the first field (in form order) that is not acceptable."""
+    kind: DiscountKind = _kind(values)
+    value = _size(values, kind, settings, currency)
+    valid_days = _whole_number(
+        values,
+        VALID_DAYS,
+        default=settings.discount_default_expiry_days,
+        maximum=settings.discount_max_expiry_days,
+        what="days",
+    )
+    uses = _whole_number(values, USES, default=1, maximum=MAX_CODE_USES, what="uses")
+    starts_at = now.replace(microsecond=0)
+    return DiscountTerms(
+        kind=kind,
+        value=value,
+        currency=currency.upper(),
+        uses=uses,
+        valid_days=valid_days,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(days=valid_days),
+    )
+
+
+def _kind(values: Mapping[str, Any]) -> DiscountKind:
+    chosen = choice(values, DISCOUNT_TYPE, DISCOUNT_KINDS, missing="Choose the kind of discount.")
+    return next(kind for kind in DISCOUNT_KINDS if kind == chosen)
+
+
+def _size(
+    values: Mapping[str, Any], kind: DiscountKind, settings: AdaptorSettings, currency: str
+) -> Decimal | None:
+    raw = values.get(AMOUNT)
+    if kind == FREE_SHIPPING:
+        if raw is not None and str(raw).strip():
+            raise BadRequest.of(
+                "conflicting_fields",
+                "Free shipping takes no amount: clear this field, or choose a percentage or fixed amount.",
+                attr=AMOUNT,
+            )
+        return None
+    if kind == PERCENTAGE:
+        percentage = parse_percentage(raw, attr=AMOUNT)
+        if percentage is None:
+            raise BadRequest.of("missing", "Enter the percentage off, like 10.", attr=AMOUNT)
+        if percentage > settings.discount_max_percent:
+            raise BadRequest.of(
+                "exceeds_maximum",
+                f"At most {_percent(settings.discount_max_percent)} off can be given.",
+                attr=AMOUNT,
+            )
+        return percentage
+    amount = parse_amount(raw, currency_code=currency, attr=AMOUNT)
+    if amount is None:
+        raise BadRequest.of("missing", f"Enter the amount off in {currency.upper()}.", attr=AMOUNT)
+    if amount > settings.discount_max_amount:
+        raise BadRequest.of(
+            "exceeds_maximum",
+            f"At most {format_money(settings.discount_max_amount, currency)} off can be given.",
+            attr=AMOUNT,
+        )
+    return amount
+
+
+def _whole_number(values: Mapping[str, Any], attr: str, *, default: int, maximum: int, what: str) -> int:
+    number = parse_count(values.get(attr), attr=attr, unit=what)
+    if number is None:
+        return default
+    if not 1 <= number <= maximum:
+        raise BadRequest.of("out_of_range", f"Choose from 1 to {maximum} {what}.", attr=attr)
+    return number
+
+
+# --- the form -------------------------------------------------------------------------------------------
+
+
+def discount_form(context: ActionContext, query: CustomerActionQuery) -> ActionForm:
+    """The kind, size, validity and uses of the code, within the deployment's bounds, and a reason."""
+    shopper = Shopper.of(query)
+    if isinstance(shopper.ref, RegisteredRef):
+        customer = context.client.get_customer(shopper.ref.customer_id, deadline=context.deadline)
+        if customer is None:
+            raise NotAcceptable.of(
+                "customer_not_found",
+                f"Customer {shopper.ref.customer_id} no longer exists in BigCommerce.",
+                attr=CUSTOMER_PARAMETER,
+            )
+    currency = context.client.get_store(deadline=context.deadline).currency.upper()
+    settings = context.settings
+    max_amount = format_money(settings.discount_max_amount, currency)
+    max_percent = _percent(settings.discount_max_percent)
+    sections = [
+        select_input(
+            DISCOUNT_TYPE,
+            "Discount",
+            [
+                (PERCENTAGE, f"Percentage off the order (up to {max_percent})"),
+                (FIXED_AMOUNT, f"Fixed amount off the order in {currency} (up to {max_amount})"),
+                (FREE_SHIPPING, "Free shipping"),
+            ],
+            placeholder="Choose a discount",
+        ),
+        text_input(
+            AMOUNT,
+            f"Percentage (up to {max_percent}) or amount in {currency} (up to {max_amount})",
+            placeholder=amount_example(currency),
+            optional=True,
+            hint="Digits and a decimal point only, no % or currency sign. Leave empty for free shipping.",
+        ),
+        text_input(
+            VALID_DAYS,
+            f"Valid for how many days (1 to {settings.discount_max_expiry_days})",
+            default=str(settings.discount_default_expiry_days),
+            hint="The code expires this many days after it is created.",
+        ),
+        text_input(
+            USES,
+            f"How many times it can be used (1 to {MAX_CODE_USES})",
+            default="1",
+            hint=f"1 makes a single-use code. {_ANYONE_WITH_THE_CODE}",
+        ),
+        reason_input("Reason", "Required. Recorded in this conversation and the adaptor's audit log."),
+    ]
+    token = FormToken.issue(context.now)
+    return ActionForm(
+        title="Create a discount code",
+        submit_button="Create code",
+        close_button="Close",
+        action_url=customer_action_url(ACTION, shopper.external_id, token),
+        sections=sections,
+    )
+
+
+# --- the submit -----------------------------------------------------------------------------------------
+
+
+class DiscountSnapshot(BaseModel):
+    """What a discount attempt is making, journaled before the first write and once the promotion exists."""
+
+    model_config = ConfigDict(frozen=True)
+
+    terms: DiscountTerms
+    promotion_id: int | None = None
+
+
+def submit_discount(
+    context: ActionContext,
+    query: CustomerActionQuery,
+    values: Mapping[str, Any],
+    *,
+    generate_code: Callable[[], str] | None = None,
+) -> ActionResult:
+    """Make the discount code exactly once per form (see the module docstring).
+
+    ``generate_code`` defaults to the module's ``new_code``, read at call time so tests can seed it.
+    """
+    codes = generate_code or new_code
+    shopper = Shopper.of(query)
+    request = SubmitRequest(
+        action=ACTION,
+        raw_token=query.token,
+        values=values,
+        correlation_id=context.correlation_id,
+        customer_id=shopper.audit_ref,
+    )
+    return run_submit(
+        request,
+        lambda token: _discount_once(context, shopper, values, token, codes),
+        stores=context.stores,
+        deadline=context.deadline,
+        now=context.now,
+        lambda_context=context.lambda_context,
+    )
+
+
+def _discount_once(
+    context: ActionContext,
+    shopper: Shopper,
+    values: Mapping[str, Any],
+    token: FormToken,
+    codes: Callable[[], str],
+) -> SubmitAnswer:
+    currency = context.client.get_store(deadline=context.deadline).currency
+    terms = parse_terms(values, context.settings, currency, now=context.now)
+    reason = parse_reason(values)
+    journal = context.stores.journal
+    earlier = journal.get(ACTION, token.nonce)
+    if earlier is not None and earlier.state == "finished" and earlier.answer is not None:
+        return earlier.answer
+    if earlier is not None:
+        snapshot = DiscountSnapshot.model_validate(earlier.snapshot)
+        made = _code_made_earlier(context, snapshot)
+        if made is not None:
+            return _finish(context, earlier, code_answer(snapshot, made, reason, recovered=True))
+        if snapshot.promotion_id is not None and snapshot.terms.same_offer(terms):
+            return _add_code(context, earlier, snapshot, reason, codes)
+    snapshot = DiscountSnapshot(terms=terms)
+    attempt = journal.begin(
+        action=ACTION,
+        nonce=token.nonce,
+        order_id=None,
+        snapshot=snapshot.model_dump(mode="json"),
+        replacing=earlier,
+    )
+    promotion = _create_promotion(context, attempt, snapshot, shopper, token)
+    snapshot = snapshot.model_copy(update={"promotion_id": promotion.id})
+    attempt = journal.update_snapshot(attempt, snapshot.model_dump(mode="json"))
+    return _add_code(context, attempt, snapshot, reason, codes)
+
+
+def _code_made_earlier(context: ActionContext, snapshot: DiscountSnapshot) -> PromotionCode | None:
+    """The code an earlier attempt of this form added to its promotion, if BigCommerce made it."""
+    if snapshot.promotion_id is None:
+        return None
+    try:
+        codes = context.client.list_promotion_codes(snapshot.promotion_id, deadline=context.deadline)
+    except NotFound:
+        return None
+    return codes[0] if codes else None
+
+
+def promotion_draft(terms: DiscountTerms, name: str) -> PromotionCreate:
+    """The coupon promotion for ``terms``: one rule, uses capped, dates set, fixed amounts in the currency."""
+    if terms.kind == FREE_SHIPPING:
+        action = PromotionAction(shipping=ShippingAction(zone_ids="*", free_shipping=True))
+    else:
+        assert terms.value is not None  # parse_terms sets a value for every other kind
+        discount = (
+            PercentageDiscount(percentage_amount=terms.value)
+            if terms.kind == PERCENTAGE
+            else FixedDiscount(fixed_amount=terms.value)
+        )
+        action = PromotionAction(cart_value=CartValueAction(discount=discount))
+    return PromotionCreate(
+        name=name,
+        display_name=terms.summary(),
+        rules=[PromotionRule(action=action)],
+        redemption_type="COUPON",
+        coupon_type="SINGLE",
+        max_uses=terms.uses,
+        start_date=terms.starts_at,
+        end_date=terms.ends_at,
+        # A fixed amount is money in the store's currency; a percentage or free shipping fits any.
+        currency_code=terms.currency if terms.kind == FIXED_AMOUNT else "*",
+    )
+
+
+def _create_promotion(
+    context: ActionContext, attempt: Attempt, snapshot: DiscountSnapshot, shopper: Shopper, token: FormToken
+) -> Promotion:
+    """``POST /v3/promotions``, once; its name ties it to the audit line (and to this attempt)."""
+    reference = f"{token_fingerprint(str(token))}-{attempt.attempt_id[:6]}"
+    name = f"Gladly: {snapshot.terms.summary()} for {shopper.described} (ref {reference})"
+    try:
+        return context.client.create_promotion(
+            promotion_draft(snapshot.terms, name), deadline=context.deadline
+        )
+    except OutcomeUnknown as error:
+        raise WriteOutcomeUnknown.of(
+            "outcome_unknown",
+            "BigCommerce did not confirm creating the discount, and no code was made. Submit this form "
+            "again: a promotion without a code cannot be used, so nothing is given twice.",
+        ) from error
+    except ValidationFailed as error:
+        context.stores.journal.abandon(attempt)
+        raise BadRequest.of(
+            "discount_refused",
+            f"BigCommerce refused the discount: {error.upstream_message or 'no reason given'}. Nothing was "
+            "created.",
+            attr=DISCOUNT_TYPE,
+        ) from error
+
+
+def _add_code(
+    context: ActionContext,
+    attempt: Attempt,
+    snapshot: DiscountSnapshot,
+    reason: str,
+    codes: Callable[[], str],
+) -> SubmitAnswer:
+    """Add one new code to the journaled promotion, trying another code after each duplicate (409)."""
+    assert snapshot.promotion_id is not None
+    for _ in range(CODE_ATTEMPTS):
+        try:
+            code = context.client.create_promotion_code(
+                snapshot.promotion_id, codes(), max_uses=snapshot.terms.uses, deadline=context.deadline
+            )
+        except Conflict:
+            continue  # the code exists already: nothing was made, another code is safe to try
+        except OutcomeUnknown as error:
+            raise WriteOutcomeUnknown.of(
+                "outcome_unknown",
+                "BigCommerce did not confirm the new discount code. Submit this form again: the promotion's "
+                "codes are checked first, so no second code is made.",
+            ) from error
+        except NotFound as error:
+            # Deleted in the control panel since: the next submit of this form starts afresh.
+            context.stores.journal.update_snapshot(
+                attempt, snapshot.model_copy(update={"promotion_id": None}).model_dump(mode="json")
+            )
+            raise ServiceUnavailable.of(
+                "promotion_gone",
+                f"BigCommerce promotion {snapshot.promotion_id} was deleted before its code was added, so no "
+                "code was made. Submit this form again to create a new one.",
+            ) from error
+        return _finish(context, attempt, code_answer(snapshot, code, reason))
+    raise ServiceUnavailable.of(
+        "no_free_code",
+        f"{CODE_ATTEMPTS} generated codes in a row already existed in BigCommerce, so no code was made. "
+        "Submit this form again.",
+    )
+
+
+def _finish(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> SubmitAnswer:
+    finish_attempt(context, attempt, answer)
+    return answer
+
+
+def code_answer(
+    snapshot: DiscountSnapshot, code: PromotionCode, reason: str, *, recovered: bool = False
+) -> SubmitAnswer:
+    """200: the code to paste, what it gives, for how long and how often, and why."""
+    terms = snapshot.terms
+    where = f" (orders in {terms.currency})" if terms.kind == FIXED_AMOUNT else ""
+    detail = [
+        f"Code for the shopper: {code.code}",
+        f"{terms.summary()}{where}. {terms.uses_text()}.",
+        f"Valid until {terms.ends_at:%Y-%m-%d %H:%M} UTC ({terms.valid_days} days).",
+        _ANYONE_WITH_THE_CODE,
+        f"Reason: {reason}",
+        f"BigCommerce promotion {snapshot.promotion_id}.",
+    ]
+    if recovered:
+        detail.append("(Confirmed after an earlier timeout: only one code was made.)")
+    audit = {
+        "kind": terms.kind,
+        "value": format(terms.value, "f") if terms.value is not None else "",
+        "currency": terms.currency,
+        "uses": str(terms.uses),
+        "valid_days": str(terms.valid_days),
+        "ends_at": terms.ends_at.isoformat(),
+        "promotion_id": str(snapshot.promotion_id),
+        "code_id": str(code.id),
+        "reason_length": str(len(reason)),
+    }
+    return SubmitAnswer.success(
+        f"Discount code {code.code}: {terms.summary()}", "\n".join(detail), audit=audit
+    )

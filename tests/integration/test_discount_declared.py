@@ -1,0 +1,49 @@
+"""The discount code in Gladly's "+" menu: declared by the DETAILED lookup (the result's top-level
+`actions`) only when the deployment enables it, and its formUrl opens the form.
+
+With actions enabled this is the session gateway; with actions disabled, the deployment of its own
+that test_refund_and_cancel_declared starts (settings are read once per process).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from devtools.replay import GladlyClient
+from devtools.sandbox import seed
+from tests.integration.test_refund_action import error_of
+from tests.integration.test_refund_and_cancel_declared import actions_disabled, detailed
+
+__all__ = ["actions_disabled"]  # re-exported: pytest finds the fixture in this module's namespace
+
+GUEST = f"guest:{seed.GUEST_EMAIL}"
+
+pytestmark = pytest.mark.usefixtures("bc_sandbox")
+
+
+def test_a_registered_customer_is_offered_a_discount_code(gladly_client: GladlyClient) -> None:
+    # Given actions enabled When Martha's profile is looked up in detail
+    profile = detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL)
+    # Then the "+" menu offers a discount code, for her, relative to the Lookup URL
+    assert profile["actions"] == [{"name": "Discount code", "formUrl": "actions/discount?customer=1"}]
+    # And the formUrl opens the form, whose actionUrl adds a token to it
+    response = gladly_client.get("/" + profile["actions"][0]["formUrl"])
+    assert response.status_code == 200, response.text
+    assert response.json()["actionUrl"].startswith("actions/discount?customer=1&token=")
+
+
+def test_a_guest_shopper_is_offered_a_discount_code_under_the_guest_id(gladly_client: GladlyClient) -> None:
+    profile = detailed(gladly_client, GUEST, seed.GUEST_EMAIL)
+    (action,) = profile["actions"]
+    assert action["formUrl"] == "actions/discount?customer=guest%3Aguest.shopper%40example.com"
+    assert gladly_client.get("/" + action["formUrl"]).status_code == 200
+
+
+def test_with_actions_disabled_no_discount_is_offered_and_its_url_refuses(
+    actions_disabled: GladlyClient,
+) -> None:
+    profile = detailed(actions_disabled, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL)
+    assert "actions" not in profile
+    response = actions_disabled.get("/actions/discount?customer=1")
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "action_disabled"

@@ -1,0 +1,157 @@
+"""Which actions a DETAILED lookup declares, through the local API Gateway, and that they work.
+
+With actions enabled (the session gateway), each order card offers what makes sense for it and
+its formUrl opens the form. With actions disabled (a deployment of its own, in another process,
+because settings are read once per process), no order offers anything and the action URLs refuse.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
+from devtools.sandbox import seed
+from tests.integration.test_refund_action import error_of
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 30.0
+
+pytestmark = pytest.mark.usefixtures("bc_sandbox")
+
+
+def detailed(client: GladlyClient, external_customer_id: str, email: str) -> dict[str, Any]:
+    response = client.post(
+        "/lookup",
+        {
+            "lookupLevel": "DETAILED",
+            "uniqueMatchRequired": True,
+            "query": {"externalCustomerId": external_customer_id, "emails": [email]},
+        },
+    )
+    assert response.status_code == 200, response.text
+    (profile,) = response.json()["results"]
+    return dict(profile)
+
+
+def actions_by_order(profile: dict[str, Any]) -> dict[int, dict[str, str]]:
+    return {
+        int(transaction["orderNumber"]): {a["name"]: a["formUrl"] for a in transaction.get("actions") or []}
+        for transaction in profile["transactions"]
+    }
+
+
+def test_each_order_offers_the_actions_its_state_allows(gladly_client: GladlyClient) -> None:
+    # Given actions enabled When Martha's profile is looked up in detail
+    actions = actions_by_order(detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL))
+    # Then paid orders offer a refund, orders not shipped/cancelled/refunded offer a cancel
+    assert set(actions[seed.UNSHIPPED_ORDER_ID]) == {"Refund", "Cancel order"}
+    assert set(actions[seed.REFUNDABLE_ORDER_ID]) == {"Refund"}  # completed and shipped
+    assert set(actions[seed.SHIPPED_ORDER_ID]) == {"Refund"}
+    assert set(actions[seed.CANCELLED_ORDER_ID]) == {"Refund"}  # cancelling moved no money
+    # partly refunded, not shipped: the rest can be refunded, and the order can still be cancelled
+    assert set(actions[seed.PARTIALLY_REFUNDED_ORDER_ID]) == {"Refund", "Cancel order"}
+    assert set(actions[seed.PENDING_ORDER_ID]) == {"Cancel order"}  # unpaid: nothing to refund
+    assert actions[seed.FULLY_REFUNDED_ORDER_ID] == {}
+    # And the formUrls are relative to the Lookup URL, naming the order and its owner
+    assert (
+        actions[seed.UNSHIPPED_ORDER_ID]["Refund"]
+        == f"actions/refund?orderId={seed.UNSHIPPED_ORDER_ID}&customer=1"
+    )
+
+
+def test_a_declared_form_url_opens_its_form(gladly_client: GladlyClient) -> None:
+    actions = actions_by_order(detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL))
+    for name in ("Refund", "Cancel order"):
+        response = gladly_client.get("/" + actions[seed.UNSHIPPED_ORDER_ID][name])
+        assert response.status_code == 200, response.text
+        assert response.json()["actionUrl"].startswith(actions[seed.UNSHIPPED_ORDER_ID][name] + "&token=")
+
+
+def test_a_guest_order_in_a_registered_profile_is_acted_on_as_the_guest_it_was(
+    gladly_client: GladlyClient,
+) -> None:
+    # Given a customer whose profile also lists guest orders placed with their email
+    profile = detailed(gladly_client, str(seed.MIXED_CUSTOMER_ID), seed.MIXED_EMAIL)
+    guest_order = seed.MIXED_GUEST_ORDER_IDS[0]
+    form_url = actions_by_order(profile)[guest_order]["Refund"]
+    # Then the guest order's form is owned by the guest id of its email, and opens
+    assert f"customer=guest%3A{seed.MIXED_EMAIL.replace('@', '%40')}" in form_url
+    response = gladly_client.get("/" + form_url)
+    assert response.status_code == 200, response.text
+    methods = next((s for s in response.json()["sections"] if s["attr"] == "payment_method"), None)
+    assert methods is None or "storecredit" not in [o["value"] for o in methods["input"]["options"]]
+
+
+# --- a deployment with actions disabled ---------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def actions_disabled() -> Iterator[GladlyClient]:
+    """`make run` with ACTIONS_ENABLED empty, in a process of its own; stopped after the module."""
+    gateway_port, sandbox_port = _free_port(), _free_port()
+    environment = {
+        **os.environ,
+        "ACTIONS_ENABLED": "",
+        "GATEWAY_PORT": str(gateway_port),
+        "SANDBOX_PORT": str(sandbox_port),
+        "PYTHONPATH": os.pathsep.join([str(REPOSITORY / "shared"), str(REPOSITORY)]),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devtools.run"],
+        cwd=REPOSITORY,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{gateway_port}/prod"
+    try:
+        started = time.monotonic()
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"devtools.run exited: {process.stderr.read().decode() if process.stderr else ''}"
+                )
+            try:
+                requests.get(base_url + "/lookup", timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() - started > STARTUP_SECONDS:
+                    pytest.fail("devtools.run did not start in time")
+                time.sleep(0.2)
+        yield GladlyClient(base_url, DEFAULT_SIGNING_KEY)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_with_actions_disabled_no_order_offers_any(actions_disabled: GladlyClient) -> None:
+    profile = detailed(actions_disabled, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL)
+    assert profile["transactions"], "the profile still lists the orders"
+    assert all(not transaction.get("actions") for transaction in profile["transactions"])
+
+
+def test_with_actions_disabled_the_action_urls_refuse(actions_disabled: GladlyClient) -> None:
+    for action in ("refund", "cancel"):
+        response = actions_disabled.get(f"/actions/{action}?orderId={seed.UNSHIPPED_ORDER_ID}&customer=1")
+        assert response.status_code == 406
+        assert error_of(response)["code"] == "action_disabled"

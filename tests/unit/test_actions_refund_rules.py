@@ -1,0 +1,228 @@
+"""Refund and cancel rules that need no network: which actions an order offers, who owns an order,
+how refund methods are offered, how a journaled refund is recognised, and what agents are told."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from gladly_bigcommerce.actions.cancel import not_cancellable
+from gladly_bigcommerce.actions.declare import may_cancel, may_refund, order_actions
+from gladly_bigcommerce.actions.orders import belongs_to, order_customer_id
+from gladly_bigcommerce.actions.refund import RefundSnapshot, find_journaled_refund, refund_answer
+from gladly_bigcommerce.actions.refundable import RefundMethod, default_method, refund_methods
+from gladly_bigcommerce.bigcommerce.models import Order, Refund, RefundMethodPayment, RefundQuote
+from gladly_bigcommerce.config import AdaptorSettings
+
+
+def order(**fields: Any) -> Order:
+    values: dict[str, Any] = {
+        "id": 100,
+        "customer_id": 1,
+        "status_id": 11,
+        "status": "Awaiting Fulfillment",
+        "date_created": datetime(2025, 3, 1, tzinfo=UTC),
+        "subtotal_ex_tax": "100",
+        "subtotal_inc_tax": "108.50",
+        "total_ex_tax": "100",
+        "total_inc_tax": "108.50",
+        "currency_code": "USD",
+        "payment_status": "captured",
+        "billing_address": {"email": "Shopper@Example.com"},
+    }
+    values.update(fields)
+    return Order.model_validate(values)
+
+
+def settings(actions: str) -> AdaptorSettings:
+    return AdaptorSettings.from_env(
+        {"DEPLOYMENT_NAME": "test", "STORE_HASH": "abc123", "SECRET_NAME": "s", "ACTIONS_ENABLED": actions}
+    )
+
+
+# --- which actions an order offers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "refund", "cancel"),
+    [
+        ({}, True, True),
+        ({"status_id": 2, "status": "Shipped", "items_shipped": 1}, True, False),
+        ({"status_id": 3, "status": "Partially Shipped", "items_shipped": 1}, True, False),
+        ({"status_id": 10, "status": "Completed"}, True, False),
+        ({"status_id": 9, "status": "Awaiting Shipment", "items_shipped": 1}, True, False),
+        ({"status_id": 5, "status": "Cancelled"}, True, False),
+        ({"status_id": 4, "status": "Refunded", "payment_status": "refunded"}, False, False),
+        ({"status_id": 14, "status": "Partially Refunded"}, True, True),
+        ({"status_id": 1, "status": "Pending", "payment_status": "pending"}, False, True),
+        ({"status_id": 7, "status": "Awaiting Payment"}, False, True),
+        ({"status_id": 0, "status": "Incomplete"}, False, False),
+        ({"payment_status": "void"}, False, True),
+        ({"total_inc_tax": "0"}, False, True),
+    ],
+)
+def test_an_order_offers_what_its_state_allows(fields: dict[str, Any], refund: bool, cancel: bool) -> None:
+    subject = order(**fields)
+    assert (may_refund(subject), may_cancel(subject)) == (refund, cancel)
+
+
+def test_actions_are_declared_only_when_enabled() -> None:
+    subject = order()
+    assert order_actions(subject, settings("")) == []
+    assert [a.name for a in order_actions(subject, settings("refund"))] == ["Refund"]
+    assert [a.name for a in order_actions(subject, settings("cancel,discount"))] == ["Cancel order"]
+    declared = order_actions(subject, settings("true"))
+    assert [(a.name, a.form_url) for a in declared] == [
+        ("Refund", "actions/refund?orderId=100&customer=1"),
+        ("Cancel order", "actions/cancel?orderId=100&customer=1"),
+    ]
+
+
+def test_a_guest_order_is_owned_by_the_guest_id_of_its_email() -> None:
+    guest = order(customer_id=0)
+    assert order_customer_id(guest) == "guest:shopper@example.com"
+    assert belongs_to(guest, "guest:shopper@example.com")
+    assert belongs_to(guest, "GUEST:Shopper@Example.com")
+    assert not belongs_to(guest, "guest:someone.else@example.com")
+    assert not belongs_to(guest, "1")
+    assert belongs_to(order(), "1") and not belongs_to(order(), "2")
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"status_id": 5, "status": "Cancelled"}, "already_cancelled"),
+        ({"status_id": 2, "status": "Shipped"}, "already_shipped"),
+        ({"items_shipped": 1}, "already_shipped"),
+        ({"status_id": 4, "status": "Refunded"}, "already_refunded"),
+    ],
+)
+def test_an_order_that_cannot_be_cancelled_says_why(fields: dict[str, Any], code: str) -> None:
+    refusal = not_cancellable(order(**fields))
+    assert refusal is not None and refusal.errors[0].code == code
+    assert not_cancellable(order()) is None
+
+
+# --- refund methods ------------------------------------------------------------------------------------
+
+
+def option(
+    provider: str, amount: str = "50", *, offline: bool = False, description: str = ""
+) -> dict[str, Any]:
+    return {
+        "provider_id": provider,
+        "provider_description": description or provider.title(),
+        "amount": amount,
+        "offline": offline,
+        "offline_provider": offline,
+    }
+
+
+def quote(*methods: list[dict[str, Any]], total: str = "50") -> RefundQuote:
+    return RefundQuote.model_validate({"total_refund_amount": total, "refund_methods": list(methods)})
+
+
+def test_store_credit_is_offered_to_registered_customers_only() -> None:
+    offered = quote([option("braintree")], [option("storecredit")], [option("custom", offline=True)])
+    assert [m.key for m in refund_methods(offered, order())] == ["braintree", "storecredit", "custom"]
+    assert [m.key for m in refund_methods(offered, order(customer_id=0))] == ["braintree", "custom"]
+
+
+def test_the_preselected_method_is_how_the_shopper_paid() -> None:
+    methods = refund_methods(
+        quote([option("storecredit")], [option("custom", offline=True)], [option("paypal")]), order()
+    )
+    chosen = default_method(methods)
+    assert chosen is not None and chosen.key == "paypal"
+    assert default_method([]) is None
+
+
+def test_a_split_method_pays_with_each_of_its_providers() -> None:
+    split = RefundMethod(
+        (
+            RefundMethodPayment.model_validate(option("bankdeposit", "30.35", offline=True)),
+            RefundMethodPayment.model_validate(option("storecredit", "19.65")),
+        )
+    )
+    assert split.key == "bankdeposit+storecredit"
+    assert split.total == Decimal("50.00")
+    assert not split.offline
+    assert [(p.provider_id, p.amount, p.offline) for p in split.payments()] == [
+        ("bankdeposit", Decimal("30.35"), True),
+        ("storecredit", Decimal("19.65"), False),
+    ]
+    assert (
+        "recorded only"
+        in RefundMethod((RefundMethodPayment.model_validate(option("custom", offline=True)),)).label
+    )
+
+
+# --- recognising and describing a refund ------------------------------------------------------------------
+
+
+def snapshot(**fields: Any) -> RefundSnapshot:
+    values: dict[str, Any] = {
+        "known_refund_ids": [1, 2],
+        "amount": "25.00",
+        "currency": "EUR",
+        "method_key": "braintree",
+        "method_name": "Braintree (Credit Card)",
+        "offline": False,
+        "description": "1 x Towel (FLCT-BS)",
+        "reason": "Torn",
+        "items": "PRODUCT:3x1",
+    }
+    values.update(fields)
+    return RefundSnapshot.model_validate(values)
+
+
+def refund(refund_id: int, amount: str, *payments: dict[str, Any]) -> Refund:
+    return Refund.model_validate(
+        {
+            "id": refund_id,
+            "order_id": 100,
+            "total_amount": amount,
+            "payments": list(payments) or [{"provider_id": "braintree", "amount": amount}],
+        }
+    )
+
+
+def test_a_journaled_refund_is_a_new_one_of_the_journaled_amount() -> None:
+    known = refund(2, "25.00")
+    other = refund(3, "10.00")
+    ours = refund(4, "25.00")
+    assert find_journaled_refund(snapshot(), (known, other, ours)) == ours
+    assert find_journaled_refund(snapshot(), (known, other)) is None
+
+
+def test_a_refund_is_described_in_the_orders_currency_with_method_and_reason() -> None:
+    answer = refund_answer(refund(7, "25.00"), snapshot(), order_id=100)
+    assert answer.result is not None
+    assert answer.result.message == "Refunded €25.00 on order 100"
+    assert answer.result.detail is not None
+    assert "Back to the customer by Braintree (Credit Card)." in answer.result.detail
+    assert "Reason: Torn" in answer.result.detail and "BigCommerce refund 7." in answer.result.detail
+    assert answer.audit["amount"] == "25.00" and answer.audit["currency"] == "EUR"
+    assert "Torn" not in str(answer.audit)
+
+
+def test_a_declined_payment_is_a_refusal_saying_what_did_and_did_not_go_back() -> None:
+    declined = refund(
+        8,
+        "25.00",
+        {"provider_id": "storecredit", "amount": "5.00"},
+        {
+            "provider_id": "braintree",
+            "amount": "20.00",
+            "is_declined": True,
+            "declined_message": "Expired",
+        },
+    )
+    answer = refund_answer(declined, snapshot(), order_id=100)
+    assert answer.refusal is not None and answer.refusal.code == "payment_declined"
+    assert "€20.00 by braintree: Expired" in answer.refusal.detail
+    assert "Only €5.00 by storecredit went back." in answer.refusal.detail
+    assert answer.audit["declined"] == "true"
