@@ -217,12 +217,15 @@ def _proxy_response(result: Any, request_id: str) -> GatewayResponse | None:
         return None
     if not isinstance(headers, dict) or not isinstance(multi_value_headers, dict):
         return None
+    if not all(isinstance(values, list) for values in multi_value_headers.values()):
+        return None
     # API Gateway merges both header maps; a name in multiValueHeaders takes its values from there.
     merged = [(str(name), str(value)) for name, values in multi_value_headers.items() for value in values]
     merged += [(str(name), str(value)) for name, value in headers.items() if name not in multi_value_headers]
     if not any(name.lower() == "content-type" for name, _ in merged):
         merged.append(("Content-Type", "application/json"))
     merged.append(("x-amzn-RequestId", request_id))
+    # Without BinaryMediaTypes, API Gateway passes even an isBase64Encoded body on as the text it is.
     return GatewayResponse(status=status, headers=merged, body=(body or "").encode("utf-8"))
 
 
@@ -283,7 +286,11 @@ class LocalGateway:
         """Set the environment, import every handler (their cold start), then serve."""
         self._saved_environment = {name: os.environ.get(name) for name in self.environment}
         os.environ.update(self.environment)
-        self._handlers = {logical_id: _load_handler(spec) for logical_id, spec in self._functions.items()}
+        try:
+            self._handlers = {logical_id: _load_handler(spec) for logical_id, spec in self._functions.items()}
+        except BaseException:
+            self._restore_environment()
+            raise
         request_handler = WSGIRequestHandler if self._access_log else _QuietRequestHandler
         self._server = make_server(
             self._host, self._port, self._wsgi_app, threaded=True, request_handler=request_handler
@@ -298,13 +305,17 @@ class LocalGateway:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join()
+        self._restore_environment()
+        self._server = None
+        self._thread = None
+
+    def _restore_environment(self) -> None:
         for name, value in self._saved_environment.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        self._server = None
-        self._thread = None
+        self._saved_environment = {}
 
     def __enter__(self) -> LocalGateway:
         return self.start()

@@ -188,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(response.json(), indent=2, ensure_ascii=False))
     except ValueError:
         print(response.text)
-    return 0 if response.ok else 1
+    # Any answer, a refusal included, is a successful replay: the events include deliberate errors.
+    return 0
 
 
 if __name__ == "__main__":

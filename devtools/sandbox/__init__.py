@@ -4,8 +4,9 @@
 
     with SandboxServer() as server:            # seeded demo store, token "sandbox-token"
         server.url                             # http://127.0.0.1:<port>; API at {url}/stores/sandbox/v3/...
-        server.faults.add(r"^/v2/orders$", 503, times=1)
+        server.faults.add(r"^/v2/orders$", 503, times=1)      # also: "rate_limit", "reset", "slow", ...
         server.store.add_customer(email="x@example.com", first_name="X", last_name="Y")
+        server.store.set_decline_refunds(order_id)           # its card refunds come back declined
 
 `python -m devtools.sandbox --port 3001` runs it alone. `devtools.sandbox.seed` documents the demo
 data; `devtools.sandbox.contract` checks exchanges against BigCommerce's OpenAPI files.

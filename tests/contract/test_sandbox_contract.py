@@ -480,7 +480,7 @@ def test_a_second_refund_while_one_is_in_progress_is_409(
     bc_sandbox: SandboxServer, bc_http: SandboxHttp
 ) -> None:
     # Given refunds take a moment to process
-    bc_sandbox.refund_processing_seconds = 0.5
+    bc_sandbox.refund_processing_seconds = 1.0
     order_id = seed.REFUNDABLE_ORDER_ID
     items = one_product(bc_http, order_id)
     payments = [{"provider_id": "custom", "amount": 244.13, "offline": True}]
@@ -659,10 +659,13 @@ def test_every_answer_carries_the_rate_limit_headers_and_the_quota_ends_in_429(
 
 
 def test_the_quota_comes_back_after_the_window(bc_sandbox: SandboxServer, bc_http: SandboxHttp) -> None:
-    bc_sandbox.rate_limit.configure(quota=1, window_seconds=0.2)
+    # Given a quota of one request per second, used up
+    bc_sandbox.rate_limit.configure(quota=1, window_seconds=1.0)
     assert bc_http.get("/v2/order_statuses").status_code == 200
-    assert bc_http.get("/v2/order_statuses").status_code == 429
-    time.sleep(0.25)
+    refused = bc_http.get("/v2/order_statuses")
+    assert refused.status_code == 429
+    # When we wait as long as the reset header says, Then requests pass again
+    time.sleep(int(refused.headers["X-Rate-Limit-Time-Reset-Ms"]) / 1000 + 0.05)
     assert bc_http.get("/v2/order_statuses").status_code == 200
 
 

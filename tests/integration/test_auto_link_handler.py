@@ -23,7 +23,9 @@ from devtools.replay import GladlyClient, load_event
 from devtools.sandbox import SandboxServer
 from devtools.sandbox import seed as demo
 from gladly_bigcommerce.customer_search import guest_customer_id
+from gladly_bigcommerce.gladly.models import GladlyProfile, LookupRequest
 from gladly_bigcommerce.observability import logger
+from tests.unit.test_auto_link import gladly_would_link
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -67,6 +69,10 @@ def event_body(name: str) -> dict[str, Any]:
     return body
 
 
+def profile_of(body: dict[str, Any]) -> GladlyProfile:
+    return LookupRequest.model_validate(body).profile
+
+
 def ok_json(response: requests.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body = response.json()
@@ -74,25 +80,9 @@ def ok_json(response: requests.Response) -> dict[str, Any]:
     return body
 
 
-def gladly_would_link(results: list[dict[str, Any]], query: dict[str, Any], enabled: set[str]) -> str | None:
-    """Gladly's own rule (protocol section 5): exactly one result, matching on an enabled field."""
-    if len(results) != 1:
-        return None
-    emails = {email.strip().lower() for email in query.get("emails", [])}
-    phones = set(query.get("phones", []))
-    result = results[0]
-    by_email = "email" in enabled and any(
-        item["original"].strip().lower() in emails for item in result.get("emails", [])
-    )
-    by_phone = "phone" in enabled and any(
-        item.get("type") == "MOBILE" and item["original"] in phones for item in result.get("phones", [])
-    )
-    return str(result["externalCustomerId"]) if by_email or by_phone else None
-
-
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
-    """What the adaptor's logger writes while the test runs, through its own formatter."""
+    """What the adaptor's logger writes while the test runs (the gateway runs in this process)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logger.registered_formatter)
@@ -132,7 +122,7 @@ def test_the_lookup_answers_so_that_gladly_links_exactly_the_linked_shopper(
     assert [result["externalCustomerId"] for result in results] == scenario.candidates
     # and Gladly's own check links exactly the linked shopper
     expected = scenario.candidates[0] if scenario.kind == "linked" else None
-    assert gladly_would_link(results, body["query"], {"email", "phone"}) == expected
+    assert gladly_would_link(results, profile_of(body), {"email", "phone"}) == expected
 
 
 def test_the_endpoint_answers_what_the_lookup_answers(

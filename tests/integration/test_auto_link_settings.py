@@ -19,7 +19,13 @@ from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
 from devtools.run import SANDBOX_CLIENT_ID
 from devtools.sandbox import DEFAULT_STORE_HASH, DEFAULT_TOKEN, SandboxServer
 from devtools.sandbox import seed as demo
-from tests.integration.test_auto_link_handler import EVENTS, event_body, gladly_would_link, ok_json
+from tests.integration.test_auto_link_handler import (
+    EVENTS,
+    event_body,
+    gladly_would_link,
+    ok_json,
+    profile_of,
+)
 from tests.integration.test_lookup_settings import ROOT, _free_port, _wait_for
 
 SETTINGS = {"AUTO_LINK_FIELDS": "email", "OVERWRITE_EXISTING_VALUES": "true"}
@@ -85,7 +91,7 @@ def test_a_match_on_a_disabled_field_is_explained_and_not_linked(
     results = ok_json(email_only_client.post("/lookup", body))["results"]
     assert [result["externalCustomerId"] for result in results] == [str(customer_id)]
     assert "phones" not in results[0]
-    assert gladly_would_link(results, body["query"], {"email", "phone"}) is None
+    assert gladly_would_link(results, profile_of(body), {"email", "phone"}) is None
 
 
 def test_an_email_match_links_with_the_values_overwrite_calls_for(
@@ -98,4 +104,4 @@ def test_an_email_match_links_with_the_values_overwrite_calls_for(
     assert result["externalCustomerId"] == str(demo.MARTHA_CUSTOMER_ID)
     assert result["name"] == "Martha Williams"
     assert result["address"] == "1 Ferry Building, San Francisco, California 94111, US"
-    assert gladly_would_link([result], body["query"], {"email"}) == str(demo.MARTHA_CUSTOMER_ID)
+    assert gladly_would_link([result], profile_of(body), {"email"}) == str(demo.MARTHA_CUSTOMER_ID)

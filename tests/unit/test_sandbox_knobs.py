@@ -36,13 +36,13 @@ def test_an_unknown_fault_kind_is_refused() -> None:
 
 
 def test_the_rate_limiter_counts_down_refuses_and_renews_with_the_window() -> None:
-    limiter = RateLimiter(quota=2, window_seconds=0.2)
+    limiter = RateLimiter(quota=2, window_seconds=0.5)
     first, second, third = (limiter.consume() for _ in range(3))
     assert (first[0], first[1].left) == (True, 1)
     assert (second[0], second[1].left) == (True, 0)
     assert third[0] is False and third[1].retry_after_seconds == 1
     assert third[1].headers()["X-Rate-Limit-Requests-Quota"] == "2"
-    time.sleep(0.25)
+    time.sleep(third[1].reset_ms / 1000 + 0.05)
     assert limiter.consume()[0] is True
 
 

@@ -9,8 +9,9 @@ times it can be used, and a reason.
 Submit (signed POST), under the framework of ``submit.py`` (one-time token, idempotency, audit):
 1. the values are checked against the bounds (400 on the offending field) before anything is written;
 2. ``POST /v3/promotions`` makes a coupon promotion, its uses capped at the number chosen;
-3. ``POST /v3/promotions/{id}/codes`` adds one generated, readable code; a 409 means the code is
-   taken and nothing was made, so a new code is tried, a bounded number of times;
+3. ``POST /v3/promotions/{id}/codes`` adds one generated, readable code; a 409 means nothing was
+   made (the code is taken elsewhere), so once the promotion is seen to have no code yet, a new code
+   is tried, a bounded number of times;
 4. 200 shows the code, for the agent to paste to the shopper.
 
 Who can use the code: BigCommerce promotions target customer groups and segments, never one
@@ -21,9 +22,10 @@ it can cost whoever uses it.
 Exactly once across timeouts too, with the attempt journal: the promotion is journaled as soon as it
 exists. A repeat of a submit that ended without an answer lists that promotion's codes first (any
 code on it is the one this form made) and otherwise adds a code to it rather than making another
-promotion. Promotions are not deleted: one left without a code (a create that timed out, a code that
-could not be added and a form never submitted again) cannot be redeemed by anybody, and its name
-carries the submit's reference from the audit line.
+promotion (unless the agent changed the values since: those get a promotion of their own).
+Promotions are not deleted: one left without a code (a create that timed out, a code that could not
+be added and a form never submitted again) cannot be redeemed by anybody, and its name carries the
+submit's reference from the audit line.
 """
 
 from __future__ import annotations
@@ -510,7 +512,12 @@ def _add_code(
                 snapshot.promotion_id, codes(), max_uses=snapshot.terms.uses, deadline=context.deadline
             )
         except Conflict:
-            continue  # the code exists already: nothing was made, another code is safe to try
+            # Nothing was made. Either the code is taken (another one is safe to try) or this
+            # promotion has its one code already, from a write whose answer was lost: then it is ours.
+            made = _code_made_earlier(context, snapshot)
+            if made is not None:
+                return _finish(context, attempt, code_answer(snapshot, made, reason, recovered=True))
+            continue
         except OutcomeUnknown as error:
             raise WriteOutcomeUnknown.of(
                 "outcome_unknown",
