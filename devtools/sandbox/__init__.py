@@ -33,6 +33,8 @@ from devtools.sandbox.routing import (
     MARKETING_READ,
     ORDERS,
     ORDERS_READ,
+    PRODUCTS,
+    PRODUCTS_READ,
     TRANSACTIONS,
     TRANSACTIONS_READ,
 )
@@ -52,6 +54,8 @@ __all__ = [
     "MARKETING_READ",
     "ORDERS",
     "ORDERS_READ",
+    "PRODUCTS",
+    "PRODUCTS_READ",
     "TRANSACTIONS",
     "TRANSACTIONS_READ",
     "ApiError",

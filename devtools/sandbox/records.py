@@ -93,7 +93,8 @@ class CatalogProduct:
     """A catalog product, so order lines can carry a product id, SKU and an image.
 
     BigCommerce order products carry no image; the catalog (v3 catalog API) does. The sandbox keeps
-    only this minimal mapping (product id -> name, SKU, price, image URL) and serves no catalog route.
+    only this minimal mapping (product id -> name, SKU, price, image URL; `""` for no image) and
+    serves it at `GET /v3/catalog/products` (`api_catalog`).
     """
 
     id: int

@@ -22,6 +22,8 @@ MARKETING_READ = "store_v2_marketing_read_only"
 MARKETING = "store_v2_marketing"
 INFORMATION_READ = "store_v2_information_read_only"
 INFORMATION = "store_v2_information"
+PRODUCTS_READ = "store_v2_products_read_only"
+PRODUCTS = "store_v2_products"
 ALL_SCOPES: frozenset[str] = frozenset(
     {
         CUSTOMERS_READ,
@@ -34,6 +36,8 @@ ALL_SCOPES: frozenset[str] = frozenset(
         MARKETING,
         INFORMATION_READ,
         INFORMATION,
+        PRODUCTS_READ,
+        PRODUCTS,
     }
 )
 

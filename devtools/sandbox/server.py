@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from devtools.sandbox import api_customers, api_orders, api_promotions, api_refunds, api_store
+from devtools.sandbox import api_catalog, api_customers, api_orders, api_promotions, api_refunds, api_store
 from devtools.sandbox import seed as demo_seed
 from devtools.sandbox.errors import ApiError, error_body
 from devtools.sandbox.formats import dumps, loads, utc_now
@@ -56,6 +56,7 @@ ROUTER = Router(
         *api_refunds.ROUTES,
         *api_promotions.ROUTES,
         *api_store.ROUTES,
+        *api_catalog.ROUTES,
     ]
 )
 _KEEP_SEED = object()

@@ -202,7 +202,8 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
         "lookup_deadline_seconds",
         "Seconds a lookup may spend on BigCommerce calls (Gladly wants an answer within 5).",
         "4.5",
-        "Set LOOKUP_DEADLINE_SECONDS to a number of seconds greater than 0 and at most 14.",
+        "Set LOOKUP_DEADLINE_SECONDS to a number of seconds greater than 0 and at most 8 "
+        "(the functions time out at 10 s).",
         "LookupDeadlineSeconds",
     ),
     "BASIC_AUTH_USER": EnvironmentVariable(
@@ -359,7 +360,7 @@ class AdaptorSettings(BaseModel):
     discount_max_amount: Decimal = Field(default=Decimal(50), gt=0, allow_inf_nan=False)
     discount_default_expiry_days: int = Field(default=30, ge=1, le=3650)
     discount_max_expiry_days: int = Field(default=365, ge=1, le=3650)
-    lookup_deadline_seconds: float = Field(default=4.5, gt=0, le=14)
+    lookup_deadline_seconds: float = Field(default=4.5, gt=0, le=8)
     basic_auth_user: Annotated[str | None, Blank] = None
     idempotency_table_name: Annotated[str | None, Blank] = None
     order_locks_table_name: Annotated[str | None, Blank] = None

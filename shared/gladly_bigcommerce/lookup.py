@@ -5,8 +5,10 @@ One logic function per use case, each taking the parsed `LookupRequest` and `Loo
 
 Latency is what matters (Gladly waits 5 s): independent BigCommerce calls run at once, and a
 DETAILED profile costs one wave of calls (customer, its orders, guest orders by email) plus one
-shipments call per order that shipped something. Only failing to read the shopper is an error;
-a failed enrichment (shipments, separately listed products) leaves that part out, logged and counted.
+shipments call per order that shipped something, alongside which the products' catalog images are
+read (one call, and none once they are cached: `product_images`). Only failing to read the shopper
+is an error; a failed enrichment (shipments, separately listed products, images) leaves that part
+out, logged and counted.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from gladly_bigcommerce.customer_search import (
 )
 from gladly_bigcommerce.gladly.models import Action, CustomerResult, LookupKind, LookupRequest, LookupResponse
 from gladly_bigcommerce.mapping import (
+    consignment_lines,
     customer_attributes,
     customer_result,
     guest_result,
@@ -63,6 +66,7 @@ from gladly_bigcommerce.mapping import (
     without_editable_values,
 )
 from gladly_bigcommerce.observability import count, logger, mask_email
+from gladly_bigcommerce.product_images import product_images
 
 T = TypeVar("T")
 
@@ -309,7 +313,7 @@ def _profile(
 ) -> CustomerResult:
     """The identity plus custom attributes, the recent orders as transactions and the actions."""
     recent = orders[: deps.settings.recent_orders]
-    shipments, products = _enrich(recent, deps)
+    enrichment = _enrich(recent, deps)
     store = _optional(store_call, "store", deps.deadline)
     links = store_links(deps.settings, store)
     transactions = [
@@ -317,8 +321,9 @@ def _profile(
             order,
             links=links,
             region=deps.settings.default_phone_region,
-            shipments=shipments.get(order.id),
-            products=products.get(order.id),
+            shipments=enrichment.shipments.get(order.id),
+            products=enrichment.products.get(order.id),
+            images=enrichment.images,
             actions=order_actions(order, ref, deps.settings),
         )
         for order in recent
@@ -339,12 +344,24 @@ def _profile(
     )
 
 
-def _enrich(
-    orders: Sequence[Order], deps: LookupDeps
-) -> tuple[dict[int, list[Shipment]], dict[int, list[OrderProduct]]]:
+@dataclass(frozen=True)
+class _Enrichment:
+    shipments: dict[int, list[Shipment]]  # by order id
+    products: dict[int, list[OrderProduct]]  # by order id
+    images: dict[int, str]  # by product id
+
+
+def _enrich(orders: Sequence[Order], deps: LookupDeps) -> _Enrichment:
     """Shipments of the orders that shipped something, products of orders whose consignments miss
-    items (digital, pickup), all at once, by order id; a failed call leaves only that part out."""
+    items (digital, pickup), and the catalog images of the consignments' products, all at once
+    (each depends only on the order list); a failed call leaves only that part out.
+
+    Lines known only from a separate products call (digital, pickup) go without an image: asking
+    for theirs would wait for that call and lengthen the lookup.
+    """
     client, deadline = deps.client, deps.deadline
+    product_ids = {line.product_id for order in orders for line in consignment_lines(order)}
+    images_call = submit(partial(product_images, client, product_ids, deadline))
     shipment_calls = {
         order.id: submit(partial(client.list_shipments, order.id, deadline=deadline))
         for order in orders
@@ -355,7 +372,11 @@ def _enrich(
         for order in orders
         if not lines_are_complete(order)
     }
-    return _settled(shipment_calls, "shipments", deadline), _settled(product_calls, "products", deadline)
+    return _Enrichment(
+        shipments=_settled(shipment_calls, "shipments", deadline),
+        products=_settled(product_calls, "products", deadline),
+        images=_optional(images_call, "product_images", deadline) or {},
+    )
 
 
 def _settled(calls: dict[int, Future[list[T]]], part: str, deadline: Deadline) -> dict[int, list[T]]:

@@ -275,7 +275,8 @@ def _line_status(line: OrderProduct) -> str | None:
     return "Partially shipped" if line.quantity_shipped else NOT_SHIPPED
 
 
-def gladly_product(line: OrderProduct, currency: str) -> Product:
+def gladly_product(line: OrderProduct, currency: str, catalog_image: str | None = None) -> Product:
+    """A line item; its image is the line's own when BigCommerce sent one, else the catalog's."""
     return Product(
         id=str(line.id),
         product_id=str(line.product_id) if line.product_id else None,
@@ -284,7 +285,7 @@ def gladly_product(line: OrderProduct, currency: str) -> Product:
         unit_price=format_money(line.price_inc_tax, currency),
         quantity=line.quantity,
         status=_line_status(line),
-        image_url=line.image_url or None,
+        image_url=line.image_url or catalog_image or None,
     )
 
 
@@ -331,16 +332,20 @@ def order_transaction(
     region: str,
     shipments: Sequence[Shipment] | None = None,
     products: Sequence[OrderProduct] | None = None,
+    images: Mapping[int, str] | None = None,
     actions: Sequence[Action] = (),
 ) -> Transaction:
     """An ORDER transaction with every field BigCommerce can fill (protocol section 3).
 
     `products` replaces the consignments' line items when they were fetched separately; `shipments`
     None means they were not fetched (nothing shipped, or the call failed): only what is still to
-    ship is then shown.
+    ship is then shown. `images` are catalog image URLs by product id (a product missing there
+    simply has no image).
     """
     currency = order_currency(order)
     lines = list(products) if products is not None else consignment_lines(order)
+    catalog_images = images or {}
+    items = [gladly_product(line, currency, catalog_images.get(line.product_id)) for line in lines]
     fulfillments = [shipment_fulfillment(shipment, region) for shipment in shipments or ()]
     if order.status_id not in CLOSED_STATUS_IDS and order.consignments is not None:
         pending = (pending_fulfillment(consignment, region) for consignment in order.consignments.shipping)
@@ -357,7 +362,7 @@ def order_transaction(
         customer_order_url=None if order.is_guest else links.customer_order_url(order.id),
         note=order.customer_message or None,
         billing_address=gladly_address(order.billing_address, region) if order.billing_address else None,
-        products=[gladly_product(line, currency) for line in lines] or None,
+        products=items or None,
         fulfillments=fulfillments or None,
         actions=list(actions) or None,
     )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from devtools.sandbox import CUSTOMERS_READ, ORDERS_READ, TRANSACTIONS, SandboxServer, seed
+from devtools.sandbox import CUSTOMERS_READ, ORDERS_READ, PRODUCTS_READ, TRANSACTIONS, SandboxServer, seed
 from tests.fixtures.sandbox import SandboxHttp
 
 MONEY_V2 = re.compile(r"^\d+\.\d{4}$")
@@ -600,6 +600,74 @@ def test_an_unknown_promotion_is_404_in_the_promotions_shape(bc_http: SandboxHtt
     response = bc_http.post("/v3/promotions/9999/codes", json={"code": "NOPE"})
     assert response.status_code == 404
     assert data(response)["errors"][0]["status"] == 404
+
+
+# --- catalog v3 (no reference spec: see contract.OUTSIDE_CONTRACT) -----------------------------
+
+IMAGE = "https://cdn11.bigcommerce.com/s-sandbox/images/stencil/{size}/products/{id}/{name}.jpg"
+
+
+def test_catalog_products_by_id_answer_only_their_id_and_primary_image_when_asked(
+    bc_http: SandboxHttp,
+) -> None:
+    # Given the demo catalog
+    # When two of its products and an unknown id are asked for, with nothing but the primary image
+    params = {"id:in": "108,102,999", "include": "primary_image", "include_fields": "primary_image"}
+    response = bc_http.get("/v3/catalog/products", params=params)
+    # Then the two products come back in id order, each with its id and its image in four sizes
+    body = data(response)
+    assert response.status_code == 200
+    assert "X-Rate-Limit-Requests-Left" in response.headers
+    assert [(p["id"], sorted(p)) for p in body["data"]] == [
+        (102, ["id", "primary_image"]),
+        (108, ["id", "primary_image"]),
+    ]
+    image = body["data"][0]["primary_image"]
+    assert (image["product_id"], image["is_thumbnail"]) == (102, True)
+    assert image["url_thumbnail"] == IMAGE.format(size="100x100", id=102, name="otl")
+    assert image["url_standard"] == IMAGE.format(size="500x659", id=102, name="otl")
+    assert image["url_tiny"] == IMAGE.format(size="44x44", id=102, name="otl")
+    assert image["url_zoom"] == IMAGE.format(size="1280x1280", id=102, name="otl")
+    assert body["meta"]["pagination"]["total"] == 2
+
+
+def test_catalog_products_page_like_v3_and_carry_no_image_unless_included(bc_http: SandboxHttp) -> None:
+    first = data(bc_http.get("/v3/catalog/products", params={"limit": 4}))
+    last = data(bc_http.get("/v3/catalog/products", params={"limit": 4, "page": 3}))
+    assert [p["id"] for p in first["data"]] == [101, 102, 103, 104]
+    assert [p["id"] for p in last["data"]] == [109, 110]
+    towel = first["data"][0]
+    assert (towel["sku"], towel["price"]) == ("FLCT-BS", Decimal("49.00"))
+    assert "primary_image" not in towel
+    assert first["meta"]["pagination"]["total_pages"] == 3
+    assert "next" in first["meta"]["pagination"]["links"]
+    assert "next" not in last["meta"]["pagination"]["links"]
+
+
+def test_a_product_without_an_image_has_a_null_primary_image(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
+    bc_sandbox.store.add_catalog_product(
+        product_id=120, name="Gift card", sku="GIFT", price=Decimal("25.00"), image_url=""
+    )
+    body = data(bc_http.get("/v3/catalog/products", params={"id:in": "120", "include": "primary_image"}))
+    assert [(p["id"], p["primary_image"]) for p in body["data"]] == [(120, None)]
+
+
+@pytest.mark.parametrize("params", [{"sku": "OTL"}, {"include": "variants"}, {"id:in": "one"}])
+def test_catalog_queries_the_sandbox_does_not_model_are_422(
+    bc_http: SandboxHttp, params: dict[str, str]
+) -> None:
+    assert bc_http.get("/v3/catalog/products", params=params).status_code == 422
+
+
+def test_the_catalog_needs_a_products_scope(bc_sandbox: SandboxServer) -> None:
+    bc_sandbox.add_token("orders-only", [ORDERS_READ])
+    bc_sandbox.add_token("products-read", [PRODUCTS_READ])
+    refused = SandboxHttp(bc_sandbox, token="orders-only").get("/v3/catalog/products")
+    assert refused.status_code == 403
+    assert "store_v2_products_read_only" in data(refused)["errors"]["detail"]
+    assert SandboxHttp(bc_sandbox, token="products-read").get("/v3/catalog/products").status_code == 200
 
 
 # --- the gateway: auth, scopes, store hash ------------------------------------------------------

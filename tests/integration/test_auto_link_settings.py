@@ -1,15 +1,19 @@
 """Auto-link under non-default settings: Auto-Linking Fields email only, Overwrite Existing Values on.
 
 Handlers read their settings once per process, so these run against a gateway of their own (`make
-run` in a child process, pointed at this process's sandbox), as test_lookup_settings.py does.
+run` in a child process, pointed at this process's sandbox), as test_lookup_settings.py does. The
+gateway counts as started when its banner is out: only then is the port surely the child's own, and
+not a port another test run took meanwhile.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,15 +30,37 @@ from tests.integration.test_auto_link_handler import (
     ok_json,
     profile_of,
 )
-from tests.integration.test_lookup_settings import ROOT, _free_port, _wait_for
 
 SETTINGS = {"AUTO_LINK_FIELDS": "email", "OVERWRITE_EXISTING_VALUES": "true"}
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 60
+BANNER_END = "Ctrl-C stops everything."
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if process.poll() is not None:
+            raise RuntimeError(f"the gateway process exited:\n{text}")
+        if BANNER_END in text:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(
+        f"the gateway did not start in {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')}"
+    )
 
 
 @pytest.fixture(scope="module")
 def email_only_client(bc_sandbox_server: SandboxServer) -> Iterator[GladlyClient]:
     """A signed client for a gateway deployed with SETTINGS against the test sandbox."""
-    port = _free_port()
+    port = free_port()
     environment = {
         **{name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
         **SETTINGS,
@@ -44,6 +70,7 @@ def email_only_client(bc_sandbox_server: SandboxServer) -> Iterator[GladlyClient
         "BIGCOMMERCE_CLIENT_ID": SANDBOX_CLIENT_ID,
         "BIGCOMMERCE_API_BASE": bc_sandbox_server.url,
         "GLADLY_SIGNING_KEY": DEFAULT_SIGNING_KEY,
+        "PYTHONUNBUFFERED": "1",
     }
     with tempfile.TemporaryDirectory() as directory:
         log = Path(directory) / "gateway.log"
@@ -56,7 +83,7 @@ def email_only_client(bc_sandbox_server: SandboxServer) -> Iterator[GladlyClient
                 stderr=output,
             )
         try:
-            _wait_for(port, process, log)
+            wait_for_banner(process, log)
             yield GladlyClient(f"http://127.0.0.1:{port}/prod", DEFAULT_SIGNING_KEY)
         finally:
             process.terminate()

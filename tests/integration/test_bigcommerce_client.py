@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
+from devtools.sandbox.records import PaymentProvider
 from gladly_bigcommerce.bigcommerce import (
     BigCommerceClient,
     CartValueAction,
@@ -41,8 +43,6 @@ from gladly_bigcommerce.bigcommerce import (
     ValidationFailed,
     format_rfc2822,
 )
-
-from devtools.sandbox.records import PaymentProvider
 
 pytestmark = pytest.mark.sandbox
 
@@ -510,6 +510,57 @@ def test_promotion_and_codes(client: BigCommerceClient, bc_sandbox: Any) -> None
 def test_promotion_code_of_a_missing_promotion_is_not_found(client: BigCommerceClient) -> None:
     with pytest.raises(NotFound):
         client.create_promotion_code(424_242, "NOPE-1")
+
+
+# --- catalog --------------------------------------------------------------------------------------
+
+THUMBNAIL = "https://cdn11.bigcommerce.com/s-sandbox/images/stencil/100x100/products/{id}/{name}.jpg"
+
+
+def test_product_images_of_several_products_are_one_call(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    # Given catalog products 102 and 108 with images, 120 without one, and no product 999
+    bc_sandbox.store.add_catalog_product(
+        product_id=120, name="Gift card", sku="GIFT", price=Decimal("25.00"), image_url=""
+    )
+    # When their images are asked for (duplicates and the custom-product id 0 included)
+    images = client.get_product_images([108, 102, 120, 999, 102, 0])
+    # Then the products with an image map to its thumbnail, the others are left out
+    assert images == {
+        102: THUMBNAIL.format(id=102, name="otl"),
+        108: THUMBNAIL.format(id=108, name="sllpj"),
+    }
+    # And it took one call asking for each id once and nothing but the primary image
+    (sent,) = bc_sandbox.requests.snapshot()
+    assert sent.api_path == "/v3/catalog/products"
+    assert sent.query == {
+        "id:in": "102,108,120,999",
+        "include": "primary_image",
+        "include_fields": "primary_image",
+        "limit": "4",
+    }
+
+
+def test_product_images_of_more_ids_than_a_page_holds_are_asked_for_page_by_page(
+    client: BigCommerceClient, bc_sandbox: Any
+) -> None:
+    images = client.get_product_images(range(1, 301))
+    assert sorted(images) == list(range(101, 111))
+    assert [record.query["limit"] for record in bc_sandbox.requests.snapshot()] == ["250", "50"]
+
+
+def test_no_product_ids_send_nothing(client: BigCommerceClient, bc_sandbox: Any) -> None:
+    assert client.get_product_images([]) == {}
+    assert client.get_product_images([0]) == {}
+    assert len(bc_sandbox.requests) == 0
+
+
+def test_product_images_without_the_products_scope_are_forbidden(bc_sandbox: Any) -> None:
+    bc_sandbox.add_token("orders-only", ["store_v2_orders_read_only"])
+    limited = BigCommerceClient(bc_sandbox.store_hash, "orders-only", api_base=bc_sandbox.url)
+    with limited, pytest.raises(Forbidden) as raised:
+        limited.get_product_images([102])
+    assert raised.value.missing_scope is not None
+    assert "store_v2_products_read_only" in raised.value.missing_scope
 
 
 # --- auth -----------------------------------------------------------------------------------------

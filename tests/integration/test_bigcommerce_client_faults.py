@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from gladly_bigcommerce.bigcommerce import (
     BadUpstreamResponse,
     BigCommerceClient,
@@ -112,6 +113,14 @@ def test_a_read_is_retried_after_a_server_error(
     assert store.currency
     assert [r.status for r in bc_sandbox.requests.find("GET", STORE_PATH)] == [status, 200]
     assert [(r.status, r.attempt) for r in records] == [(status, 1), (200, 2)]
+
+
+def test_product_images_are_retried_like_every_read(
+    client: BigCommerceClient, bc_sandbox: Any, records: list[RequestRecord]
+) -> None:
+    bc_sandbox.faults.add(r"^/v3/catalog/products$", 503, times=1)
+    assert list(client.get_product_images([102])) == [102]
+    assert [(r.status, r.attempt) for r in records] == [(503, 1), (200, 2)]
 
 
 def test_a_read_gives_up_after_max_attempts_within_its_deadline(

@@ -12,6 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
+
+from devtools.signer import sign_event
 from gladly_bigcommerce import api
 from gladly_bigcommerce.api import Dependencies, GladlyRequest, Runtime, gladly_handler, handle_gladly
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
@@ -31,9 +34,6 @@ from gladly_bigcommerce.gladly.models import (
     LookupResponse,
 )
 from gladly_bigcommerce.observability import forget_secrets, logger
-from pydantic import BaseModel
-
-from devtools.signer import sign_event
 
 SIGNING_KEY = "test-signing-key-for-the-glue"
 ENVIRONMENT = {"DEPLOYMENT_NAME": "acme", "STORE_HASH": "abc123xyz0", "SECRET_NAME": "gladly/acme"}

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pytest
+
 from gladly_bigcommerce.bigcommerce.errors import (
     BadUpstreamResponse,
     BigCommerceError,

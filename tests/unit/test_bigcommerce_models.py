@@ -6,9 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
+
 from gladly_bigcommerce.bigcommerce.models import (
     CartCondition,
     CartValueAction,
+    CatalogProduct,
     Customer,
     FixedDiscount,
     Order,
@@ -27,7 +30,6 @@ from gladly_bigcommerce.bigcommerce.models import (
     encode_json,
     format_rfc2822,
 )
-from pydantic import ValidationError
 
 
 def v2_order(**overrides: Any) -> dict[str, Any]:
@@ -263,3 +265,22 @@ def test_request_models_refuse_naive_datetimes() -> None:
             rules=[PromotionRule(action=PromotionAction(shipping=ShippingAction()))],
             start_date=datetime(2030, 1, 1),
         )
+
+
+@pytest.mark.parametrize(
+    ("image", "url"),
+    [
+        ({"url_thumbnail": "https://cdn/t.jpg", "url_standard": "https://cdn/s.jpg"}, "https://cdn/t.jpg"),
+        ({"url_thumbnail": " ", "url_standard": "https://cdn/s.jpg"}, "https://cdn/s.jpg"),
+        ({"url_tiny": "https://cdn/tiny.jpg", "url_zoom": "https://cdn/z.jpg"}, None),
+        (None, None),
+        ({}, None),
+        ([], None),
+    ],
+)
+def test_a_catalog_products_card_image_is_the_thumbnail_else_the_standard_size(
+    image: Any, url: str | None
+) -> None:
+    product = CatalogProduct.model_validate({"id": 102, "name": "Orbit Terrarium", "primary_image": image})
+    found = product.primary_image.card_url if product.primary_image else None
+    assert found == url

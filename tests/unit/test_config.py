@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
+
+from devtools.aws import LocalAws, start_local_aws
 from gladly_bigcommerce.bigcommerce.errors import Unauthorized as BigCommerceUnauthorized
 from gladly_bigcommerce.config import (
     ENVIRONMENT_VARIABLES,
@@ -23,8 +25,6 @@ from gladly_bigcommerce.config import (
     load_secret,
     main,
 )
-
-from devtools.aws import LocalAws, start_local_aws
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 REQUIRED = {"DEPLOYMENT_NAME": "acme", "STORE_HASH": "abc123xyz0", "SECRET_NAME": "gladly/acme"}

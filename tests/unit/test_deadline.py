@@ -4,6 +4,7 @@ import math
 import time
 
 import pytest
+
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
+
 from gladly_bigcommerce.gladly.errors import BadRequest, ErrorItem, NotAcceptable, ServiceUnavailable
 from gladly_bigcommerce.gladly.models import (
     Action,
@@ -25,7 +27,6 @@ from gladly_bigcommerce.gladly.models import (
     Product,
     Transaction,
 )
-from pydantic import ValidationError
 
 
 def _lookup(level: str = "BASIC", **query: Any) -> LookupRequest:

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+
 from gladly_bigcommerce.observability import (
     REDACTED,
     forget_secrets,

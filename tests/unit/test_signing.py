@@ -9,6 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from devtools.signer import sign_request
 from gladly_bigcommerce.gladly.signing import (
     SignatureError,
     canonical_request,
@@ -19,10 +23,6 @@ from gladly_bigcommerce.gladly.signing import (
     path_and_query_candidates,
     verify_gladly_request,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from devtools.signer import sign_request
 
 VECTORS_FILE = (
     Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "gladly" / "signing-vectors.json"

@@ -1,6 +1,7 @@
 """normalize_store_hash: every spelling an admin may paste names the same store, anything else is refused."""
 
 import pytest
+
 from gladly_bigcommerce.bigcommerce.store_hash import InvalidStoreHash, normalize_store_hash
 
 

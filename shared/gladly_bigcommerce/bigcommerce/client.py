@@ -13,7 +13,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -35,6 +35,7 @@ from .errors import (
     error_for_response,
 )
 from .models import (
+    CatalogProduct,
     Customer,
     CustomerCreate,
     Order,
@@ -61,6 +62,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://api.bigcommerce.com"
 V2_MAX_PAGE_SIZE = 250
+V3_MAX_PAGE_SIZE = 250
 _RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSPORT_ERRORS = (
     requests.ConnectionError,
@@ -423,6 +425,42 @@ class BigCommerceClient:
             deadline=deadline,
         )
         return next((match for match in found if match.code.casefold() == code.casefold()), None)
+
+    # --- catalog --------------------------------------------------------------------------------
+
+    def get_product_images(
+        self, product_ids: Collection[int], *, deadline: Deadline | None = None
+    ) -> dict[int, str]:
+        """Each product's primary image URL, by product id (the size: `ProductImage.card_url`).
+
+        One `GET /v3/catalog/products` per 250 ids (v3's largest page), filtered by `id:in`, with
+        `include=primary_image` and `include_fields=primary_image`: BigCommerce always answers the
+        id, and naming the image there too keeps each product to those two whatever it does with
+        included sub-resources. Products without an image, and ids the catalog no longer has
+        (deleted products), are left out. Needs the "Products: read-only" scope.
+        """
+        ids = sorted({product_id for product_id in product_ids if product_id > 0})
+        images: dict[int, str] = {}
+        for start in range(0, len(ids), V3_MAX_PAGE_SIZE):
+            chunk = ids[start : start + V3_MAX_PAGE_SIZE]
+            query: Query = {
+                "id:in": ",".join(str(product_id) for product_id in chunk),
+                "include": "primary_image",
+                "include_fields": "primary_image",
+                "limit": len(chunk),
+            }
+            products = self._request(
+                "GET",
+                "/v3/catalog/products",
+                query=query,
+                parse=lambda payload: _v3_many(CatalogProduct, payload),
+                deadline=deadline,
+            )
+            for product in products:
+                url = product.primary_image.card_url if product.primary_image else None
+                if url:
+                    images[product.id] = url
+        return images
 
     # --- store ----------------------------------------------------------------------------------
 

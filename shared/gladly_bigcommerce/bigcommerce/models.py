@@ -666,6 +666,39 @@ class PromotionCodeCreate(RequestModel):
     max_uses_per_customer: int | None = Field(default=None, ge=0)
 
 
+# --- catalog (v3) ------------------------------------------------------------------------------
+
+
+def _object_or_none(value: Any) -> Any:
+    """A product without images may answer its `primary_image` as null, `{}` or `[]`: all mean none."""
+    return value if isinstance(value, dict) and value else None
+
+
+class ProductImage(ApiModel):
+    """A catalog product image, in the sizes BigCommerce renders it (`""` when a size is missing)."""
+
+    url_thumbnail: str = ""
+    url_standard: str = ""
+    url_tiny: str = ""
+    url_zoom: str = ""
+
+    @property
+    def card_url(self) -> str | None:
+        """The URL for a product beside an order line: the thumbnail, else the standard size.
+
+        Gladly shows the image small, next to the line item; the thumbnail (category-page size) is
+        made for that and is the smaller download. The standard (product-page) size is the fallback.
+        """
+        return self.url_thumbnail.strip() or self.url_standard.strip() or None
+
+
+class CatalogProduct(ApiModel):
+    """`GET /v3/catalog/products?include=primary_image` item: only what the lookup reads."""
+
+    id: int
+    primary_image: Annotated[ProductImage | None, BeforeValidator(_object_or_none)] = None
+
+
 # --- store information (v2) --------------------------------------------------------------------
 
 
@@ -698,6 +731,7 @@ __all__ = [
     "ApiModel",
     "CartCondition",
     "CartValueAction",
+    "CatalogProduct",
     "Customer",
     "CustomerAddress",
     "CustomerAddressCreate",
@@ -718,6 +752,7 @@ __all__ = [
     "OrderStatus",
     "PercentageDiscount",
     "PostalAddress",
+    "ProductImage",
     "Promotion",
     "PromotionAction",
     "PromotionChannel",
