@@ -4,15 +4,19 @@ Starts its own BigCommerce sandbox that adds 100 ms to every answer (a realistic
 api.bigcommerce.com), moto and the local API gateway, then sends signed lookups through the gateway
 to the real handler, as Gladly does:
 
-- DETAILED for Martha Williams (10 orders, 5 of them shipped), N times: median and p95 wall time,
-  and upstream calls per lookup read from the sandbox's request log;
+- the container's first DETAILED lookup for Martha Williams (10 orders, 5 of them shipped), apart:
+  a cold start, which also reads the store information and the products' catalog images;
+- the same lookup N times, warm: median and p95 wall time, and upstream calls per lookup read from
+  the sandbox's request log;
 - a BASIC search by her email: upstream calls.
 
 The lower bound is the longest chain of calls that must wait for one another (customer and orders,
 then shipments: 2) times the added latency; the chain actually observed is timed at the sandbox
 (the longest run of calls each starting after the previous one was answered). Targets: median
-within 1.3x of the lower bound, at most 3 + 5 calls for the DETAILED lookup, at most 2 for the
-BASIC search. Exits 1 when a target is missed.
+within 1.3x of the lower bound, at most 3 + 5 calls per warm DETAILED lookup (images come from the
+container's cache), the cold one's extra calls (store information, catalog images) made alongside
+the others (its chain no longer than 2), at most 2 calls for the BASIC search. Exits 1 when a target
+is missed.
 """
 
 from __future__ import annotations
@@ -116,7 +120,7 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def report(samples: list[Sample], basic: Sample) -> bool:
+def report(cold: Sample, samples: list[Sample], basic: Sample) -> bool:
     times = [sample.seconds for sample in samples]
     median, p95 = statistics.median(times), percentile(times, 0.95)
     lower_bound = DEPENDENT_CHAIN * LATENCY_SECONDS
@@ -133,8 +137,17 @@ def report(samples: list[Sample], basic: Sample) -> bool:
             calls <= DETAILED_CALL_BUDGET,
             f"{calls} (max per lookup)",
         ),
+        (
+            f"DETAILED cold start chain <= {DEPENDENT_CHAIN}",
+            cold.chain <= DEPENDENT_CHAIN,
+            f"{cold.chain} dependent calls",
+        ),
         ("BASIC by email upstream calls <= 2", basic.calls <= BASIC_CALL_BUDGET, f"{basic.calls}"),
     ]
+    print(
+        f"Cold start: {cold.seconds * 1000:.1f} ms, {cold.calls} calls, chain {cold.chain} "
+        "(store information and catalog images included)"
+    )
     print(f"DETAILED lookup for Martha Williams (10 orders, 5 shipped), {len(samples)} runs,")
     print(f"sandbox latency {LATENCY_SECONDS * 1000:.0f} ms per request, through the local gateway:")
     print(f"  median        {median * 1000:7.1f} ms")
@@ -166,13 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The handler's log lines and metrics go to stdout, as in Lambda: keep them out of the report.
         logger.setLevel("WARNING")
         with redirect_stdout(io.StringIO()):
-            # The container's first lookup also reads the secret and the store's information: a
-            # cold start, measured apart from the warm lookups Gladly sees nearly always.
+            # The container's first lookup also reads the secret, the store's information and the
+            # catalog images: a cold start, measured apart from the warm lookups Gladly sees nearly always.
             cold = measure(client, sandbox, timeline, DETAILED)
             samples = [measure(client, sandbox, timeline, DETAILED) for _ in range(arguments.runs)]
             basic = measure(client, sandbox, timeline, BASIC)
-        print(f"Cold start: {cold.seconds * 1000:.1f} ms, {cold.calls} calls (store information included)")
-        return 0 if report(samples, basic) else 1
+        return 0 if report(cold, samples, basic) else 1
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ them, tables and secret included. Code that runs next to a LocalAws talks to it 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,14 +34,33 @@ class _QuietMotoRequestHandler(MotoRequestHandler):
         """No access log line per AWS call: they would drown the gateway's and the handlers' logs."""
 
 
+class _OneRequestAtATime:
+    """Runs moto's WSGI app for one request at a time.
+
+    DynamoDB applies a conditional write atomically; moto checks the condition and then writes, with
+    nothing between concurrent requests, so two racing `attribute_not_exists` puts can both succeed
+    under load. The idempotency records and order locks rely on that atomicity, so the local server
+    serialises requests to behave like DynamoDB.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self._lock:
+            # Materialise the body inside the lock: moto computes it lazily in some paths.
+            return list(self._app(environ, start_response))
+
+
 class _QuietThreadedMotoServer(ThreadedMotoServer):
-    """moto's ThreadedMotoServer without its per-request access log."""
+    """moto's ThreadedMotoServer without its per-request access log, with DynamoDB's atomic writes."""
 
     def _server_entry(self) -> None:
         self._server = make_server(
             self._ip_address,
             self._port,
-            DomainDispatcherApplication(create_backend_app),
+            _OneRequestAtATime(DomainDispatcherApplication(create_backend_app)),
             threaded=True,
             request_handler=_QuietMotoRequestHandler,
         )

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,6 @@ from devtools.sandbox import SandboxServer
 from devtools.sandbox import seed as demo
 from gladly_bigcommerce.customer_search import guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile, LookupRequest
-from gladly_bigcommerce.observability import logger
 from tests.unit.test_auto_link import gladly_would_link
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -78,17 +75,6 @@ def ok_json(response: requests.Response) -> dict[str, Any]:
     body = response.json()
     assert isinstance(body, dict)
     return body
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """What the adaptor's logger writes while the test runs (the gateway runs in this process)."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.event.removesuffix(".json") for s in SCENARIOS])

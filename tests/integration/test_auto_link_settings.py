@@ -1,28 +1,19 @@
 """Auto-link under non-default settings: Auto-Linking Fields email only, Overwrite Existing Values on.
 
-Handlers read their settings once per process, so these run against a gateway of their own (`make
-run` in a child process, pointed at this process's sandbox), as test_lookup_settings.py does. The
-gateway counts as started when its banner is out: only then is the port surely the child's own, and
-not a port another test run took meanwhile.
+Handlers read their settings once per process, so these run against a gateway of their own
+(`configured_gateway`: `make run` in a child process, pointed at this process's sandbox).
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
-from devtools.run import SANDBOX_CLIENT_ID
-from devtools.sandbox import DEFAULT_STORE_HASH, DEFAULT_TOKEN, SandboxServer
+from devtools.replay import GladlyClient
+from devtools.sandbox import SandboxServer
 from devtools.sandbox import seed as demo
+from tests.fixtures.gateway import configured_gateway
 from tests.integration.test_auto_link_handler import (
     EVENTS,
     event_body,
@@ -32,66 +23,13 @@ from tests.integration.test_auto_link_handler import (
 )
 
 SETTINGS = {"AUTO_LINK_FIELDS": "email", "OVERWRITE_EXISTING_VALUES": "true"}
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 60
-BANNER_END = "Ctrl-C stops everything."
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        text = log.read_text(errors="replace")
-        if process.poll() is not None:
-            raise RuntimeError(f"the gateway process exited:\n{text}")
-        if BANNER_END in text:
-            return
-        time.sleep(0.1)
-    raise RuntimeError(
-        f"the gateway did not start in {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')}"
-    )
 
 
 @pytest.fixture(scope="module")
 def email_only_client(bc_sandbox_server: SandboxServer) -> Iterator[GladlyClient]:
     """A signed client for a gateway deployed with SETTINGS against the test sandbox."""
-    port = free_port()
-    environment = {
-        **{name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
-        **SETTINGS,
-        "GATEWAY_PORT": str(port),
-        "BIGCOMMERCE_STORE_HASH": DEFAULT_STORE_HASH,
-        "BIGCOMMERCE_ACCESS_TOKEN": DEFAULT_TOKEN,
-        "BIGCOMMERCE_CLIENT_ID": SANDBOX_CLIENT_ID,
-        "BIGCOMMERCE_API_BASE": bc_sandbox_server.url,
-        "GLADLY_SIGNING_KEY": DEFAULT_SIGNING_KEY,
-        "PYTHONUNBUFFERED": "1",
-    }
-    with tempfile.TemporaryDirectory() as directory:
-        log = Path(directory) / "gateway.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "devtools.run"],
-                cwd=ROOT,
-                env=environment,
-                stdout=output,
-                stderr=output,
-            )
-        try:
-            wait_for_banner(process, log)
-            yield GladlyClient(f"http://127.0.0.1:{port}/prod", DEFAULT_SIGNING_KEY)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with configured_gateway(bc_sandbox_server, SETTINGS) as client:
+        yield client
 
 
 @pytest.mark.parametrize(

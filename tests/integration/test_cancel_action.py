@@ -3,7 +3,6 @@ DynamoDB in moto and the BigCommerce sandbox over HTTP."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +11,12 @@ import requests
 from devtools.replay import GladlyClient
 from devtools.sandbox import seed
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import context as action_context_module
-from tests.integration.test_refund_action import (
+from tests.integration.actions_support import (
     MARTHA,
+    REFUNDS_PATH,
+    answer_after_the_deadline,
+    assert_documented_answer,
+    assert_every_event_covered,
     error_of,
     open_form,
     refund_posts,
@@ -23,6 +25,7 @@ from tests.integration.test_refund_action import (
     sections_by_attr,
     send_event,
     submit,
+    submit_new_form,
 )
 
 ORDER = seed.UNSHIPPED_ORDER_ID  # Awaiting Fulfillment, $170.54 paid by card
@@ -41,8 +44,8 @@ def status_of(sandbox: SandboxServer, order_id: int) -> int:
         return sandbox.store.order(order_id).status_id
 
 
-def cancel(client: GladlyClient, values: dict[str, str], order_id: int = ORDER) -> requests.Response:
-    return submit(client, open_form(client, "cancel", order_id), values)
+def cancel(client: GladlyClient, values: dict[str, str]) -> requests.Response:
+    return submit_new_form(client, "cancel", values, ORDER)
 
 
 def test_the_form_asks_for_a_reason_and_says_cancelling_does_not_refund(gladly_client: GladlyClient) -> None:
@@ -181,8 +184,7 @@ def test_a_timed_out_cancel_is_checked_on_retry_and_not_sent_twice(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given BigCommerce cancels the order but answers after the adaptor stopped waiting
-    monkeypatch.setattr(action_context_module, "ACTION_DEADLINE_SECONDS", 2.0)
-    bc_sandbox.faults.add(ORDER_PATH, "slow", method="PUT", times=1, seconds=3.0)
+    answer_after_the_deadline(bc_sandbox, monkeypatch, ORDER_PATH, "PUT")
     form = open_form(gladly_client, "cancel", ORDER)
     values = {"reason": "Slow store", "refund": "refund:braintree"}
     first = submit(gladly_client, form, values)
@@ -199,8 +201,7 @@ def test_a_timed_out_cancel_is_checked_on_retry_and_not_sent_twice(
 def test_a_refund_timed_out_inside_a_cancel_is_found_and_the_cancel_completed(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(action_context_module, "ACTION_DEADLINE_SECONDS", 2.0)
-    bc_sandbox.faults.add(r"/payment_actions/refunds$", "slow", method="POST", times=1, seconds=3.0)
+    answer_after_the_deadline(bc_sandbox, monkeypatch, REFUNDS_PATH, "POST")
     form = open_form(gladly_client, "cancel", ORDER)
     values = {"reason": "Slow provider", "refund": "refund:braintree"}
     assert submit(gladly_client, form, values).status_code == 503
@@ -231,15 +232,8 @@ def test_a_refund_timed_out_inside_a_cancel_is_found_and_the_cancel_completed(
 def test_each_cancel_event_gets_its_documented_answer(
     gladly_client: GladlyClient, event: str, status: int, attr: str | None, code: str | None
 ) -> None:
-    response = send_event(gladly_client, event)
-    assert response.status_code == status, response.text
-    if code is not None:
-        error = error_of(response)
-        assert (error.get("attr"), error["code"]) == (attr, code)
+    assert_documented_answer(send_event(gladly_client, event), status, attr, code)
 
 
 def test_every_cancel_event_file_is_covered() -> None:
-    source = Path(__file__).read_text(encoding="utf-8")
-    events = Path(__file__).resolve().parents[2] / "events"
-    for path in sorted(events.glob("cancel-*.json")):
-        assert f'"{path.stem}"' in source, f"{path.name} has no test"
+    assert_every_event_covered(__file__, "cancel-")

@@ -12,9 +12,8 @@ import json
 import random
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -23,21 +22,23 @@ from devtools.replay import GladlyClient
 from devtools.sandbox import ALL_SCOPES, DEFAULT_TOKEN, MARKETING, seed
 from devtools.sandbox.records import CouponCode, Promotion
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import context as action_context_module
 from gladly_bigcommerce.actions import discount as discount_module
 from gladly_bigcommerce.actions.audit import token_fingerprint
 from gladly_bigcommerce.actions.discount import CodeGenerator
 from gladly_bigcommerce.actions.tokens import FormToken
-from tests.integration.test_refund_action import (
-    EVENTS,
+from tests.integration.actions_support import (
+    MARTHA,
+    answer_after_the_deadline,
+    assert_documented_answer,
+    assert_every_event_covered,
     error_of,
+    open_action_form,
     run_concurrently,
     sections_by_attr,
     send_event,
     submit,
 )
 
-MARTHA = str(seed.MARTHA_CUSTOMER_ID)
 GUEST = f"guest:{seed.GUEST_EMAIL}"
 PROMOTIONS_PATH = r"^/v3/promotions$"
 CODES_PATH = r"^/v3/promotions/\d+/codes$"
@@ -54,11 +55,8 @@ pytestmark = pytest.mark.usefixtures("bc_sandbox")
 
 
 def open_form(client: GladlyClient, customer: str = MARTHA) -> dict[str, Any]:
-    """GET the discount form the way Gladly does (the "+" menu's formUrl); must be 200."""
-    response = client.get(f"/actions/discount?{urlencode({'customer': customer})}")
-    assert response.status_code == 200, response.text
-    form: dict[str, Any] = response.json()
-    return form
+    """The discount form, at the "+" menu's formUrl."""
+    return open_action_form(client, "discount", {"customer": customer})
 
 
 def made_promotions(sandbox: SandboxServer) -> list[Promotion]:
@@ -342,8 +340,7 @@ def test_a_code_made_after_a_timeout_is_found_on_retry_and_not_made_twice(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given BigCommerce makes the code but answers after the adaptor has given up waiting
-    monkeypatch.setattr(action_context_module, "ACTION_DEADLINE_SECONDS", 2.0)
-    bc_sandbox.faults.add(CODES_PATH, "slow", method="POST", times=1, seconds=3.0)
+    answer_after_the_deadline(bc_sandbox, monkeypatch, CODES_PATH, "POST")
     form = open_form(gladly_client)
     # When the agent submits Then the outcome is reported unknown
     first = submit(gladly_client, form, TEN_PERCENT)
@@ -377,8 +374,7 @@ def test_a_promotion_lost_on_the_way_leaves_nothing_usable_behind(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a promotion create that BigCommerce carries out but answers too late
-    monkeypatch.setattr(action_context_module, "ACTION_DEADLINE_SECONDS", 2.0)
-    bc_sandbox.faults.add(PROMOTIONS_PATH, "slow", method="POST", times=1, seconds=3.0)
+    answer_after_the_deadline(bc_sandbox, monkeypatch, PROMOTIONS_PATH, "POST")
     form = open_form(gladly_client)
     first = submit(gladly_client, form, TEN_PERCENT)
     assert first.status_code == 503 and error_of(first)["code"] == "outcome_unknown"
@@ -442,16 +438,10 @@ def test_each_discount_event_gets_its_documented_answer(
     gladly_client: GladlyClient, event: str, status: int, attr: str | None, code: str | None
 ) -> None:
     response = send_event(gladly_client, event)
-    assert response.status_code == status, response.text
-    if code is not None:
-        error = error_of(response)
-        assert (error.get("attr"), error["code"]) == (attr, code)
+    assert_documented_answer(response, status, attr, code)
     if status == 200 and "submit" in event:
         assert CODE_PATTERN.match(the_code(response))
 
 
 def test_every_discount_event_file_is_covered() -> None:
-    source = Path(__file__).read_text(encoding="utf-8")
-    for path in sorted(EVENTS.glob("discount-*.json")):
-        assert f'"{path.stem}"' in source, f"{path.name} has no test"
-        json.loads(path.read_text(encoding="utf-8"))
+    assert_every_event_covered(__file__, "discount-")

@@ -1,8 +1,8 @@
 """The discount code in Gladly's "+" menu: declared by the DETAILED lookup (the result's top-level
 `actions`) only when the deployment enables it, and its formUrl opens the form.
 
-With actions enabled this is the session gateway; with actions disabled, the deployment of its own
-that test_refund_and_cancel_declared starts (settings are read once per process).
+With actions enabled this is the session gateway; with actions disabled, a deployment of its own
+(the `actions_disabled` fixture: settings are read once per process).
 """
 
 from __future__ import annotations
@@ -11,10 +11,7 @@ import pytest
 
 from devtools.replay import GladlyClient
 from devtools.sandbox import seed
-from tests.integration.test_refund_action import error_of
-from tests.integration.test_refund_and_cancel_declared import actions_disabled, detailed
-
-__all__ = ["actions_disabled"]  # re-exported: pytest finds the fixture in this module's namespace
+from tests.integration.actions_support import detailed, error_of
 
 GUEST = f"guest:{seed.GUEST_EMAIL}"
 

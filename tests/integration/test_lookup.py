@@ -8,13 +8,16 @@ test_lookup_settings.py, which runs a gateway of its own.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import requests
 
 from devtools.replay import GladlyClient
-from devtools.sandbox import SandboxServer, seed
+from devtools.sandbox import ALL_SCOPES, DEFAULT_TOKEN, PRODUCTS, PRODUCTS_READ, SandboxServer, seed
+from gladly_bigcommerce.product_images import CACHE as PRODUCT_IMAGES
 
 MARTHA_PROFILE = {
     "id": "ZL1Xq0wkTTS2uRDw0bKHVA",
@@ -24,6 +27,8 @@ MARTHA_PROFILE = {
 }
 MARTHA_ID = str(seed.MARTHA_CUSTOMER_ID)
 GUEST_ID = f"guest:{seed.GUEST_EMAIL}"
+CATALOG_PATH = "/v3/catalog/products"
+THUMBNAIL = "https://cdn11.bigcommerce.com/s-sandbox/images/stencil/100x100/products/{id}/{name}.jpg"
 
 
 def search(**query: str) -> dict[str, Any]:
@@ -54,6 +59,25 @@ def transactions_by_number(profile: dict[str, Any]) -> dict[str, dict[str, Any]]
 
 def api_paths(sandbox: SandboxServer) -> list[str]:
     return [record.api_path for record in sandbox.requests.snapshot()]
+
+
+def product_images(profile: dict[str, Any]) -> dict[str, str | None]:
+    """Each product line's image URL (None: no image), by product id."""
+    return {
+        product["productId"]: product.get("imageUrl")
+        for transaction in profile["transactions"]
+        for product in transaction["products"]
+    }
+
+
+@pytest.fixture
+def cold_image_cache() -> Iterator[None]:
+    """The gateway runs the lookup handler in this process: its container's image cache, emptied
+    before the test (so the test's first lookup reads the catalog) and after it (so nothing the
+    test changed in the catalog outlives it)."""
+    PRODUCT_IMAGES.clear()
+    yield
+    PRODUCT_IMAGES.clear()
 
 
 # --- BASIC: manual search ----------------------------------------------------------------------------
@@ -307,6 +331,77 @@ def test_detailed_costs_three_calls_plus_one_per_shipped_order(
     shipments = sorted(f"/v2/orders/{order_id}/shipments" for order_id in seed.MARTHA_SHIPPED_ORDER_IDS)
     assert sorted(api_paths(bc_sandbox)) == sorted(["/v3/customers", "/v2/orders", "/v2/orders", *shipments])
     assert len(api_paths(bc_sandbox)) <= 3 + len(seed.MARTHA_SHIPPED_ORDER_IDS)
+
+
+def test_detailed_products_carry_their_catalog_images(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_image_cache: None
+) -> None:
+    # Given the Le Parfait jar (catalog product 108) has no image any more, every other product has one
+    bc_sandbox.store.add_catalog_product(
+        product_id=108, name="1 L Le Parfait Jar", sku="SLLPJ", price=Decimal("7.00"), image_url=""
+    )
+    # When Martha's profile is opened
+    profile = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    # Then each product line shows its catalog thumbnail, and the jar none
+    shipped = transactions_by_number(profile)[str(seed.SHIPPED_ORDER_ID)]
+    assert [(p["name"], p.get("imageUrl")) for p in shipped["products"]] == [
+        ("Orbit Terrarium - Large", THUMBNAIL.format(id=102, name="otl")),
+        ("1 L Le Parfait Jar", None),
+    ]
+    thumbnails = {str(id_): THUMBNAIL.format(id=id_, name=sku.lower()) for id_, _, sku, _ in seed.CATALOG}
+    images = product_images(profile)
+    assert images.pop("108") is None
+    assert images == {product_id: thumbnails[product_id] for product_id in images}
+    # And one catalog call asked for all her orders' products at once
+    (catalog,) = bc_sandbox.requests.find("GET", f"^{CATALOG_PATH}$")
+    assert sorted(catalog.query["id:in"].split(","), key=int) == sorted([*images, "108"], key=int)
+
+
+def test_a_second_detailed_lookup_takes_the_images_from_the_cache(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_image_cache: None
+) -> None:
+    # Given Martha's profile was opened once (the catalog was read)
+    first = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    assert api_paths(bc_sandbox).count(CATALOG_PATH) == 1
+    bc_sandbox.requests.clear()
+    # When it is opened again
+    second = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    # Then the images are the same, and the catalog was not asked
+    assert CATALOG_PATH not in api_paths(bc_sandbox)
+    assert product_images(second) == product_images(first)
+    assert all(product_images(first).values())
+
+
+def test_a_token_without_the_products_scope_gets_the_orders_without_images(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_image_cache: None
+) -> None:
+    # Given an API account without "Products: read-only"
+    bc_sandbox.add_token(DEFAULT_TOKEN, ALL_SCOPES - {PRODUCTS, PRODUCTS_READ})
+    # When Martha's profile is opened
+    profile = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    # Then BigCommerce refused the catalog, and the profile still has all her orders, without images
+    assert [r.status for r in bc_sandbox.requests.find("GET", f"^{CATALOG_PATH}$")] == [403]
+    assert len(profile["transactions"]) == len(seed.MARTHA_ORDER_IDS)
+    assert not any(product_images(profile).values())
+    # And the refusal is remembered: the next profile does not ask again
+    bc_sandbox.requests.clear()
+    the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    assert CATALOG_PATH not in api_paths(bc_sandbox)
+
+
+def test_a_failing_catalog_leaves_the_images_out_and_is_asked_again_next_time(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_image_cache: None
+) -> None:
+    # Given the catalog fails (every attempt)
+    bc_sandbox.faults.add(f"^{CATALOG_PATH}$", 503)
+    # When Martha's profile is opened, Then it has all her orders, without images
+    profile = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    assert len(profile["transactions"]) == len(seed.MARTHA_ORDER_IDS)
+    assert not any(product_images(profile).values())
+    # When the catalog is back, Then the next profile reads it (an outage is not remembered)
+    bc_sandbox.faults.clear()
+    again = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    assert all(product_images(again).values())
 
 
 def test_store_information_is_read_once_per_container(

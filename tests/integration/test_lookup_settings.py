@@ -2,32 +2,25 @@
 search, every results column configured, and a 1.5 s deadline for BigCommerce.
 
 Handlers read their settings once per process, so these run against a gateway of their own: `make
-run` in a child process, pointed at this process's sandbox (`BIGCOMMERCE_*`), with its own moto.
+run` in a child process, pointed at this process's sandbox, with its own moto (`configured_gateway`).
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
-from devtools.run import SANDBOX_CLIENT_ID
-from devtools.sandbox import DEFAULT_STORE_HASH, DEFAULT_TOKEN, SandboxServer, seed
+from devtools.replay import GladlyClient
+from devtools.sandbox import SandboxServer, seed
+from tests.fixtures.gateway import configured_gateway
 
 DEADLINE_SECONDS = 1.5
 # Time around the deadline for the gateway, the signature check and the error answer.
 ANSWER_SLACK_SECONDS = 1.0
-STARTUP_SECONDS = 60
 SETTINGS = {
     "OVERWRITE_EXISTING_VALUES": "true",
     "RECENT_ORDERS": "3",
@@ -35,64 +28,13 @@ SETTINGS = {
     "SEARCH_RESULTS_ATTRIBUTES": "name:Name,email:Email,phone:Phone,externalCustomerId:Customer ID,tier:Tier",
     "LOOKUP_DEADLINE_SECONDS": str(DEADLINE_SECONDS),
 }
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the gateway process exited:\n{log.read_text(errors='replace')}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(
-        f"the gateway did not start in {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')}"
-    )
 
 
 @pytest.fixture(scope="module")
 def configured_client(bc_sandbox_server: SandboxServer) -> Iterator[GladlyClient]:
     """A signed client for a gateway deployed with SETTINGS against the test sandbox."""
-    port = _free_port()
-    environment = {
-        **{name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
-        **SETTINGS,
-        "GATEWAY_PORT": str(port),
-        "BIGCOMMERCE_STORE_HASH": DEFAULT_STORE_HASH,
-        "BIGCOMMERCE_ACCESS_TOKEN": DEFAULT_TOKEN,
-        "BIGCOMMERCE_CLIENT_ID": SANDBOX_CLIENT_ID,
-        "BIGCOMMERCE_API_BASE": bc_sandbox_server.url,
-        "GLADLY_SIGNING_KEY": DEFAULT_SIGNING_KEY,
-    }
-    with tempfile.TemporaryDirectory() as directory:
-        log = Path(directory) / "gateway.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "devtools.run"],
-                cwd=ROOT,
-                env=environment,
-                stdout=output,
-                stderr=output,
-            )
-        try:
-            _wait_for(port, process, log)
-            yield GladlyClient(f"http://127.0.0.1:{port}/prod", DEFAULT_SIGNING_KEY)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with configured_gateway(bc_sandbox_server, SETTINGS) as client:
+        yield client
 
 
 def detailed(external_id: str, **profile: Any) -> dict[str, Any]:

@@ -7,29 +7,36 @@ opened fresh, so each submit has its own one-time token.
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
 from devtools.replay import GladlyClient
 from devtools.sandbox import seed
-from devtools.sandbox.records import Refund
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import context as action_context_module
 from gladly_bigcommerce.actions import refund as refund_module
 from gladly_bigcommerce.actions.tokens import FormToken
+from tests.integration.actions_support import (
+    MARTHA,
+    REFUNDS_PATH,
+    answer_after_the_deadline,
+    assert_documented_answer,
+    assert_every_event_covered,
+    error_of,
+    open_form,
+    refund_posts,
+    refunds_of,
+    run_concurrently,
+    sections_by_attr,
+    send_event,
+    submit,
+    submit_new_form,
+)
 
-EVENTS = Path(__file__).resolve().parents[2] / "events"
-REFUNDS_PATH = r"/payment_actions/refunds$"
-MARTHA = str(seed.MARTHA_CUSTOMER_ID)
 ORDER = seed.REFUNDABLE_ORDER_ID  # $331.92: 1 x $244.13, 2 x $37.92, shipping $9.95, handling $2.00
 GREATER_LINE = 2  # order product id of the 2 Oak Cheese Graters on ORDER
 SHIPPING_ADDRESS = 1  # order address id of ORDER
@@ -37,65 +44,8 @@ SHIPPING_ADDRESS = 1  # order address id of ORDER
 pytestmark = pytest.mark.usefixtures("bc_sandbox")
 
 
-# --- helpers shared with the cancel tests ---------------------------------------------------------------
-
-
-def open_form(client: GladlyClient, action: str, order_id: int, customer: str = MARTHA) -> dict[str, Any]:
-    """GET the action's form the way Gladly does (the formUrl a DETAILED lookup declares); must be 200."""
-    response = client.get(f"/actions/{action}?{urlencode({'orderId': order_id, 'customer': customer})}")
-    assert response.status_code == 200, response.text
-    form: dict[str, Any] = response.json()
-    return form
-
-
-def submit(client: GladlyClient, form: dict[str, Any], values: dict[str, Any]) -> requests.Response:
-    """POST the values to the form's actionUrl (relative to the Lookup URL, like the formUrl)."""
-    action_url = form["actionUrl"]
-    assert not action_url.startswith(("/", "http")), "action URLs are relative to the Lookup URL"
-    return client.post("/" + action_url, values)
-
-
-def send_event(client: GladlyClient, name: str) -> requests.Response:
-    """Replay events/<name>.json as `make replay` does (signed now, FRESH_FORM_TOKEN issued now)."""
-    return client.send_event(EVENTS / f"{name}.json")
-
-
-def error_of(response: requests.Response) -> dict[str, Any]:
-    (error,) = response.json()["errors"]
-    return dict(error)
-
-
-def refunds_of(sandbox: SandboxServer, order_id: int) -> list[Refund]:
-    with sandbox.store.lock:
-        return sorted(
-            (r for r in sandbox.store.refunds.values() if r.order_id == order_id), key=lambda r: r.id
-        )
-
-
-def refund_posts(sandbox: SandboxServer) -> list[Any]:
-    return sandbox.requests.find("POST", REFUNDS_PATH)
-
-
-def run_concurrently(calls: list[Callable[[], requests.Response]]) -> list[requests.Response]:
-    """Start every call at the same moment (a barrier) and wait for all of them."""
-    barrier = threading.Barrier(len(calls))
-    responses: list[requests.Response | None] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        responses[index] = calls[index]()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(response is not None for response in responses)
-    return [response for response in responses if response is not None]
-
-
-def sections_by_attr(form: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {section["attr"]: section for section in form["sections"]}
+def submit_refund(client: GladlyClient, values: dict[str, Any]) -> requests.Response:
+    return submit_new_form(client, "refund", values, ORDER)
 
 
 # --- the form -------------------------------------------------------------------------------------------
@@ -196,10 +146,8 @@ def test_a_full_refund_returns_everything_left_and_nothing_is_left_after(
 def test_a_partial_refund_by_item_refunds_that_quantity_only(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
-    form = open_form(gladly_client, "refund", ORDER)
-    response = submit(
+    response = submit_refund(
         gladly_client,
-        form,
         {
             "refund": "items",
             f"qty_{GREATER_LINE}": "1",
@@ -221,10 +169,8 @@ def test_a_partial_refund_by_item_refunds_that_quantity_only(
 def test_a_partial_refund_by_amount_goes_to_store_credit_when_chosen(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
-    form = open_form(gladly_client, "refund", ORDER)
-    response = submit(
+    response = submit_refund(
         gladly_client,
-        form,
         {"refund": "amount", "amount": "12.50", "payment_method": "storecredit", "reason": "Goodwill"},
     )
     assert response.status_code == 200, response.text
@@ -238,10 +184,8 @@ def test_a_partial_refund_by_amount_goes_to_store_credit_when_chosen(
 def test_a_shipping_refund_refunds_the_shipping_amount(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
-    form = open_form(gladly_client, "refund", ORDER)
-    response = submit(
+    response = submit_refund(
         gladly_client,
-        form,
         {"refund": "shipping", f"shipping_{SHIPPING_ADDRESS}": "9.95", "reason": "Late"},
     )
     assert response.status_code == 200, response.text
@@ -252,9 +196,8 @@ def test_a_shipping_refund_refunds_the_shipping_amount(
 
 
 def test_an_offline_method_says_no_money_was_sent(gladly_client: GladlyClient) -> None:
-    form = open_form(gladly_client, "refund", ORDER)
-    response = submit(
-        gladly_client, form, {"refund": "amount", "amount": "5", "payment_method": "custom", "reason": "Cash"}
+    response = submit_refund(
+        gladly_client, {"refund": "amount", "amount": "5", "payment_method": "custom", "reason": "Cash"}
     )
     assert response.status_code == 200, response.text
     assert "BigCommerce sent no money" in response.json()["detail"]
@@ -297,8 +240,7 @@ def test_an_offline_method_says_no_money_was_sent(gladly_client: GladlyClient) -
 def test_a_bad_choice_is_refused_on_its_field_and_nothing_is_refunded(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, values: dict[str, str], attr: str, code: str
 ) -> None:
-    form = open_form(gladly_client, "refund", ORDER)
-    response = submit(gladly_client, form, {**values, "reason": "Testing"})
+    response = submit_refund(gladly_client, {**values, "reason": "Testing"})
     assert response.status_code == 400, response.text
     assert (error_of(response)["attr"], error_of(response)["code"]) == (attr, code)
     assert refund_posts(bc_sandbox) == []
@@ -435,8 +377,7 @@ def test_a_timed_out_refund_is_found_on_retry_and_not_made_twice(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given BigCommerce makes the refund but answers after the adaptor has given up waiting
-    monkeypatch.setattr(action_context_module, "ACTION_DEADLINE_SECONDS", 2.0)
-    bc_sandbox.faults.add(REFUNDS_PATH, "slow", method="POST", times=1, seconds=3.0)
+    answer_after_the_deadline(bc_sandbox, monkeypatch, REFUNDS_PATH, "POST")
     form = open_form(gladly_client, "refund", ORDER)
     values = {"refund": "amount", "amount": "25", "payment_method": "braintree", "reason": "Slow provider"}
     # When the agent submits
@@ -515,15 +456,8 @@ def test_an_expired_form_is_closed_without_refunding(
 def test_each_refund_event_gets_its_documented_answer(
     gladly_client: GladlyClient, event: str, status: int, attr: str | None, code: str | None
 ) -> None:
-    response = send_event(gladly_client, event)
-    assert response.status_code == status, response.text
-    if code is not None:
-        error = error_of(response)
-        assert (error.get("attr"), error["code"]) == (attr, code)
+    assert_documented_answer(send_event(gladly_client, event), status, attr, code)
 
 
 def test_every_refund_event_file_is_covered() -> None:
-    source = Path(__file__).read_text(encoding="utf-8")
-    for path in sorted(EVENTS.glob("refund-*.json")):
-        assert f'"{path.stem}"' in source, f"{path.name} has no test"
-        json.loads(path.read_text(encoding="utf-8"))
+    assert_every_event_covered(__file__, "refund-")

@@ -7,40 +7,15 @@ because settings are read once per process), no order offers anything and the ac
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
-from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
+from devtools.replay import GladlyClient
 from devtools.sandbox import seed
-from tests.integration.test_refund_action import error_of
-
-REPOSITORY = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 30.0
+from tests.integration.actions_support import detailed, error_of
 
 pytestmark = pytest.mark.usefixtures("bc_sandbox")
-
-
-def detailed(client: GladlyClient, external_customer_id: str, email: str) -> dict[str, Any]:
-    response = client.post(
-        "/lookup",
-        {
-            "lookupLevel": "DETAILED",
-            "uniqueMatchRequired": True,
-            "query": {"externalCustomerId": external_customer_id, "emails": [email]},
-        },
-    )
-    assert response.status_code == 200, response.text
-    (profile,) = response.json()["results"]
-    return dict(profile)
 
 
 def actions_by_order(profile: dict[str, Any]) -> dict[int, dict[str, str]]:
@@ -92,56 +67,7 @@ def test_a_guest_order_in_a_registered_profile_is_acted_on_as_the_guest_it_was(
     assert methods is None or "storecredit" not in [o["value"] for o in methods["input"]["options"]]
 
 
-# --- a deployment with actions disabled ---------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def actions_disabled() -> Iterator[GladlyClient]:
-    """`make run` with ACTIONS_ENABLED empty, in a process of its own; stopped after the module."""
-    gateway_port, sandbox_port = _free_port(), _free_port()
-    environment = {
-        **os.environ,
-        "ACTIONS_ENABLED": "",
-        "GATEWAY_PORT": str(gateway_port),
-        "SANDBOX_PORT": str(sandbox_port),
-        "PYTHONPATH": os.pathsep.join([str(REPOSITORY / "shared"), str(REPOSITORY)]),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.run"],
-        cwd=REPOSITORY,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base_url = f"http://127.0.0.1:{gateway_port}/prod"
-    try:
-        started = time.monotonic()
-        while True:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"devtools.run exited: {process.stderr.read().decode() if process.stderr else ''}"
-                )
-            try:
-                requests.get(base_url + "/lookup", timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() - started > STARTUP_SECONDS:
-                    pytest.fail("devtools.run did not start in time")
-                time.sleep(0.2)
-        yield GladlyClient(base_url, DEFAULT_SIGNING_KEY)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+# --- a deployment with actions disabled (the `actions_disabled` fixture) -----------------------------
 
 
 def test_with_actions_disabled_no_order_offers_any(actions_disabled: GladlyClient) -> None:

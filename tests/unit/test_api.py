@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,7 +32,6 @@ from gladly_bigcommerce.gladly.models import (
     LookupRequest,
     LookupResponse,
 )
-from gladly_bigcommerce.observability import forget_secrets, logger
 
 SIGNING_KEY = "test-signing-key-for-the-glue"
 ENVIRONMENT = {"DEPLOYMENT_NAME": "acme", "STORE_HASH": "abc123xyz0", "SECRET_NAME": "gladly/acme"}
@@ -120,17 +118,6 @@ def _body(response: dict[str, Any]) -> Any:
 
 def _error_codes(response: dict[str, Any]) -> list[tuple[str | None, str]]:
     return [(item.get("attr"), item["code"]) for item in _body(response)["errors"]]
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
-    forget_secrets()
 
 
 @pytest.fixture(autouse=True)
@@ -367,6 +354,7 @@ def test_upstream_wording_never_reaches_gladly() -> None:
     assert "martha" not in response["body"]
 
 
+@pytest.mark.usefixtures("forget_secrets_after")
 def test_an_unexpected_error_is_a_500_with_the_correlation_id_and_no_details(log_lines: io.StringIO) -> None:
     # Given logic that crashes with PII and a secret in the exception message
     error = KeyError(f"martha@example.com +14155550100 {SECRET['access_token']}")
@@ -392,6 +380,7 @@ def test_an_unexpected_error_is_a_500_with_the_correlation_id_and_no_details(log
 # --- Configuration: 503 naming every field, logged once ----------------------------------------------
 
 
+@pytest.mark.usefixtures("forget_secrets_after")
 def test_a_misconfigured_deployment_answers_503_for_every_field_and_logs_once(log_lines: io.StringIO) -> None:
     # Given a deployment whose settings are wrong in two places
     runtime = _runtime({"DEPLOYMENT_NAME": "acme", "STORE_HASH": "https://example.com", "RECENT_ORDERS": "0"})

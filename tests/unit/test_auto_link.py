@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +32,7 @@ from gladly_bigcommerce.bigcommerce import Customer
 from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import GuestShopper, guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile
-from gladly_bigcommerce.observability import logger, metrics
+from gladly_bigcommerce.observability import metrics
 from gladly_bigcommerce.phones import to_e164
 
 REGION = "US"
@@ -530,17 +529,6 @@ def test_gladly_links_exactly_when_the_decision_is_linked(
 
 
 # --- Logs and metrics ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """What the adaptor's logger writes, through its own formatter."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -19,18 +17,6 @@ from gladly_bigcommerce.observability import (
     register_secret,
     scrub,
 )
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """What the adaptor's logger writes, through its own formatter."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield stream
-    logging.getLogger(logger.name).removeHandler(handler)
-    forget_secrets()
 
 
 @pytest.mark.parametrize(
@@ -73,6 +59,7 @@ def test_short_values_are_not_treated_as_secrets() -> None:
     assert scrub("abc") == "abc"
 
 
+@pytest.mark.usefixtures("forget_secrets_after")
 def test_a_log_line_carries_no_email_phone_or_secret(log_lines: io.StringIO) -> None:
     # Given a registered secret and a careless log call that includes PII and the secret
     register_secret("sk_live_0123456789")

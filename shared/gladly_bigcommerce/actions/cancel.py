@@ -13,16 +13,18 @@ did (the refund among the order's refunds, the status on the order) and never do
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import Attempt
-from gladly_bigcommerce.actions.context import ActionContext, action_context
+from gladly_bigcommerce.actions.context import ActionContext
 from gladly_bigcommerce.actions.errors import WriteOutcomeUnknown
 from gladly_bigcommerce.actions.forms import (
-    form_or_submit,
+    action_form,
+    handle_action,
     order_action_url,
     parse_reason,
     reason_input,
@@ -38,6 +40,7 @@ from gladly_bigcommerce.actions.orders import (
 )
 from gladly_bigcommerce.actions.refund import (
     RefundSnapshot,
+    begin_attempt,
     choose_method,
     finish_attempt,
     order_lock,
@@ -46,6 +49,7 @@ from gladly_bigcommerce.actions.refund import (
     refund_answer,
     refund_snapshot,
     send_refund,
+    submit_order_action,
 )
 from gladly_bigcommerce.actions.refundable import (
     QuotedRefund,
@@ -55,7 +59,6 @@ from gladly_bigcommerce.actions.refundable import (
     read_refundable,
     refund_methods,
 )
-from gladly_bigcommerce.actions.submit import SubmitRequest, run_submit
 from gladly_bigcommerce.actions.tokens import FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.errors import OutcomeUnknown
@@ -75,13 +78,7 @@ _NOT_CANCELLABLE_STATUSES = frozenset({STATUS_CANCELLED, STATUS_REFUNDED})
 
 def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
     """The cancel Lambda's logic: the form on GET, the submit on POST."""
-    context = action_context(ACTION, dependencies)
-    query = request.parse_query(OrderActionQuery)
-    return form_or_submit(
-        request,
-        lambda: cancel_form(context, query),
-        lambda values: submit_cancel(context, query, values),
-    )
+    return handle_action(request, dependencies, ACTION, OrderActionQuery, cancel_form, submit_cancel)
 
 
 def not_cancellable(order: Order) -> NotAcceptable | None:
@@ -121,14 +118,8 @@ def cancel_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
     everything = quote_everything(context.client, refundable, deadline=context.deadline)
     if everything is not None:
         sections.append(_refund_section(refundable, everything))
-    token = FormToken.issue(context.now)
-    return ActionForm(
-        title=f"Cancel order {order.id}",
-        submit_button="Cancel order",
-        close_button="Close",
-        action_url=order_action_url(ACTION, order.id, query.customer, token),
-        sections=sections,
-    )
+    action_url = partial(order_action_url, ACTION, order.id, query.customer)
+    return action_form(f"Cancel order {order.id}", "Cancel order", sections, action_url, now=context.now)
 
 
 def _refund_section(refundable: RefundableOrder, everything: QuotedRefund) -> FormSection:
@@ -169,21 +160,8 @@ class CancelSnapshot(BaseModel):
 
 def submit_cancel(context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any]) -> ActionResult:
     """Cancel (and refund) exactly once per form (see the module docstring)."""
-    request = SubmitRequest(
-        action=ACTION,
-        raw_token=query.token,
-        values=values,
-        correlation_id=context.correlation_id,
-        order_id=query.order_id,
-        customer_id=query.customer,
-    )
-    return run_submit(
-        request,
-        lambda token: _cancel_once(context, query, values, token),
-        stores=context.stores,
-        deadline=context.deadline,
-        now=context.now,
-        lambda_context=context.lambda_context,
+    return submit_order_action(
+        context, ACTION, query, values, lambda token: _cancel_once(context, query, values, token)
     )
 
 
@@ -232,13 +210,13 @@ def _resume(context: ActionContext, attempt: Attempt, order: Order, reason: str)
             return None
         refund_result = refund_answer(refund, snapshot.refund, order_id=order.id, recovered=True)
         if not refund_result.succeeded:
-            return _finish(context, attempt, _declined_nothing_cancelled(refund_result, order))
+            return finish_attempt(context, attempt, _declined_nothing_cancelled(refund_result, order))
         snapshot = snapshot.model_copy(update={"refund_id": refund.id})
         attempt = context.stores.journal.update_snapshot(attempt, snapshot.model_dump(mode="json"))
     if order.status_id == STATUS_CANCELLED:
-        return _finish(context, attempt, _cancelled_answer(order, reason, snapshot))
+        return finish_attempt(context, attempt, _cancelled_answer(order, reason, snapshot))
     if snapshot.refund_id is not None and is_shipped(order):
-        return _finish(context, attempt, _refunded_not_cancelled(order, snapshot))
+        return finish_attempt(context, attempt, _refunded_not_cancelled(order, snapshot))
     if snapshot.refund_id is None:
         refusal = not_cancellable(order)
         if refusal is not None:
@@ -255,16 +233,9 @@ def _refund_then_cancel(
     *,
     replacing: Attempt | None,
 ) -> SubmitAnswer:
-    journal = context.stores.journal
     if refund_method_key is None:
         snapshot = CancelSnapshot(status_before=order.status_id)
-        attempt = journal.begin(
-            action=ACTION,
-            nonce=token.nonce,
-            order_id=order.id,
-            snapshot=snapshot.model_dump(mode="json"),
-            replacing=replacing,
-        )
+        attempt = begin_attempt(context, ACTION, token, snapshot, order_id=order.id, replacing=replacing)
         return _cancel(context, attempt, order, reason, snapshot)
     refundable = read_refundable(context.client, order, deadline=context.deadline)
     everything = quote_everything(context.client, refundable, deadline=context.deadline)
@@ -281,19 +252,13 @@ def _refund_then_cancel(
     snapshot = CancelSnapshot(
         status_before=order.status_id, refund=refund_snapshot(refundable, everything, method, reason)
     )
-    attempt = journal.begin(
-        action=ACTION,
-        nonce=token.nonce,
-        order_id=order.id,
-        snapshot=snapshot.model_dump(mode="json"),
-        replacing=replacing,
-    )
+    attempt = begin_attempt(context, ACTION, token, snapshot, order_id=order.id, replacing=replacing)
     assert snapshot.refund is not None
     outcome = send_refund(context, refundable, everything, method, snapshot.refund, attempt)
     if not outcome.answer.succeeded:
-        return _finish(context, attempt, _declined_nothing_cancelled(outcome.answer, order))
+        return finish_attempt(context, attempt, _declined_nothing_cancelled(outcome.answer, order))
     snapshot = snapshot.model_copy(update={"refund_id": outcome.refund.id})
-    attempt = journal.update_snapshot(attempt, snapshot.model_dump(mode="json"))
+    attempt = context.stores.journal.update_snapshot(attempt, snapshot.model_dump(mode="json"))
     return _cancel(context, attempt, order, reason, snapshot)
 
 
@@ -310,12 +275,7 @@ def _cancel(
             f"BigCommerce did not confirm cancelling order {order.id}{refunded}. Submit this form again in "
             "a moment: the order's status is checked before anything else is done.",
         ) from error
-    return _finish(context, attempt, _cancelled_answer(cancelled, reason, snapshot))
-
-
-def _finish(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> SubmitAnswer:
-    finish_attempt(context, attempt, answer)
-    return answer
+    return finish_attempt(context, attempt, _cancelled_answer(cancelled, reason, snapshot))
 
 
 def _audit(snapshot: CancelSnapshot, reason: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ Lambda (their connection pools are the point); a rotated access token gets a new
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,13 +15,16 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.idempotency import RemainingTime
-from gladly_bigcommerce.actions.submit import ActionStores
+from gladly_bigcommerce.actions.submit import ActionStores, SubmitRequest, run_submit
+from gladly_bigcommerce.actions.tokens import FormToken
 from gladly_bigcommerce.api import Dependencies
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.config import ActionName, AdaptorSettings, ConfigError, ConfigProblem
 from gladly_bigcommerce.gladly.errors import NotAcceptable
+from gladly_bigcommerce.gladly.models import ActionResult
 
 ACTION_DEADLINE_SECONDS = 12.0
 """Gladly abandons a request at 15 s and the action Lambdas stop at 14 s: finish, or say why, by 12 s."""
@@ -41,6 +45,34 @@ class ActionContext:
     now: datetime
     correlation_id: str
     lambda_context: RemainingTime | None
+
+    def submit(
+        self,
+        action: ActionName,
+        raw_token: str | None,
+        values: Mapping[str, Any],
+        perform: Callable[[FormToken], SubmitAnswer],
+        *,
+        order_id: int | None = None,
+        customer_id: str | None = None,
+    ) -> ActionResult:
+        """Run an action's ``perform`` under ``run_submit``, with this request's stores, budget and clock."""
+        request = SubmitRequest(
+            action=action,
+            raw_token=raw_token,
+            values=values,
+            correlation_id=self.correlation_id,
+            order_id=order_id,
+            customer_id=customer_id,
+        )
+        return run_submit(
+            request,
+            perform,
+            stores=self.stores,
+            deadline=self.deadline,
+            now=self.now,
+            lambda_context=self.lambda_context,
+        )
 
 
 class _Clients:

@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -43,20 +44,20 @@ from gladly_bigcommerce.actions.amounts import amount_example, parse_amount, par
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import Attempt
 from gladly_bigcommerce.actions.audit import token_fingerprint
-from gladly_bigcommerce.actions.context import ActionContext, action_context
+from gladly_bigcommerce.actions.context import ActionContext
 from gladly_bigcommerce.actions.errors import WriteOutcomeUnknown
 from gladly_bigcommerce.actions.forms import (
+    action_form,
     choice,
     customer_action_url,
-    form_or_submit,
+    handle_action,
     parse_reason,
     reason_input,
     select_input,
     text_input,
 )
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER
-from gladly_bigcommerce.actions.refund import finish_attempt
-from gladly_bigcommerce.actions.submit import SubmitRequest, run_submit
+from gladly_bigcommerce.actions.refund import begin_attempt, finish_attempt, recover_attempt
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.errors import Conflict, NotFound, OutcomeUnknown, ValidationFailed
@@ -109,13 +110,7 @@ _ANYONE_WITH_THE_CODE = (
 
 def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
     """The discount Lambda's logic: the form on GET, the submit on POST."""
-    context = action_context(ACTION, dependencies)
-    query = request.parse_query(CustomerActionQuery)
-    return form_or_submit(
-        request,
-        lambda: discount_form(context, query),
-        lambda values: submit_discount(context, query, values),
-    )
+    return handle_action(request, dependencies, ACTION, CustomerActionQuery, discount_form, submit_discount)
 
 
 class CustomerActionQuery(BaseModel):
@@ -347,14 +342,8 @@ def discount_form(context: ActionContext, query: CustomerActionQuery) -> ActionF
         ),
         reason_input("Reason", "Required. Recorded in this conversation and the adaptor's audit log."),
     ]
-    token = FormToken.issue(context.now)
-    return ActionForm(
-        title="Create a discount code",
-        submit_button="Create code",
-        close_button="Close",
-        action_url=customer_action_url(ACTION, shopper.external_id, token),
-        sections=sections,
-    )
+    action_url = partial(customer_action_url, ACTION, shopper.external_id)
+    return action_form("Create a discount code", "Create code", sections, action_url, now=context.now)
 
 
 # --- the submit -----------------------------------------------------------------------------------------
@@ -382,20 +371,12 @@ def submit_discount(
     """
     codes = generate_code or new_code
     shopper = Shopper.of(query)
-    request = SubmitRequest(
-        action=ACTION,
-        raw_token=query.token,
-        values=values,
-        correlation_id=context.correlation_id,
-        customer_id=shopper.audit_ref,
-    )
-    return run_submit(
-        request,
+    return context.submit(
+        ACTION,
+        query.token,
+        values,
         lambda token: _discount_once(context, shopper, values, token, codes),
-        stores=context.stores,
-        deadline=context.deadline,
-        now=context.now,
-        lambda_context=context.lambda_context,
+        customer_id=shopper.audit_ref,
     )
 
 
@@ -409,28 +390,21 @@ def _discount_once(
     currency = context.client.get_store(deadline=context.deadline).currency
     terms = parse_terms(values, context.settings, currency, now=context.now)
     reason = parse_reason(values)
-    journal = context.stores.journal
-    earlier = journal.get(ACTION, token.nonce)
-    if earlier is not None and earlier.state == "finished" and earlier.answer is not None:
-        return earlier.answer
+    earlier = recover_attempt(context, ACTION, token)
+    if isinstance(earlier, SubmitAnswer):
+        return earlier
     if earlier is not None:
         snapshot = DiscountSnapshot.model_validate(earlier.snapshot)
         made = _code_made_earlier(context, snapshot)
         if made is not None:
-            return _finish(context, earlier, code_answer(snapshot, made, reason, recovered=True))
+            return finish_attempt(context, earlier, code_answer(snapshot, made, reason, recovered=True))
         if snapshot.promotion_id is not None and snapshot.terms.same_offer(terms):
             return _add_code(context, earlier, snapshot, reason, codes)
     snapshot = DiscountSnapshot(terms=terms)
-    attempt = journal.begin(
-        action=ACTION,
-        nonce=token.nonce,
-        order_id=None,
-        snapshot=snapshot.model_dump(mode="json"),
-        replacing=earlier,
-    )
+    attempt = begin_attempt(context, ACTION, token, snapshot, order_id=None, replacing=earlier)
     promotion = _create_promotion(context, attempt, snapshot, shopper, token)
     snapshot = snapshot.model_copy(update={"promotion_id": promotion.id})
-    attempt = journal.update_snapshot(attempt, snapshot.model_dump(mode="json"))
+    attempt = context.stores.journal.update_snapshot(attempt, snapshot.model_dump(mode="json"))
     return _add_code(context, attempt, snapshot, reason, codes)
 
 
@@ -516,7 +490,7 @@ def _add_code(
             # promotion has its one code already, from a write whose answer was lost: then it is ours.
             made = _code_made_earlier(context, snapshot)
             if made is not None:
-                return _finish(context, attempt, code_answer(snapshot, made, reason, recovered=True))
+                return finish_attempt(context, attempt, code_answer(snapshot, made, reason, recovered=True))
             continue
         except OutcomeUnknown as error:
             raise WriteOutcomeUnknown.of(
@@ -534,17 +508,12 @@ def _add_code(
                 f"BigCommerce promotion {snapshot.promotion_id} was deleted before its code was added, so no "
                 "code was made. Submit this form again to create a new one.",
             ) from error
-        return _finish(context, attempt, code_answer(snapshot, code, reason))
+        return finish_attempt(context, attempt, code_answer(snapshot, code, reason))
     raise ServiceUnavailable.of(
         "no_free_code",
         f"{CODE_ATTEMPTS} generated codes in a row already existed in BigCommerce, so no code was made. "
         "Submit this form again.",
     )
-
-
-def _finish(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> SubmitAnswer:
-    finish_attempt(context, attempt, answer)
-    return answer
 
 
 def code_answer(

@@ -9,17 +9,22 @@ having to know its own public address.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel
 
+from gladly_bigcommerce.actions.context import ActionContext, action_context
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormToken
-from gladly_bigcommerce.api import GladlyRequest
+from gladly_bigcommerce.api import Dependencies, GladlyRequest
+from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest
-from gladly_bigcommerce.gladly.models import ActionResult, FormInput, FormOption, FormSection
+from gladly_bigcommerce.gladly.models import ActionForm, ActionResult, FormInput, FormOption, FormSection
+
+Query = TypeVar("Query", bound=BaseModel)
 
 REASON = "reason"
 REASON_MAX_LENGTH = 1000
@@ -52,6 +57,24 @@ def customer_action_url(action: str, customer_id: str, token: FormToken) -> str:
 
 def _relative_url(action: str, parameters: Mapping[str, str | int]) -> str:
     return f"actions/{action}?{urlencode(parameters, quote_via=quote)}"
+
+
+def action_form(
+    title: str,
+    submit_button: str,
+    sections: list[FormSection],
+    action_url: Callable[[FormToken], str],
+    *,
+    now: datetime,
+) -> ActionForm:
+    """A form to render, its ``actionUrl`` carrying a one-time token issued now: it submits once."""
+    return ActionForm(
+        title=title,
+        submit_button=submit_button,
+        close_button="Close",
+        action_url=action_url(FormToken.issue(now)),
+        sections=sections,
+    )
 
 
 def text_input(
@@ -144,14 +167,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def form_or_submit(
+def handle_action(
     request: GladlyRequest,
-    form: Callable[[], BaseModel],
-    submit: Callable[[dict[str, Any]], ActionResult],
+    dependencies: Dependencies,
+    action: ActionName,
+    query_model: type[Query],
+    form: Callable[[ActionContext, Query], BaseModel],
+    submit: Callable[[ActionContext, Query, dict[str, Any]], ActionResult],
 ) -> BaseModel:
-    """``GET`` renders the form, ``POST`` submits it (the routes of template.yaml allow nothing else)."""
+    """An action Lambda's logic: ``GET`` renders the form, ``POST`` submits it (the only routes).
+
+    The action's context comes first: with the action turned off, every request is a 406.
+    """
+    context = action_context(action, dependencies)
+    query = request.parse_query(query_model)
     if request.method == "GET":
-        return form()
+        return form(context, query)
     if request.method == "POST":
-        return submit(submitted_values(request))
+        return submit(context, query, submitted_values(request))
     raise BadRequest.of("method_not_allowed", "Action URLs take GET (form) or POST (submit).")

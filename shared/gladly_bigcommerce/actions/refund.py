@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -27,11 +28,12 @@ from pydantic import BaseModel, ConfigDict
 from gladly_bigcommerce.actions.amounts import amount_example, parse_amount, parse_quantity
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import Attempt
-from gladly_bigcommerce.actions.context import ActionContext, action_context
+from gladly_bigcommerce.actions.context import ActionContext
 from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.forms import (
+    action_form,
     choice,
-    form_or_submit,
+    handle_action,
     order_action_url,
     parse_reason,
     reason_input,
@@ -49,7 +51,6 @@ from gladly_bigcommerce.actions.refundable import (
     read_refundable,
     refund_methods,
 )
-from gladly_bigcommerce.actions.submit import SubmitRequest, run_submit
 from gladly_bigcommerce.actions.tokens import FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
@@ -86,13 +87,7 @@ ChosenItems = tuple[list[RefundItem], list[str]]
 
 def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
     """The refund Lambda's logic: the form on GET, the submit on POST."""
-    context = action_context(ACTION, dependencies)
-    query = request.parse_query(OrderActionQuery)
-    return form_or_submit(
-        request,
-        lambda: refund_form(context, query),
-        lambda values: submit_refund(context, query, values),
-    )
+    return handle_action(request, dependencies, ACTION, OrderActionQuery, refund_form, submit_refund)
 
 
 # --- the form -----------------------------------------------------------------------------------------
@@ -115,14 +110,8 @@ def refund_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
             "Required. Recorded with the refund in BigCommerce and in this conversation.",
         ),
     ]
-    token = FormToken.issue(context.now)
-    return ActionForm(
-        title=f"Refund order {order.id}",
-        submit_button="Refund",
-        close_button="Close",
-        action_url=order_action_url(ACTION, order.id, query.customer, token),
-        sections=sections,
-    )
+    action_url = partial(order_action_url, ACTION, order.id, query.customer)
+    return action_form(f"Refund order {order.id}", "Refund", sections, action_url, now=context.now)
 
 
 def _scope_section(refundable: RefundableOrder, everything: QuotedRefund) -> FormSection:
@@ -211,21 +200,8 @@ def nothing_to_refund(refundable: RefundableOrder) -> NotAcceptable:
 
 def submit_refund(context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any]) -> ActionResult:
     """Refund exactly once per form (see the module docstring)."""
-    request = SubmitRequest(
-        action=ACTION,
-        raw_token=query.token,
-        values=values,
-        correlation_id=context.correlation_id,
-        order_id=query.order_id,
-        customer_id=query.customer,
-    )
-    return run_submit(
-        request,
-        lambda token: _refund_once(context, query, values, token),
-        stores=context.stores,
-        deadline=context.deadline,
-        now=context.now,
-        lambda_context=context.lambda_context,
+    return submit_order_action(
+        context, ACTION, query, values, lambda token: _refund_once(context, query, values, token)
     )
 
 
@@ -250,11 +226,23 @@ def _refund_once(
             refund = recover_refund(context, earlier, snapshot, refundable)
             if refund is not None:
                 answer = refund_answer(refund, snapshot, order_id=order.id, recovered=True)
-                finish_attempt(context, earlier, answer)
-                return answer
+                return finish_attempt(context, earlier, answer)
         planned = plan_refund(context, refundable, scope, values)
         method = choose_method(refundable, planned, values.get(PAYMENT_METHOD))
         return refund_exactly_once(context, refundable, planned, method, reason, token, replacing=earlier)
+
+
+def submit_order_action(
+    context: ActionContext,
+    action: ActionName,
+    query: OrderActionQuery,
+    values: Mapping[str, Any],
+    perform: Callable[[FormToken], SubmitAnswer],
+) -> ActionResult:
+    """An order action's submit: ``perform`` once per form, audited for the order and its customer."""
+    return context.submit(
+        action, query.token, values, perform, order_id=query.order_id, customer_id=query.customer
+    )
 
 
 def order_lock(context: ActionContext, order_id: int, token: FormToken) -> Any:
@@ -271,6 +259,25 @@ def recover_attempt(context: ActionContext, action: str, token: FormToken) -> Su
     if attempt is not None and attempt.state == "finished" and attempt.answer is not None:
         return attempt.answer
     return attempt
+
+
+def begin_attempt(
+    context: ActionContext,
+    action: str,
+    token: FormToken,
+    snapshot: BaseModel,
+    *,
+    order_id: int | None,
+    replacing: Attempt | None,
+) -> Attempt:
+    """Journal what this submit is about to write, before writing it (see ``attempts.py``)."""
+    return context.stores.journal.begin(
+        action=action,
+        nonce=token.nonce,
+        order_id=order_id,
+        snapshot=snapshot.model_dump(mode="json"),
+        replacing=replacing,
+    )
 
 
 # --- planning: what the agent asked for, checked against what is left -----------------------------------
@@ -495,16 +502,11 @@ def refund_exactly_once(
 ) -> SubmitAnswer:
     """Journal the attempt, send the refund once, and keep its answer."""
     snapshot = refund_snapshot(refundable, planned, method, reason)
-    attempt = context.stores.journal.begin(
-        action=ACTION,
-        nonce=token.nonce,
-        order_id=refundable.order.id,
-        snapshot=snapshot.model_dump(mode="json"),
-        replacing=replacing,
+    attempt = begin_attempt(
+        context, ACTION, token, snapshot, order_id=refundable.order.id, replacing=replacing
     )
     outcome = send_refund(context, refundable, planned, method, snapshot, attempt)
-    finish_attempt(context, attempt, outcome.answer)
-    return outcome.answer
+    return finish_attempt(context, attempt, outcome.answer)
 
 
 def send_refund(
@@ -558,13 +560,14 @@ def discard_attempt(context: ActionContext, attempt: Attempt) -> None:
         logger.exception("Could not discard a refused action attempt", extra={"action": attempt.action})
 
 
-def finish_attempt(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> None:
-    """Keep the final answer in the journal; the refund is made whether or not this write succeeds."""
+def finish_attempt(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> SubmitAnswer:
+    """Keep the final answer in the journal and return it; the write is made whether or not this succeeds."""
     try:
         context.stores.journal.finish(attempt, answer)
     except Exception:
         # The idempotency record still keeps the answer; the journal is the second net.
         logger.exception("Could not record a finished action attempt", extra={"action": attempt.action})
+    return answer
 
 
 def recover_refund(
