@@ -6,23 +6,17 @@ answers the auto-link resolver's decision with its evidence, plus the lookup ans
 
 from gladly_bigcommerce.api import Dependencies, GladlyRequest, gladly_handler
 from gladly_bigcommerce.auto_link import AutoLinkReport, explain_auto_link
-from gladly_bigcommerce.config import AdaptorSecret
 from gladly_bigcommerce.gladly.models import LookupRequest
-from gladly_bigcommerce.lookup import lookup_deadline, store_connection
+from gladly_bigcommerce.lookup import LookupDeps, with_store
 
 
 def auto_link(request: GladlyRequest, dependencies: Dependencies) -> AutoLinkReport:
     lookup_request = request.parse_body(LookupRequest)
-    settings = dependencies.settings
-    deadline = lookup_deadline(settings, dependencies.received_at)
 
-    def explain(secret: AdaptorSecret) -> AutoLinkReport:
-        return explain_auto_link(
-            lookup_request, store_connection(settings, secret).client, settings, deadline
-        )
+    def explain(store: LookupDeps) -> AutoLinkReport:
+        return explain_auto_link(lookup_request, store.client, store.settings, store.deadline)
 
-    # A rotated access token is read again once, as for every lookup.
-    return dependencies.credentials.call_with_refresh(explain)
+    return with_store(dependencies, explain)
 
 
 lambda_handler = gladly_handler(auto_link)

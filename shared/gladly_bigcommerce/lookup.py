@@ -175,17 +175,21 @@ def customer_actions(customer_ref: CustomerRef, settings: AdaptorSettings) -> li
 # --- routing -----------------------------------------------------------------------------------------
 
 
-def answer_lookup(request: LookupRequest, dependencies: Dependencies) -> LookupResponse:
-    """Run the lookup of the request's kind; if BigCommerce refuses the token, re-read it once."""
+def with_store(dependencies: Dependencies, logic: Callable[[LookupDeps], T]) -> T:
+    """Run ``logic`` against the store within the lookup deadline; on a refused token, re-read it once."""
     settings = dependencies.settings
     deadline = lookup_deadline(settings, dependencies.received_at)
-    logic = LOOKUPS[request.kind]
+
+    def run(secret: AdaptorSecret) -> T:
+        return logic(LookupDeps(settings, store_connection(settings, secret), deadline))
+
+    return dependencies.credentials.call_with_refresh(run)
+
+
+def answer_lookup(request: LookupRequest, dependencies: Dependencies) -> LookupResponse:
+    """Run the lookup of the request's kind."""
     count(_METRIC_BY_KIND[request.kind])
-
-    def run(secret: AdaptorSecret) -> LookupResponse:
-        return logic(request, LookupDeps(settings, store_connection(settings, secret), deadline))
-
-    response = dependencies.credentials.call_with_refresh(run)
+    response = with_store(dependencies, partial(LOOKUPS[request.kind], request))
     count("LookupResults", len(response.results))
     logger.info("Lookup answered", extra={"kind": request.kind, "results": len(response.results)})
     return response
