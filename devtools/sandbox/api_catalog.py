@@ -24,9 +24,8 @@ from devtools.sandbox.routing import (
     ApiRequest,
     ApiResponse,
     Route,
-    paginate,
     route,
-    v3_pagination,
+    v3_page,
 )
 
 PARAMETERS = frozenset({"id:in", "include", "include_fields", "page", "limit"})
@@ -57,11 +56,7 @@ def list_products(request: ApiRequest) -> ApiResponse:
         if ids is not None:
             wanted = set(ids)
             products = [product for product in products if product.id in wanted]
-        shown = paginate(products, page, limit)
-        data = [product_json(product, include, fields) for product in shown]
-    return ApiResponse(
-        200, {"data": data, "meta": {"pagination": v3_pagination(len(products), len(shown), page, limit)}}
-    )
+        return v3_page(products, page, limit, lambda product: product_json(product, include, fields))
 
 
 def product_json(product: CatalogProduct, include: set[str], fields: list[str] | None) -> dict[str, Any]:

@@ -21,9 +21,8 @@ from devtools.sandbox.routing import (
     ApiRequest,
     ApiResponse,
     Route,
-    paginate,
     route,
-    v3_pagination,
+    v3_page,
 )
 
 INCLUDES = frozenset(
@@ -67,11 +66,7 @@ def list_customers(request: ApiRequest) -> ApiResponse:
                 )
             customers.sort(key=SORTS[field], reverse=direction == "desc")
         page, limit = request.page_and_limit()
-        shown = paginate(customers, page, limit)
-        data = [customer_json(c, include) for c in shown]
-    return ApiResponse(
-        200, {"data": data, "meta": {"pagination": v3_pagination(len(customers), len(shown), page, limit)}}
-    )
+        return v3_page(customers, page, limit, lambda c: customer_json(c, include))
 
 
 def _filters(request: ApiRequest) -> list[Callable[[Customer], bool]]:

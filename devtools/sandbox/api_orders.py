@@ -29,6 +29,7 @@ from devtools.sandbox.routing import (
     Route,
     paginate,
     route,
+    v2_list,
 )
 from devtools.sandbox.store import CURRENCY_IDS
 
@@ -95,7 +96,7 @@ def list_orders(request: ApiRequest) -> ApiResponse:
             orders.sort(key=SORT_KEYS[field], reverse=direction == "desc")
         page, limit = request.page_and_limit()
         shown = [order_json(request, o, include) for o in paginate(orders, page, limit)]
-    return _list_response(shown)
+    return v2_list(shown)
 
 
 def _order_filters(request: ApiRequest) -> list[Callable[[Order], bool]]:
@@ -310,11 +311,6 @@ def address_json(address: Address) -> dict[str, Any]:
     }
 
 
-def _list_response(items: list[Any]) -> ApiResponse:
-    """A v2 list: a bare array, or 204 with an empty body when there is nothing."""
-    return ApiResponse(200, items) if items else ApiResponse(204)
-
-
 # --- order sub-resources ------------------------------------------------------------------------
 
 
@@ -322,7 +318,7 @@ def list_order_products(request: ApiRequest) -> ApiResponse:
     with request.store.lock:
         order = request.store.order(int(request.params["order_id"]))
         page, limit = request.page_and_limit()
-        return _list_response([product_json(p) for p in paginate(order.products, page, limit)])
+        return v2_list([product_json(p) for p in paginate(order.products, page, limit)])
 
 
 def product_json(product: OrderProduct) -> dict[str, Any]:
@@ -393,7 +389,7 @@ def list_shipping_addresses(request: ApiRequest) -> ApiResponse:
         order = request.store.order(int(request.params["order_id"]))
         page, limit = request.page_and_limit()
         shown = paginate(order.shipping_addresses, page, limit)
-        return _list_response([shipping_address_json(request, order, a) for a in shown])
+        return v2_list([shipping_address_json(request, order, a) for a in shown])
 
 
 def shipping_address_json(request: ApiRequest, order: Order, address: OrderAddress) -> dict[str, Any]:
@@ -429,7 +425,7 @@ def list_shipments(request: ApiRequest) -> ApiResponse:
         order = request.store.order(int(request.params["order_id"]))
         page, limit = request.page_and_limit()
         shown = paginate(request.store.shipments[order.id], page, limit)
-        return _list_response([shipment_json(order, s) for s in shown])
+        return v2_list([shipment_json(order, s) for s in shown])
 
 
 def create_shipment(request: ApiRequest) -> ApiResponse:

@@ -21,9 +21,8 @@ from devtools.sandbox.routing import (
     ApiRequest,
     ApiResponse,
     Route,
-    paginate,
     route,
-    v3_pagination,
+    v3_page,
 )
 from devtools.sandbox.store import SandboxStore
 
@@ -61,11 +60,7 @@ def list_promotions(request: ApiRequest) -> ApiResponse:
         found = [p for p in store.promotions.values() if all(match(store, p) for match in matches)]
         found.sort(key=SORTS[sort], reverse=direction == "desc")
         page, limit = request.page_and_limit()
-        shown = paginate(found, page, limit)
-        data = [promotion_json(store, p) for p in shown]
-    return ApiResponse(
-        200, {"data": data, "meta": {"pagination": v3_pagination(len(found), len(shown), page, limit)}}
-    )
+        return v3_page(found, page, limit, lambda p: promotion_json(store, p))
 
 
 PromotionFilter = Callable[[SandboxStore, Promotion], bool]
@@ -175,9 +170,7 @@ def find_codes(request: ApiRequest) -> ApiResponse:
 
 def _codes_page(request: ApiRequest, codes: list[CouponCode]) -> ApiResponse:
     page, limit = request.page_and_limit()
-    shown = paginate(codes, page, limit)
-    meta = {"pagination": v3_pagination(len(codes), len(shown), page, limit)}
-    return ApiResponse(200, {"data": [code_json(c) for c in shown], "meta": meta})
+    return v3_page(codes, page, limit, code_json)
 
 
 def code_json(code: CouponCode) -> dict[str, Any]:

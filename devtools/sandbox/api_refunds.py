@@ -23,9 +23,8 @@ from devtools.sandbox.routing import (
     ApiRequest,
     ApiResponse,
     Route,
-    paginate,
     route,
-    v3_pagination,
+    v3_page,
 )
 
 
@@ -107,9 +106,7 @@ def list_refunds(request: ApiRequest) -> ApiResponse:
 def _collection(request: ApiRequest, found: list[Refund]) -> ApiResponse:
     found.sort(key=lambda r: r.id)
     page, limit = request.page_and_limit()
-    shown = paginate(found, page, limit)
-    meta = {"pagination": v3_pagination(len(found), len(shown), page, limit)}
-    return ApiResponse(200, {"data": [refund_json(r) for r in shown], "meta": meta})
+    return v3_page(found, page, limit, refund_json)
 
 
 def refund_json(refund: Refund) -> dict[str, Any]:

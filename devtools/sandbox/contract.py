@@ -291,6 +291,12 @@ OUTSIDE_CONTRACT: tuple[Uncovered, ...] = (
         "catalog products API: no reference spec provided; shape follows BigCommerce's public docs "
         "for GET /v3/catalog/products with include=primary_image",
     ),
+    Uncovered(
+        "GET",
+        "/v2/customer_groups",
+        "customer groups (Customers v2): no reference spec provided; shape follows BigCommerce's "
+        "public docs for Get All Customer Groups (a bare array, 204 when empty, page and limit)",
+    ),
 )
 
 

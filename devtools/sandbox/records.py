@@ -89,6 +89,19 @@ STATUS_PARTIALLY_REFUNDED = 14
 
 
 @dataclass
+class CustomerGroup:
+    """A customer group, which `Customer.customer_group_id` names (0 there means no group).
+
+    Served at `GET /v2/customer_groups` (`api_customer_groups`); the sandbox keeps no category
+    access or discount rules, and answers them as "all categories" and none.
+    """
+
+    id: int
+    name: str
+    is_default: bool = False
+
+
+@dataclass
 class CatalogProduct:
     """A catalog product, so order lines can carry a product id, SKU and an image.
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from devtools.sandbox.errors import ApiError, ErrorShape
 from devtools.sandbox.formats import loads
 from devtools.sandbox.store import SandboxStore
+
+T = TypeVar("T")
 
 # OAuth scopes, as BigCommerce names them. A "modify" scope also grants reading.
 CUSTOMERS_READ = "store_v2_customers_read_only"
@@ -170,6 +172,20 @@ class Router:
 def paginate(items: Sequence[Any], page: int, limit: int) -> list[Any]:
     start = (page - 1) * limit
     return list(items[start : start + limit])
+
+
+def v2_list(items: list[Any]) -> ApiResponse:
+    """A v2 list: a bare array, or 204 with an empty body when there is nothing."""
+    return ApiResponse(200, items) if items else ApiResponse(204)
+
+
+def v3_page(items: Sequence[T], page: int, limit: int, to_json: Callable[[T], Any]) -> ApiResponse:
+    """One page of a v3 collection: `{"data": [...], "meta": {"pagination": ...}}`."""
+    shown = paginate(items, page, limit)
+    data = [to_json(item) for item in shown]
+    return ApiResponse(
+        200, {"data": data, "meta": {"pagination": v3_pagination(len(items), len(shown), page, limit)}}
+    )
 
 
 def v3_pagination(total: int, count: int, page: int, limit: int) -> dict[str, Any]:

@@ -28,7 +28,8 @@ Well-known fixtures
   0131`, `(628) 555-0132`, `6285550133`, `628-555-0134`, `+16285550135`, `+44 20 7946 0136`,
   `020 7946 0137`, `07700 900138`, `+447700900139`), groups, store credit and a few orders each.
 
-Customer groups (`CUSTOMER_GROUPS`): 0 none, 1 Retail, 2 VIP, 3 Wholesale. The catalog (`CATALOG`)
+Customer groups (`CUSTOMER_GROUPS`): 0 none, 1 Retail, 2 VIP, 3 Wholesale (the store lists the
+three groups; 0 is a customer's "no group" and no group of its own). The catalog (`CATALOG`)
 gives each product an image URL; BigCommerce order products carry none.
 """
 
@@ -179,6 +180,9 @@ def populate(store: SandboxStore, name: str) -> None:
     if name != DEMO:
         raise ValueError(f"unknown seed {name!r}; the sandbox knows {DEMO!r}")
     with store.lock:
+        for group_id, group_name in CUSTOMER_GROUPS.items():
+            if group_id:
+                store.add_customer_group(group_id=group_id, name=group_name)
         for product_id, product_name, sku, price in CATALOG:
             image = IMAGE_URL.format(id=product_id, sku=sku.lower())
             store.add_catalog_product(

@@ -28,7 +28,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from devtools.sandbox import api_catalog, api_customers, api_orders, api_promotions, api_refunds, api_store
+from devtools.sandbox import (
+    api_catalog,
+    api_customer_groups,
+    api_customers,
+    api_orders,
+    api_promotions,
+    api_refunds,
+    api_store,
+)
 from devtools.sandbox import seed as demo_seed
 from devtools.sandbox.errors import ApiError, error_body
 from devtools.sandbox.formats import dumps, loads, utc_now
@@ -52,6 +60,7 @@ RESET_DRAIN_SECONDS = 5.0
 ROUTER = Router(
     [
         *api_customers.ROUTES,
+        *api_customer_groups.ROUTES,
         *api_orders.ROUTES,
         *api_refunds.ROUTES,
         *api_promotions.ROUTES,

@@ -36,6 +36,7 @@ from devtools.sandbox.records import (
     CouponCode,
     Customer,
     CustomerAddress,
+    CustomerGroup,
     Order,
     OrderAddress,
     OrderProduct,
@@ -71,6 +72,7 @@ class SandboxStore:
         self.lock = threading.RLock()
         self.info = StoreInfo()
         self.catalog: dict[int, CatalogProduct] = {}
+        self.customer_groups: dict[int, CustomerGroup] = {}
         self.customers: dict[int, Customer] = {}
         self.orders: dict[int, Order] = {}
         self.shipments: dict[int, list[Shipment]] = {}
@@ -87,6 +89,7 @@ class SandboxStore:
             self.info = StoreInfo()
             for table in (self.catalog, self.customers, self.orders, self.shipments, self.refunds):
                 table.clear()
+            self.customer_groups.clear()
             self.promotions.clear()
             self.coupon_codes.clear()
             self.refunds_in_progress.clear()
@@ -118,6 +121,17 @@ class SandboxStore:
         with self.lock:
             product = self.catalog.get(product_id)
             return product.image_url if product else None
+
+    # --- customer groups ------------------------------------------------------------------------
+
+    def add_customer_group(self, *, group_id: int, name: str, is_default: bool = False) -> CustomerGroup:
+        """Add (or rename) a group; ids are the caller's, as customers already name them."""
+        if group_id < 1:
+            raise ValueError("customer group ids start at 1 (0 is a customer without a group)")
+        with self.lock:
+            group = CustomerGroup(group_id, name, is_default)
+            self.customer_groups[group_id] = group
+            return group
 
     # --- customers ------------------------------------------------------------------------------
 

@@ -6,20 +6,23 @@ One logic function per use case, each taking the parsed `LookupRequest` and `Loo
 Latency is what matters (Gladly waits 5 s): independent BigCommerce calls run at once, and a
 DETAILED profile costs one wave of calls (customer, its orders, guest orders by email) plus one
 shipments call per order that shipped something, alongside which the products' catalog images are
-read (one call, and none once they are cached: `product_images`). Only failing to read the shopper
-is an error; a failed enrichment (shipments, separately listed products, images) leaves that part
-out, logged and counted.
+read (one call, and none once they are cached: `product_images`). Store configuration (store
+information, customer group names) is kept per container (`StoreSetting`) and read, when not kept,
+alongside the first wave. Only failing to read the shopper is an error; a failed enrichment
+(shipments, separately listed products, images, group names) leaves that part out, logged and counted.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from gladly_bigcommerce.actions.declare import customer_actions as declare_customer_actions
 from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
@@ -70,6 +73,9 @@ from gladly_bigcommerce.product_images import product_images
 
 T = TypeVar("T")
 
+# How long customer group names are trusted before they are read again.
+GROUP_NAMES_TTL_SECONDS = 15 * 60
+
 # Orders read per shopper for the profile's order count and lifetime value; the newest
 # `recent_orders` of them become transactions. Beyond this many, the count says "50+".
 SUMMARY_ORDER_LIMIT = 50
@@ -84,27 +90,74 @@ _METRIC_BY_KIND: dict[LookupKind, str] = {
 # --- dependencies ------------------------------------------------------------------------------------
 
 
-class StoreConnection:
-    """One store's BigCommerce client, and its `/v2/store` information once read.
+class StoreSetting(Generic[T]):
+    """A piece of store configuration (not per shopper), read at most once per `ttl_seconds`.
 
-    Store information (storefront domain, default currency) is not per shopper: it is read at most
-    once per container, alongside the first DETAILED lookup, and read again only if that failed.
+    `fetch` answers at once from memory while the value is fresh; otherwise it starts a read
+    alongside the lookup's other calls. A failed read is not remembered: the next lookup tries again.
+    Concurrent cold lookups may each read it; the last answer wins, and all are the same store's.
+    """
+
+    def __init__(
+        self,
+        load: Callable[[Deadline], T],
+        ttl_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._load = load
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._value: tuple[float, T] | None = None  # (expires, value)
+        self._lock = threading.Lock()
+
+    @property
+    def value(self) -> T | None:
+        """The remembered value while it is fresh, else None."""
+        with self._lock:
+            if self._value is None or self._value[0] <= self._clock():
+                return None
+            return self._value[1]
+
+    def fetch(self, deadline: Deadline) -> Future[T]:
+        """The fresh value as a finished future, or a read of it started now."""
+        cached = self.value
+        if cached is not None:
+            done: Future[T] = Future()
+            done.set_result(cached)
+            return done
+        return submit(lambda: self.load(deadline))
+
+    def load(self, deadline: Deadline) -> T:
+        """Read the value now and remember it."""
+        value = self._load(deadline)
+        expires = math.inf if self._ttl is None else self._clock() + self._ttl
+        with self._lock:
+            self._value = (expires, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+class StoreConnection:
+    """One store's BigCommerce client, and the store's configuration once read.
+
+    Store information (storefront domain, default currency) is read at most once per container,
+    alongside the first DETAILED lookup, and read again only if that failed. Customer group names
+    change more often (a merchant adds or renames a group) and are kept for `GROUP_NAMES_TTL_SECONDS`.
     """
 
     def __init__(self, client: BigCommerceClient) -> None:
         self.client = client
-        self._store: StoreInfo | None = None
-        self._lock = threading.Lock()
+        self.store = StoreSetting(lambda deadline: client.get_store(deadline=deadline))
+        self.group_names = StoreSetting(
+            partial(_read_group_names, client), ttl_seconds=GROUP_NAMES_TTL_SECONDS
+        )
 
-    @property
-    def store(self) -> StoreInfo | None:
-        return self._store
 
-    def load_store(self, deadline: Deadline) -> StoreInfo:
-        info = self.client.get_store(deadline=deadline)
-        with self._lock:
-            self._store = info
-        return info
+def _read_group_names(client: BigCommerceClient, deadline: Deadline) -> dict[int, str]:
+    return {group.id: group.name for group in client.list_customer_groups(deadline=deadline)}
 
 
 _connections: dict[tuple[str, str, str, str], StoreConnection] = {}
@@ -118,6 +171,14 @@ def _record_upstream_call(record: RequestRecord) -> None:
         count("UpstreamCalls")
         if record.status is None or record.status >= 400:
             count("UpstreamErrors")
+
+
+def forget_store_settings() -> None:
+    """Forget the store configuration every connection has read, as a new container would have."""
+    with _connections_lock:
+        for connection in _connections.values():
+            connection.store.clear()
+            connection.group_names.clear()
 
 
 def store_connection(settings: AdaptorSettings, secret: AdaptorSecret) -> StoreConnection:
@@ -239,7 +300,7 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     if ref is None:
         logger.info("DETAILED lookup for an id this adaptor never issues")
         return LookupResponse()
-    store = _store_info(deps)
+    store = deps.connection.store.fetch(deps.deadline)
     if isinstance(ref, RegisteredRef):
         profile = _registered_profile(ref, unique_emails(request.profile.emails), deps, store)
     else:
@@ -268,10 +329,12 @@ def _list_orders(
 def _registered_profile(
     ref: RegisteredRef, profile_emails: list[str], deps: LookupDeps, store: Future[StoreInfo]
 ) -> CustomerResult | None:
-    """Customer, its orders and guest orders at once; guest orders are asked for by the Gladly
-    profile's emails because the customer's own email is not known yet (usually among them)."""
+    """Customer, its orders and guest orders at once (and the group names, unless cached); guest
+    orders are asked for by the Gladly profile's emails because the customer's own email is not
+    known yet (usually among them)."""
     client, deadline = deps.client, deps.deadline
     customer_call = submit(lambda: client.get_customer(ref.customer_id, deadline=deadline))
+    groups_call = deps.connection.group_names.fetch(deadline)
     orders_call = _list_orders(deps, customer_id=ref.customer_id)
     guest_calls = {email: _list_orders(deps, email=email) for email in profile_emails}
     customer = result(customer_call, deadline)
@@ -291,6 +354,7 @@ def _registered_profile(
         complete,
         deps,
         store,
+        groups_call,
     )
 
 
@@ -303,7 +367,7 @@ def _guest_profile(ref: GuestRef, deps: LookupDeps, store: Future[StoreInfo]) ->
     guest = GuestShopper(ref.email, tuple(merge_orders(found)))
     complete = len(by_email) < _order_limit(deps.settings)
     region = deps.settings.default_phone_region
-    return _profile(guest_result(guest, region), ref, None, list(guest.orders), complete, deps, store)
+    return _profile(guest_result(guest, region), ref, None, list(guest.orders), complete, deps, store, None)
 
 
 def _profile(
@@ -314,11 +378,16 @@ def _profile(
     complete: bool,
     deps: LookupDeps,
     store_call: Future[StoreInfo],
+    groups_call: Future[dict[int, str]] | None,
 ) -> CustomerResult:
-    """The identity plus custom attributes, the recent orders as transactions and the actions."""
+    """The identity plus custom attributes, the recent orders as transactions and the actions.
+
+    Without group names (a guest, or they could not be read) a customer's group shows as its id.
+    """
     recent = orders[: deps.settings.recent_orders]
     enrichment = _enrich(recent, deps)
     store = _optional(store_call, "store", deps.deadline)
+    group_names = _optional(groups_call, "customer_groups", deps.deadline) if groups_call else None
     links = store_links(deps.settings, store)
     transactions = [
         order_transaction(
@@ -338,6 +407,7 @@ def _profile(
         orders_complete=complete,
         links=links,
         store_currency=store.currency if store else None,
+        group_names=group_names or {},
     )
     return identity.model_copy(
         update={
@@ -404,16 +474,6 @@ def _optional(call: Future[T], part: str, deadline: Deadline) -> T | None:
         with _metrics_lock:
             count("EnrichmentFailures")
         return None
-
-
-def _store_info(deps: LookupDeps) -> Future[StoreInfo]:
-    """The cached store information, or a call for it alongside the lookup's first wave."""
-    cached = deps.connection.store
-    if cached is not None:
-        done: Future[StoreInfo] = Future()
-        done.set_result(cached)
-        return done
-    return submit(lambda: deps.connection.load_store(deps.deadline))
 
 
 LOOKUPS: dict[LookupKind, Callable[[LookupRequest, LookupDeps], LookupResponse]] = {

@@ -198,11 +198,13 @@ def customer_attributes(
     orders_complete: bool,
     links: StoreLinks,
     store_currency: str | None,
+    group_names: Mapping[int, str],
 ) -> dict[str, str]:
     """The facts an agent reads beside the profile, every value a string (Gladly's rule).
 
     `orders` are all the orders fetched for the shopper; when `orders_complete` is False there may
     be older ones, and count and lifetime value say so (`50+`, `... (last 50 orders)`).
+    `group_names` are the store's customer groups by id (empty when they could not be read).
     """
     count = str(len(orders)) if orders_complete else f"{len(orders)}+"
     value = lifetime_value(orders, store_currency)
@@ -212,7 +214,7 @@ def customer_attributes(
         "lifetimeValue": value if orders_complete else f"{value} (last {len(orders)} orders)",
     }
     if customer is not None:
-        attributes["customerGroupId"] = str(customer.customer_group_id)
+        attributes["customerGroup"] = customer_group(customer.customer_group_id, group_names)
         attributes["adminLink"] = links.customer_admin_url(customer.id)
         attributes["company"] = customer.company
         if customer.date_created is not None:
@@ -220,6 +222,14 @@ def customer_attributes(
         if store_currency:
             attributes["storeCredit"] = format_money(customer.store_credit, store_currency)
     return attributes
+
+
+def customer_group(group_id: int, group_names: Mapping[int, str]) -> str:
+    """The group's name; its id when the name is unknown (unreadable, or a group just added); `""`
+    for no group (BigCommerce's id 0)."""
+    if not group_id:
+        return ""
+    return group_names.get(group_id) or str(group_id)
 
 
 # --- orders ------------------------------------------------------------------------------------------

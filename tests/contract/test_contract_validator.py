@@ -57,6 +57,16 @@ def test_the_catalog_is_unchecked_but_its_neighbours_are_still_reported() -> Non
     assert problems("GET", "/v3/catalog/products/102/images")
 
 
+def test_customer_groups_are_unchecked_but_their_neighbours_are_still_reported() -> None:
+    def problems(method: str, path: str) -> list[str]:
+        url = f"https://api.bigcommerce.com/stores/abc{path}"
+        return contract_validator().check(Exchange(method=method, url=url, status=200))
+
+    assert problems("GET", "/v2/customer_groups") == []
+    assert problems("POST", "/v2/customer_groups")
+    assert problems("GET", "/v2/customer_groups/2")
+
+
 def test_the_unpatched_specs_disagree_with_the_sandbox(
     bc_sandbox: SandboxServer, bc_http: SandboxHttp
 ) -> None:

@@ -602,6 +602,52 @@ def test_an_unknown_promotion_is_404_in_the_promotions_shape(bc_http: SandboxHtt
     assert data(response)["errors"][0]["status"] == 404
 
 
+# --- customer groups v2 (no reference spec: see contract.OUTSIDE_CONTRACT) ---------------------
+
+
+def test_customer_groups_are_a_bare_v2_array_in_id_order(bc_http: SandboxHttp) -> None:
+    # Given the demo store's groups When they are listed
+    response = bc_http.get("/v2/customer_groups")
+    # Then a bare array of every group but "no group" (0), each in BigCommerce's fields
+    assert response.status_code == 200
+    assert "X-Rate-Limit-Requests-Left" in response.headers
+    groups = data(response)
+    assert [(g["id"], g["name"]) for g in groups] == [(i, n) for i, n in seed.CUSTOMER_GROUPS.items() if i]
+    assert groups[1] == {
+        "id": 2,
+        "name": "VIP",
+        "is_default": False,
+        "category_access": {"type": "all"},
+        "discount_rules": [],
+        "is_group_for_guests": False,
+    }
+
+
+def test_customer_groups_page_like_v2_and_past_the_last_page_is_204(bc_http: SandboxHttp) -> None:
+    first = data(bc_http.get("/v2/customer_groups", params={"limit": 2}))
+    last = data(bc_http.get("/v2/customer_groups", params={"limit": 2, "page": 2}))
+    past = bc_http.get("/v2/customer_groups", params={"limit": 2, "page": 3})
+    assert [g["id"] for g in first] == [1, 2]
+    assert [g["id"] for g in last] == [3]
+    assert (past.status_code, past.content) == (204, b"")
+
+
+@pytest.mark.parametrize("params", [{"name": "VIP"}, {"is_default": "true"}, {"limit": "251"}])
+def test_customer_group_queries_the_sandbox_does_not_model_are_400(
+    bc_http: SandboxHttp, params: dict[str, str]
+) -> None:
+    assert bc_http.get("/v2/customer_groups", params=params).status_code == 400
+
+
+def test_customer_groups_need_a_customers_scope(bc_sandbox: SandboxServer) -> None:
+    bc_sandbox.add_token("orders-only", [ORDERS_READ])
+    bc_sandbox.add_token("customers-read", [CUSTOMERS_READ])
+    refused = SandboxHttp(bc_sandbox, token="orders-only").get("/v2/customer_groups")
+    assert refused.status_code == 403
+    assert "store_v2_customers_read_only" in data(refused)[0]["message"]
+    assert SandboxHttp(bc_sandbox, token="customers-read").get("/v2/customer_groups").status_code == 200
+
+
 # --- catalog v3 (no reference spec: see contract.OUTSIDE_CONTRACT) -----------------------------
 
 IMAGE = "https://cdn11.bigcommerce.com/s-sandbox/images/stencil/{size}/products/{id}/{name}.jpg"

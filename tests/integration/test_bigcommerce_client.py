@@ -563,6 +563,49 @@ def test_product_images_without_the_products_scope_are_forbidden(bc_sandbox: Any
     assert "store_v2_products_read_only" in raised.value.missing_scope
 
 
+# --- customer groups ------------------------------------------------------------------------------
+
+
+def test_customer_groups_are_read_with_their_names(
+    client: BigCommerceClient, records: list[RequestRecord], bc_sandbox: Any
+) -> None:
+    # Given the demo store's three groups When they are listed
+    groups = client.list_customer_groups()
+    # Then each comes with its id and name, in id order, from one full-size v2 page
+    assert [(group.id, group.name) for group in groups] == [(1, "Retail"), (2, "VIP"), (3, "Wholesale")]
+    assert [(r.path, r.status) for r in records] == [("/v2/customer_groups", 200)]
+    assert bc_sandbox.requests[0].query == {"page": "1", "limit": "250"}
+
+
+def test_more_customer_groups_than_a_page_holds_are_read_page_by_page(
+    client: BigCommerceClient, bc_sandbox: Any
+) -> None:
+    # Given 251 groups
+    for group_id in range(4, 252):
+        bc_sandbox.store.add_customer_group(group_id=group_id, name=f"Group {group_id}")
+    # When they are listed, Then all come back, over two pages
+    groups = client.list_customer_groups()
+    assert [group.id for group in groups] == list(range(1, 252))
+    assert [r.query["page"] for r in bc_sandbox.requests.snapshot()] == ["1", "2"]
+
+
+def test_a_store_without_customer_groups_answers_204_read_as_none(
+    client: BigCommerceClient, bc_sandbox: Any
+) -> None:
+    bc_sandbox.store.customer_groups.clear()
+    assert client.list_customer_groups() == []
+    assert [r.status for r in bc_sandbox.requests.snapshot()] == [204]
+
+
+def test_customer_groups_without_the_customers_scope_are_forbidden(bc_sandbox: Any) -> None:
+    bc_sandbox.add_token("orders-only", ["store_v2_orders_read_only"])
+    limited = BigCommerceClient(bc_sandbox.store_hash, "orders-only", api_base=bc_sandbox.url)
+    with limited, pytest.raises(Forbidden) as raised:
+        limited.list_customer_groups()
+    assert raised.value.missing_scope is not None
+    assert "store_v2_customers_read_only" in raised.value.missing_scope
+
+
 # --- auth -----------------------------------------------------------------------------------------
 
 

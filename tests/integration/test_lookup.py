@@ -7,6 +7,8 @@ test_lookup_settings.py, which runs a gateway of its own.
 
 from __future__ import annotations
 
+import io
+import json
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,7 +18,19 @@ import pytest
 import requests
 
 from devtools.replay import GladlyClient
-from devtools.sandbox import ALL_SCOPES, DEFAULT_TOKEN, PRODUCTS, PRODUCTS_READ, SandboxServer, seed
+from devtools.sandbox import (
+    ALL_SCOPES,
+    DEFAULT_TOKEN,
+    ORDERS_READ,
+    PRODUCTS,
+    PRODUCTS_READ,
+    SandboxServer,
+    seed,
+)
+from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline
+from gladly_bigcommerce.config import AdaptorSettings
+from gladly_bigcommerce.gladly.models import LookupRequest
+from gladly_bigcommerce.lookup import LookupDeps, StoreConnection, detailed_lookup, forget_store_settings
 from gladly_bigcommerce.product_images import CACHE as PRODUCT_IMAGES
 
 MARTHA_PROFILE = {
@@ -28,6 +42,7 @@ MARTHA_PROFILE = {
 MARTHA_ID = str(seed.MARTHA_CUSTOMER_ID)
 GUEST_ID = f"guest:{seed.GUEST_EMAIL}"
 CATALOG_PATH = "/v3/catalog/products"
+GROUPS_PATH = "/v2/customer_groups"
 THUMBNAIL = "https://cdn11.bigcommerce.com/s-sandbox/images/stencil/100x100/products/{id}/{name}.jpg"
 
 
@@ -78,6 +93,15 @@ def cold_image_cache() -> Iterator[None]:
     PRODUCT_IMAGES.clear()
     yield
     PRODUCT_IMAGES.clear()
+
+
+@pytest.fixture
+def cold_store_settings() -> Iterator[None]:
+    """The container's store information and customer group names, forgotten before the test (so
+    its first lookup reads them) and after it (so nothing the test changed outlives it)."""
+    forget_store_settings()
+    yield
+    forget_store_settings()
 
 
 # --- BASIC: manual search ----------------------------------------------------------------------------
@@ -216,7 +240,7 @@ def test_detailed_registered_customer_has_attributes_and_recent_orders(
         "accountType": "Registered",
         "orderCount": "10",
         "lifetimeValue": "€72.86 + £83.92 + $1,105.34",
-        "customerGroupId": "2",
+        "customerGroup": "VIP",
         "adminLink": "https://store-sandbox.mybigcommerce.com/manage/customers/1/edit",
         "customerSince": "2023-10-03",
         "storeCredit": "$25.00",
@@ -402,6 +426,80 @@ def test_a_failing_catalog_leaves_the_images_out_and_is_asked_again_next_time(
     bc_sandbox.faults.clear()
     again = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
     assert all(product_images(again).values())
+
+
+def test_a_cold_container_reads_the_group_names_alongside_the_first_wave_then_keeps_them(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_store_settings: None
+) -> None:
+    # Given a container that has not read the store's customer groups
+    # When Martha's profile is opened
+    profile = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    # Then her group shows by name, read in one call
+    assert profile["customAttributes"]["customerGroup"] == "VIP"
+    assert [r.status for r in bc_sandbox.requests.find("GET", f"^{GROUPS_PATH}$")] == [200]
+    # When the profile is opened again, Then the names come from the container, not BigCommerce
+    bc_sandbox.requests.clear()
+    again = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    assert again["customAttributes"]["customerGroup"] == "VIP"
+    assert GROUPS_PATH not in api_paths(bc_sandbox)
+
+
+def test_a_guest_profile_does_not_read_the_group_names(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_store_settings: None
+) -> None:
+    profile = the_one(gladly_client.post("/lookup", detailed(GUEST_ID)))
+    assert "customerGroup" not in profile["customAttributes"]
+    assert GROUPS_PATH not in api_paths(bc_sandbox)
+
+
+def test_unreadable_group_names_show_the_group_id_and_are_asked_again_next_time(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_store_settings: None
+) -> None:
+    # Given the customer groups fail (every attempt)
+    bc_sandbox.faults.add(f"^{GROUPS_PATH}$", 503)
+    # When Martha's profile is opened, Then it is complete, her group shown by its id
+    profile = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    assert profile["customAttributes"]["customerGroup"] == "2"
+    assert len(profile["transactions"]) == len(seed.MARTHA_ORDER_IDS)
+    assert {r.status for r in bc_sandbox.requests.find("GET", f"^{GROUPS_PATH}$")} == {503}
+    # When the groups are back, Then the next profile reads them (an outage is not remembered)
+    bc_sandbox.faults.clear()
+    again = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    assert again["customAttributes"]["customerGroup"] == "VIP"
+
+
+def test_refused_group_names_show_the_group_id_logged_without_personal_data(
+    bc_sandbox: SandboxServer, log_lines: io.StringIO
+) -> None:
+    # Given a store connection whose group names are read with a token BigCommerce refuses them to
+    # (the sandbox's scopes cannot refuse groups yet grant customers, as BigCommerce's cannot)
+    bc_sandbox.add_token("orders-only", [ORDERS_READ])
+    settings = AdaptorSettings.from_env(
+        {
+            "DEPLOYMENT_NAME": "test",
+            "STORE_HASH": bc_sandbox.store_hash,
+            "SECRET_NAME": "secret",
+            "BIGCOMMERCE_API_BASE": bc_sandbox.url,
+        }
+    )
+    with (
+        BigCommerceClient(bc_sandbox.store_hash, DEFAULT_TOKEN, api_base=bc_sandbox.url) as client,
+        BigCommerceClient(bc_sandbox.store_hash, "orders-only", api_base=bc_sandbox.url) as refused,
+    ):
+        connection = StoreConnection(client)
+        connection.group_names = StoreConnection(refused).group_names
+        deps = LookupDeps(settings, connection, Deadline.after(5))
+        request = LookupRequest.model_validate(detailed(MARTHA_ID, **MARTHA_PROFILE))
+        # When Martha's profile is made
+        (profile,) = detailed_lookup(request, deps).results
+    # Then BigCommerce refused the groups, and her group shows by its id
+    assert [r.status for r in bc_sandbox.requests.find("GET", f"^{GROUPS_PATH}$")] == [403]
+    assert profile.custom_attributes is not None
+    assert profile.custom_attributes["customerGroup"] == "2"
+    # And the failure was logged by part, naming nobody
+    failures = [json.loads(line) for line in log_lines.getvalue().splitlines() if "Enrichment failed" in line]
+    assert [line["part"] for line in failures] == ["customer_groups"]
+    assert seed.MARTHA_EMAIL not in log_lines.getvalue() and "Martha" not in log_lines.getvalue()
 
 
 def test_store_information_is_read_once_per_container(

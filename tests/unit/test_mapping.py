@@ -21,6 +21,7 @@ from gladly_bigcommerce.gladly.models import LookupResponse
 from gladly_bigcommerce.mapping import (
     StoreLinks,
     customer_attributes,
+    customer_group,
     customer_result,
     gladly_phones,
     guest_result,
@@ -263,13 +264,18 @@ def test_search_columns_repeat_configured_email_and_phone_at_the_top_level() -> 
 def test_customer_attributes_are_all_strings() -> None:
     orders = [v2_order(id=1, total_inc_tax="100.0000"), v2_order(id=2, status_id=5, total_inc_tax="50")]
     attributes = customer_attributes(
-        customer=customer(), orders=orders, orders_complete=True, links=LINKS, store_currency="USD"
+        customer=customer(),
+        orders=orders,
+        orders_complete=True,
+        links=LINKS,
+        store_currency="USD",
+        group_names={1: "Retail", 2: "VIP"},
     )
     assert attributes == {
         "accountType": "Registered",
         "orderCount": "2",
         "lifetimeValue": "€100.00",  # the cancelled order is no sale
-        "customerGroupId": "2",
+        "customerGroup": "VIP",
         "adminLink": "https://store-abc123.mybigcommerce.com/manage/customers/7/edit",
         "company": "Williams & Co",
         "customerSince": "2021-03-04",
@@ -281,13 +287,23 @@ def test_customer_attributes_are_all_strings() -> None:
 def test_an_incomplete_order_history_says_so() -> None:
     orders = [v2_order(id=n, total_inc_tax="10") for n in range(1, 51)]
     attributes = customer_attributes(
-        customer=None, orders=orders, orders_complete=False, links=LINKS, store_currency=None
+        customer=None, orders=orders, orders_complete=False, links=LINKS, store_currency=None, group_names={}
     )
     assert attributes == {
         "accountType": "Guest",
         "orderCount": "50+",
         "lifetimeValue": "€500.00 (last 50 orders)",
     }
+
+
+def test_a_customer_group_shows_its_name_else_its_id_and_no_group_is_empty() -> None:
+    names = {2: "VIP"}
+    assert customer_group(2, names) == "VIP"
+    # a group the names do not hold (unreadable, or added since they were read) shows its id
+    assert customer_group(3, names) == "3"
+    assert customer_group(2, {}) == "2"
+    # BigCommerce's 0 is "no group"
+    assert customer_group(0, names) == ""
 
 
 def test_lifetime_value_adds_up_per_currency_and_is_zero_without_sales() -> None:

@@ -88,4 +88,7 @@ def test_the_store_is_varied_enough_for_demos(store: SandboxStore) -> None:
     assert any(p.startswith("+44") for p in phones) and any(p.startswith("07700") for p in phones)
     assert len(set(phones)) == len(phones)
     assert {c.customer_group_id for c in store.customers.values()} == set(seed.CUSTOMER_GROUPS)
+    assert {g.id: g.name for g in store.customer_groups.values()} == {
+        group_id: name for group_id, name in seed.CUSTOMER_GROUPS.items() if group_id
+    }
     assert all(store.product_image_url(p.product_id) for o in store.orders.values() for p in o.products)

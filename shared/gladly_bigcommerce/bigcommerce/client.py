@@ -38,6 +38,7 @@ from .models import (
     CatalogProduct,
     Customer,
     CustomerCreate,
+    CustomerGroup,
     Order,
     OrderCreate,
     OrderProduct,
@@ -208,6 +209,13 @@ class BigCommerceClient:
             retry=False,
             deadline=deadline,
         )
+
+    def list_customer_groups(self, *, deadline: Deadline | None = None) -> list[CustomerGroup]:
+        """Every customer group of the store (v2: page by page; none at all is an empty list).
+
+        Needs the "Customers: read-only" scope, the same as reading customers.
+        """
+        return list(self._v2_pages("/v2/customer_groups", CustomerGroup, deadline=deadline))
 
     # --- orders ---------------------------------------------------------------------------------
 

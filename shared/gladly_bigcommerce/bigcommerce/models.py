@@ -699,6 +699,21 @@ class CatalogProduct(ApiModel):
     primary_image: Annotated[ProductImage | None, BeforeValidator(_object_or_none)] = None
 
 
+# --- customer groups (v2) ---------------------------------------------------------------------
+
+
+class CustomerGroup(ApiModel):
+    """`GET /v2/customer_groups` item: the group a customer's `customer_group_id` names.
+
+    Only what the lookup reads; BigCommerce also answers category access and discount rules.
+    """
+
+    id: int
+    name: str = ""
+    is_default: bool = False
+    is_group_for_guests: bool = False
+
+
 # --- store information (v2) --------------------------------------------------------------------
 
 
@@ -736,6 +751,7 @@ __all__ = [
     "CustomerAddress",
     "CustomerAddressCreate",
     "CustomerCreate",
+    "CustomerGroup",
     "FixedDiscount",
     "Money",
     "MoneyString",
