@@ -1,6 +1,6 @@
 """Contract checks: requests and answers validated against BigCommerce's own OpenAPI files.
 
-The five OpenAPI files in `shared/reference/bigcommerce/openapi/` (beside the repository; skipping
+The five OpenAPI files in `reference/bigcommerce/openapi/` (copied into the repository; skipping
 `marketing.v2.yml`, which fails strict validation and which we do not call) are loaded with
 openapi-core. An exchange (method, URL, headers and body of the request; status, headers and body
 of the answer) is validated as if it had gone to `https://api.bigcommerce.com`: whoever produced it
@@ -37,7 +37,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from devtools.sandbox.knobs import RequestRecord
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-SPEC_DIR = REPOSITORY.parent / "shared" / "reference" / "bigcommerce" / "openapi"
+SPEC_DIR = REPOSITORY / "reference" / "bigcommerce" / "openapi"
 BIGCOMMERCE_HOST = "https://api.bigcommerce.com"
 
 # Which file describes which path (after /stores/{store_hash}); the first matching prefix wins.

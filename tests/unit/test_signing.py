@@ -24,9 +24,7 @@ from gladly_bigcommerce.gladly.signing import (
     verify_gladly_request,
 )
 
-VECTORS_FILE = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "gladly" / "signing-vectors.json"
-)
+VECTORS_FILE = Path(__file__).resolve().parents[2] / "reference" / "gladly" / "signing-vectors.json"
 REFERENCE = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))
 VECTORS: list[dict[str, Any]] = REFERENCE["vectors"]
 WRONG_KEY = "test-apikey-2"
