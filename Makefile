@@ -8,7 +8,7 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
 
-.PHONY: install test unit lint run sandbox replay bench validate-config sam-validate build clean
+.PHONY: install test unit lint run sandbox replay bench fuzz validate-config sam-validate build clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ replay: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.lookup_bench
+
+# A long signed fuzzing campaign against a local stack of its own (or GATEWAY_URL): FUZZ_EXAMPLES cases
+# per operation and generation mode (default 150, over 2,000 requests); prints its figures.
+fuzz: $(STAMP)
+	$(PY) -m devtools.fuzz
 
 build: $(SAM)
 	$(SAM) build

@@ -9,8 +9,10 @@ Timeout becomes `502 {"message": "Internal server error"}`, an unknown route or 
 
 URLs keep the deployed shape, stage first: `http://127.0.0.1:3000/prod/lookup` stands for
 `https://<api>.execute-api.<region>.amazonaws.com/prod/lookup`, so the path Gladly signs is the same
-in both places. Handlers run concurrently in the server's threads, as concurrent Lambda invocations
-would.
+in both places. The event says where it was called as API Gateway's does (`requestContext.domainName`
+`127.0.0.1:3000`, `requestContext.path` `/prod/...`, `X-Forwarded-Proto: http`), so the absolute action
+URLs the handlers build from it (`http://127.0.0.1:3000/prod/actions/...`) lead back here. Handlers
+run concurrently in the server's threads, as concurrent Lambda invocations would.
 
 Handlers read their settings when they are first imported (a cold start), from `os.environ`, which
 is the whole process's. So one gateway process is one deployment configuration: `start()` sets the
@@ -23,6 +25,7 @@ import base64
 import importlib.util
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -74,18 +77,21 @@ def build_event(
     source_ip: str = "127.0.0.1",
     request_id: str | None = None,
     now: datetime | None = None,
+    scheme: str = "https",
+    port: int = 443,
 ) -> dict[str, Any]:
     """The REST API proxy event API Gateway sends for this request.
 
     `path` is the resource path without the stage (`/lookup`); `query` the raw query string.
-    API Gateway adds its forwarding headers; `headers` keeps the last of repeated values and
+    API Gateway adds its forwarding headers (`X-Forwarded-Proto` and `-Port` from `scheme` and `port`,
+    which the request came in on); `headers` keeps the last of repeated values and
     `multiValueHeaders` all of them; empty collections are `null`, as API Gateway sends them.
     """
     stage = stage or default_stage()
     moment = now or datetime.now(UTC)
     request_id = request_id or str(uuid.uuid4())
     header_pairs = list(headers.items() if isinstance(headers, Mapping) else headers)
-    header_pairs += _forwarding_headers(header_pairs, source_ip)
+    header_pairs += _forwarding_headers(header_pairs, source_ip, scheme, port)
     query_pairs = parse_qsl(query, keep_blank_values=True)
     single_headers = dict(header_pairs)
     lower_headers = {name.lower(): value for name, value in header_pairs}
@@ -137,12 +143,14 @@ def build_event(
     }
 
 
-def _forwarding_headers(header_pairs: list[tuple[str, str]], source_ip: str) -> list[tuple[str, str]]:
+def _forwarding_headers(
+    header_pairs: list[tuple[str, str]], source_ip: str, scheme: str, port: int
+) -> list[tuple[str, str]]:
     present = {name.lower() for name, _ in header_pairs}
     added = {
         "X-Forwarded-For": source_ip,
-        "X-Forwarded-Port": "443",
-        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Port": str(port),
+        "X-Forwarded-Proto": scheme,
         "X-Amzn-Trace-Id": f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}",
     }
     return [(name, value) for name, value in added.items() if name.lower() not in present]
@@ -291,7 +299,7 @@ class LocalGateway:
         except BaseException:
             self._restore_environment()
             raise
-        request_handler = WSGIRequestHandler if self._access_log else _QuietRequestHandler
+        request_handler = _MaskingRequestHandler if self._access_log else _QuietRequestHandler
         self._server = make_server(
             self._host, self._port, self._wsgi_app, threaded=True, request_handler=request_handler
         )
@@ -364,6 +372,7 @@ class LocalGateway:
         return response(environ, start_response)
 
     def _handle(self, request: Request) -> GatewayResponse:
+        assert self._server is not None  # serving
         stage_prefix = f"/{self.stage}"
         if not request.path.startswith(stage_prefix + "/"):
             return _gateway_error(403, "Forbidden", "ForbiddenException")
@@ -376,8 +385,43 @@ class LocalGateway:
             request.get_data(),
             stage=self.stage,
             source_ip=request.remote_addr or "127.0.0.1",
+            scheme="http",  # served without TLS, unlike API Gateway
+            port=self._server.port,
         )
         return self.invoke(event)
+
+
+# A query parameter in a URL the access log prints: its name, and its value up to the next separator.
+_QUERY_VALUE = re.compile(r"(?P<name>[?&][^=&\s\"']*)=(?P<value>[^&\s\"']*)")
+_SHOWN_IN_CLEAR = re.compile(r"^[?&]orderId$")
+
+
+def mask_query_values(text: str) -> str:
+    """`text` with every query parameter's value masked, but an order number's.
+
+    Action URLs carry a customer id, which for a guest shopper is their email (`customer=guest:<email>`),
+    and a one-time form token: neither may reach a log in clear. An order number is no secret and is
+    what one looks for in an access log.
+    """
+
+    def mask(found: re.Match[str]) -> str:
+        value = found["value"]
+        shown = _SHOWN_IN_CLEAR.match(found["name"]) and value.isdigit()
+        return f"{found['name']}={value if shown else '***'}"
+
+    return _QUERY_VALUE.sub(mask, text)
+
+
+class _MaskingRequestHandler(WSGIRequestHandler):
+    """werkzeug's access log, one line per request, with query values masked (`mask_query_values`)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        target = mask_query_values(getattr(self, "path", "") or "-")
+        self.log("info", '"%s %s %s" %s %s', self.command, target, self.request_version, code, size)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """A malformed request's error line quotes its request line: masked too."""
+        self.log("error", format, *(mask_query_values(str(arg)) for arg in args))
 
 
 class _QuietRequestHandler(WSGIRequestHandler):

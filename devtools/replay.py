@@ -4,11 +4,15 @@ An event file is an API Gateway REST proxy event (the files in events/). Replayi
 way Gladly would, with the local signing key and the current time, and sends it over HTTP to the
 running local API (`make run`). Files whose name contains `signature` or `unsigned`
 (`lookup-bad-signature.json`, `lookup-stale-signature.json`, `lookup-unsigned.json`) exist to show a
-rejected request: they are sent exactly as recorded. An action submit's one-time form token expires,
-so submit events carry `token=FRESH_FORM_TOKEN`, replaced by a token issued at replay time.
+rejected request: they are sent exactly as recorded. An action submit's one-time form token expires
+and proves the deployment, action, order and customer it was issued for, so submit events carry
+`token=FRESH_FORM_TOKEN`, replaced at replay time by a token issued for the event's action, `orderId`
+and `customer`, as the deployment would issue it (keyed from the signing key).
 
 Environment: GATEWAY_URL, the API's base URL with its stage (default http://127.0.0.1:3000/<stage>);
-GLADLY_SIGNING_KEY (default local-dev-signing-key), the key `make run` put in the local secret.
+GLADLY_SIGNING_KEY (default local-dev-signing-key), the key `make run` put in the local secret;
+DEPLOYMENT_NAME (default `local`, as `make run` deploys) and BIGCOMMERCE_STORE_HASH (default the
+sandbox's), the deployment the form tokens are issued for.
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ from urllib.parse import urlsplit
 import requests
 
 from devtools.gateway import decode_body, default_stage
+from devtools.sandbox.server import DEFAULT_STORE_HASH
 from devtools.signer import event_query_string, sign_request
-from gladly_bigcommerce.actions.tokens import FormToken
+from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
+from gladly_bigcommerce.actions.tokens import FormSubject, FormTokens
+from gladly_bigcommerce.bigcommerce.store_hash import normalize_store_hash
 
 DEFAULT_SIGNING_KEY = "local-dev-signing-key"
 DEFAULT_GATEWAY_PORT = 3000
@@ -36,6 +43,8 @@ REQUEST_TIMEOUT_SECONDS = 30
 SEND_AS_RECORDED_MARKERS = ("signature", "unsigned")
 FRESH_FORM_TOKEN = "FRESH_FORM_TOKEN"
 """Stands for a form's one-time token in the action submit events of events/."""
+LOCAL_DEPLOYMENT_NAME = "local"
+"""The DeploymentName `make run` deploys with (devtools/run.py `local_parameters`)."""
 
 # Headers that belong to one hop (the client, the connection, API Gateway's forwarding) rather than
 # to what Gladly signs; a replay leaves them to the HTTP client and the gateway.
@@ -75,20 +84,51 @@ def load_event(path: Path) -> dict[str, Any]:
     return event
 
 
-def with_fresh_form_token(event: dict[str, Any]) -> dict[str, Any]:
+def local_form_tokens(
+    signing_key: str,
+    *,
+    deployment_name: str = LOCAL_DEPLOYMENT_NAME,
+    store_hash: str = DEFAULT_STORE_HASH,
+) -> FormTokens:
+    """Form tokens as deployment ``deployment_name`` on ``store_hash`` issues them with ``signing_key``."""
+    return FormTokens.of(
+        signing_key, deployment_name=deployment_name, store_hash=normalize_store_hash(store_hash)
+    )
+
+
+def with_fresh_form_token(event: dict[str, Any], tokens: FormTokens) -> dict[str, Any]:
     """The event with its `token=FRESH_FORM_TOKEN` (action submit events) replaced by a token issued now.
 
-    A form's one-time token expires (`FORM_TOKEN_MAX_AGE`), so submit events cannot carry a real one.
+    A form's one-time token expires (`FORM_TOKEN_MAX_AGE`), so submit events cannot carry a real one; the
+    token is issued for the event's action (its route), `orderId` and `customer`, as its form would be.
     """
-    token = str(FormToken.issue(datetime.now(UTC)))
-    for key in ("queryStringParameters", "multiValueQueryStringParameters"):
-        parameters = event.get(key) or {}
+    single = event.get("queryStringParameters") or {}
+    multi = event.get("multiValueQueryStringParameters") or {}
+    if FRESH_FORM_TOKEN not in single.values() and [FRESH_FORM_TOKEN] not in multi.values():
+        return event
+    token = str(tokens.issue(_form_subject(event), now=datetime.now(UTC)))
+    for parameters in (single, multi):
         for name, value in parameters.items():
             if value == FRESH_FORM_TOKEN:
                 parameters[name] = token
             elif value == [FRESH_FORM_TOKEN]:
                 parameters[name] = [token]
     return event
+
+
+def _form_subject(event: Mapping[str, Any]) -> FormSubject:
+    """What an action event's form is about, read as the adaptor reads its URL."""
+    route = str(event.get("resource") or event.get("path") or "")
+    parameters = dict(event.get("queryStringParameters") or {})
+    for name, values in (event.get("multiValueQueryStringParameters") or {}).items():
+        if values:
+            parameters[name] = values[-1]
+    order = parameters.get(ORDER_PARAMETER)
+    return FormSubject(
+        action=route.rstrip("/").rsplit("/", 1)[-1],
+        order_id=int(order) if isinstance(order, str) and order.isdigit() else None,
+        customer=parameters.get(CUSTOMER_PARAMETER),
+    )
 
 
 def is_sent_as_recorded(event_file: Path) -> bool:
@@ -99,30 +139,47 @@ def is_sent_as_recorded(event_file: Path) -> bool:
 class GladlyClient:
     """Sends requests to the local API the way Gladly does: signed, compact JSON, Gladly's headers.
 
-    Paths are relative to the API's stage URL (`/lookup`, `/actions/refund?orderId=1`).
+    A target is a path relative to the API's stage URL (`/lookup`, `/actions/refund?orderId=1`), or an
+    absolute URL (a `formUrl` or `actionUrl` the API handed out), which is requested exactly as given:
+    its path and query are what get signed, as Gladly signs the URL it follows.
     """
 
-    def __init__(self, base_url: str, signing_key: str, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        signing_key: str,
+        session: requests.Session | None = None,
+        *,
+        form_tokens: FormTokens | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.signing_key = signing_key
         self.session = session or requests.Session()
+        self.form_tokens = form_tokens or local_form_tokens(signing_key)
+        """Issues the tokens of FRESH_FORM_TOKEN (the local deployment's, by default)."""
+
+    def url(self, target: str) -> str:
+        """The URL a target names: an absolute URL as it is, a path on the stage URL."""
+        if urlsplit(target).scheme in ("http", "https"):
+            return target
+        return self.base_url + target
 
     def post(
         self, path: str, body: Mapping[str, Any] | bytes, *, headers: Mapping[str, str] | None = None
     ) -> requests.Response:
-        """POST a JSON document (encoded as Gladly does) or raw bytes, signed."""
+        """POST a JSON document (encoded as Gladly does) or raw bytes, signed, to a path or absolute URL."""
         raw = body if isinstance(body, bytes) else gladly_json(body)
         return self.request("POST", path, raw, {"content-type": "application/json", **(headers or {})})
 
     def get(self, path: str, *, headers: Mapping[str, str] | None = None) -> requests.Response:
-        """GET a path, query string included, signed."""
+        """GET a path or absolute URL, query string included, signed."""
         return self.request("GET", path, b"", headers or {})
 
     def request(
         self, method: str, path: str, body: bytes, headers: Mapping[str, str], *, sign: bool = True
     ) -> requests.Response:
         """Send one request; with `sign`, over the exact path, query and body that go on the wire."""
-        url = self.base_url + path
+        url = self.url(path)
         parts = urlsplit(url)
         gladly_headers = {
             "accept": "application/json",
@@ -149,7 +206,7 @@ class GladlyClient:
 
     def send_event(self, event_file: Path) -> requests.Response:
         """Replay an event file: re-signed now, unless it is one of the files sent as recorded."""
-        event = with_fresh_form_token(load_event(event_file))
+        event = with_fresh_form_token(load_event(event_file), self.form_tokens)
         query = event_query_string(event)
         headers = {
             name: value
@@ -173,7 +230,13 @@ def main(argv: list[str] | None = None) -> int:
         "event", type=Path, help="an API Gateway event file, e.g. events/lookup-manual-search-email.json"
     )
     arguments = parser.parse_args(argv)
-    client = GladlyClient(default_gateway_url(), os.environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY))
+    signing_key = os.environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
+    tokens = local_form_tokens(
+        signing_key,
+        deployment_name=os.environ.get("DEPLOYMENT_NAME", LOCAL_DEPLOYMENT_NAME),
+        store_hash=os.environ.get("BIGCOMMERCE_STORE_HASH", DEFAULT_STORE_HASH),
+    )
+    client = GladlyClient(default_gateway_url(), signing_key, form_tokens=tokens)
     try:
         response = client.send_event(arguments.event)
     except requests.ConnectionError:

@@ -11,6 +11,7 @@ Environment:
   GLADLY_SIGNING_KEY       the signing key put in the local secret (default local-dev-signing-key);
                            `make replay` signs with the same default
   GATEWAY_PORT, SANDBOX_PORT
+  SANDBOX_SPARSE=1         the sandbox answers as sparsely as the OpenAPI files allow (sandbox/sparse.py)
   BIGCOMMERCE_STORE_HASH, BIGCOMMERCE_ACCESS_TOKEN, BIGCOMMERCE_CLIENT_ID
                            use this real store instead of the sandbox (all three are needed; actions
                            stay off unless ACTIONS_ENABLED says otherwise)
@@ -142,7 +143,8 @@ def main(environ: Mapping[str, str] = os.environ) -> int:
     store = _real_store(environ)
     with ExitStack() as running:
         if store is None:
-            sandbox = SandboxServer(host="127.0.0.1", port=sandbox_port).start()
+            sparse = environ.get("SANDBOX_SPARSE", "").strip().lower() in ("1", "true", "yes")
+            sandbox = SandboxServer(host="127.0.0.1", port=sandbox_port, sparse=sparse).start()
             running.callback(sandbox.stop)
             store = sandbox_store(sandbox.url)
         aws = start_local_aws()

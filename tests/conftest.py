@@ -1,6 +1,17 @@
 """Shared fixtures live in tests/fixtures as pytest plugins, one module per concern."""
 
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis in `make test`: the same examples on every run (derandomized), no example database, and
+# its caches kept out of the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "gladly-bigcommerce-hypothesis")
+settings.register_profile("make-test", derandomize=True, database=None)
+settings.load_profile("make-test")
 
 pytest_plugins = [
     "tests.fixtures.sandbox",

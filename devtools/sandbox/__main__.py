@@ -22,6 +22,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--empty", action="store_true", help="start with an empty store instead of the demo seed"
     )
+    parser.add_argument(
+        "--sparse",
+        action="store_true",
+        help="answer every success in its sparsest schema-valid form (devtools.sandbox.sparse)",
+    )
+    parser.add_argument(
+        "--phone-in-no-split",
+        action="store_true",
+        help="match the phone:in filter as ONE literal string instead of a comma-separated list",
+    )
     args = parser.parse_args(argv)
     server = SandboxServer(
         store_hash=args.store_hash,
@@ -32,6 +42,8 @@ def main(argv: list[str] | None = None) -> None:
         latency=args.latency_ms / 1000,
         quota=args.quota,
         window_seconds=args.window_seconds,
+        sparse=args.sparse,
+        phone_in_no_split=args.phone_in_no_split,
     )
     with server:
         print(f"BigCommerce sandbox: {server.url}  (API base {server.api_base})", flush=True)

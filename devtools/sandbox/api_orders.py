@@ -174,7 +174,7 @@ def order_json(request: ApiRequest, order: Order, include: set[str]) -> dict[str
         "date_created": date_v2(order.date_created),
         "date_modified": date_v2(order.date_modified),
         "date_shipped": date_v2(order.date_shipped),
-        "cart_id": "",
+        "cart_id": order.cart_id,
         "status_id": order.status_id,
         "status": order.status,
         "subtotal_ex_tax": money_v2(order.subtotal_ex_tax),

@@ -1,9 +1,13 @@
 """Promotions v3: coupon and automatic promotions and their coupon codes.
 
 Coupon codes follow the spec's description: letters, digits, spaces, `_` and `-`, at most 50
-characters; unique in the store ignoring case (sandbox rule). A duplicate is 409 in the promotions
-error shape. Rules and actions are stored as sent and echoed back; the sandbox does not evaluate
-them (nothing here checks out a cart).
+characters; unique in the store ignoring case (sandbox rule). A duplicate is 422 in the promotions
+error shape (`{"errors": [{"status", "title", "detail"}]}`): the spec documents no error status for
+`POST /v3/promotions/{id}/codes`, and the only public evidence treats 422 as a duplicate code
+(reference FACTS.md). A promotion's `currency_code` defaults to the store's default currency, and a
+multi-currency one (`*`) may only take percentages off (FACTS.md): anything else is 422. Rules and
+actions are otherwise stored as sent and echoed back; the sandbox does not evaluate them (nothing
+here checks out a cart).
 """
 
 from __future__ import annotations

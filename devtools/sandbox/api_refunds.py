@@ -4,6 +4,10 @@ BigCommerce says refunds on one order must be sequential and offers no idempoten
 makes the rule observable: while a refund on an order is being processed (for
 `SandboxServer.refund_processing_seconds`, 0 by default), another refund on the same order is
 refused with 409 (sandbox rule from the reference README).
+
+The refunds POST only schedules the payment ("the payment request itself occurs asynchronously",
+orders.v3 `createOrderRefund`): its answer shows every payment as not declined, and a decline shows
+only in the refund lists read afterwards (`payments[].is_declined`, `declined_message`).
 """
 
 from __future__ import annotations
@@ -77,7 +81,7 @@ def create_refund(request: ApiRequest) -> ApiResponse:
         request.pause(request.refund_processing_seconds)
         with store.lock:
             refund = refunds.create_refund(store, order, body)
-            data = refund_json(refund)
+            data = refund_json(refund, scheduled=True)
     finally:
         with store.lock:
             store.refunds_in_progress.discard(order_id)
@@ -109,7 +113,8 @@ def _collection(request: ApiRequest, found: list[Refund]) -> ApiResponse:
     return v3_page(found, page, limit, refund_json)
 
 
-def refund_json(refund: Refund) -> dict[str, Any]:
+def refund_json(refund: Refund, *, scheduled: bool = False) -> dict[str, Any]:
+    """A refund as BigCommerce lists it; `scheduled`: as the POST answers it, before any decline is known."""
     return {
         "id": refund.id,
         "order_id": refund.order_id,
@@ -139,8 +144,8 @@ def refund_json(refund: Refund) -> dict[str, Any]:
                 "provider_id": payment.provider_id,
                 "amount": money_v3(payment.amount),
                 "offline": payment.offline,
-                "is_declined": payment.is_declined,
-                "declined_message": payment.declined_message,
+                "is_declined": payment.is_declined and not scheduled,
+                "declined_message": "" if scheduled else payment.declined_message,
                 "transaction_id": payment.transaction_id,
             }
             for payment in refund.payments

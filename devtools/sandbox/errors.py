@@ -8,8 +8,8 @@ BigCommerce's APIs disagree about error bodies (see the reference README, "Facts
   `{"data": [...]}`, as its documented 422 does;
 * promotions follow their own spec per status: 404 and 422 are `{"errors": [{"status", "title"}]}`,
   400 is `{"status": "400", "title", "type", "detail"}` (status as a string, as documented), 403 and
-  405 are `{"status": "403", "title", "error"}`, and every other status (409 for a duplicate code,
-  401, 429, 5xx) is `{"status": 409, "title", "type", "detail"}`.
+  405 are `{"status": "403", "title", "error"}`, and every other status (409, 401, 429, 5xx) is
+  `{"status": 409, "title", "type", "detail"}`. A duplicate coupon code is a 422.
 
 Handlers raise `ApiError`; the server renders it with the route's `ErrorShape`.
 """

@@ -153,8 +153,8 @@ class OrderCreateIn(_Input):
     discount_amount: Decimal = _money()
     default_currency_code: str | None = Field(default=None, min_length=3, max_length=3)
     payment_method: str = "Manual"
-    customer_message: str = ""
-    staff_notes: str = ""
+    customer_message: str | None = None
+    staff_notes: str | None = None
     date_created: str | None = None
     channel_id: int = 1
     external_source: str | None = None
@@ -184,7 +184,7 @@ class ShipmentCreateIn(_Input):
     tracking_carrier: str = ""
     shipping_method: str = ""
     shipping_provider: str = ""
-    comments: str = Field(default="", max_length=65535)
+    comments: str | None = Field(default=None, max_length=65535)
     merchant_shipping_cost: Decimal = _money()
 
 
@@ -241,7 +241,7 @@ class PromotionCreateIn(_Input):
     start_date: str | None = None
     end_date: str | None = None
     max_uses: int | None = Field(default=None, ge=0)
-    currency_code: str = "*"
+    currency_code: str | None = None  # the store's default currency (store.create_promotion)
     stop: bool = False
     can_be_used_with_other_promotions: bool = True
     coupon_overrides_other_promotions: bool = False

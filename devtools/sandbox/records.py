@@ -262,8 +262,10 @@ class Order:
     )
     payment_provider_id: str = ""
     payment_status: str = "captured"
-    staff_notes: str = ""
-    customer_message: str = ""
+    staff_notes: str | None = ""
+    customer_message: str | None = ""
+    """None (answered `null`) for orders created through the API without one: api-specs PR #245."""
+    cart_id: str | None = ""
     channel_id: int = 1
     order_source: str = "www"
     external_source: str | None = None
@@ -354,7 +356,8 @@ class Shipment:
     tracking_link: str = ""
     shipping_method: str = ""
     shipping_provider: str = ""
-    comments: str = ""
+    comments: str | None = ""
+    """None (answered `null`) when created without comments (KNOWN_DEVIATIONS `sandbox-nulls`)."""
     merchant_shipping_cost: Decimal = ZERO
 
 

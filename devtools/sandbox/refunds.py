@@ -6,19 +6,32 @@ BigCommerce's rules, as the sandbox applies them (sandbox choices are marked):
   tax), `SHIPPING` / `HANDLING` (item_id = order address id, `amount`; tax in proportion), `ORDER`
   (item_id = order id, `amount`; tax is not recalculated). `GIFT_WRAPPING` and `FEE` find nothing to
   refund (sandbox orders have neither); `TAX` is not modelled and refused.
-* Nothing may exceed what remains: a product's unrefunded quantity, an address's unrefunded shipping
-  or handling, and the order's total minus the refunds that settled. An over-refund is a 422
-  titled "Refund amount is greater than remaining amount" (sandbox rule from the reference README);
-  the quote refuses it too (sandbox choice: `adjustment` is therefore always 0).
+* A **quote** for more than remains is not refused: it answers 201 with `total_refund_amount` capped
+  at what is refundable and a negative `adjustment`, the difference from what was asked (orders.v3
+  `AdjustmentAmount`: "negative when the refund amount requested in the refund quote is more than the
+  total refundable amount"; api-specs PR #293). What was asked is each item valued as asked (a
+  product's quantity times its unit price); what is refundable caps each item at what it has left (a
+  product's unrefunded quantity, an address's unrefunded shipping or handling) and the sum at the
+  order's total minus the refunds that settled. Sandbox choice, no public source: a product quantity
+  over what is left is capped the same way (the spec describes the adjustment in amounts only), and
+  a quote capped to nothing answers a total of 0 with no refund methods.
+* The **refunds POST** refuses what a quote would cap: 422 "Refund quantity is greater than
+  remaining quantity" for a product, otherwise "Refund amount is greater than remaining amount"
+  (sandbox rule, reference/bigcommerce/FACTS.md "Not settled").
 * Refund methods: the order's own payment provider, store credit (only when the order has a
   registered customer), and the offline "custom" provider. A refund's `payments` must use the
   providers of one method and add up to the quoted total (or the merchant override).
-* Unpaid orders (Incomplete, Pending, Declined, Awaiting Payment) have nothing to refund.
-* A declined refund (knob `Order.decline_refunds`: online payments are declined) is recorded with
-  `is_declined: true` and moves nothing: quantities, remaining amounts and status stay (sandbox
-  choice: all or nothing). A settled refund moves the order to 14 Partially Refunded or 4 Refunded
-  and sets `payment_status` accordingly; `refunded_amount` on the order stays "0.0000", as
-  BigCommerce documents. Store credit refunds are added to the customer's store credit.
+* Unpaid orders (Incomplete, Pending, Declined, Awaiting Payment) have nothing to refund (422).
+* Refund payments are **asynchronous**: the POST schedules the payment ("the payment request itself
+  occurs asynchronously", orders.v3 `createOrderRefund`), so its answer shows every payment as not
+  declined; a decline (knob `Order.decline_refunds`: online payments are declined) shows only in
+  later `GET .../payment_actions/refunds` as `is_declined: true` with a `declined_message` (see
+  `devtools.sandbox.api_refunds`). Sandbox choice: the decline is settled before the POST answers, so
+  every later read (refund lists, quotes, the order) already agrees with it; a declined refund moves
+  nothing (all or nothing): quantities, remaining amounts and status stay, and later quotes include
+  its amount again. A settled refund moves the order to 14 Partially Refunded or 4 Refunded and sets
+  `payment_status` accordingly; `refunded_amount` on the order stays "0.0000", as BigCommerce
+  documents. Store credit refunds are added to the customer's store credit.
 """
 
 from __future__ import annotations
@@ -60,15 +73,22 @@ class PaymentOption:
 
 @dataclass(frozen=True)
 class QuotedItem:
+    """One refund item: what it asks for, what of that is refundable, and the tax of that part."""
+
     item: RefundItemIn
+    requested: Decimal
     amount: Decimal
     tax: Decimal
+    over: ApiError | None = None
+    """How the refunds POST refuses this item when it asks for more than the item has left."""
 
 
 @dataclass(frozen=True)
 class RefundQuote:
     order_id: int
     items: tuple[QuotedItem, ...]
+    requested_amount: Decimal
+    """What the items ask for, valued as asked (before any cap)."""
     total_refund_amount: Decimal
     total_refund_tax_amount: Decimal
     rounding: Decimal
@@ -77,54 +97,66 @@ class RefundQuote:
 
     @property
     def adjustment(self) -> Decimal:
-        """Always 0: the sandbox refuses an over-refund instead of adjusting the quote down."""
-        return ZERO
+        """Negative when more was asked than is refundable (orders.v3 `AdjustmentAmount`), else 0."""
+        return self.total_refund_amount - self.requested_amount
 
 
 def remaining_amount(store: SandboxStore, order: Order) -> Decimal:
-    """The order's total minus every refund that settled."""
+    """The order's total minus every refund that settled (a declined refund settled nothing)."""
     settled = sum((r.settled_amount for r in store.refunds.values() if r.order_id == order.id), ZERO)
     return cents(order.total_inc_tax) - settled
 
 
 def quote(store: SandboxStore, order: Order, items: Sequence[RefundItemIn]) -> RefundQuote:
-    """What refunding `items` would pay back, and by which methods; refuses what is not refundable."""
+    """What refunding `items` would pay back, capped at what is refundable, and by which methods.
+
+    Refuses (422) only what cannot be quoted at all: an unpaid order, an unknown item, a malformed
+    quantity or amount. Asking for more than is left is answered with a capped total (module docstring).
+    """
     with store.lock:
         if order.status_id in UNPAID_STATUSES:
             raise ApiError(
                 422, "Order has no captured payment to refund", detail=f"Order status is {order.status}."
             )
-        quoted = tuple(_quote_item(order, index, item, items) for index, item in enumerate(items))
-        raw_total = sum((q.amount for q in quoted), ZERO)
-        total = cents(raw_total)
-        if total <= ZERO:
+        taken: dict[tuple[str, int], Decimal] = {}
+        quoted = tuple(_quote_item(order, index, item, taken) for index, item in enumerate(items))
+        requested = cents(sum((q.requested for q in quoted), ZERO))
+        if requested <= ZERO:
             raise ApiError(
                 422, "Refund amount must be greater than zero", errors={"items": "nothing to refund"}
             )
-        if total > remaining_amount(store, order):
-            raise ApiError(422, OVER_REFUND_TITLE, detail=f"Remaining: {remaining_amount(store, order)}.")
+        raw_total = sum((q.amount for q in quoted), ZERO)
+        items_total = cents(raw_total)
+        total = min(items_total, max(remaining_amount(store, order), ZERO))
+        tax = cents(sum((q.tax for q in quoted), ZERO))
+        if total < items_total:
+            tax = cents(tax * total / items_total)
         return RefundQuote(
             order_id=order.id,
             items=quoted,
+            requested_amount=requested,
             total_refund_amount=total,
-            total_refund_tax_amount=cents(sum((q.tax for q in quoted), ZERO)),
-            rounding=total - raw_total,
+            total_refund_tax_amount=tax,
+            rounding=items_total - raw_total,
             tax_inclusive=order.is_tax_inclusive_pricing,
-            refund_methods=_refund_methods(order, total),
+            refund_methods=_refund_methods(order, total) if total > ZERO else (),
         )
 
 
-def _quote_item(order: Order, index: int, item: RefundItemIn, items: Sequence[RefundItemIn]) -> QuotedItem:
+def _quote_item(
+    order: Order, index: int, item: RefundItemIn, taken: dict[tuple[str, int], Decimal]
+) -> QuotedItem:
+    """`taken` counts what earlier items of the same quote already claimed of the same line."""
     field = f"items.{index}"
-    same = [i for i in items if i.item_type == item.item_type and i.item_id == item.item_id]
     if item.item_type == "PRODUCT":
-        return _quote_product(order, field, item, sum(i.quantity or 0 for i in same))
+        return _quote_product(order, field, item, taken)
     if item.item_type in ("SHIPPING", "HANDLING"):
-        return _quote_cost(order, field, item, sum((i.amount or ZERO for i in same), ZERO))
+        return _quote_cost(order, field, item, taken)
     if item.item_type == "ORDER":
         if item.item_id != order.id:
             raise ApiError(422, "Refund item not found", errors={f"{field}.item_id": "must be the order id"})
-        return QuotedItem(item, _positive_amount(item, field), ZERO)
+        amount = _positive_amount(item, field)
+        return QuotedItem(item, amount, amount, ZERO)
     if item.item_type == "TAX":
         raise ApiError(422, "Tax refunds are not supported", errors={f"{field}.item_type": "use ORDER"})
     raise ApiError(
@@ -132,8 +164,10 @@ def _quote_item(order: Order, index: int, item: RefundItemIn, items: Sequence[Re
     )
 
 
-def _quote_product(order: Order, field: str, item: RefundItemIn, requested_quantity: int) -> QuotedItem:
-    """A product refunds its price including tax per unit; `requested_quantity` sums repeated items."""
+def _quote_product(
+    order: Order, field: str, item: RefundItemIn, taken: dict[tuple[str, int], Decimal]
+) -> QuotedItem:
+    """A product refunds its price including tax per unit, for at most the units not refunded yet."""
     product = order.product(item.item_id)
     if product is None:
         raise ApiError(
@@ -141,15 +175,29 @@ def _quote_product(order: Order, field: str, item: RefundItemIn, requested_quant
         )
     if item.quantity is None or item.quantity < 1:
         raise ApiError(422, "Quantity is required", errors={f"{field}.quantity": "must be at least 1"})
-    if requested_quantity > product.quantity_refundable:
-        left = f"{product.quantity_refundable} left to refund"
-        raise ApiError(
-            422, "Refund quantity is greater than remaining quantity", errors={f"{field}.quantity": left}
+    key = ("PRODUCT", product.id)
+    left = max(ZERO, product.quantity_refundable - taken.get(key, ZERO))
+    units = min(Decimal(item.quantity), left)
+    taken[key] = taken.get(key, ZERO) + units
+    over = None
+    if units < item.quantity:
+        over = ApiError(
+            422,
+            "Refund quantity is greater than remaining quantity",
+            errors={f"{field}.quantity": f"{left} left to refund"},
         )
-    return QuotedItem(item, product.price_inc_tax * item.quantity, product.price_tax * item.quantity)
+    return QuotedItem(
+        item,
+        product.price_inc_tax * item.quantity,
+        product.price_inc_tax * units,
+        product.price_tax * units,
+        over,
+    )
 
 
-def _quote_cost(order: Order, field: str, item: RefundItemIn, requested_amount: Decimal) -> QuotedItem:
+def _quote_cost(
+    order: Order, field: str, item: RefundItemIn, taken: dict[tuple[str, int], Decimal]
+) -> QuotedItem:
     """Shipping or handling of one address: an amount, with tax in proportion to the cost's own tax."""
     address = order.address(item.item_id)
     if address is None:
@@ -161,13 +209,16 @@ def _quote_cost(order: Order, field: str, item: RefundItemIn, requested_amount: 
     else:
         cost_ex, cost_inc = address.handling_cost_ex_tax, address.handling_cost_inc_tax
         refunded = address.handling_refunded
-    amount = _positive_amount(item, field)
-    if requested_amount > cost_inc - refunded:
-        raise ApiError(
-            422, OVER_REFUND_TITLE, errors={f"{field}.amount": f"{cost_inc - refunded} left to refund"}
-        )
+    requested = _positive_amount(item, field)
+    key = (item.item_type, address.id)
+    left = max(ZERO, cost_inc - refunded - taken.get(key, ZERO))
+    amount = min(requested, left)
+    taken[key] = taken.get(key, ZERO) + amount
+    over = None
+    if amount < requested:
+        over = ApiError(422, OVER_REFUND_TITLE, errors={f"{field}.amount": f"{left} left to refund"})
     tax = amount * (cost_inc - cost_ex) / cost_inc if cost_inc else ZERO
-    return QuotedItem(item, amount, tax)
+    return QuotedItem(item, requested, amount, tax, over)
 
 
 def _positive_amount(item: RefundItemIn, field: str) -> Decimal:
@@ -200,9 +251,13 @@ def _refund_methods(order: Order, total: Decimal) -> tuple[tuple[PaymentOption, 
 
 
 def create_refund(store: SandboxStore, order: Order, body: RefundCreateIn) -> Refund:
-    """Validate the payments against a fresh quote, record the refund, and apply it unless declined."""
+    """Validate the payments against a fresh quote, record the refund, and apply it unless declined.
+
+    The decline is decided here, at once; the POST's answer does not show it (module docstring).
+    """
     with store.lock:
         refund_quote = quote(store, order, body.items)
+        _refuse_over_refund(store, order, refund_quote)
         total, tax = refund_quote.total_refund_amount, refund_quote.total_refund_tax_amount
         override = body.merchant_calculated_override
         if override is not None:
@@ -241,6 +296,15 @@ def create_refund(store: SandboxStore, order: Order, body: RefundCreateIn) -> Re
         if not refund.is_declined:
             _apply(store, order, refund_quote, refund)
         return refund
+
+
+def _refuse_over_refund(store: SandboxStore, order: Order, refund_quote: RefundQuote) -> None:
+    """The refunds POST refuses (422) what its quote caps, naming the item when one is at fault."""
+    over = next((quoted.over for quoted in refund_quote.items if quoted.over is not None), None)
+    if over is not None:
+        raise over
+    if refund_quote.adjustment < ZERO:
+        raise ApiError(422, OVER_REFUND_TITLE, detail=f"Remaining: {remaining_amount(store, order)}.")
 
 
 def _check_payments(order: Order, body: RefundCreateIn, refund_quote: RefundQuote, total: Decimal) -> None:

@@ -61,6 +61,8 @@ class ApiRequest:
     store: SandboxStore
     refund_processing_seconds: float = 0.0
     pause: Callable[[float], None] = field(default=lambda seconds: None)
+    phone_in_no_split: bool = False
+    """`SandboxServer.phone_in_no_split`: `phone:in` is one literal string, not a comma list."""
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)

@@ -12,9 +12,12 @@ Well-known fixtures
   `GBP_ORDER_ID`, `FULLY_REFUNDED_ORDER_ID` (Refunded, with its refund), `EUR_ORDER_ID` (Shipped),
   `PARTIALLY_REFUNDED_ORDER_ID` (1 of 2 refunded, PayPal), `CANCELLED_ORDER_ID`, `SHIPPED_ORDER_ID`
   (FedEx), `PARTIALLY_SHIPPED_ORDER_ID` (USPS, one of two lines), `UNSHIPPED_ORDER_ID` (Awaiting
-  Fulfillment), `PENDING_ORDER_ID` (unpaid: nothing to refund).
+  Fulfillment, created through the API: `customer_message`, `staff_notes` and `cart_id` are `null`),
+  `PENDING_ORDER_ID` (unpaid: nothing to refund).
 * A guest shopper, `GUEST_EMAIL`, no customer record: `GUEST_ORDER_IDS` (customer_id 0; the first
-  shipped, the second Awaiting Fulfillment and refundable without store credit).
+  shipped, the second Awaiting Fulfillment, refundable without store credit, created through the API
+  with `null` notes).
+* Shipments created without comments answer `"comments": null` (every seeded shipment).
 * Morgan Mixed (`MIXED_EMAIL`, `MIXED_CUSTOMER_ID`): account orders `MIXED_ACCOUNT_ORDER_IDS` and guest
   orders `MIXED_GUEST_ORDER_IDS` billed to the same email spelled "Mixed.History@Example.com".
 * Two accounts sharing `SHARED_EMAIL` on channels 1 and 2 (`SHARED_EMAIL_CUSTOMER_IDS`), one order each.
@@ -336,8 +339,14 @@ def _order(
     handling: str = "0",
     shipping: Shipping | None = None,
     decline_refunds: bool = False,
+    via_api: bool = False,
 ) -> Order:
-    """An order placed `day` days after START, shipped if `shipping` says how, then set to `status_id`."""
+    """An order placed `day` days after START, shipped if `shipping` says how, then set to `status_id`.
+
+    A storefront order (the default) has empty notes; one created `via_api` (a phone order keyed in
+    by an app) answers `customer_message`, `staff_notes` and `cart_id` as `null`, as real
+    API-created orders do (api-specs PR #245).
+    """
     created = START + timedelta(days=day, hours=day % 7)
     rate, tax = EXCHANGE_RATES[currency], TAX_RATES[currency]
     tax_inclusive = currency != "USD"
@@ -371,7 +380,8 @@ def _order(
         tax_inclusive=tax_inclusive,
         decline_refunds=decline_refunds,
     )
-    order.order_source = "www"
+    if not via_api:
+        order.order_source, order.staff_notes, order.customer_message, order.cart_id = "www", "", "", ""
     order.ip_address = f"203.0.113.{order.id % 250}"
     if shipping is not None:
         shipped_at = created + timedelta(days=2)
@@ -428,7 +438,7 @@ def _martha_orders(store: SandboxStore) -> None:
     order([(102, 1), (108, 2)], 2, 105, shipping=Shipping("fedex", "794644790138"))
     partial_shipping = Shipping("usps", "9400111899223817572377", lines=(1,))
     order([(105, 1), (106, 1)], STATUS_PARTIALLY_SHIPPED, 111, shipping=partial_shipping)
-    order([(101, 1), (104, 2)], 11, 116)
+    order([(101, 1), (104, 2)], 11, 116, via_api=True)
     order([(108, 1)], 1, 117)
 
 
@@ -445,7 +455,7 @@ def _other_orders(store: SandboxStore) -> None:
         _order(store, billing, lines, customer_id=0, status_id=status_id, day=day, **details)
 
     guest(GUEST_BILLING, [(106, 1)], 2, 40, shipping=Shipping("ups", "1Z999AA10123456791"))
-    guest(GUEST_BILLING, [(104, 1)], 11, 110)
+    guest(GUEST_BILLING, [(104, 1)], 11, 110, via_api=True)
     registered(MIXED_CUSTOMER_ID, [(110, 1)], 10, 20, shipping=Shipping("usps", "9400111899223817572401"))
     registered(MIXED_CUSTOMER_ID, [(108, 4)], 11, 100)
     mixed_guest = _billing(store.customers[MIXED_CUSTOMER_ID], email="Mixed.History@Example.com")

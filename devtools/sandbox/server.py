@@ -5,12 +5,15 @@
 
 Every answer passes the gateway steps BigCommerce applies, in this order: latency (knob), store hash
 (unknown: 404), planned fault (knob), `X-Auth-Token` (missing or unknown: 401), the store's rate limit
-(429 with `X-Retry-After`), route (404/405), OAuth scope (403 naming the scopes that would do), then
-the API itself. Every answer carries the four `X-Rate-Limit-*` headers. Every exchange is logged in
-`server.requests` (before a `slow` fault's delay, so a test sees it at once).
+(429 with the reset headers but no `X-Retry-After`), route (404/405), OAuth scope (403 saying only
+that a scope is missing, as BigCommerce does), then the API itself. Every answer carries the four
+`X-Rate-Limit-*` headers. Every exchange is logged in `server.requests` (before a `slow` fault's
+delay, so a test sees it at once).
 
 Knobs are thread-safe and `reset()` puts all of them back: latency 0, no faults, 150 requests per
-30 s, empty request log, the constructor's tokens, no refund processing time, the seeded data.
+30 s, empty request log, the constructor's tokens, no refund processing time, sparse mode as the
+constructor set it (`sparse=`, off by default), `phone:in` split as the constructor set it
+(`phone_in_no_split=`, off by default), the seeded data.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from devtools.sandbox.knobs import (
     RequestRecord,
 )
 from devtools.sandbox.routing import ALL_SCOPES, ApiRequest, Route, Router, shape_for_path
+from devtools.sandbox.sparse import sparsify
 from devtools.sandbox.store import SandboxStore
 
 DEFAULT_STORE_HASH = "sandbox"
@@ -102,6 +106,8 @@ class SandboxServer:
         latency: float = 0.0,
         quota: int = DEFAULT_QUOTA,
         window_seconds: float = DEFAULT_WINDOW_SECONDS,
+        sparse: bool = False,
+        phone_in_no_split: bool = False,
     ) -> None:
         self.store_hash = store_hash
         self.host = host
@@ -127,6 +133,12 @@ class SandboxServer:
         self.latency = latency
         self.refund_processing_seconds = 0.0
         """Knob: how long a refund holds its order; a second refund on it meanwhile gets 409."""
+        self._initial_sparse = sparse
+        self.sparse = sparse
+        """Knob: every success answer in its sparsest schema-valid form (`devtools.sandbox.sparse`)."""
+        self._initial_phone_in_no_split = phone_in_no_split
+        self.phone_in_no_split = phone_in_no_split
+        """Knob: match `phone:in` as ONE literal string, never split at commas (`api_customers`)."""
         self.reset()
 
     # --- lifecycle ------------------------------------------------------------------------------
@@ -196,6 +208,8 @@ class SandboxServer:
         self.tokens = dict(self._initial_tokens)
         self.latency = self._initial_latency
         self.refund_processing_seconds = 0.0
+        self.sparse = self._initial_sparse
+        self.phone_in_no_split = self._initial_phone_in_no_split
         self.store.clear()
         if self._seed is not None:
             demo_seed.populate(self.store, self._seed)
@@ -295,9 +309,13 @@ class SandboxServer:
                 store=self.store,
                 refund_processing_seconds=self.refund_processing_seconds,
                 pause=self.pause,
+                phone_in_no_split=self.phone_in_no_split,
             )
             response = route.handler(request)
-            outcome = _answer(response.status, response.body, response.headers)
+            body = response.body
+            if self.sparse:
+                body = sparsify(method, api_path, response.status, body)
+            outcome = _answer(response.status, body, response.headers)
         except ApiError as error:
             outcome = _answer(error.status, error_body(shape, error), error.headers)
         except Exception:  # a sandbox bug: answer 500 like BigCommerce, but keep the traceback
@@ -328,12 +346,16 @@ class SandboxServer:
             raise ApiError(401, "Unauthorized", detail="Send a valid X-Auth-Token header.")
         allowed, state = self.rate_limit.consume()
         if not allowed:
-            retry = {"X-Retry-After": str(state.retry_after_seconds), **state.headers()}
-            raise ApiError(429, "Too many requests", detail="The store's quota is used up.", headers=retry)
+            # Only the four X-Rate-Limit-* headers (every answer has them), no X-Retry-After: many real
+            # 429s carry none (reference FACTS.md), so clients must wait by the reset header. The
+            # `rate_limit` fault sends both, so both kinds of 429 are exercised.
+            raise ApiError(
+                429, "Too many requests", detail="The store's quota is used up.", headers=state.headers()
+            )
         route, params = ROUTER.match(method, api_path)
         if route.scopes and not route.scopes & scopes:
-            needed = " or ".join(sorted(route.scopes))
-            raise ApiError(403, "You don't have a required scope to access the endpoint", detail=needed)
+            # BigCommerce's 403 does not name the scope (reference FACTS.md), so neither does this one.
+            raise ApiError(403, "You don't have a required scope to access the endpoint")
         return route, params
 
 

@@ -87,6 +87,8 @@ class SandboxStore:
         """Forget everything; ids start again (orders at 100, like a new BigCommerce store)."""
         with self.lock:
             self.info = StoreInfo()
+            self.duplicate_code_status = 422
+            """Knob: the status of a duplicate coupon code (422 by default; 409 is the other reading)."""
             for table in (self.catalog, self.customers, self.orders, self.shipments, self.refunds):
                 table.clear()
             self.customer_groups.clear()
@@ -271,6 +273,7 @@ class SandboxStore:
                 payment_status="pending" if data.status_id in UNPAID_STATUSES else "captured",
                 staff_notes=data.staff_notes,
                 customer_message=data.customer_message,
+                cart_id=None,  # no storefront cart behind an API-created order (api-specs PR #245)
                 channel_id=data.channel_id,
                 order_source="external",
                 external_source=data.external_source,
@@ -434,6 +437,15 @@ class SandboxStore:
             _parse_iso(data.end_date, "end_date")
             body = data.model_dump(exclude={"name", "redemption_type", "status", "coupon_type", "codes"})
             body["channels"] = [{"id": channel.id} for channel in data.channels]
+            # Reference FACTS.md: currency_code defaults to the store's default currency, and
+            # multi-currency ("*") promotions support percentage discounts only.
+            body["currency_code"] = (data.currency_code or self.info.currency).upper()
+            if body["currency_code"] == "*" and not _percentages_only(data.rules):
+                raise ApiError(
+                    422,
+                    "Invalid currency_code",
+                    detail="Multi-currency promotions (currency_code '*') support percentage discounts only.",
+                )
             promotion = Promotion(
                 id=self.next_id("promotion"),
                 name=data.name,
@@ -472,8 +484,13 @@ class SandboxStore:
                     detail="Use 1 to 50 letters, numbers, spaces, underscores or hyphens.",
                 )
             if any(code.code.casefold() == data.code.casefold() for code in self.coupon_codes.values()):
+                # 422, in the promotions API's 422 shape: the status is undocumented for this POST, and
+                # the only public evidence (reference FACTS.md, "duplicate coupon code") treats 422 as a
+                # duplicate code. Clients accept 409 too.
                 raise ApiError(
-                    409, "Coupon code already exists", detail="Coupon codes are unique in the store."
+                    self.duplicate_code_status,
+                    "Coupon code already exists",
+                    detail="Coupon codes are unique in the store.",
                 )
             code = CouponCode(
                 id=self.next_id("coupon_code"),
@@ -491,6 +508,19 @@ class SandboxStore:
         return self.create_coupon_code(
             promotion_id, CouponCodeCreateIn.model_validate({"code": code, **fields})
         )
+
+
+def _percentages_only(rules: list[dict[str, Any]]) -> bool:
+    """Whether every rule only takes a percentage off (the cart's value or its items)."""
+    for rule in rules:
+        action = rule.get("action")
+        if not isinstance(action, dict) or not action or not set(action) <= {"cart_value", "cart_items"}:
+            return False
+        for target in action.values():
+            discount = target.get("discount") if isinstance(target, dict) else None
+            if not isinstance(discount, dict) or "percentage_amount" not in discount:
+                return False
+    return True
 
 
 def _channels_overlap(first: list[int] | None, second: list[int] | None) -> bool:

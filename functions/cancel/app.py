@@ -3,4 +3,4 @@
 from gladly_bigcommerce.actions import cancel
 from gladly_bigcommerce.api import gladly_handler
 
-lambda_handler = gladly_handler(cancel.handle)
+lambda_handler = gladly_handler(cancel.handle, action=True)

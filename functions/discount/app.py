@@ -3,4 +3,4 @@
 from gladly_bigcommerce.actions import discount
 from gladly_bigcommerce.api import gladly_handler
 
-lambda_handler = gladly_handler(discount.handle)
+lambda_handler = gladly_handler(discount.handle, action=True)

@@ -3,4 +3,4 @@
 from gladly_bigcommerce.actions import refund
 from gladly_bigcommerce.api import gladly_handler
 
-lambda_handler = gladly_handler(refund.handle)
+lambda_handler = gladly_handler(refund.handle, action=True)

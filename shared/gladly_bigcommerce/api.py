@@ -1,12 +1,18 @@
 """API Gateway glue: the one place that turns events into verified requests and exceptions into responses.
 
-A handler is ``lambda_handler = gladly_handler(logic)``, where ``logic(request, dependencies)`` returns a
-pydantic model. Around it, ``handle_gladly``:
-1. reads the REST proxy event (v1 payload) into a ``GladlyRequest`` (raw body bytes, lowercase headers);
+A handler is ``lambda_handler = gladly_handler(logic)`` (``gladly_handler(logic, action=True)`` for an
+action's form and submit), where ``logic(request, dependencies)`` returns a pydantic model. Around it,
+``handle_gladly``:
+1. reads the REST proxy event (v1 payload) into a ``GladlyRequest`` (raw body bytes, lowercase headers,
+   and the public base URL Gladly called: scheme, host and stage or base path), refusing what breaks
+   the cheap limits of ``gladly/limits.py`` (body size 413; text that is not valid Unicode, repeated,
+   too many or too long query parameters, ids of too many digits 400) before any other work;
 2. loads the settings (once per container) and the credentials (Powertools cache);
 3. verifies the Gladly signature, and basic auth / static headers when configured (else 401);
-4. parses the JSON body (else 400) and calls the logic;
-5. serialises the result, or maps the exception through ``error_response`` into Gladly's error shape.
+4. checks the body's nesting depth on the raw bytes, parses the JSON body and checks its text (else
+   400), and calls the logic;
+5. serialises the result, or maps the exception through ``error_answer`` (lookups) or
+   ``action_error`` (actions: only 200, 400, 406 and 401) into Gladly's error shape.
 """
 
 from __future__ import annotations
@@ -17,12 +23,12 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -37,6 +43,7 @@ from gladly_bigcommerce.config import (
     SecretUnavailable,
     load_secret,
 )
+from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import BadRequest, ErrorBody, ErrorItem, GladlyError
 from gladly_bigcommerce.gladly.signing import (
     SignatureError,
@@ -61,21 +68,40 @@ class GladlyRequest:
 
     ``signed_paths`` are the spellings of the URL path Gladly may have signed: behind an API Gateway
     stage the event's ``path`` lacks the stage (``/lookup``) while the URL Gladly called has it
-    (``/prod/lookup``, which is ``requestContext.path``).
+    (``/prod/lookup``, which is ``requestContext.path``), and behind ``PUBLIC_BASE_URL`` it is that
+    URL's path plus the route. ``public_base_url`` is where Gladly reached the API, without trailing
+    slash (``https://<api>/prod``): the base of every URL we hand Gladly to follow.
     """
 
     method: str
     path: str
+    route: str
+    """The API's resource path (``/actions/refund``): ``path`` less any stage or base path."""
     signed_paths: tuple[str, ...]
     query: str
     query_parameters: Mapping[str, str]
     headers: Mapping[str, str]
     body: bytes
     correlation_id: str
+    public_base_url: str = ""
     json_body: Any = field(default=None, compare=False)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
+
+    def behind(self, public_base_url: str | None) -> GladlyRequest:
+        """The request as reached through ``public_base_url`` (``PUBLIC_BASE_URL``), when one is set.
+
+        URLs are then built on it, and Gladly, following them, signs its path plus the route.
+        """
+        if not public_base_url:
+            return self
+        signed_path = urlsplit(public_base_url).path.rstrip("/") + self.route
+        return replace(
+            self,
+            public_base_url=public_base_url,
+            signed_paths=tuple(dict.fromkeys((*self.signed_paths, signed_path))),
+        )
 
     def parse_body(self, model: type[M]) -> M:
         """The JSON body as ``model``; ``BadRequest`` names each offending field."""
@@ -107,9 +133,17 @@ def raw_query_from_event(event: Mapping[str, Any]) -> str:
 
 
 def request_from_event(event: Mapping[str, Any], correlation_id: str) -> GladlyRequest:
-    """Read a REST proxy event; ``BadRequest`` when the body cannot be decoded."""
+    """Read a REST proxy event within the request limits (``gladly/limits.py``): ``BadRequest`` when
+    its text is not valid Unicode, its query parameters are repeated, too many or too long, or its
+    body cannot be decoded; ``PayloadTooLarge`` (413) for a body over the size limit."""
     headers = _event_headers(event)
     path = str(event.get("path") or "/")
+    limits.check_event_text(path, headers)
+    limits.check_query_parameters(
+        event.get("multiValueQueryStringParameters"), event.get("queryStringParameters")
+    )
+    body = _event_body(event)
+    limits.check_body_size(body)
     request_context = event.get("requestContext") or {}
     stage = request_context.get("stage")
     candidates = [path, request_context.get("path")]
@@ -118,13 +152,40 @@ def request_from_event(event: Mapping[str, Any], correlation_id: str) -> GladlyR
     return GladlyRequest(
         method=str(event.get("httpMethod") or "").upper(),
         path=path,
+        route=str(event.get("resource") or path),
         signed_paths=tuple(dict.fromkeys(candidate for candidate in candidates if candidate)),
         query=raw_query_from_event(event),
         query_parameters=dict(event.get("queryStringParameters") or {}),
         headers=headers,
-        body=_event_body(event),
+        body=body,
         correlation_id=correlation_id,
+        public_base_url=public_base_url_of(event, headers),
     )
+
+
+def public_base_url_of(event: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> str:
+    """Where Gladly reached the API, e.g. ``https://<api>.execute-api.<region>.amazonaws.com/prod``.
+
+    Host: ``requestContext.domainName``, else the ``Host`` header. Base path: ``requestContext.path``
+    (the path of the URL called) less the route (the event's ``resource``, our routes having no path
+    parameters): the stage on the execute-api host, the base path mapping on a custom domain
+    (``/gladly``, or nothing; there the event's ``path`` keeps the mapping, so it cannot serve as the
+    route). Scheme: ``https``, as API Gateway serves, unless ``X-Forwarded-Proto`` says otherwise (the
+    local gateway's ``http``).
+    """
+    headers = _event_headers(event) if headers is None else headers
+    request_context = event.get("requestContext") or {}
+    host = str(request_context.get("domainName") or headers.get("host") or "")
+    route = str(event.get("resource") or event.get("path") or "")
+    called = str(request_context.get("path") or "")
+    if called and called.endswith(route):
+        base_path = called[: len(called) - len(route)]
+    else:
+        stage = request_context.get("stage")
+        base_path = f"/{stage}" if stage and stage != "$default" else ""
+    forwarded = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
+    scheme = forwarded if forwarded in ("http", "https") else "https"
+    return f"{scheme}://{host}{base_path.rstrip('/')}"
 
 
 def _event_headers(event: Mapping[str, Any]) -> dict[str, str]:
@@ -141,7 +202,10 @@ def _event_headers(event: Mapping[str, Any]) -> dict[str, str]:
 def _event_body(event: Mapping[str, Any]) -> bytes:
     body = event.get("body") or ""
     if not event.get("isBase64Encoded"):
-        return str(body).encode("utf-8")
+        try:
+            return str(body).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadRequest.of("invalid_body", "The body is not valid Unicode text.", attr="body") from None
     try:
         return base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError):
@@ -149,16 +213,23 @@ def _event_body(event: Mapping[str, Any]) -> bytes:
 
 
 def parse_json_body(body: bytes) -> Any:
-    """The JSON value of ``body`` (None when empty), numbers with a fraction as ``Decimal``; else 400."""
+    """The JSON value of ``body`` (None when empty), numbers with a fraction as ``Decimal``; else 400.
+
+    The nesting depth is checked on the raw bytes first (the parser recurses), and every string of the
+    parsed value must be valid Unicode (``"\\ud800"`` parses to a lone surrogate).
+    """
     if not body.strip():
         return None
+    limits.check_json_depth(body)
     try:
-        return json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
+        document = json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
     except UnicodeDecodeError:
         raise BadRequest.of("invalid_json", "The body is not UTF-8 text.", attr="body") from None
     except ValueError as error:
-        # json's message gives the position only, never the content.
+        # json's message gives the position only, never the content (nor does int()'s digit limit).
         raise BadRequest.of("invalid_json", f"The body is not valid JSON: {error}.", attr="body") from None
+    limits.check_json_text(document)
+    return document
 
 
 def _reject_constant(name: str) -> Any:
@@ -237,13 +308,18 @@ def reset_runtime() -> None:
 
 @dataclass(frozen=True)
 class Dependencies:
-    """What logic functions receive besides the request."""
+    """What logic functions receive besides the request.
+
+    ``public_base_url`` is where Gladly reaches this API (``PUBLIC_BASE_URL``, else the scheme, host and
+    stage or base path it called), without trailing slash: action URLs are built on it.
+    """
 
     settings: AdaptorSettings
     credentials: Credentials
     secret: AdaptorSecret
     correlation_id: str
     received_at: datetime
+    public_base_url: str
     lambda_context: Any = None
 
 
@@ -255,17 +331,28 @@ LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def handle_gladly(
-    event: Mapping[str, Any], context: Any, logic: Logic, *, runtime: Runtime | None = None
+    event: Mapping[str, Any],
+    context: Any,
+    logic: Logic,
+    *,
+    runtime: Runtime | None = None,
+    action: bool = False,
 ) -> dict[str, Any]:
-    """Verify, parse, run ``logic`` and answer; every exception becomes a Gladly-shaped response."""
+    """Verify, parse, run ``logic`` and answer; every exception becomes a Gladly-shaped response.
+
+    ``action``: the logic serves an action's form (GET) and submit (POST), whose errors Gladly shows
+    in the form, so they are answered by ``action_error`` (200, 400, 406 and 401 only).
+    """
     received_at = datetime.now(UTC)
     correlation_id = correlation_id_of(event, context)
     logger.set_correlation_id(correlation_id)
+    request: GladlyRequest | None = None
     try:
         request = request_from_event(event, correlation_id)
         state = runtime or current_runtime()
         settings = state.settings()
         logger.append_keys(deployment=settings.name)
+        request = request.behind(settings.public_base_url)
         secret = state.secret()
         authenticate(request, settings, secret, now=received_at)
         request = replace(request, json_body=parse_json_body(request.body))
@@ -275,27 +362,34 @@ def handle_gladly(
             secret=secret,
             correlation_id=correlation_id,
             received_at=received_at,
+            public_base_url=request.public_base_url,
             lambda_context=context,
         )
         result = logic(request, dependencies)
         response = json_response(200, result.model_dump(mode="json", by_alias=True, exclude_none=True))
     except Exception as error:
-        response = error_response(error, correlation_id)
+        log_error(error)
+        if action:
+            method = str(event.get("httpMethod") or "")
+            response = _errors_response(*action_error(error, correlation_id, request, method))
+        else:
+            response = _errors_response(*error_answer(error, correlation_id))
     count(f"Status{response['statusCode'] // 100}xx")
     return response
 
 
-def gladly_handler(logic: Logic) -> LambdaHandler:
+def gladly_handler(logic: Logic, *, action: bool = False) -> LambdaHandler:
     """A Lambda handler for ``logic``: Powertools context, tracing and metrics around ``handle_gladly``.
 
-    Responses are not captured in traces: they hold customer data.
+    ``action=True`` for the refund, cancel and discount functions (see ``handle_gladly``). Responses
+    are not captured in traces: they hold customer data.
     """
 
     @logger.inject_lambda_context(log_event=False)
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return handle_gladly(event, context, logic)
+        return handle_gladly(event, context, logic, action=action)
 
     return lambda_handler
 
@@ -347,8 +441,8 @@ def json_response(status: int, body: Any) -> dict[str, Any]:
     }
 
 
-def _errors_response(status: int, *items: ErrorItem) -> dict[str, Any]:
-    return json_response(status, ErrorBody(errors=list(items)).model_dump(mode="json", exclude_none=True))
+def _errors_response(status: int, items: Sequence[ErrorItem]) -> dict[str, Any]:
+    return json_response(status, ErrorBody(errors=list(items)).to_body())
 
 
 @dataclass(frozen=True)
@@ -408,60 +502,148 @@ _UPSTREAM_RULES = (
 )
 
 
-def error_response(error: Exception, correlation_id: str) -> dict[str, Any]:
-    """The one table from exceptions to responses. Never a stack trace, PII or secret in the body."""
+def error_answer(error: Exception, correlation_id: str) -> tuple[int, list[ErrorItem]]:
+    """The one table from exceptions to statuses and error items, as lookups answer them (actions refine
+    it in ``action_answer``). Never a stack trace, PII or secret in an item."""
     if isinstance(error, SignatureError):
-        logger.warning("Request rejected", extra={"attr": error.attr, "code": error.code})
-        return _errors_response(401, ErrorItem(attr=error.attr, code=error.code, detail=error.detail))
+        return 401, [ErrorItem(attr=error.attr, code=error.code, detail=error.detail)]
     if isinstance(error, GladlyError):
-        logger.info("Request answered with an error", extra={"status": error.status, "errors": str(error)})
-        return _errors_response(error.status, *error.errors)
+        return error.status, list(error.errors)
     if isinstance(error, ValidationError):
-        bad_request = BadRequest.from_validation_error(error)
-        logger.warning("Request failed validation", extra={"model": error.title, "errors": str(bad_request)})
-        return _errors_response(400, *bad_request.errors)
+        return 400, list(BadRequest.from_validation_error(error).errors)
     if isinstance(error, ConfigError):
-        # Logged where it arose (Runtime), once, not on every request.
-        items = [
+        return 503, [
             ErrorItem(
                 attr=item.field, code="configuration_error", detail=f"{item.field} {item.problem}. {item.fix}"
             )
             for item in error.problems
         ]
-        return _errors_response(503, *items)
     if isinstance(error, SecretUnavailable):
-        logger.warning("Credentials unavailable", extra={"reason": str(error)})
-        return _errors_response(
-            503,
-            ErrorItem(
-                code="secret_unavailable", detail="The adaptor could not read its credentials; try again."
-            ),
-        )
-    if isinstance(error, bigcommerce.BigCommerceError):
-        return _upstream_response(error)
-    logger.exception("Unexpected error", extra={"error_type": type(error).__name__})
-    return _errors_response(
-        500,
-        ErrorItem(
-            code="internal_error",
-            detail=f"The adaptor failed unexpectedly; correlation id {correlation_id}.",
-        ),
-    )
-
-
-def _upstream_response(error: bigcommerce.BigCommerceError) -> dict[str, Any]:
-    rule = next(rule for rule in _UPSTREAM_RULES if isinstance(error, rule.error_type))
-    detail = rule.detail
-    if isinstance(error, bigcommerce.Forbidden) and error.missing_scope:
+        detail = "The adaptor could not read its credentials; try again."
+        return 503, [ErrorItem(code="secret_unavailable", detail=detail)]
+    if isinstance(error, bigcommerce.CallBudgetExceeded):
         detail = (
-            f"The BigCommerce API account lacks the scope {error.missing_scope}: grant it to the API account."
+            f"The request needed more BigCommerce calls than one request may make ({error.cap}), so it "
+            f"was stopped; correlation id {correlation_id}."
         )
-    # str(error) is the client's fixed sentence; BigCommerce's own wording may quote customer data.
-    logger.warning(
-        "BigCommerce call failed",
-        extra={"error_type": type(error).__name__, "upstream_status": error.status, "reason": str(error)},
+        return 503, [ErrorItem(code=error.code, detail=detail)]
+    if isinstance(error, bigcommerce.BigCommerceError):
+        rule = next(rule for rule in _UPSTREAM_RULES if isinstance(error, rule.error_type))
+        detail = rule.detail
+        if isinstance(error, bigcommerce.Forbidden) and error.missing_scope:
+            detail = (
+                f"The BigCommerce API account lacks the scope {error.missing_scope}: grant it to the API "
+                "account."
+            )
+        return rule.status, [ErrorItem(code=rule.code, detail=detail)]
+    detail = f"The adaptor failed unexpectedly; correlation id {correlation_id}."
+    return 500, [ErrorItem(code="internal_error", detail=detail)]
+
+
+def log_error(error: Exception) -> None:
+    """One log line per failed request, at the level its cause deserves. Call it in ``except``."""
+    if isinstance(error, SignatureError):
+        logger.warning("Request rejected", extra={"attr": error.attr, "code": error.code})
+    elif isinstance(error, GladlyError):
+        logger.info("Request answered with an error", extra={"status": error.status, "errors": str(error)})
+    elif isinstance(error, ValidationError):
+        bad_request = BadRequest.from_validation_error(error)
+        logger.warning("Request failed validation", extra={"model": error.title, "errors": str(bad_request)})
+    elif isinstance(error, ConfigError):
+        pass  # Logged where it arose (Runtime), once, not on every request.
+    elif isinstance(error, SecretUnavailable):
+        logger.warning("Credentials unavailable", extra={"reason": str(error)})
+    elif isinstance(error, bigcommerce.CallBudgetExceeded):
+        # A bug: the request limits should keep every request under its cap.
+        logger.error("BigCommerce call budget exceeded", extra={"cap": error.cap})
+    elif isinstance(error, bigcommerce.BigCommerceError):
+        # str(error) is the client's fixed sentence; BigCommerce's own wording may quote customer data.
+        logger.warning(
+            "BigCommerce call failed",
+            extra={"error_type": type(error).__name__, "upstream_status": error.status, "reason": str(error)},
+        )
+    else:
+        logger.exception("Unexpected error", extra={"error_type": type(error).__name__})
+
+
+# --- Action errors: 200, 400, 406, and 401 for authentication only -----------------------------------
+
+# What the agent reads when BigCommerce or the credentials store did not answer. On a form: nothing was
+# changed (a form only reads). On a submit: the same form may be submitted again, and the action checks
+# what its earlier run did before doing anything (the form's one-time token keys that record), so the
+# sentence cannot promise that nothing changed, only that nothing is done twice.
+_NOT_ANSWERING = "BigCommerce is not answering"
+_RATE_LIMITED = "BigCommerce is busy (its rate limit is reached)"
+_NO_CREDENTIALS = "The adaptor could not read its credentials"
+_FORM_UNAVAILABLE = {
+    code: f"{cause}, so this form cannot be shown. Nothing was changed; try again in a minute."
+    for code, cause in (
+        ("upstream_timeout", _NOT_ANSWERING),
+        ("upstream_unavailable", _NOT_ANSWERING),
+        ("upstream_rate_limited", _RATE_LIMITED),
+        ("secret_unavailable", _NO_CREDENTIALS),
     )
-    return _errors_response(rule.status, ErrorItem(code=rule.code, detail=detail))
+}
+_SUBMIT_AGAIN = "what was already done is checked first, and nothing is done twice."
+_SUBMIT_UNAVAILABLE = {
+    "upstream_timeout": f"{_NOT_ANSWERING}. Submit this form again in a minute: {_SUBMIT_AGAIN}",
+    "upstream_unavailable": f"{_NOT_ANSWERING}. Submit this form again in a minute: {_SUBMIT_AGAIN}",
+    "upstream_rate_limited": f"{_RATE_LIMITED}. Submit this form again in a minute: {_SUBMIT_AGAIN}",
+    "outcome_unknown": "BigCommerce did not confirm whether the change was made. Submit this form again in "
+    f"a moment: {_SUBMIT_AGAIN}",
+    "secret_unavailable": f"{_NO_CREDENTIALS}, so nothing was done. Submit this form again in a minute.",
+}
+
+
+def action_error(
+    error: Exception, correlation_id: str, request: GladlyRequest | None, method: str = ""
+) -> tuple[int, list[ErrorItem]]:
+    """An action request's answer to ``error``. ``request`` is None when the event could not be read
+    (it broke a request limit): ``method``, the event's, then tells a submit (no values) from a form."""
+    if request is None:
+        submitted: Mapping[str, Any] | None = {} if method.upper() == "POST" else None
+        return action_answer(error, correlation_id, submitted=submitted)
+    if request.method != "POST":
+        return action_answer(error, correlation_id, submitted=None)
+    values = request.json_body if isinstance(request.json_body, Mapping) else {}
+    return action_answer(error, correlation_id, submitted=values)
+
+
+def action_answer(
+    error: Exception, correlation_id: str, *, submitted: Mapping[str, Any] | None
+) -> tuple[int, list[ErrorItem]]:
+    """How an action's form (``submitted`` None) or submit (the form values) answers ``error``.
+
+    Gladly's contract for actions knows 200, 400 (the form stays open; the field named by ``attr`` is
+    flagged) and 406 (the form is dismissed); 401 stays for authentication. So:
+    - a form that cannot be served is a 406 naming no field (there is no form yet);
+    - a submit is a 400 when the agent can fix it in the form (a field, kept in ``attr`` only when it
+      is one of the form's fields, i.e. the submitted values' keys) or finish it by submitting the same
+      form again (an order busy with another change; BigCommerce not answering or not confirming a
+      write, since the same form then checks what its earlier run did and never does it twice);
+    - everything else is a 406 with a sentence the agent can act on: the action cannot succeed, an
+      admin must fix the deployment (credentials, scopes, settings), or the adaptor failed (with the
+      correlation id to report).
+    """
+    status, items = error_answer(error, correlation_id)
+    if status == 401:
+        return status, items
+    transient = status == 409 or (status == 503 and not isinstance(error, ConfigError))
+    rewordable = isinstance(error, (bigcommerce.BigCommerceError, SecretUnavailable))
+    if submitted is None:
+        wording = _FORM_UNAVAILABLE if rewordable else {}
+        return 406, [_reworded(item.without_field(), wording) for item in items]
+    fields = {str(key) for key in submitted}
+    items = [item if item.attr in fields else item.without_field() for item in items]
+    if status == 400 or transient:
+        wording = _SUBMIT_UNAVAILABLE if rewordable else {}
+        return 400, [_reworded(item, wording) for item in items]
+    return 406, items
+
+
+def _reworded(item: ErrorItem, wording: Mapping[str, str]) -> ErrorItem:
+    sentence = wording.get(item.code)
+    return item if sentence is None else item.model_copy(update={"detail": sentence, "message": sentence})
 
 
 def _problem_list(error: ConfigError) -> list[dict[str, str]]:

@@ -54,12 +54,7 @@ from gladly_bigcommerce.gladly.models import (
     LookupResponse,
     Phone,
 )
-from gladly_bigcommerce.mapping import (
-    customer_result,
-    guest_result,
-    with_search_columns,
-    without_editable_values,
-)
+from gladly_bigcommerce.mapping import customer_result, guest_result, with_search_columns
 from gladly_bigcommerce.observability import count, logger, mask_email, mask_phone
 from gladly_bigcommerce.phones import to_e164
 
@@ -522,7 +517,8 @@ def auto_link_response(resolution: AutoLinkResolution, settings: AdaptorSettings
       phones in E.164 typed MOBILE (Gladly links by phone on MOBILE numbers only);
     - ambiguous with a single candidate (it matched on disabled fields only): every value equal to
       one of the profile's is left out of that result, so Gladly's check cannot pass.
-    Name and address follow Overwrite Existing Values, as in every BASIC result.
+    Every result carries name, address and (registered customers) company: Gladly applies Overwrite
+    Existing Values itself.
     """
     decision = resolution.decision
     region = settings.default_phone_region
@@ -536,9 +532,13 @@ def auto_link_response(resolution: AutoLinkResolution, settings: AdaptorSettings
 
 def _candidate_result(resolution: AutoLinkResolution, ref: str, region: str) -> CustomerResult:
     customer = resolution.customers.get(ref)
-    if customer is not None:
-        return customer_result(customer, region)
-    return guest_result(resolution.guests[ref], region)
+    if customer is None:
+        return guest_result(resolution.guests[ref], region)
+    result = customer_result(customer, region)
+    # A result Gladly links fills a blank profile: company too, as DETAILED sends it.
+    if not customer.company:
+        return result
+    return result.model_copy(update={"custom_attributes": {"company": customer.company}})
 
 
 def _respelled_for_gladly(result: CustomerResult, decision: AutoLinkDecision, region: str) -> CustomerResult:
@@ -573,8 +573,7 @@ def _without_profile_values(result: CustomerResult, profile: GladlyProfile, regi
 
 
 def _as_basic_result(result: CustomerResult, settings: AdaptorSettings) -> CustomerResult:
-    with_columns = with_search_columns(result, settings.search_results_attributes)
-    return with_columns if settings.overwrite_existing_values else without_editable_values(with_columns)
+    return with_search_columns(result, settings.search_results_attributes)
 
 
 # --- The two entry points: Gladly's lookup, and the admins' auto-link endpoint ------------------------

@@ -113,13 +113,6 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
         "Set AUTO_LINK_FIELDS to 'email', 'phone', 'email,phone' or '' (no auto-linking).",
         "AutoLinkFields",
     ),
-    "OVERWRITE_EXISTING_VALUES": EnvironmentVariable(
-        "overwrite_existing_values",
-        "Whether a detailed lookup overwrites Gladly's copies of name, address and custom attributes.",
-        "false",
-        "Set OVERWRITE_EXISTING_VALUES to 'true' or 'false'.",
-        "OverwriteExistingValues",
-    ),
     "ACTIONS_ENABLED": EnvironmentVariable(
         "actions_enabled",
         "Comma-separated actions offered to agents (refund, cancel, discount); 'true': all; empty: none.",
@@ -148,6 +141,15 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
         "Set ADMIN_URL to the control panel's https base URL, e.g. "
         "'https://store-abc123xyz0.mybigcommerce.com/manage', or leave it empty.",
         "AdminUrl",
+    ),
+    "PUBLIC_BASE_URL": EnvironmentVariable(
+        "public_base_url",
+        "Base URL Gladly reaches this API at (custom domain or proxy), on which action form URLs are built; "
+        "empty: the host and stage or base path of each request.",
+        "",
+        "Set PUBLIC_BASE_URL to the absolute http(s) URL the Lookup URL starts with, without '/lookup', "
+        "query or fragment (e.g. 'https://support-api.example.com/gladly'), or leave it empty.",
+        "PublicBaseUrl",
     ),
     "DEFAULT_PHONE_REGION": EnvironmentVariable(
         "default_phone_region",
@@ -233,6 +235,17 @@ _VARIABLE_OF_FIELD = {variable.field: name for name, variable in ENVIRONMENT_VAR
 _VARIABLE_OF_PARAMETER = {
     variable.parameter: name for name, variable in ENVIRONMENT_VARIABLES.items() if variable.parameter
 }
+# Settings that were once the adaptor's and now live elsewhere: a parameters file that still has one
+# is told where the setting went, not just that the key is unknown.
+_MOVED_SETTINGS: dict[str, tuple[str, str]] = dict.fromkeys(
+    ("OVERWRITE_EXISTING_VALUES", "OverwriteExistingValues"),
+    (
+        "moved to Gladly: Gladly applies Overwrite Existing Values itself, and the adaptor always sends "
+        "name, address and company",
+        "Remove the key from the parameters file and set the 'Overwrite Existing Values' checkbox on "
+        "Gladly's app settings page instead.",
+    ),
+)
 
 
 # --- Errors ------------------------------------------------------------------------------------------
@@ -348,11 +361,11 @@ class AdaptorSettings(BaseModel):
         min_length=1
     )
     auto_link_fields: Annotated[frozenset[ContactField], CommaList] = frozenset({"email", "phone"})
-    overwrite_existing_values: bool = False
     actions_enabled: frozenset[ActionName] = frozenset()
     recent_orders: int = Field(default=10, ge=1, le=50)
     storefront_url: Annotated[str | None, Blank] = None
     admin_url: Annotated[str | None, Blank] = None
+    public_base_url: Annotated[str | None, Blank] = None
     default_phone_region: str = "US"
     api_base: str = DEFAULT_API_BASE
     secret_max_age_seconds: int = Field(default=300, ge=0, le=86400)
@@ -416,6 +429,19 @@ class AdaptorSettings(BaseModel):
     @classmethod
     def _public_base_url(cls, value: str | None) -> str | None:
         return _https_base_url(value, allow_loopback_http=False)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _absolute_base_url(cls, value: str | None) -> str | None:
+        """Gladly follows action URLs built on it: http(s), a host, no query or fragment, no trailing /."""
+        if value is None:
+            return None
+        url = urlsplit(value.strip())
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise PydanticCustomError("invalid_url", "must be an absolute http:// or https:// URL")
+        if url.query or url.fragment or value.strip().endswith(("?", "#")):
+            raise PydanticCustomError("invalid_url", "must be a base URL without query or fragment")
+        return value.strip().rstrip("/")
 
     @field_validator("api_base")
     @classmethod
@@ -728,7 +754,10 @@ def read_parameters_file(path: Path) -> dict[str, str]:
     problems: list[ConfigProblem] = []
     for key, value in data.items():
         name = key if key in ENVIRONMENT_VARIABLES else _VARIABLE_OF_PARAMETER.get(key)
-        if name is None:
+        if key in _MOVED_SETTINGS:
+            problem, fix = _MOVED_SETTINGS[key]
+            problems.append(ConfigProblem(field=key, problem=problem, fix=fix))
+        elif name is None:
             problems.append(
                 ConfigProblem(
                     field=key,

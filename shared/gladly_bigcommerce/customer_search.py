@@ -137,7 +137,25 @@ def find_customers_by_emails(
     if not wanted:
         return []
     found = client.search_customers(emails=wanted, deadline=deadline)
+    _remember_stored_phone(found)
     return [customer for customer in found if normalize_email(customer.email) in wanted]
+
+
+PHONE_SPELLINGS_ONE_BY_ONE = 8
+"""Spellings per number asked one call each when `phone:in` may be read as one literal string."""
+
+# One phone spelling known to be stored on some customer (the probe of `find_customers_by_phones`).
+# Learned from any customer a search returned; only ever read as a value to add to a search.
+_known_stored_phone: str | None = None
+
+
+def _remember_stored_phone(customers: Iterable[Customer]) -> None:
+    global _known_stored_phone
+    for customer in customers:
+        phone = customer.phone.strip() if customer.phone else ""
+        if phone and "," not in phone:
+            _known_stored_phone = phone
+            return
 
 
 def find_customers_by_phones(
@@ -147,13 +165,36 @@ def find_customers_by_phones(
 
     BigCommerce matches the stored text exactly, so one `phone:in` call asks for every likely
     spelling of every number; each match is then confirmed by comparing numbers in E.164.
+
+    The customers spec types `phone:in` as ONE string (unlike `email:in` and `id:in`), so whether
+    BigCommerce splits a comma-joined list is not documented. The joined call carries a probe: a
+    spelling known to be stored on some customer (learned from earlier answers). Any customer in the
+    answer proves the list was split, and the answer is complete. An empty answer to several
+    spellings may mean the list was read as one literal string; then the `PHONE_SPELLINGS_ONE_BY_ONE`
+    likeliest spellings of each number are asked one call each, concurrently (when called off the
+    shared pool). Budget: one call when BigCommerce splits (and a customer is found, or the probe is
+    known); at most 1 + 8 per number otherwise.
     """
     wanted = {e164 for number in numbers if (e164 := phones.to_e164(number, region))}
     spellings = list(dict.fromkeys(s for number in numbers for s in phones.search_spellings(number, region)))
     if not spellings:
         return []
-    found = client.search_customers(phones=spellings, deadline=deadline)
-    return [customer for customer in found if phones.to_e164(customer.phone, region) in wanted]
+    probe = _known_stored_phone
+    joined = list(dict.fromkeys([*spellings, probe])) if probe else spellings
+    found = client.search_customers(phones=joined, deadline=deadline)
+    if not found and len(joined) > 1:
+        one_by_one = dict.fromkeys(
+            s
+            for number in numbers
+            for s in phones.likely_spellings(number, region, PHONE_SPELLINGS_ONE_BY_ONE)
+        )
+        calls = [submit(partial(client.search_customers, phones=[s], deadline=deadline)) for s in one_by_one]
+        found = [customer for call in calls for customer in result(call, deadline)]
+    _remember_stored_phone(found)
+    matches = {
+        customer.id: customer for customer in found if phones.to_e164(customer.phone, region) in wanted
+    }
+    return list(matches.values())
 
 
 def guest_orders(orders: Iterable[Order], email: str) -> list[Order]:
@@ -205,18 +246,21 @@ def find_by_contacts(
 ) -> ContactMatches:
     """Search customers by email, by phone and guest orders by email, all at once.
 
-    At most 2 + (one per email) calls: customers by email, customers by phone, guest orders.
+    At most 2 + (one per email) calls: customers by email, customers by phone, guest orders; plus
+    the phone search's one-by-one spellings when BigCommerce may read `phone:in` as one string
+    (`find_customers_by_phones`). The phone search runs on this thread while the others run on the
+    pool, so its one-by-one calls can run at once on the pool too.
     Guest searches that cannot matter (the email belongs to a customer) may fail without harm.
     """
     wanted_emails = unique_emails(emails)
     by_email = submit(lambda: find_customers_by_emails(client, wanted_emails, deadline))
-    by_phone = submit(lambda: find_customers_by_phones(client, numbers, region, deadline))
     guest_searches = {
         email: submit(partial(find_guest_shopper, client, email, deadline, limit=guest_order_limit))
         for email in wanted_emails
     }
+    by_phone = find_customers_by_phones(client, numbers, region, deadline)
     customers = {customer.id: customer for customer in result(by_email, deadline)}
-    customers |= {customer.id: customer for customer in result(by_phone, deadline)}
+    customers |= {customer.id: customer for customer in by_phone}
     registered_emails = {normalize_email(customer.email) for customer in customers.values()}
     guests = [
         shopper

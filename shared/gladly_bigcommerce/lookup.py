@@ -31,6 +31,7 @@ from gladly_bigcommerce.auto_link import answer_auto_link
 from gladly_bigcommerce.bigcommerce import (
     BigCommerceClient,
     BigCommerceError,
+    CallBudget,
     Customer,
     Deadline,
     Order,
@@ -54,6 +55,7 @@ from gladly_bigcommerce.customer_search import (
     submit,
     unique_emails,
 )
+from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.models import Action, CustomerResult, LookupKind, LookupRequest, LookupResponse
 from gladly_bigcommerce.mapping import (
     consignment_lines,
@@ -66,7 +68,6 @@ from gladly_bigcommerce.mapping import (
     order_transaction,
     store_links,
     with_search_columns,
-    without_editable_values,
 )
 from gladly_bigcommerce.observability import count, logger, mask_email
 from gladly_bigcommerce.product_images import product_images
@@ -203,46 +204,64 @@ def store_connection(settings: AdaptorSettings, secret: AdaptorSecret) -> StoreC
 
 @dataclass(frozen=True)
 class LookupDeps:
-    """What a lookup needs: the settings, the store connection and the deadline for BigCommerce."""
+    """What a lookup needs: the settings, the store connection, the deadline for BigCommerce, and the
+    API's public base URL (``Dependencies.public_base_url``), on which action form URLs are built."""
 
     settings: AdaptorSettings
     connection: StoreConnection
     deadline: Deadline
+    public_base_url: str
 
     @property
     def client(self) -> BigCommerceClient:
         return self.connection.client
 
 
-def lookup_deadline(settings: AdaptorSettings, received_at: datetime) -> Deadline:
-    """The lookup's budget, counted from when the request arrived (verification time included)."""
+def lookup_deadline(settings: AdaptorSettings, received_at: datetime, calls: int) -> Deadline:
+    """The lookup's budget, counted from when the request arrived (verification time included), and
+    the BigCommerce calls it may make (``gladly/limits.py``)."""
     spent = (datetime.now(UTC) - received_at).total_seconds()
-    return Deadline.after(settings.lookup_deadline_seconds - max(0.0, spent))
+    return Deadline.after(
+        settings.lookup_deadline_seconds - max(0.0, spent),
+        budget=CallBudget(calls, limits.RETRIES_PER_REQUEST),
+    )
+
+
+def lookup_calls(kind: LookupKind, settings: AdaptorSettings) -> int:
+    """The cap on a lookup's BigCommerce calls (``gladly/limits.py``): a DETAILED profile's grows with
+    ``RECENT_ORDERS``; a search or an auto-link's with the emails and phones a lookup may carry."""
+    if kind == "detailed":
+        return limits.detailed_lookup_calls(settings.recent_orders)
+    return limits.basic_lookup_calls()
 
 
 # --- extension points for actions --------------------------------------------------------------------
 
 
-def order_actions(order: Order, customer_ref: CustomerRef, settings: AdaptorSettings) -> list[Action]:
+def order_actions(order: Order, customer_ref: CustomerRef, deps: LookupDeps) -> list[Action]:
     """Buttons under an order card: refund and cancel, as `actions.declare` decides for the order."""
-    return declare_order_actions(order, settings)
+    return declare_order_actions(order, deps.settings, deps.public_base_url)
 
 
-def customer_actions(customer_ref: CustomerRef, settings: AdaptorSettings) -> list[Action]:
+def customer_actions(customer_ref: CustomerRef, deps: LookupDeps) -> list[Action]:
     """Buttons in the profile's "+" menu: the discount code, as `actions.declare` decides."""
-    return declare_customer_actions(customer_ref, settings)
+    return declare_customer_actions(customer_ref, deps.settings, deps.public_base_url)
 
 
 # --- routing -----------------------------------------------------------------------------------------
 
 
-def with_store(dependencies: Dependencies, logic: Callable[[LookupDeps], T]) -> T:
-    """Run ``logic`` against the store within the lookup deadline; on a refused token, re-read it once."""
+def with_store(
+    dependencies: Dependencies, logic: Callable[[LookupDeps], T], *, kind: LookupKind = "auto_link"
+) -> T:
+    """Run ``logic`` against the store within the deadline and call cap of a lookup of ``kind``; on a
+    refused token, re-read it once."""
     settings = dependencies.settings
-    deadline = lookup_deadline(settings, dependencies.received_at)
+    deadline = lookup_deadline(settings, dependencies.received_at, lookup_calls(kind, settings))
 
     def run(secret: AdaptorSecret) -> T:
-        return logic(LookupDeps(settings, store_connection(settings, secret), deadline))
+        connection = store_connection(settings, secret)
+        return logic(LookupDeps(settings, connection, deadline, dependencies.public_base_url))
 
     return dependencies.credentials.call_with_refresh(run)
 
@@ -250,7 +269,7 @@ def with_store(dependencies: Dependencies, logic: Callable[[LookupDeps], T]) -> 
 def answer_lookup(request: LookupRequest, dependencies: Dependencies) -> LookupResponse:
     """Run the lookup of the request's kind."""
     count(_METRIC_BY_KIND[request.kind])
-    response = with_store(dependencies, partial(LOOKUPS[request.kind], request))
+    response = with_store(dependencies, partial(LOOKUPS[request.kind], request), kind=request.kind)
     count("LookupResults", len(response.results))
     logger.info("Lookup answered", extra={"kind": request.kind, "results": len(response.results)})
     return response
@@ -305,8 +324,6 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
         profile = _registered_profile(ref, unique_emails(request.profile.emails), deps, store)
     else:
         profile = _guest_profile(ref, deps, store)
-    if profile is not None and not deps.settings.overwrite_existing_values:
-        profile = without_editable_values(profile)
     return LookupResponse(results=[profile] if profile is not None else [])
 
 
@@ -397,7 +414,7 @@ def _profile(
             shipments=enrichment.shipments.get(order.id),
             products=enrichment.products.get(order.id),
             images=enrichment.images,
-            actions=order_actions(order, ref, deps.settings),
+            actions=order_actions(order, ref, deps),
         )
         for order in recent
     ]
@@ -413,7 +430,7 @@ def _profile(
         update={
             "custom_attributes": attributes,
             "transactions": transactions,
-            "actions": customer_actions(ref, deps.settings) or None,
+            "actions": customer_actions(ref, deps) or None,
         }
     )
 

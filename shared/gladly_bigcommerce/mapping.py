@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from gladly_bigcommerce import phones
@@ -30,8 +31,6 @@ from gladly_bigcommerce.money import format_money
 
 # Orders that never were, or no longer are, a sale: left out of the lifetime value, never shipped.
 CLOSED_STATUS_IDS = frozenset({0, 4, 5, 6})  # Incomplete, Refunded, Cancelled, Declined
-# Custom attributes an agent may edit in Gladly: sent only when Overwrite Existing Values is on.
-EDITABLE_ATTRIBUTES = frozenset({"company"})
 SHIPPED = "Shipped"
 NOT_SHIPPED = "Not shipped"
 
@@ -164,28 +163,22 @@ def with_search_columns(
     return result.model_copy(update=columns) if columns else result
 
 
-def without_editable_values(result: CustomerResult) -> CustomerResult:
-    """Leave out what Gladly keeps as its own when Overwrite Existing Values is off (protocol 5)."""
-    attributes = {
-        key: value
-        for key, value in (result.custom_attributes or {}).items()
-        if key not in EDITABLE_ATTRIBUTES
-    }
-    return result.model_copy(update={"name": None, "address": None, "custom_attributes": attributes or None})
-
-
 # --- custom attributes -------------------------------------------------------------------------------
 
 
-def lifetime_value(orders: Iterable[Order], default_currency: str | None) -> str:
+def lifetime_value(orders: Iterable[Order], default_currency: str | None) -> str | None:
     """The total of the orders that are sales, per currency (`$120.00 + €35.50`).
 
-    No sale at all reads as zero in the store's currency (or a bare `0` when that is unknown).
+    No sale at all reads as zero in the store's currency (or a bare `0` when that is unknown). None
+    when a sale came without its total or currency: a partial or currency-less sum would mislead.
     """
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for order in orders:
-        if order.status_id not in CLOSED_STATUS_IDS:
-            totals[order_currency(order)] += order.total_inc_tax
+        if order.status_id in CLOSED_STATUS_IDS:
+            continue
+        if order.total_inc_tax is None or not order_currency(order):
+            return None
+        totals[order_currency(order)] += order.total_inc_tax
     if not totals:
         return format_money(Decimal(0), default_currency) if default_currency else "0"
     return " + ".join(format_money(amount, code) for code, amount in sorted(totals.items()))
@@ -208,18 +201,17 @@ def customer_attributes(
     """
     count = str(len(orders)) if orders_complete else f"{len(orders)}+"
     value = lifetime_value(orders, store_currency)
-    attributes = {
-        "accountType": "Registered" if customer else "Guest",
-        "orderCount": count,
-        "lifetimeValue": value if orders_complete else f"{value} (last {len(orders)} orders)",
-    }
+    attributes = {"accountType": "Registered" if customer else "Guest", "orderCount": count}
+    if value is not None:
+        attributes["lifetimeValue"] = value if orders_complete else f"{value} (last {len(orders)} orders)"
     if customer is not None:
         attributes["customerGroup"] = customer_group(customer.customer_group_id, group_names)
         attributes["adminLink"] = links.customer_admin_url(customer.id)
-        attributes["company"] = customer.company
+        attributes["company"] = customer.company or ""
         if customer.date_created is not None:
             attributes["customerSince"] = customer.date_created.date().isoformat()
-        if store_currency:
+        # Only when BigCommerce answered the amounts: a missing list is unknown credit, not none.
+        if store_currency and "store_credit_amounts" in customer.model_fields_set:
             attributes["storeCredit"] = format_money(customer.store_credit, store_currency)
     return attributes
 
@@ -240,8 +232,12 @@ def order_currency(order: Order) -> str:
     return order.default_currency_code or order.currency_code
 
 
+_NO_DATE = datetime.min.replace(tzinfo=UTC)
+
+
 def newest_first(orders: Iterable[Order]) -> list[Order]:
-    return sorted(orders, key=lambda order: (order.date_created, order.id), reverse=True)
+    # An order without a date (BigCommerce may leave it out) sorts last rather than failing the sort.
+    return sorted(orders, key=lambda order: (order.date_created or _NO_DATE, order.id), reverse=True)
 
 
 def consignment_lines(order: Order) -> list[OrderProduct]:
@@ -285,14 +281,19 @@ def _line_status(line: OrderProduct) -> str | None:
     return "Partially shipped" if line.quantity_shipped else NOT_SHIPPED
 
 
+def _money_or_none(amount: Decimal | None, currency: str) -> str | None:
+    """Formatted money, or None when BigCommerce left the amount out (the field is then not shown)."""
+    return None if amount is None else format_money(amount, currency)
+
+
 def gladly_product(line: OrderProduct, currency: str, catalog_image: str | None = None) -> Product:
     """A line item; its image is the line's own when BigCommerce sent one, else the catalog's."""
     return Product(
         id=str(line.id),
         product_id=str(line.product_id) if line.product_id else None,
-        name=line.name,
+        name=line.name or None,
         sku=line.sku or None,
-        unit_price=format_money(line.price_inc_tax, currency),
+        unit_price=_money_or_none(line.price_inc_tax, currency),
         quantity=line.quantity,
         status=_line_status(line),
         image_url=line.image_url or catalog_image or None,
@@ -364,16 +365,16 @@ def order_transaction(
         order_number=str(order.id),
         created_at=order.date_created,
         order_status=order.status or None,
-        order_total=format_money(order.total_inc_tax, currency),
-        currency_code=currency,
+        order_total=_money_or_none(order.total_inc_tax, currency),
+        currency_code=currency or None,
         item_count=order.items_total,
         order_link=links.order_admin_url(order.id),
         # A guest order is not in any storefront account: there is no page to send the shopper to.
         customer_order_url=None if order.is_guest else links.customer_order_url(order.id),
         note=order.customer_message or None,
         billing_address=gladly_address(order.billing_address, region) if order.billing_address else None,
-        products=items or None,
-        fulfillments=fulfillments or None,
+        products=items,
+        fulfillments=fulfillments,
         actions=list(actions) or None,
     )
 

@@ -118,3 +118,34 @@ def search_spellings(raw: str, default_region: str) -> list[str]:
         spellings.append(f"+{country} ({trunk}){' '.join(groups)}")
         spellings.append(f"+{country} ({trunk}) {' '.join(groups)}")
     return [s for s in dict.fromkeys(spellings) if s and to_e164(s, default_region) == e164]
+
+
+def likely_spellings(raw: str, default_region: str, limit: int) -> list[str]:
+    """The `limit` spellings of `raw` a store most likely holds, for searches that ask one at a time.
+
+    The spelling given (an agent often pastes it from the store), E.164, the national format, bare
+    digits (with and without a trunk prefix), the international format, digit groups with spaces or
+    dashes; then the rest of `search_spellings`, whose spellings these all are.
+    """
+    every = search_spellings(raw, default_region)
+    number = parse(raw, default_region)
+    if number is None:
+        return []
+    country = str(number.country_code)
+    significant = phonenumbers.national_significant_number(number)
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    groups = [g for g in re.split(r"[^\d]+", international.removeprefix(f"+{country}")) if g]
+    preferred = [
+        raw.strip(),
+        phonenumbers.format_number(number, PhoneNumberFormat.E164),
+        national,
+        significant,
+        _NON_DIGITS.sub("", national),
+        international,
+        f"+{country} {' '.join(groups)}",
+        "-".join(groups),
+        " ".join(groups),
+    ]
+    kept = set(every)
+    return [s for s in dict.fromkeys([*preferred, *every]) if s in kept][:limit]

@@ -131,9 +131,9 @@ def test_a_linked_answer_spells_the_profiles_email_and_phone(
     assert result["externalCustomerId"] == str(demo.MARTHA_CUSTOMER_ID)
     assert result["emails"] == [{"original": "Martha.Williams@Example.COM"}]
     assert result["phones"] == [{"original": "+14155550100", "type": "MOBILE"}]
-    # and, Overwrite Existing Values being off, no name or address for Gladly to overwrite its own with
-    assert "name" not in result
-    assert "address" not in result
+    # and her name and address under default settings (Gladly applies Overwrite Existing Values itself)
+    assert result["name"] == "Martha Williams"
+    assert result["address"] == "1 Ferry Building, San Francisco, California 94111, US"
 
 
 def test_an_unsigned_request_is_refused(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:

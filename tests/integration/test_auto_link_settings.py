@@ -1,4 +1,4 @@
-"""Auto-link under non-default settings: Auto-Linking Fields email only, Overwrite Existing Values on.
+"""Auto-link under non-default settings: Auto-Linking Fields email only.
 
 Handlers read their settings once per process, so these run against a gateway of their own
 (`configured_gateway`: `make run` in a child process, pointed at this process's sandbox).
@@ -22,7 +22,7 @@ from tests.integration.test_auto_link_handler import (
     profile_of,
 )
 
-SETTINGS = {"AUTO_LINK_FIELDS": "email", "OVERWRITE_EXISTING_VALUES": "true"}
+SETTINGS = {"AUTO_LINK_FIELDS": "email"}
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +59,13 @@ def test_a_match_on_a_disabled_field_is_explained_and_not_linked(
     assert gladly_would_link(results, profile_of(body), {"email", "phone"}) is None
 
 
-def test_an_email_match_links_with_the_values_overwrite_calls_for(
+def test_an_email_match_links_with_name_and_address(
     email_only_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
-    # Given Overwrite Existing Values is on When Martha's profile is auto-linked by email
+    # Given Auto-Linking Fields is email only When Martha's profile is auto-linked by email
     body = event_body("auto-link-unique-email.json")
     (result,) = ok_json(email_only_client.post("/lookup", body))["results"]
-    # Then the one result carries her name and address for Gladly to overwrite its own with
+    # Then the one result carries her name and address (Gladly decides whether they overwrite its own)
     assert result["externalCustomerId"] == str(demo.MARTHA_CUSTOMER_ID)
     assert result["name"] == "Martha Williams"
     assert result["address"] == "1 Ferry Building, San Francisco, California 94111, US"

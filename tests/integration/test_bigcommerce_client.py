@@ -439,18 +439,23 @@ def test_declined_refund_payment_is_reported(client: BigCommerceClient, bc_sandb
     # When refunded through the online provider
     payments = [RefundPayment(provider_id=p.provider_id, amount=p.amount) for p in online]
     refund = client.create_refund(order.id, items, payments)
-    # Then the refund says the payment was declined, with the provider's message
-    assert [p.provider_id for p in refund.payments] == ["braintree"]
-    assert refund.payments[0].is_declined
-    assert refund.payments[0].declined_message
+    # Then the POST answers the payment scheduled, and the decline shows in the order's refunds after
+    # (orders.v3 createOrderRefund: "the payment request itself occurs asynchronously")
+    assert [(p.provider_id, p.is_declined) for p in refund.payments] == [("braintree", False)]
+    (listed,) = client.list_refunds(order.id)
+    assert listed.id == refund.id and listed.payments[0].is_declined
+    assert listed.payments[0].declined_message
 
 
 def test_over_refund_is_a_validation_failure_with_bigcommerce_wording(client: BigCommerceClient) -> None:
     order = new_order(client)
+    items = [RefundItem(item_type="ORDER", item_id=order.id, amount=Decimal("999.00"))]
+    # The quote caps it (negative adjustment); the refund itself is refused
+    quote = client.create_refund_quote(order.id, items)
+    assert quote.adjustment == quote.total_refund_amount - Decimal("999.00")
+    payments = [RefundPayment(provider_id="custom", amount=Decimal("999.00"), offline=True)]
     with pytest.raises(ValidationFailed) as raised:
-        client.create_refund_quote(
-            order.id, [RefundItem(item_type="ORDER", item_id=order.id, amount=Decimal("999.00"))]
-        )
+        client.create_refund(order.id, items, payments)
     assert raised.value.status == 422
     assert raised.value.upstream_message is not None
     assert "greater than remaining" in raised.value.upstream_message
@@ -501,10 +506,25 @@ def test_promotion_and_codes(client: BigCommerceClient, bc_sandbox: Any) -> None
     found = client.find_promotion_code("sorry-jane-7")
     assert found is not None and found.id == code.id
     assert client.find_promotion_code("NO-SUCH-CODE") is None
-    # And the same code again is a conflict
+    # And the same code again is a conflict (BigCommerce answers 422 for a duplicate code)
     with pytest.raises(Conflict) as raised:
         client.create_promotion_code(promotion.id, "sorry-jane-7")
-    assert raised.value.status == 409
+    assert raised.value.status == 422
+
+
+@pytest.mark.parametrize("status", [422, 409])
+def test_a_duplicate_code_is_a_conflict_whether_422_or_409(
+    client: BigCommerceClient, bc_sandbox: Any, status: int
+) -> None:
+    # Given a store that answers a duplicate code with 422 (what BigCommerce sends) or 409
+    bc_sandbox.store.duplicate_code_status = status
+    promotion = client.create_promotion(ten_off())
+    client.create_promotion_code(promotion.id, "TAKEN-1")
+    # When the same code is sent again Then the client raises Conflict: nothing was made
+    with pytest.raises(Conflict) as raised:
+        client.create_promotion_code(promotion.id, "taken-1")
+    assert raised.value.status == status
+    assert [c.code for c in client.list_promotion_codes(promotion.id)] == ["TAKEN-1"]
 
 
 def test_promotion_code_of_a_missing_promotion_is_not_found(client: BigCommerceClient) -> None:
@@ -529,15 +549,11 @@ def test_product_images_of_several_products_are_one_call(client: BigCommerceClie
         102: THUMBNAIL.format(id=102, name="otl"),
         108: THUMBNAIL.format(id=108, name="sllpj"),
     }
-    # And it took one call asking for each id once and nothing but the primary image
+    # And it took one call asking for each id once, with the primary image through `include` (the
+    # documented parameter for sub-resources; `include_fields` takes product fields only)
     (sent,) = bc_sandbox.requests.snapshot()
     assert sent.api_path == "/v3/catalog/products"
-    assert sent.query == {
-        "id:in": "102,108,120,999",
-        "include": "primary_image",
-        "include_fields": "primary_image",
-        "limit": "4",
-    }
+    assert sent.query == {"id:in": "102,108,120,999", "include": "primary_image", "limit": "4"}
 
 
 def test_product_images_of_more_ids_than_a_page_holds_are_asked_for_page_by_page(
@@ -626,6 +642,37 @@ def test_missing_scope_is_forbidden_and_named(bc_sandbox: Any) -> None:
     assert raised.value.status == 403
     assert raised.value.missing_scope is not None
     assert "store_v2_orders" in raised.value.missing_scope
+
+
+@pytest.mark.parametrize(
+    ("call", "scope"),
+    [
+        (
+            lambda c: c.create_refund(
+                100,
+                [RefundItem(item_type="ORDER", item_id=100, amount=Decimal(1))],
+                [RefundPayment(provider_id="custom", amount=Decimal(1), offline=True)],
+            ),
+            "Order Transactions modify (store_v2_transactions)",
+        ),
+        (lambda c: c.create_promotion(ten_off()), "Marketing modify (store_v2_marketing)"),
+        (lambda c: c.search_customers(emails=[EMAIL]), "Customers read-only (store_v2_customers_read_only)"),
+        (lambda c: c.get_store(), "Information & settings read-only (store_v2_information_read_only)"),
+    ],
+    ids=["refund", "promotion", "customers", "store"],
+)
+def test_a_403_that_names_no_scope_is_given_the_scope_of_the_endpoint_called(
+    bc_sandbox: Any, call: Any, scope: str
+) -> None:
+    # Given a token with no scope at all, and BigCommerce's 403, which never says which scope is missing
+    bc_sandbox.add_token("no-scopes", [])
+    limited = BigCommerceClient(bc_sandbox.store_hash, "no-scopes", api_base=bc_sandbox.url)
+    # When the client calls an endpoint
+    with limited, pytest.raises(Forbidden) as raised:
+        call(limited)
+    # Then the 403 was unnamed, and the error names the scope the endpoint needs, for the admin hint
+    assert "store_v2" not in bc_sandbox.requests[0].response_body.decode()
+    assert raised.value.missing_scope == scope
 
 
 def test_the_store_hash_is_normalised(bc_sandbox: Any) -> None:

@@ -25,14 +25,17 @@ from devtools.sandbox.server import SandboxServer
 from gladly_bigcommerce.actions import discount as discount_module
 from gladly_bigcommerce.actions.audit import token_fingerprint
 from gladly_bigcommerce.actions.discount import CodeGenerator
-from gladly_bigcommerce.actions.tokens import FormToken
+from gladly_bigcommerce.actions.tokens import FormSubject
 from tests.integration.actions_support import (
     MARTHA,
     answer_after_the_deadline,
     assert_documented_answer,
     assert_every_event_covered,
+    check_token,
     error_of,
+    form_url,
     open_action_form,
+    rate_limit_once,
     run_concurrently,
     sections_by_attr,
     send_event,
@@ -96,7 +99,7 @@ def test_the_form_offers_each_kind_within_the_configured_bounds(gladly_client: G
     assert kinds == {
         "percentage": "Percentage off the order (up to 20%)",
         "fixed_amount": "Fixed amount off the order in USD (up to $50.00)",
-        "free_shipping": "Free shipping",
+        "free_shipping": "Free shipping on orders in USD",
     }
     # And the validity defaults to the configured days, the uses to a single use
     assert sections["valid_days"]["defaultValue"] == "30"
@@ -107,10 +110,10 @@ def test_the_form_offers_each_kind_within_the_configured_bounds(gladly_client: G
     assert not sections["reason"]["input"].get("optional")
     # And the action URL names the customer and carries a one-time token
     parts = urlsplit(form["actionUrl"])
-    assert parts.path == "actions/discount"
+    assert parts.path == "/prod/actions/discount"
     query = parse_qs(parts.query)
     assert query["customer"] == [MARTHA]
-    assert FormToken.parse(query["token"][0], now=datetime.now(UTC))
+    assert check_token(gladly_client, form, FormSubject("discount", None, MARTHA))
 
 
 def test_a_guest_shopper_gets_the_form_too(gladly_client: GladlyClient) -> None:
@@ -119,7 +122,7 @@ def test_a_guest_shopper_gets_the_form_too(gladly_client: GladlyClient) -> None:
 
 
 def test_a_customer_deleted_since_the_lookup_gets_no_form(gladly_client: GladlyClient) -> None:
-    response = gladly_client.get("/actions/discount?customer=9999")
+    response = gladly_client.get(form_url(gladly_client, "discount", {"customer": "9999"}))
     assert response.status_code == 406
     assert error_of(response)["code"] == "customer_not_found"
 
@@ -173,12 +176,20 @@ def test_a_fixed_amount_is_in_the_store_currency(
     assert codes_of(bc_sandbox, promotion.id)[0].max_uses == 3
 
 
-def test_free_shipping_applies_to_every_zone(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
+def test_free_shipping_applies_to_every_zone_in_the_store_currency(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given free shipping chosen on the form
     values = {**TEN_PERCENT, "discount_type": "free_shipping", "amount": "", "valid_days": "7"}
     response = submit(gladly_client, open_form(gladly_client), values)
+    # Then the agent is told the code and the currency it works in
     assert response.json()["message"] == f"Discount code {the_code(response)}: Free shipping"
+    assert "Free shipping (orders in USD)." in response.json()["detail"]
+    # And the promotion covers every zone in the store's default currency, not "*" (BigCommerce's
+    # multi-currency promotions support percentage discounts only)
     (promotion,) = made_promotions(bc_sandbox)
     assert promotion.body["rules"][0]["action"] == {"shipping": {"zone_ids": "*", "free_shipping": True}}
+    assert promotion.body["currency_code"] == "USD"
 
 
 def test_a_guest_shopper_gets_a_code_and_no_email_reaches_bigcommerce(
@@ -305,18 +316,24 @@ def test_concurrent_submits_of_one_form_make_exactly_one_code(
     assert len(codes_of(bc_sandbox, promotion.id)) == 1
 
 
+@pytest.mark.parametrize("duplicate_status", [422, 409])
 def test_a_duplicate_code_is_replaced_by_a_new_one(
-    gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+    gladly_client: GladlyClient,
+    bc_sandbox: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    duplicate_status: int,
 ) -> None:
-    # Given a seeded code generator whose first code already exists in the store
+    # Given a store answering a duplicate code with 422 (BigCommerce, reference FACTS.md) or 409
+    bc_sandbox.store.duplicate_code_status = duplicate_status
+    # And a seeded code generator whose first code already exists in the store
     taken, expected = (lambda g: (g(), g()))(CodeGenerator(choose=random.Random(7).choice))
     bc_sandbox.store.add_coupon_code(seed.WELCOME_PROMOTION_ID, taken)
     monkeypatch.setattr(discount_module, "new_code", CodeGenerator(choose=random.Random(7).choice))
     # When the agent submits the form
     response = submit(gladly_client, open_form(gladly_client), TEN_PERCENT)
-    # Then BigCommerce refused the duplicate (409), the next code was made and is the one shown
+    # Then BigCommerce refused the duplicate, the next code was made and is the one shown
     assert the_code(response) == expected != taken
-    assert [r.status for r in posts(bc_sandbox, CODES_PATH)] == [409, 201]
+    assert [r.status for r in posts(bc_sandbox, CODES_PATH)] == [duplicate_status, 201]
     (promotion,) = made_promotions(bc_sandbox)
     assert [c.code for c in codes_of(bc_sandbox, promotion.id)] == [expected]
 
@@ -327,8 +344,9 @@ def test_a_generator_that_only_repeats_taken_codes_gives_up_without_a_code(
     monkeypatch.setattr(discount_module, "new_code", lambda: seed.WELCOME_CODE)
     form = open_form(gladly_client)
     response = submit(gladly_client, form, TEN_PERCENT)
-    assert response.status_code == 503, response.text
-    assert error_of(response)["code"] == "no_free_code"
+    # The form stays open (400 naming no field): submitting it again is safe
+    assert response.status_code == 400, response.text
+    assert (error_of(response)["attr"], error_of(response)["code"]) == ("", "no_free_code")
     assert len(posts(bc_sandbox, CODES_PATH)) == discount_module.CODE_ATTEMPTS
     # And submitting the same form again reuses its promotion instead of making another
     monkeypatch.setattr(discount_module, "new_code", CodeGenerator())
@@ -344,8 +362,8 @@ def test_a_code_made_after_a_timeout_is_found_on_retry_and_not_made_twice(
     form = open_form(gladly_client)
     # When the agent submits Then the outcome is reported unknown
     first = submit(gladly_client, form, TEN_PERCENT)
-    assert first.status_code == 503, first.text
-    assert error_of(first)["code"] == "outcome_unknown"
+    assert first.status_code == 400, first.text
+    assert (error_of(first)["attr"], error_of(first)["code"]) == ("", "outcome_unknown")
     # When the agent submits the same form again
     retry = submit(gladly_client, form, TEN_PERCENT)
     # Then the promotion's code is found and shown, and nothing more is made
@@ -362,7 +380,7 @@ def test_a_code_lost_on_the_way_is_added_to_the_same_promotion_on_retry(
     # Given a code POST whose connection drops before BigCommerce does anything
     bc_sandbox.faults.add(CODES_PATH, "reset", method="POST", times=1)
     form = open_form(gladly_client)
-    assert submit(gladly_client, form, TEN_PERCENT).status_code == 503
+    assert submit(gladly_client, form, TEN_PERCENT).status_code == 400
     # When the agent submits the same form again
     code = the_code(submit(gladly_client, form, TEN_PERCENT))
     # Then the code is added to the promotion already made, not to a second one
@@ -377,13 +395,54 @@ def test_a_promotion_lost_on_the_way_leaves_nothing_usable_behind(
     answer_after_the_deadline(bc_sandbox, monkeypatch, PROMOTIONS_PATH, "POST")
     form = open_form(gladly_client)
     first = submit(gladly_client, form, TEN_PERCENT)
-    assert first.status_code == 503 and error_of(first)["code"] == "outcome_unknown"
+    assert first.status_code == 400 and error_of(first)["code"] == "outcome_unknown"
     # When the agent submits again
     code = the_code(submit(gladly_client, form, TEN_PERCENT))
     # Then exactly one code exists: the unconfirmed promotion has none, so nobody can redeem it
     promotions = made_promotions(bc_sandbox)
     assert [len(codes_of(bc_sandbox, p.id)) for p in promotions] == [0, 1]
     assert codes_of(bc_sandbox, promotions[1].id)[0].code == code
+
+
+def test_a_rate_limited_promotion_create_did_nothing_and_the_same_form_makes_the_code_at_once(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given BigCommerce answers the promotion create with 429: it made nothing
+    rate_limit_once(bc_sandbox, PROMOTIONS_PATH, "POST")
+    form = open_form(gladly_client)
+    # When the agent submits Then the form stays open, saying no discount was created
+    first = submit(gladly_client, form, TEN_PERCENT)
+    assert first.status_code == 400, first.text
+    assert (error_of(first)["attr"], error_of(first)["code"]) == ("", "upstream_rate_limited")
+    assert error_of(first)["message"] == (
+        "BigCommerce is busy (its rate limit is reached), so no discount was created, and nothing was "
+        "changed. Submit this form again in a minute."
+    )
+    assert made_promotions(bc_sandbox) == []
+    # When the agent submits the same form again at once Then one promotion with one code is made
+    code = the_code(submit(gladly_client, form, TEN_PERCENT))
+    assert [r.status for r in posts(bc_sandbox, PROMOTIONS_PATH)] == [429, 201]
+    (promotion,) = made_promotions(bc_sandbox)
+    assert [c.code for c in codes_of(bc_sandbox, promotion.id)] == [code]
+
+
+def test_a_rate_limited_code_is_added_to_the_same_promotion_on_resubmit(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given the promotion is made, and BigCommerce answers the code POST with 429
+    rate_limit_once(bc_sandbox, CODES_PATH, "POST")
+    form = open_form(gladly_client)
+    first = submit(gladly_client, form, TEN_PERCENT)
+    assert first.status_code == 400, first.text
+    assert error_of(first)["message"] == (
+        "BigCommerce is busy (its rate limit is reached), so no code was made. Submit this form again in a "
+        "minute: the discount is made once."
+    )
+    # When the agent submits the same form again Then the code goes on the promotion already made
+    code = the_code(submit(gladly_client, form, TEN_PERCENT))
+    (promotion,) = made_promotions(bc_sandbox)
+    assert [c.code for c in codes_of(bc_sandbox, promotion.id)] == [code]
+    assert [r.status for r in posts(bc_sandbox, CODES_PATH)] == [429, 201]
 
 
 def test_a_missing_marketing_scope_is_reported_and_the_form_works_once_granted(
@@ -393,9 +452,10 @@ def test_a_missing_marketing_scope_is_reported_and_the_form_works_once_granted(
     bc_sandbox.tokens[DEFAULT_TOKEN] = frozenset(ALL_SCOPES - {MARKETING})
     form = open_form(gladly_client)
     response = submit(gladly_client, form, TEN_PERCENT)
-    # Then the agent is told the scope is missing, and nothing was made
-    assert response.status_code == 502, response.text
+    # Then the agent is told the scope is missing (406: an admin must act), and nothing was made
+    assert response.status_code == 406, response.text
     assert error_of(response)["code"] == "upstream_forbidden"
+    assert "grant it" in error_of(response)["message"]
     assert made_promotions(bc_sandbox) == []
     # When the admin grants it Then the same form goes through
     bc_sandbox.tokens[DEFAULT_TOKEN] = frozenset(ALL_SCOPES)
@@ -410,8 +470,8 @@ def test_a_missing_marketing_scope_is_reported_and_the_form_works_once_granted(
     [
         ("discount-form", 200, None, None),
         ("discount-form-guest", 200, None, None),
-        ("discount-form-unknown-customer", 406, "customer", "customer_not_found"),
-        ("discount-form-invalid-customer", 400, "customer", "invalid_customer"),
+        ("discount-form-unknown-customer", 406, None, "customer_not_found"),
+        ("discount-form-invalid-customer", 406, None, "invalid_customer"),
         ("discount-submit-percentage", 200, None, None),
         ("discount-submit-fixed-amount", 200, None, None),
         ("discount-submit-free-shipping", 200, None, None),
@@ -428,9 +488,10 @@ def test_a_missing_marketing_scope_is_reported_and_the_form_works_once_granted(
         ("discount-submit-too-many-uses", 400, "uses", "out_of_range"),
         ("discount-submit-malformed-uses", 400, "uses", "invalid_number"),
         ("discount-submit-missing-reason", 400, "reason", "missing"),
-        ("discount-submit-invalid-customer", 400, "customer", "invalid_customer"),
-        ("discount-submit-expired-token", 406, "token", "form_expired"),
-        ("discount-submit-missing-token", 400, "token", "invalid_token"),
+        ("discount-submit-invalid-customer", 400, None, "invalid_customer"),
+        ("discount-submit-expired-token", 406, None, "form_expired"),
+        ("discount-submit-missing-token", 400, None, "invalid_token"),
+        ("discount-submit-token-of-another-customer", 400, None, "form_not_for_this"),
         ("discount-submit-bad-signature", 401, None, None),
     ],
 )

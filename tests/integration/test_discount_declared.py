@@ -11,7 +11,7 @@ import pytest
 
 from devtools.replay import GladlyClient
 from devtools.sandbox import seed
-from tests.integration.actions_support import detailed, error_of
+from tests.integration.actions_support import detailed, error_of, form_url, open_form_at, submit
 
 GUEST = f"guest:{seed.GUEST_EMAIL}"
 
@@ -21,19 +21,32 @@ pytestmark = pytest.mark.usefixtures("bc_sandbox")
 def test_a_registered_customer_is_offered_a_discount_code(gladly_client: GladlyClient) -> None:
     # Given actions enabled When Martha's profile is looked up in detail
     profile = detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL)
-    # Then the "+" menu offers a discount code, for her, relative to the Lookup URL
-    assert profile["actions"] == [{"name": "Discount code", "formUrl": "actions/discount?customer=1"}]
-    # And the formUrl opens the form, whose actionUrl adds a token to it
-    response = gladly_client.get("/" + profile["actions"][0]["formUrl"])
+    # Then the "+" menu offers a discount code, for her, at an absolute URL on the host and stage called
+    declared = f"{gladly_client.base_url}/actions/discount?customer=1"
+    assert profile["actions"] == [{"name": "Discount code", "formUrl": declared}]
+    # And the formUrl, followed as given, opens the form, whose actionUrl adds a token to it
+    form = open_form_at(gladly_client, declared)
+    assert form["actionUrl"].startswith(declared + "&token=")
+    # And the actionUrl, followed as given, creates the code
+    values = {
+        "discount_type": "percentage",
+        "amount": "10",
+        "valid_days": "30",
+        "uses": "1",
+        "reason": "Late",
+    }
+    response = submit(gladly_client, form, values)
     assert response.status_code == 200, response.text
-    assert response.json()["actionUrl"].startswith("actions/discount?customer=1&token=")
 
 
 def test_a_guest_shopper_is_offered_a_discount_code_under_the_guest_id(gladly_client: GladlyClient) -> None:
     profile = detailed(gladly_client, GUEST, seed.GUEST_EMAIL)
     (action,) = profile["actions"]
-    assert action["formUrl"] == "actions/discount?customer=guest%3Aguest.shopper%40example.com"
-    assert gladly_client.get("/" + action["formUrl"]).status_code == 200
+    assert (
+        action["formUrl"]
+        == f"{gladly_client.base_url}/actions/discount?customer=guest%3Aguest.shopper%40example.com"
+    )
+    open_form_at(gladly_client, action["formUrl"])
 
 
 def test_with_actions_disabled_no_discount_is_offered_and_its_url_refuses(
@@ -41,6 +54,6 @@ def test_with_actions_disabled_no_discount_is_offered_and_its_url_refuses(
 ) -> None:
     profile = detailed(actions_disabled, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL)
     assert "actions" not in profile
-    response = actions_disabled.get("/actions/discount?customer=1")
+    response = actions_disabled.get(form_url(actions_disabled, "discount", {"customer": "1"}))
     assert response.status_code == 406
     assert error_of(response)["code"] == "action_disabled"

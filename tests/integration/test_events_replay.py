@@ -81,6 +81,12 @@ def test_other_event_replays_to_a_gladly_shaped_answer(
 ) -> None:
     response = gladly_client.send_event(EVENTS / name)
     assert response.status_code < 500, response.text
+    if name.startswith(("refund-", "cancel-", "discount-")):
+        # Action answers are the ones Gladly's action contract knows, 401 for authentication only
+        assert response.status_code in (200, 400, 401, 406), response.text
     body = response.json()
     if response.status_code >= 400:
-        assert body["errors"] and all("code" in item and "detail" in item for item in body["errors"])
+        # Every error item carries all four keys of Gladly's shape
+        assert body["errors"] and all(
+            set(item) == {"attr", "code", "detail", "message"} for item in body["errors"]
+        ), body

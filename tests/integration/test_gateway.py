@@ -201,9 +201,14 @@ def test_a_request_becomes_the_rest_api_proxy_event(echo_gateway: LocalGateway) 
     assert event["headers"]["Gladly-Time"] == "20260101T000000Z"
     assert event["multiValueHeaders"]["Gladly-Time"] == ["20260101T000000Z"]
     assert event["headers"]["X-Forwarded-For"] == "127.0.0.1"
-    assert event["headers"]["X-Forwarded-Proto"] == "https"
     assert event["headers"]["X-Amzn-Trace-Id"].startswith("Root=1-")
+    # And it says where it was called, as API Gateway does: host and port, stage path, and (the local
+    # gateway serving plain HTTP) the scheme, from which handlers build URLs that lead back here
+    port = echo_gateway.url.split(":")[2].split("/")[0]
+    assert event["headers"]["X-Forwarded-Proto"] == "http"
+    assert event["headers"]["X-Forwarded-Port"] == port
     context = event["requestContext"]
+    assert context["domainName"] == f"127.0.0.1:{port}"
     assert context["path"] == "/test/echo"
     assert context["resourcePath"] == "/echo"
     assert context["httpMethod"] == "POST"
@@ -227,7 +232,8 @@ def test_a_bare_get_has_nulls_where_api_gateway_puts_them(
 def test_build_event_is_the_event_the_server_delivers(echo_gateway: LocalGateway) -> None:
     # Given the same request built without a server, and sent through it
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    built = build_event("POST", "/echo", "a=1", headers, b"{}", stage="test")
+    port = int(echo_gateway.url.split(":")[2].split("/")[0])
+    built = build_event("POST", "/echo", "a=1", headers, b"{}", stage="test", scheme="http", port=port)
     delivered = _echo(requests.post(f"{echo_gateway.url}/echo?a=1", data=b"{}", headers=headers, timeout=5))[
         "event"
     ]
@@ -382,6 +388,28 @@ def test_the_client_signs_what_the_handler_receives(echo_gateway: LocalGateway) 
             _verify(event, "another-key")
     assert posted["body"] == '{"lookupLevel":"BASIC","query":{"email":"a@example.com"}}'
     assert fetched["queryStringParameters"] == {"orderId": "7", "customerId": "3"}
+
+
+def test_the_client_follows_an_absolute_url_exactly_as_given(echo_gateway: LocalGateway) -> None:
+    # Given a client whose own base URL leads nowhere, and an absolute URL the API handed out
+    client = GladlyClient("http://127.0.0.1:9/unused", "a-test-key")
+    url = f"{echo_gateway.url}/echo?customer=guest%3Aa%40example.com&token=1700000000.abc"
+    # When it GETs and POSTs that URL
+    fetched = _echo(client.get(url))["event"]
+    posted = _echo(client.post(url, {"reason": "x"}))["event"]
+    # Then both reached it, query intact, signed over the path and query as sent
+    for event in (fetched, posted):
+        assert event["requestContext"]["path"] == "/test/echo"
+        assert event["queryStringParameters"] == {
+            "customer": "guest:a@example.com",
+            "token": "1700000000.abc",
+        }
+        _verify(event, "a-test-key")
+
+
+def test_a_built_event_is_api_gateways_https_by_default() -> None:
+    event = build_event("GET", "/lookup", stage="prod")
+    assert (event["headers"]["X-Forwarded-Proto"], event["headers"]["X-Forwarded-Port"]) == ("https", "443")
 
 
 def test_an_event_file_is_replayed_re_signed(echo_gateway: LocalGateway, tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """The Lookup URL end to end: signed requests through the local gateway to the real handler, against
 the BigCommerce sandbox (demo store) and moto, with the deployment's default settings.
 
-Settings other than the defaults (Overwrite Existing Values, a short deadline) are in
-test_lookup_settings.py, which runs a gateway of its own.
+Settings other than the defaults (few recent orders, a short deadline) are in test_lookup_settings.py,
+which runs a gateway of its own.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from devtools.sandbox import (
 )
 from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline
 from gladly_bigcommerce.config import AdaptorSettings
+from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import LookupRequest
 from gladly_bigcommerce.lookup import LookupDeps, StoreConnection, detailed_lookup, forget_store_settings
 from gladly_bigcommerce.product_images import CACHE as PRODUCT_IMAGES
@@ -150,6 +151,45 @@ def test_a_phone_stored_as_bare_digits_is_found_from_e164(
     assert found["phones"] == [{"original": "+14155550123", "type": "MOBILE"}]
 
 
+@pytest.mark.parametrize(
+    ("typed", "customer_id"),
+    [("+1 415-555-0100", seed.MARTHA_CUSTOMER_ID), ("+1 (415) 555-0123", seed.DIGITS_ONLY_CUSTOMER_ID)],
+    ids=["stored-national", "stored-digits"],
+)
+def test_phone_search_finds_the_stored_spelling_under_both_readings_of_phone_in(
+    gladly_client: GladlyClient,
+    bc_sandbox: SandboxServer,
+    phone_in_no_split: bool,
+    typed: str,
+    customer_id: int,
+) -> None:
+    # Given BigCommerce splits `phone:in` at commas, or reads it as one literal string
+    # When the agent searches by a spelling the store did not use
+    found = the_one(gladly_client.post("/lookup", search(phone=typed)))
+    # Then the customer is found
+    assert found["externalCustomerId"] == str(customer_id)
+    # within the budget: one call when the list is split; else at most one per likely spelling more
+    calls = api_paths(bc_sandbox).count("/v3/customers")
+    if phone_in_no_split:
+        assert 2 <= calls <= 1 + PHONE_SPELLINGS_ONE_BY_ONE
+    else:
+        assert calls == 1
+
+
+def test_a_phone_nobody_has_costs_one_call_once_a_stored_spelling_is_known(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, phone_in_no_split: bool
+) -> None:
+    # Given the adaptor has seen a customer with a phone (Martha, found by email)
+    the_one(gladly_client.post("/lookup", search(email=seed.MARTHA_EMAIL)))
+    bc_sandbox.requests.clear()
+    # When the agent searches for a number nobody has
+    assert results(gladly_client.post("/lookup", search(phone="+1 999 555 0142"))) == []
+    # Then a store that splits `phone:in` is asked once (her spelling in the list proves the split);
+    # one that reads it as one string is asked at most once per likely spelling more
+    calls = api_paths(bc_sandbox).count("/v3/customers")
+    assert calls == (1 + PHONE_SPELLINGS_ONE_BY_ONE if phone_in_no_split else 1)
+
+
 def test_a_search_that_matches_nobody_is_an_empty_list(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
@@ -244,13 +284,27 @@ def test_detailed_registered_customer_has_attributes_and_recent_orders(
         "adminLink": "https://store-sandbox.mybigcommerce.com/manage/customers/1/edit",
         "customerSince": "2023-10-03",
         "storeCredit": "$25.00",
+        "company": "",
     }
-    # ... Overwrite Existing Values is off by default: name and address are Gladly's to keep
-    assert "name" not in profile and "address" not in profile
+    # ... and, under default settings, her name and address: Gladly applies Overwrite Existing Values
+    assert profile["name"] == "Martha Williams"
+    assert profile["address"] == "1 Ferry Building, San Francisco, California 94111, US"
     # ... and her ten orders, newest first
     numbers = [transaction["orderNumber"] for transaction in profile["transactions"]]
     assert numbers == [str(order_id) for order_id in sorted(seed.MARTHA_ORDER_IDS, reverse=True)]
     assert all(transaction["createdAt"].endswith("Z") for transaction in profile["transactions"])
+
+
+def test_detailed_carries_name_address_and_company_under_default_settings(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given the default settings (the adaptor has no copy of Overwrite Existing Values)
+    # When Bob's linked profile is opened
+    profile = the_one(gladly_client.post("/lookup", detailed(str(seed.BOB_CUSTOMER_ID))))
+    # Then Gladly is sent his name, address and company; Gladly decides what replaces its own copies
+    assert profile["name"] == "Bob Conflict"
+    assert profile["address"] == "1 Ferry Building, San Francisco, California 94111, US"
+    assert profile["customAttributes"]["company"] == "Conflict & Co"
 
 
 def test_detailed_order_transactions_carry_money_links_products_and_tracking(
@@ -488,7 +542,7 @@ def test_refused_group_names_show_the_group_id_logged_without_personal_data(
     ):
         connection = StoreConnection(client)
         connection.group_names = StoreConnection(refused).group_names
-        deps = LookupDeps(settings, connection, Deadline.after(5))
+        deps = LookupDeps(settings, connection, Deadline.after(5), "https://gladly.example/prod")
         request = LookupRequest.model_validate(detailed(MARTHA_ID, **MARTHA_PROFILE))
         # When Martha's profile is made
         (profile,) = detailed_lookup(request, deps).results
@@ -523,7 +577,7 @@ def test_failed_shipments_leave_the_orders_without_tracking(
     # Then every order is still there; shipped ones just lack their tracking
     orders = transactions_by_number(profile)
     assert len(orders) == 10
-    assert "fulfillments" not in orders[str(seed.SHIPPED_ORDER_ID)]
+    assert orders[str(seed.SHIPPED_ORDER_ID)]["fulfillments"] == []
     assert orders[str(seed.SHIPPED_ORDER_ID)]["products"]
     assert [f["status"] for f in orders[str(seed.PARTIALLY_SHIPPED_ORDER_ID)]["fulfillments"]] == [
         "Not shipped"
@@ -548,10 +602,9 @@ def test_a_rate_limit_storm_is_a_503_at_once(gladly_client: GladlyClient, bc_san
     started = time.monotonic()
     response = gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE))
     assert response.status_code == 503
+    detail = "BigCommerce's rate limit is reached; try again."
     assert response.json() == {
-        "errors": [
-            {"code": "upstream_rate_limited", "detail": "BigCommerce's rate limit is reached; try again."}
-        ]
+        "errors": [{"attr": "", "code": "upstream_rate_limited", "detail": detail, "message": detail}]
     }
     assert time.monotonic() - started < 2
 
@@ -598,7 +651,12 @@ def test_detailed_without_external_customer_id_is_a_400(
 ) -> None:
     body = {"lookupLevel": "DETAILED", "uniqueMatchRequired": True, "query": MARTHA_PROFILE}
     (item,) = error_items(gladly_client.post("/lookup", body), 400)
-    assert item == {"attr": "query.externalCustomerId", "code": "missing", "detail": "Field required"}
+    assert item == {
+        "attr": "query.externalCustomerId",
+        "code": "missing",
+        "detail": "Field required",
+        "message": "Field required",
+    }
 
 
 def test_a_request_signed_with_another_key_is_a_401(gateway_url: str, bc_sandbox: SandboxServer) -> None:

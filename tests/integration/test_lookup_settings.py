@@ -1,5 +1,5 @@
-"""The Lookup URL under non-default settings: Overwrite Existing Values on, 3 recent orders, email-only
-search, every results column configured, and a 1.5 s deadline for BigCommerce.
+"""The Lookup URL under non-default settings: 3 recent orders, email-only search, every results column
+configured, and a 1.5 s deadline for BigCommerce.
 
 Handlers read their settings once per process, so these run against a gateway of their own: `make
 run` in a child process, pointed at this process's sandbox, with its own moto (`configured_gateway`).
@@ -22,7 +22,6 @@ DEADLINE_SECONDS = 1.5
 # Time around the deadline for the gateway, the signature check and the error answer.
 ANSWER_SLACK_SECONDS = 1.0
 SETTINGS = {
-    "OVERWRITE_EXISTING_VALUES": "true",
     "RECENT_ORDERS": "3",
     "SEARCH_QUERY_ATTRIBUTES": "email:Email",
     "SEARCH_RESULTS_ATTRIBUTES": "name:Name,email:Email,phone:Phone,externalCustomerId:Customer ID,tier:Tier",
@@ -53,17 +52,6 @@ def the_one(response: requests.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     (result,) = response.json()["results"]
     return dict(result)
-
-
-def test_overwrite_on_sends_name_address_and_editable_attributes(
-    configured_client: GladlyClient, bc_sandbox: SandboxServer
-) -> None:
-    # Given Overwrite Existing Values is on When Bob's linked profile is opened
-    profile = the_one(configured_client.post("/lookup", detailed(str(seed.BOB_CUSTOMER_ID))))
-    # Then Gladly is sent his name, address and company, to overwrite its own copies
-    assert profile["name"] == "Bob Conflict"
-    assert profile["address"] == "1 Ferry Building, San Francisco, California 94111, US"
-    assert profile["customAttributes"]["company"] == "Conflict & Co"
 
 
 def test_recent_orders_setting_limits_transactions_not_the_order_count(

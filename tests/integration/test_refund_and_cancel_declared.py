@@ -8,12 +8,19 @@ because settings are read once per process), no order offers anything and the ac
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from devtools.replay import GladlyClient
 from devtools.sandbox import seed
-from tests.integration.actions_support import detailed, error_of
+from tests.integration.actions_support import (
+    assert_on_the_gateway,
+    detailed,
+    error_of,
+    form_url,
+    open_form_at,
+)
 
 pytestmark = pytest.mark.usefixtures("bc_sandbox")
 
@@ -37,19 +44,38 @@ def test_each_order_offers_the_actions_its_state_allows(gladly_client: GladlyCli
     assert set(actions[seed.PARTIALLY_REFUNDED_ORDER_ID]) == {"Refund", "Cancel order"}
     assert set(actions[seed.PENDING_ORDER_ID]) == {"Cancel order"}  # unpaid: nothing to refund
     assert actions[seed.FULLY_REFUNDED_ORDER_ID] == {}
-    # And the formUrls are relative to the Lookup URL, naming the order and its owner
+    # And the formUrls are absolute, on the host and stage the lookup was sent to, naming the order
+    # and its owner
     assert (
         actions[seed.UNSHIPPED_ORDER_ID]["Refund"]
-        == f"actions/refund?orderId={seed.UNSHIPPED_ORDER_ID}&customer=1"
+        == f"{gladly_client.base_url}/actions/refund?orderId={seed.UNSHIPPED_ORDER_ID}&customer=1"
     )
 
 
 def test_a_declared_form_url_opens_its_form(gladly_client: GladlyClient) -> None:
     actions = actions_by_order(detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL))
     for name in ("Refund", "Cancel order"):
-        response = gladly_client.get("/" + actions[seed.UNSHIPPED_ORDER_ID][name])
-        assert response.status_code == 200, response.text
-        assert response.json()["actionUrl"].startswith(actions[seed.UNSHIPPED_ORDER_ID][name] + "&token=")
+        form = open_form_at(gladly_client, actions[seed.UNSHIPPED_ORDER_ID][name])
+        assert form["actionUrl"].startswith(actions[seed.UNSHIPPED_ORDER_ID][name] + "&token=")
+
+
+def test_declared_urls_followed_exactly_as_given_open_and_submit(gladly_client: GladlyClient) -> None:
+    # Given a DETAILED lookup through the local gateway (http://127.0.0.1:<port>/prod/lookup)
+    actions = actions_by_order(detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL))
+    declared = actions[seed.UNSHIPPED_ORDER_ID]["Cancel order"]
+    # Then its formUrl is absolute: http, the gateway's host and port, the /prod stage
+    assert_on_the_gateway(gladly_client, declared)
+    assert declared.startswith("http://127.0.0.1:")
+    assert urlsplit(declared).path == "/prod/actions/cancel"
+    # When Gladly GETs it verbatim, then POSTs the form's actionUrl verbatim
+    form = gladly_client.get(declared)
+    assert form.status_code == 200, form.text
+    action_url = form.json()["actionUrl"]
+    assert action_url.startswith(declared + "&token=")
+    response = gladly_client.post(action_url, {"reason": "Customer changed their mind", "refund": "none"})
+    # Then both are answered by the adaptor, and the order is cancelled
+    assert response.status_code == 200, response.text
+    assert response.json()["message"] == f"Cancelled order {seed.UNSHIPPED_ORDER_ID}"
 
 
 def test_a_guest_order_in_a_registered_profile_is_acted_on_as_the_guest_it_was(
@@ -58,12 +84,11 @@ def test_a_guest_order_in_a_registered_profile_is_acted_on_as_the_guest_it_was(
     # Given a customer whose profile also lists guest orders placed with their email
     profile = detailed(gladly_client, str(seed.MIXED_CUSTOMER_ID), seed.MIXED_EMAIL)
     guest_order = seed.MIXED_GUEST_ORDER_IDS[0]
-    form_url = actions_by_order(profile)[guest_order]["Refund"]
+    declared = actions_by_order(profile)[guest_order]["Refund"]
     # Then the guest order's form is owned by the guest id of its email, and opens
-    assert f"customer=guest%3A{seed.MIXED_EMAIL.replace('@', '%40')}" in form_url
-    response = gladly_client.get("/" + form_url)
-    assert response.status_code == 200, response.text
-    methods = next((s for s in response.json()["sections"] if s["attr"] == "payment_method"), None)
+    assert f"customer=guest%3A{seed.MIXED_EMAIL.replace('@', '%40')}" in declared
+    form = open_form_at(gladly_client, declared)
+    methods = next((s for s in form["sections"] if s["attr"] == "payment_method"), None)
     assert methods is None or "storecredit" not in [o["value"] for o in methods["input"]["options"]]
 
 
@@ -78,6 +103,7 @@ def test_with_actions_disabled_no_order_offers_any(actions_disabled: GladlyClien
 
 def test_with_actions_disabled_the_action_urls_refuse(actions_disabled: GladlyClient) -> None:
     for action in ("refund", "cancel"):
-        response = actions_disabled.get(f"/actions/{action}?orderId={seed.UNSHIPPED_ORDER_ID}&customer=1")
+        query = {"orderId": seed.UNSHIPPED_ORDER_ID, "customer": "1"}
+        response = actions_disabled.get(form_url(actions_disabled, action, query))
         assert response.status_code == 406
         assert error_of(response)["code"] == "action_disabled"

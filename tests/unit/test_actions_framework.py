@@ -1,4 +1,5 @@
-"""The action framework: form tokens, strict amounts, order locks, attempt journal, idempotent submits.
+"""The action framework: strict amounts, order locks, attempt journal, idempotent submits, the submit
+pipeline (token first, audit line), deadlines and BigCommerce writes. Form tokens: test_tokens.py.
 
 DynamoDB is moto (a server on 127.0.0.1) with the tables built from template.yaml.
 """
@@ -8,24 +9,32 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from devtools.aws import LocalResources
+from devtools.template import SamTemplate
+from gladly_bigcommerce.actions import context as context_module
 from gladly_bigcommerce.actions.amounts import parse_amount, parse_quantity
 from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.errors import ActionConflict
+from gladly_bigcommerce.actions.context import ActionContext, action_deadlines
+from gladly_bigcommerce.actions.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.idempotency import Submission
 from gladly_bigcommerce.actions.locks import OrderLocks
 from gladly_bigcommerce.actions.submit import ActionStores, SubmitRequest, run_submit
-from gladly_bigcommerce.actions.tokens import FORM_TOKEN_MAX_AGE, FormToken
+from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
+from gladly_bigcommerce.api import action_answer
+from gladly_bigcommerce.bigcommerce import errors as bigcommerce
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 
-NOW = datetime(2026, 3, 1, 17, 4, 5, tzinfo=UTC)
+TOKENS = FormTokens.of("unit-test-signing-key", deployment_name="unit", store_hash="abc123")
+REFUND_100 = FormSubject("refund", 100, None)
+GLADLY_ABANDONS_AFTER_SECONDS = 15
+GLADLY_FORM_PATIENCE_SECONDS = 5
 
 
 @pytest.fixture
@@ -45,43 +54,8 @@ def stores(dynamodb: Any, tables: dict[str, str]) -> ActionStores:
     )
 
 
-def fresh_token() -> FormToken:
-    return FormToken.issue(datetime.now(UTC))
-
-
-# --- form tokens ---------------------------------------------------------------------------------
-
-
-def test_a_token_reads_back_as_issued() -> None:
-    token = FormToken.issue(NOW)
-    assert FormToken.parse(str(token), now=NOW + timedelta(minutes=3)) == token
-    assert str(token).startswith(f"{int(NOW.timestamp())}.")
-
-
-def test_two_tokens_issued_at_the_same_moment_differ() -> None:
-    assert len({str(FormToken.issue(NOW)) for _ in range(50)}) == 50
-
-
-@pytest.mark.parametrize("raw", [None, "", "abc", "1772384645.short", "1772384645." + "!" * 32])
-def test_a_missing_or_malformed_token_is_a_bad_request_on_the_token(raw: str | None) -> None:
-    with pytest.raises(BadRequest) as caught:
-        FormToken.parse(raw, now=NOW)
-    assert caught.value.errors[0].attr == "token"
-
-
-def test_a_form_older_than_the_maximum_age_is_not_acceptable() -> None:
-    # Given a token issued just over the maximum age ago
-    token = FormToken.issue(NOW)
-    # When its submit arrives Then Gladly is told to close the form (406)
-    with pytest.raises(NotAcceptable) as caught:
-        FormToken.parse(str(token), now=NOW + FORM_TOKEN_MAX_AGE + timedelta(seconds=1))
-    assert caught.value.errors[0].code == "form_expired"
-
-
-def test_a_token_from_the_future_beyond_clock_skew_is_not_acceptable() -> None:
-    token = FormToken.issue(NOW + timedelta(hours=1))
-    with pytest.raises(NotAcceptable):
-        FormToken.parse(str(token), now=NOW)
+def fresh_token(subject: FormSubject = REFUND_100) -> FormToken:
+    return TOKENS.issue(subject, now=datetime.now(UTC))
 
 
 # --- amounts typed by agents -----------------------------------------------------------------------
@@ -332,11 +306,10 @@ def test_every_submit_writes_one_audit_line_and_a_repeat_says_it_was_replayed(
 ) -> None:
     token = fresh_token()
     request = SubmitRequest(
-        action="refund",
+        form=REFUND_100,
         raw_token=str(token),
         values={"reason": "Parcel lost; call Martha on +14155550100"},
         correlation_id="corr-1",
-        order_id=100,
     )
 
     def perform(_: FormToken) -> SubmitAnswer:
@@ -344,7 +317,7 @@ def test_every_submit_writes_one_audit_line_and_a_repeat_says_it_was_replayed(
 
     for _ in range(2):
         result = run_submit(
-            request, perform, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
+            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
         )
         assert result.message == "Refunded $5.00"
     first, second = audit_lines(caplog)
@@ -359,13 +332,15 @@ def test_every_submit_writes_one_audit_line_and_a_repeat_says_it_was_replayed(
 def test_a_refused_submit_is_raised_as_406_and_audited_as_refused(
     stores: ActionStores, caplog: pytest.LogCaptureFixture
 ) -> None:
+    cancel_100 = FormSubject("cancel", 100, None)
     request = SubmitRequest(
-        action="cancel", raw_token=str(fresh_token()), values={}, correlation_id="c", order_id=100
+        form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={}, correlation_id="c"
     )
     with pytest.raises(NotAcceptable):
         run_submit(
             request,
             lambda _: SubmitAnswer.refused("payment_declined", "Declined"),
+            tokens=TOKENS,
             stores=stores,
             deadline=Deadline.after(5),
             now=datetime.now(UTC),
@@ -374,19 +349,295 @@ def test_a_refused_submit_is_raised_as_406_and_audited_as_refused(
     assert (line["outcome"], line["status"], line["code"]) == ("refused", 406, "payment_declined")
 
 
-def test_a_bad_token_is_audited_and_never_runs(
-    stores: ActionStores, caplog: pytest.LogCaptureFixture
+class Untouchable:
+    """A store that records any use: a refused token must not reach the hot path's lookups."""
+
+    def __init__(self, used: list[str]) -> None:
+        self._used = used
+
+    def __getattr__(self, name: str) -> Any:
+        self._used.append(name)
+        raise AssertionError(f"the store was used: {name}")
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("forged", "invalid_token"),
+        (str(fresh_token(FormSubject("refund", 101, None))), "form_not_for_this"),
+        (
+            str(
+                FormTokens.of("other-key", deployment_name="unit", store_hash="abc123").issue(
+                    REFUND_100, now=datetime.now(UTC)
+                )
+            ),
+            "form_not_for_this",
+        ),
+    ],
+    ids=["malformed", "another-order", "not-ours"],
+)
+def test_a_bad_token_is_audited_and_nothing_is_looked_up_or_run(
+    caplog: pytest.LogCaptureFixture, raw: str, code: str
 ) -> None:
+    # Given stores that must not be touched, and a token that is malformed, for order 101, or not ours
+    used: list[str] = []
+    untouchable = cast(Any, Untouchable(used))
+    stores = ActionStores(submits=untouchable, locks=untouchable, journal=untouchable)
     ran = []
-    request = SubmitRequest(action="refund", raw_token="forged", values={}, correlation_id="c", order_id=100)
+    request = SubmitRequest(form=REFUND_100, raw_token=raw, values={}, correlation_id="c")
+    # When it is submitted for order 100 Then it is a 400, and nothing ran or was looked up
     with pytest.raises(BadRequest):
         run_submit(
             request,
             lambda _: ran.append(1) or SubmitAnswer.success("x"),
+            tokens=TOKENS,
             stores=stores,
             deadline=Deadline.after(5),
             now=datetime.now(UTC),
         )
-    assert ran == []
+    assert ran == [] and used == []
+    # And the audit line records the refusal on order 100, and nothing done
     (line,) = audit_lines(caplog)
-    assert (line["outcome"], line["status"], line["code"]) == ("rejected", 400, "invalid_token")
+    assert (line["outcome"], line["status"], line["code"], line["order_id"]) == ("rejected", 400, code, 100)
+    assert line.get("details", {}) == {} and line["replayed"] is False
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome", "status", "code"),
+    [
+        (bigcommerce.RateLimited("slow down", status=429, retry_after=30), "failed", 400, "rate_limited"),
+        (bigcommerce.OutcomeUnknown("no answer"), "outcome_unknown", 400, "outcome_unknown"),
+        (ActionConflict.of("order_busy", "Busy."), "rejected", 400, "order_busy"),
+        (bigcommerce.Forbidden("scope", status=403), "failed", 406, "forbidden"),
+        (WriteNotSent.of("upstream_rate_limited", "Not sent."), "failed", 400, "upstream_rate_limited"),
+        (KeyError("a bug"), "failed", 406, None),
+    ],
+)
+def test_a_failed_submit_is_audited_with_what_happened_and_the_status_gladly_gets(
+    stores: ActionStores,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+    outcome: str,
+    status: int,
+    code: str,
+) -> None:
+    # Given a submit whose action raises
+    request = SubmitRequest(
+        form=REFUND_100, raw_token=str(fresh_token()), values={"reason": "x"}, correlation_id="c"
+    )
+
+    def perform(_: FormToken) -> SubmitAnswer:
+        raise error
+
+    # When it runs
+    with pytest.raises(type(error)):
+        run_submit(
+            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
+        )
+    # Then its audit line says what happened, and the status is the one the answer carries (api.py's
+    # action mapping: 400 keeps the form open to submit again, 406 closes it)
+    (line,) = audit_lines(caplog)
+    assert (line["outcome"], line["status"], line.get("code")) == (outcome, status, code)
+
+
+def test_a_write_error_carries_what_was_done_before_it_into_the_audit_line(
+    stores: ActionStores, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a cancel whose refund was made, and whose status change BigCommerce did not take
+    cancel_100 = FormSubject("cancel", 100, None)
+    request = SubmitRequest(
+        form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={}, correlation_id="c"
+    )
+    error = WriteNotSent.of("upstream_rate_limited", "Not cancelled.").noting(
+        {"refund_id": "7", "cancelled": "false"}
+    )
+
+    def perform(_: FormToken) -> SubmitAnswer:
+        raise error
+
+    with pytest.raises(WriteNotSent):
+        run_submit(
+            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
+        )
+    # Then the line records the refund as well as the failure
+    (line,) = audit_lines(caplog)
+    assert line["details"] == {"refund_id": "7", "cancelled": "false"}
+
+
+# --- BigCommerce writes: what happened, and what the journal keeps -----------------------------------
+
+
+def write_context() -> ActionContext:
+    """A context for ``write`` alone: its deadlines (the rest is not used by it)."""
+    deadline, write_deadline = action_deadlines(submitting=True)
+    unused = cast(Any, None)
+    return ActionContext(
+        settings=unused,
+        client=unused,
+        stores=unused,
+        tokens=TOKENS,
+        deadline=deadline,
+        write_deadline=write_deadline,
+        now=datetime.now(UTC),
+        correlation_id="c",
+        lambda_context=None,
+        public_base_url="https://example.test/prod",
+    )
+
+
+def failing(error: Exception) -> Any:
+    def send(_: Deadline) -> Any:
+        raise error
+
+    return send
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "cause"),
+    [
+        (
+            bigcommerce.RateLimited("429", status=429),
+            "upstream_rate_limited",
+            "BigCommerce is busy (its rate limit is reached)",
+        ),
+        (
+            bigcommerce.UpstreamUnavailable("could not be reached"),
+            "upstream_unavailable",
+            "BigCommerce is not answering",
+        ),
+        (
+            bigcommerce.DeadlineExceeded("no time left"),
+            "upstream_timeout",
+            "BigCommerce did not answer in time",
+        ),
+    ],
+    ids=["429", "unreachable", "no-time-left"],
+)
+def test_a_write_bigcommerce_never_took_is_forgotten_and_said_to_have_changed_nothing(
+    error: Exception, code: str, cause: str
+) -> None:
+    # Given a write the client reports as never done (429, unreachable before sending, no time to start)
+    forgotten: list[bool] = []
+    # When it is sent through the context
+    with pytest.raises(WriteNotSent) as caught:
+        write_context().write(
+            failing(error),
+            not_sent="so nothing was changed.",
+            unknown="?",
+            forget=lambda: forgotten.append(True),
+        )
+    # Then its journal entry is forgotten (the next submit proceeds), and the agent is told why and what
+    assert forgotten == [True]
+    item = caught.value.errors[0]
+    assert (item.code, item.detail) == (code, f"{cause}, so nothing was changed.")
+    # And Gladly gets a 400 on no field: the same form may be submitted again
+    status, (answered,) = action_answer(caught.value, "c", submitted={"reason": "x"})
+    assert (status, answered.attr, answered.detail) == (400, "", item.detail)
+
+
+def test_a_write_whose_outcome_is_unknown_keeps_its_journal_entry() -> None:
+    forgotten: list[bool] = []
+    with pytest.raises(WriteOutcomeUnknown) as caught:
+        write_context().write(
+            failing(bigcommerce.OutcomeUnknown("timed out after sending")),
+            not_sent="?",
+            unknown="BigCommerce did not confirm it.",
+            forget=lambda: forgotten.append(True),
+        )
+    assert forgotten == []
+    assert (caught.value.errors[0].code, caught.value.errors[0].detail) == (
+        "outcome_unknown",
+        "BigCommerce did not confirm it.",
+    )
+
+
+def test_a_refused_write_is_forgotten_and_raised_for_the_action_to_word() -> None:
+    forgotten: list[bool] = []
+    refusal = bigcommerce.ValidationFailed("422", status=422)
+    with pytest.raises(bigcommerce.ValidationFailed) as caught:
+        write_context().write(
+            failing(refusal), not_sent="?", unknown="?", forget=lambda: forgotten.append(True)
+        )
+    assert caught.value is refusal and forgotten == [True]
+
+
+def test_a_write_is_sent_with_the_whole_submit_deadline() -> None:
+    context = write_context()
+    received: list[Deadline] = []
+    assert (
+        context.write(lambda deadline: received.append(deadline) or "done", not_sent="?", unknown="?")
+        == "done"
+    )
+    assert received == [context.write_deadline]
+
+
+def test_a_failure_before_any_write_says_nothing_was_done() -> None:
+    # Given a submit whose reads run out of time before its write
+    context = write_context()
+    request_perform = failing(bigcommerce.DeadlineExceeded("the deadline passed"))
+    # When it is explained Then the agent is told nothing was done
+    with pytest.raises(WriteNotSent) as caught:
+        context._explained(lambda _: request_perform(context.deadline), fresh_token())
+    assert caught.value.errors[0].detail == (
+        "BigCommerce did not answer in time, so nothing was done. Submit this form again in a minute."
+    )
+
+
+def test_a_failure_after_a_write_is_left_to_the_generic_wording() -> None:
+    # Given a submit that wrote, then failed reading: what was written is checked on the next submit
+    context = write_context()
+    context.write(lambda _: "written", not_sent="?", unknown="?")
+    error = bigcommerce.UpstreamUnavailable("unreachable")
+    with pytest.raises(bigcommerce.UpstreamUnavailable):
+        context._explained(lambda _: failing(error)(context.deadline), fresh_token())
+
+
+# --- deadlines -------------------------------------------------------------------------------------------
+
+
+class RemainingMillis:
+    def __init__(self, millis: int) -> None:
+        self.millis = millis
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.millis
+
+
+def test_a_form_has_the_form_deadline_for_everything() -> None:
+    deadline, write_deadline = action_deadlines(submitting=False)
+    assert deadline.remaining() == pytest.approx(context_module.FORM_DEADLINE_SECONDS, abs=0.05)
+    assert write_deadline.remaining() == pytest.approx(context_module.FORM_DEADLINE_SECONDS, abs=0.05)
+
+
+def test_a_submit_keeps_the_end_of_its_deadline_for_its_write() -> None:
+    deadline, write_deadline = action_deadlines(submitting=True)
+    submit_seconds = context_module.SUBMIT_DEADLINE_SECONDS
+    assert write_deadline.remaining() == pytest.approx(submit_seconds, abs=0.05)
+    assert deadline.remaining() == pytest.approx(
+        submit_seconds - context_module.WRITE_RESERVE_SECONDS, abs=0.05
+    )
+
+
+def test_deadlines_end_before_the_lambda_is_stopped() -> None:
+    deadline, write_deadline = action_deadlines(submitting=True, lambda_context=RemainingMillis(9_000))
+    assert write_deadline.remaining() == pytest.approx(9.0 - 1.5, abs=0.05)
+    assert deadline.remaining() == pytest.approx(9.0 - 1.5 - context_module.WRITE_RESERVE_SECONDS, abs=0.05)
+
+
+def test_action_deadlines_fit_gladlys_patience_and_the_template_timeouts() -> None:
+    # Forms answer within Gladly's 5 s, like lookups
+    assert context_module.FORM_DEADLINE_SECONDS < GLADLY_FORM_PATIENCE_SECONDS
+    # A submit leaves its reads time, and its write the reserve
+    assert 0 < context_module.WRITE_RESERVE_SECONDS < context_module.SUBMIT_DEADLINE_SECONDS
+    # And answers before the action Lambdas are stopped (template.yaml Timeout), themselves stopped before
+    # Gladly gives up
+    timeouts = {
+        function.logical_id: function.timeout_seconds
+        for function in SamTemplate().functions()
+        if function.logical_id in {"RefundFunction", "CancelFunction", "DiscountFunction"}
+    }
+    assert len(timeouts) == 3
+    for logical_id, timeout in timeouts.items():
+        assert context_module.SUBMIT_DEADLINE_SECONDS + 1.0 <= timeout < GLADLY_ABANDONS_AFTER_SECONDS, (
+            logical_id
+        )

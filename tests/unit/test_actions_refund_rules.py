@@ -5,17 +5,31 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from gladly_bigcommerce.actions.cancel import not_cancellable
+from gladly_bigcommerce.actions.context import ActionContext
 from gladly_bigcommerce.actions.declare import may_cancel, may_refund, order_actions
 from gladly_bigcommerce.actions.orders import belongs_to, order_customer_id
-from gladly_bigcommerce.actions.refund import RefundSnapshot, find_journaled_refund, refund_answer
-from gladly_bigcommerce.actions.refundable import RefundMethod, default_method, refund_methods
-from gladly_bigcommerce.bigcommerce.models import Order, Refund, RefundMethodPayment, RefundQuote
+from gladly_bigcommerce.actions.refund import (
+    PAYMENT_PROCESSED_LATER,
+    RefundSnapshot,
+    find_journaled_refund,
+    refund_answer,
+    refuse_adjusted_quote,
+)
+from gladly_bigcommerce.actions.refundable import (
+    QuotedRefund,
+    RefundableOrder,
+    RefundMethod,
+    default_method,
+    refund_methods,
+)
+from gladly_bigcommerce.bigcommerce.models import Order, Refund, RefundItem, RefundMethodPayment, RefundQuote
 from gladly_bigcommerce.config import AdaptorSettings
+from gladly_bigcommerce.gladly.errors import BadRequest
 
 
 def order(**fields: Any) -> Order:
@@ -71,13 +85,15 @@ def test_an_order_offers_what_its_state_allows(fields: dict[str, Any], refund: b
 
 def test_actions_are_declared_only_when_enabled() -> None:
     subject = order()
-    assert order_actions(subject, settings("")) == []
-    assert [a.name for a in order_actions(subject, settings("refund"))] == ["Refund"]
-    assert [a.name for a in order_actions(subject, settings("cancel,discount"))] == ["Cancel order"]
-    declared = order_actions(subject, settings("true"))
+    base = "https://abc.execute-api.us-east-1.amazonaws.com/prod"
+    assert order_actions(subject, settings(""), base) == []
+    assert [a.name for a in order_actions(subject, settings("refund"), base)] == ["Refund"]
+    assert [a.name for a in order_actions(subject, settings("cancel,discount"), base)] == ["Cancel order"]
+    declared = order_actions(subject, settings("true"), base)
+    # Form URLs are absolute, on the public base URL Gladly called
     assert [(a.name, a.form_url) for a in declared] == [
-        ("Refund", "actions/refund?orderId=100&customer=1"),
-        ("Cancel order", "actions/cancel?orderId=100&customer=1"),
+        ("Refund", f"{base}/actions/refund?orderId=100&customer=1"),
+        ("Cancel order", f"{base}/actions/cancel?orderId=100&customer=1"),
     ]
 
 
@@ -198,12 +214,16 @@ def test_a_journaled_refund_is_a_new_one_of_the_journaled_amount() -> None:
     assert find_journaled_refund(snapshot(), (known, other)) is None
 
 
-def test_a_refund_is_described_in_the_orders_currency_with_method_and_reason() -> None:
+def test_a_refund_is_described_as_requested_in_the_orders_currency_with_method_and_reason() -> None:
+    # Given a refund BigCommerce accepted (its payment is processed afterwards, orders.v3)
     answer = refund_answer(refund(7, "25.00"), snapshot(), order_id=100)
+    # Then the agent reads that it was requested, by which method, and that a decline may follow
     assert answer.result is not None
-    assert answer.result.message == "Refunded €25.00 on order 100"
+    assert answer.result.message == "Refund of €25.00 requested on order 100"
     assert answer.result.detail is not None
-    assert "Back to the customer by Braintree (Credit Card)." in answer.result.detail
+    assert "Refund of €25.00 requested by Braintree (Credit Card) on order 100" in answer.result.detail
+    assert PAYMENT_PROCESSED_LATER in answer.result.detail
+    assert "Refunded" not in answer.result.message + answer.result.detail
     assert "Reason: Torn" in answer.result.detail and "BigCommerce refund 7." in answer.result.detail
     assert answer.audit["amount"] == "25.00" and answer.audit["currency"] == "EUR"
     assert "Torn" not in str(answer.audit)
@@ -224,5 +244,85 @@ def test_a_declined_payment_is_a_refusal_saying_what_did_and_did_not_go_back() -
     answer = refund_answer(declined, snapshot(), order_id=100)
     assert answer.refusal is not None and answer.refusal.code == "payment_declined"
     assert "€20.00 by braintree: Expired" in answer.refusal.detail
-    assert "Only €5.00 by storecredit went back." in answer.refusal.detail
+    assert "Only €5.00 by storecredit is still requested." in answer.refusal.detail
     assert answer.audit["declined"] == "true"
+
+
+def test_an_offline_refund_is_described_as_recorded_with_no_money_sent() -> None:
+    answer = refund_answer(refund(7, "25.00"), snapshot(offline=True, method_name="Custom"), order_id=100)
+    assert answer.result is not None and answer.result.detail is not None
+    assert answer.result.message == "Refund of €25.00 recorded on order 100"
+    assert "BigCommerce sent no money" in answer.result.detail
+
+
+# --- declined refunds and quotes BigCommerce adjusted -------------------------------------------------------
+
+
+def refundable(*refunds: Refund, money_left: str = "108.50") -> RefundableOrder:
+    return RefundableOrder(
+        order=order(),
+        products=(),
+        refunds=refunds,
+        lines=(),
+        shipping=(),
+        money_left=Decimal(money_left),
+    )
+
+
+def test_a_declined_refund_is_named_and_said_to_be_included_in_what_is_left() -> None:
+    declined = refund(
+        9,
+        "20.00",
+        {"provider_id": "braintree", "amount": "20.00", "is_declined": True, "declined_message": "Expired"},
+    )
+    note = refundable(refund(8, "5.00"), declined).declined_note()
+    assert note is not None
+    assert note.startswith(
+        "An earlier refund of $20.00 by braintree (BigCommerce refund 9) was declined (Expired)"
+    )
+    assert "its amount is included in what is left" in note
+    assert refundable(refund(8, "5.00")).declined_note() is None
+
+
+NO_CONTEXT = cast(ActionContext, None)
+"""A single field is at fault by itself: no BigCommerce call is needed to find it."""
+
+
+def planned(total: str, adjustment: str, item: RefundItem) -> QuotedRefund:
+    quote = RefundQuote.model_validate({"total_refund_amount": total, "adjustment": adjustment})
+    return QuotedRefund(items=(item,), quote=quote)
+
+
+AMOUNT_ITEM = RefundItem(item_type="ORDER", item_id=100, amount=Decimal("50.00"))
+QUANTITY_ITEM = RefundItem(item_type="PRODUCT", item_id=3, quantity=2)
+
+
+@pytest.mark.parametrize(
+    ("quoted", "asked", "code", "detail"),
+    [
+        (planned("40.00", "-10.00", AMOUNT_ITEM), "50.00", "exceeds_remaining", "only $40.00 of the $50.00"),
+        (planned("40.00", "0", AMOUNT_ITEM), "50.00", "exceeds_remaining", "only $40.00 of the $50.00"),
+        (planned("50.01", "0.01", AMOUNT_ITEM), "50.00", "quote_differs", "quotes $50.01 for the $50.00"),
+        (planned("30.00", "-20.00", QUANTITY_ITEM), None, "exceeds_remaining", "only $30.00 of the $50.00"),
+    ],
+    ids=["capped-amount", "total-below-asked", "rounded-up", "capped-quantity"],
+)
+def test_a_quote_not_as_asked_is_refused_on_the_field(
+    quoted: QuotedRefund, asked: str | None, code: str, detail: str
+) -> None:
+    with pytest.raises(BadRequest) as refused:
+        refuse_adjusted_quote(
+            NO_CONTEXT, refundable(), quoted, ["amount"], asked=None if asked is None else Decimal(asked)
+        )
+    (error,) = refused.value.errors
+    assert (error.attr, error.code) == ("amount", code)
+    assert detail in error.detail and "Nothing was refunded" in error.detail
+
+
+def test_a_quote_as_asked_passes() -> None:
+    refuse_adjusted_quote(
+        NO_CONTEXT, refundable(), planned("50.00", "0", AMOUNT_ITEM), ["amount"], asked=Decimal(50)
+    )
+    refuse_adjusted_quote(
+        NO_CONTEXT, refundable(), planned("75.84", "0", QUANTITY_ITEM), ["qty_3"], asked=None
+    )

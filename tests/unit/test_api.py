@@ -1,4 +1,5 @@
-"""The API Gateway glue: signed events in, Gladly-shaped responses out, every failure mapped in one table."""
+"""The API Gateway glue: signed events in, Gladly-shaped responses out, every failure mapped in one table,
+the public base URL action links are built on, and the statuses action forms and submits answer."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 
 from devtools.signer import sign_event
 from gladly_bigcommerce import api
+from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
 from gladly_bigcommerce.api import Dependencies, GladlyRequest, Runtime, gladly_handler, handle_gladly
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
 from gladly_bigcommerce.config import (
@@ -24,7 +26,7 @@ from gladly_bigcommerce.config import (
     ConfigProblem,
     SecretUnavailable,
 )
-from gladly_bigcommerce.gladly.errors import NotAcceptable
+from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from gladly_bigcommerce.gladly.models import (
     ActionResult,
     CustomerResult,
@@ -41,6 +43,7 @@ SECRET = {
     "gladly_signing_key": SIGNING_KEY,
 }
 LOOKUP = {"lookupLevel": "BASIC", "query": {"email": "martha@example.com"}, "uniqueMatchRequired": False}
+EXECUTE_API_HOST = "abc123defg.execute-api.us-east-1.amazonaws.com"
 
 
 # --- Helpers -----------------------------------------------------------------------------------------
@@ -78,7 +81,12 @@ def _event(
         "multiValueHeaders": {},
         "queryStringParameters": {key: values[-1] for key, values in query.items()} if query else None,
         "multiValueQueryStringParameters": query,
-        "requestContext": {"path": f"/{stage}{path}", "stage": stage, "requestId": "api-gateway-request-id"},
+        "requestContext": {
+            "path": f"/{stage}{path}",
+            "stage": stage,
+            "requestId": "api-gateway-request-id",
+            "domainName": EXECUTE_API_HOST,
+        },
         "body": raw_body,
         "isBase64Encoded": False,
     }
@@ -116,8 +124,11 @@ def _body(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
 
 
-def _error_codes(response: dict[str, Any]) -> list[tuple[str | None, str]]:
-    return [(item.get("attr"), item["code"]) for item in _body(response)["errors"]]
+def _error_codes(response: dict[str, Any]) -> list[tuple[str, str]]:
+    """(attr, code) of each error item; every item must carry all four keys of Gladly's shape."""
+    items = _body(response)["errors"]
+    assert all(set(item) == {"attr", "code", "detail", "message"} for item in items), items
+    return [(item["attr"], item["code"]) for item in items]
 
 
 @pytest.fixture(autouse=True)
@@ -312,7 +323,12 @@ def test_a_gladly_error_keeps_its_status_and_items() -> None:
     assert response["statusCode"] == 406
     assert _body(response) == {
         "errors": [
-            {"attr": "order", "code": "already_cancelled", "detail": "Order 100 is already cancelled."}
+            {
+                "attr": "order",
+                "code": "already_cancelled",
+                "detail": "Order 100 is already cancelled.",
+                "message": "Order 100 is already cancelled.",
+            }
         ]
     }
 
@@ -337,7 +353,7 @@ def test_bigcommerce_failures_the_logic_did_not_handle_are_502_or_503(
 ) -> None:
     response = handle_gladly(_signed(_event()), None, _failing(error), runtime=_runtime())
     assert response["statusCode"] == status
-    assert _error_codes(response) == [(None, code)]
+    assert _error_codes(response) == [("", code)]
 
 
 def test_a_missing_scope_is_named() -> None:
@@ -413,7 +429,7 @@ def test_an_unreadable_secret_answers_503_without_blaming_the_configuration() ->
 
     response = handle_gladly(_signed(_event()), None, _recorder(), runtime=Runtime(ENVIRONMENT, unavailable))
     assert response["statusCode"] == 503
-    assert _error_codes(response) == [(None, "secret_unavailable")]
+    assert _error_codes(response) == [("", "secret_unavailable")]
 
 
 def test_a_config_error_body_holds_no_secret_value() -> None:
@@ -478,3 +494,217 @@ def test_a_lambda_handler_built_by_gladly_handler_runs_the_whole_pipeline(
     output = capsys.readouterr().out
     assert "Status2xx" in output
     assert "martha" not in output
+
+
+# --- The public base URL: where Gladly reached us, for the action URLs we hand it --------------------
+
+
+def _custom_domain_event(base_path: str) -> dict[str, Any]:
+    """The event of a request to https://support-api.example.com<base_path>/lookup (a custom domain
+    whose base path mapping points at the prod stage): there `path` keeps the mapping, `resource` and
+    `requestContext.path` tell them apart."""
+    event = _event()
+    event["path"] = f"{base_path}/lookup"
+    event["headers"]["Host"] = "support-api.example.com"
+    event["requestContext"].update({"path": f"{base_path}/lookup", "domainName": "support-api.example.com"})
+    return event
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (_event(), f"https://{EXECUTE_API_HOST}/prod"),
+        (_event(stage="live"), f"https://{EXECUTE_API_HOST}/live"),
+        (_custom_domain_event("/gladly"), "https://support-api.example.com/gladly"),
+        (_custom_domain_event(""), "https://support-api.example.com"),
+        (_event(headers={"X-Forwarded-Proto": "http"}), f"http://{EXECUTE_API_HOST}/prod"),
+    ],
+    ids=[
+        "execute-api-stage",
+        "another-stage",
+        "custom-domain-base-path",
+        "custom-domain-root",
+        "forwarded-http",
+    ],
+)
+def test_the_public_base_url_is_the_host_and_base_path_gladly_called(
+    event: dict[str, Any], expected: str
+) -> None:
+    # Given a request Gladly sent to <expected>/lookup, signed over the path it called
+    logic = _recorder()
+    # When it is handled
+    response = handle_gladly(_signed(event), None, logic, runtime=_runtime())
+    # Then the logic is told that base URL, to build action URLs on
+    assert response["statusCode"] == 200, response["body"]
+    ((request, dependencies),) = logic.calls
+    assert request.public_base_url == dependencies.public_base_url == expected
+    assert api.public_base_url_of(event) == expected
+
+
+def test_without_a_domain_name_the_host_header_names_the_host() -> None:
+    event = _event(headers={"Host": "127.0.0.1:3000", "X-Forwarded-Proto": "http"})
+    del event["requestContext"]["domainName"]
+    assert api.public_base_url_of(event) == "http://127.0.0.1:3000/prod"
+
+
+def test_public_base_url_overrides_the_called_address_and_its_path_is_accepted_as_signed() -> None:
+    # Given a deployment behind a proxy, with PUBLIC_BASE_URL set (trailing slash and all)
+    runtime = _runtime({**ENVIRONMENT, "PUBLIC_BASE_URL": "https://gladly-proxy.example.com/adaptor/"})
+    logic = _recorder()
+    # When Gladly calls the URL under it, signing the path it called (/adaptor/lookup), which the
+    # proxy forwards to the execute-api stage
+    event = _event()
+    signed = sign_event(event, signing_key=SIGNING_KEY, signed_path="/adaptor/lookup")
+    response = handle_gladly(signed, None, logic, runtime=runtime)
+    # Then the signature checks, and the logic builds its URLs on PUBLIC_BASE_URL
+    assert response["statusCode"] == 200, response["body"]
+    ((request, dependencies),) = logic.calls
+    assert dependencies.public_base_url == "https://gladly-proxy.example.com/adaptor"
+    assert "/adaptor/lookup" in request.signed_paths
+    # And a signature over a path under neither address is still refused
+    forged = sign_event(_event(), signing_key=SIGNING_KEY, signed_path="/elsewhere/lookup")
+    assert handle_gladly(forged, None, _recorder(), runtime=runtime)["statusCode"] == 401
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ftp://proxy.example.com",
+        "proxy.example.com/adaptor",
+        "https://proxy.example.com/a?x=1",
+        "https://p.example.com/#f",
+    ],
+)
+def test_a_public_base_url_that_is_no_absolute_base_url_is_a_configuration_error(value: str) -> None:
+    runtime = _runtime({**ENVIRONMENT, "PUBLIC_BASE_URL": value})
+    response = handle_gladly(_signed(_event()), None, _recorder(), runtime=runtime)
+    assert response["statusCode"] == 503
+    assert _error_codes(response) == [("PUBLIC_BASE_URL", "configuration_error")]
+
+
+# --- Action errors: 200, 400 (a field of that form, or none), 406, and 401 for authentication only ------
+
+FORM_VALUES = {"refund": "amount", "amount": "12,50", "reason": "Damaged"}
+
+
+def _action_event(method: str) -> dict[str, Any]:
+    query = {"orderId": ["100"], "customer": ["1"], "token": ["1700000000.abc"]}
+    body = FORM_VALUES if method == "POST" else None
+    return _signed(_event(method, "/actions/refund", body, query=query))
+
+
+def _action_answer(method: str, error: Exception) -> tuple[int, list[dict[str, Any]]]:
+    response = handle_gladly(_action_event(method), None, _failing(error), runtime=_runtime(), action=True)
+    _error_codes(response)  # all four keys
+    return response["statusCode"], _body(response)["errors"]
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "attr", "code"),
+    [
+        # a field of the form: the form stays open, the field is flagged
+        (
+            BadRequest.of("invalid_amount", "Type an amount like 12.50.", attr="amount"),
+            400,
+            "amount",
+            "invalid_amount",
+        ),
+        # a URL parameter is no field of the form: no attr
+        (BadRequest.of("invalid_token", "Open the form again.", attr="token"), 400, "", "invalid_token"),
+        (NotAcceptable.of("form_expired", "Too old.", attr="token"), 406, "", "form_expired"),
+        (NotAcceptable.of("order_deleted", "Deleted.", attr="orderId"), 406, "", "order_deleted"),
+        # busy, or BigCommerce not answering or not confirming: submitting the same form again is safe
+        (ActionConflict.of("order_busy", "Submit again in a few seconds."), 400, "", "order_busy"),
+        (bigcommerce.RateLimited("slow down", status=429, retry_after=30), 400, "", "upstream_rate_limited"),
+        (bigcommerce.DeadlineExceeded("deadline"), 400, "", "upstream_timeout"),
+        (bigcommerce.UpstreamUnavailable("down", status=503), 400, "", "upstream_unavailable"),
+        (bigcommerce.OutcomeUnknown("unknown"), 400, "", "outcome_unknown"),
+        (WriteOutcomeUnknown.of("outcome_unknown", "Submit this form again."), 400, "", "outcome_unknown"),
+        (SecretUnavailable("throttled"), 400, "", "secret_unavailable"),
+        # what an admin must fix, or our own failure: the form closes with a sentence to act on
+        (bigcommerce.Forbidden("scope", status=403), 406, "", "upstream_forbidden"),
+        (bigcommerce.Unauthorized("token", status=401), 406, "", "upstream_unauthorized"),
+        (bigcommerce.BadUpstreamResponse("garbled"), 406, "", "bad_upstream_response"),
+        (
+            ConfigError([ConfigProblem(field="ORDER_LOCKS_TABLE_NAME", problem="is empty", fix="Deploy.")]),
+            406,
+            "",
+            "configuration_error",
+        ),
+        (KeyError("a bug"), 406, "", "internal_error"),
+    ],
+)
+def test_a_failed_submit_answers_400_or_406_only(error: Exception, status: int, attr: str, code: str) -> None:
+    answered, (item,) = _action_answer("POST", error)
+    assert (answered, item["attr"], item["code"]) == (status, attr, code)
+    assert item["message"] == item["detail"] and item["detail"]
+
+
+def test_the_agent_is_told_what_to_do_when_bigcommerce_does_not_answer_a_submit() -> None:
+    _, (busy,) = _action_answer("POST", bigcommerce.RateLimited("slow down", status=429, retry_after=30))
+    assert "Submit this form again in a minute" in busy["detail"]
+    assert "nothing is done twice" in busy["detail"]
+    _, (unknown,) = _action_answer("POST", bigcommerce.OutcomeUnknown("unknown"))
+    assert "did not confirm whether the change was made" in unknown["detail"]
+    # An action's own words about its unconfirmed write are kept
+    _, (own,) = _action_answer("POST", WriteOutcomeUnknown.of("outcome_unknown", "Refund of $5 unconfirmed."))
+    assert own["detail"] == "Refund of $5 unconfirmed."
+
+
+def test_an_internal_error_on_a_submit_names_the_correlation_id() -> None:
+    event = _action_event("POST")
+    event = _signed({**event, "headers": {**event["headers"], "Gladly-Correlation-Id": "corr-action-1"}})
+    response = handle_gladly(event, None, _failing(KeyError("x")), runtime=_runtime(), action=True)
+    assert response["statusCode"] == 406
+    assert "corr-action-1" in _body(response)["errors"][0]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (
+            BadRequest.of("order_of_another_customer", "Not this customer's.", attr="orderId"),
+            "order_of_another_customer",
+        ),
+        (NotAcceptable.of("nothing_to_refund", "Nothing left."), "nothing_to_refund"),
+        (bigcommerce.UpstreamUnavailable("down", status=503), "upstream_unavailable"),
+        (bigcommerce.Forbidden("scope", status=403), "upstream_forbidden"),
+        (KeyError("a bug"), "internal_error"),
+    ],
+)
+def test_a_form_that_cannot_be_served_is_a_406_naming_no_field(error: Exception, code: str) -> None:
+    answered, (item,) = _action_answer("GET", error)
+    assert (answered, item["attr"], item["code"]) == (406, "", code)
+
+
+def test_a_form_bigcommerce_cannot_serve_says_nothing_was_changed() -> None:
+    _, (item,) = _action_answer("GET", bigcommerce.DeadlineExceeded("deadline"))
+    assert item["detail"] == (
+        "BigCommerce is not answering, so this form cannot be shown. "
+        "Nothing was changed; try again in a minute."
+    )
+
+
+def test_an_unsigned_action_request_is_still_a_401() -> None:
+    event = _event("GET", "/actions/refund", None, query={"orderId": ["100"]})
+    response = handle_gladly(event, None, _recorder(), runtime=_runtime(), action=True)
+    assert response["statusCode"] == 401
+    assert _error_codes(response) == [("gladly-authorization", "missing_header")]
+
+
+def test_a_body_that_is_not_json_on_a_submit_is_a_400_naming_no_field() -> None:
+    event = _event("POST", "/actions/refund", "{not json", query={"orderId": ["100"]})
+    response = handle_gladly(_signed(event), None, _recorder(), runtime=_runtime(), action=True)
+    assert response["statusCode"] == 400
+    assert _error_codes(response) == [("", "invalid_json")]
+
+
+def test_lookups_keep_their_documented_statuses() -> None:
+    # The same errors on the Lookup URL (not an action) keep 503 / 502 / 500
+    for error, status in (
+        (bigcommerce.RateLimited("slow down", status=429, retry_after=30), 503),
+        (bigcommerce.Forbidden("scope", status=403), 502),
+        (KeyError("a bug"), 500),
+    ):
+        response = handle_gladly(_signed(_event()), None, _failing(error), runtime=_runtime())
+        assert response["statusCode"] == status

@@ -372,9 +372,7 @@ def test_linked_means_exactly_one_shopper_matches_and_on_an_enabled_field(
 # --- The answer Gladly gets ----------------------------------------------------------------------------
 
 
-def deployment(
-    enabled: Sequence[str] = ("email", "phone"), *, overwrite: bool = False, region: str = REGION
-) -> AdaptorSettings:
+def deployment(enabled: Sequence[str] = ("email", "phone"), *, region: str = REGION) -> AdaptorSettings:
     return AdaptorSettings.model_validate(
         {
             "name": "test",
@@ -383,7 +381,6 @@ def deployment(
             "search_query_attributes": "email:Email,phone:Phone",
             "search_results_attributes": "name:Name,email:Email,phone:Phone",
             "auto_link_fields": ",".join(enabled),
-            "overwrite_existing_values": overwrite,
             "default_phone_region": region,
         }
     )
@@ -483,25 +480,25 @@ def test_a_guest_only_shopper_is_answered_with_its_guest_id() -> None:
     assert gladly_would_link(results, gladly_profile, ["email"]) == "guest:guest.only@example.org"
 
 
-@pytest.mark.parametrize("overwrite", [False, True])
-def test_the_linked_result_carries_what_overwrite_existing_values_calls_for(overwrite: bool) -> None:
-    # Given a customer with a name and an address
+def test_the_linked_result_carries_name_address_and_company() -> None:
+    # Given a customer with a name, an address and a company
     customer = account(
         7,
         "martha@example.com",
         first_name="Martha",
         last_name="Williams",
+        company="Williams Design Studio",
         addresses=[
             {"id": 1, "address1": "12 Main St", "city": "Springfield", "country_code": "US"},
         ],
     )
-    # When the answer is built with Overwrite Existing Values on or off
-    _, results = answer(
-        profile(emails=["martha@example.com"]), [customer], settings=deployment(overwrite=overwrite)
-    )
-    # Then name and address come along only when Gladly should overwrite its own copies
-    assert ("name" in results[0]) is overwrite
-    assert ("address" in results[0]) is overwrite
+    # When the linked answer is built under default settings
+    decision, results = answer(profile(emails=["martha@example.com"]), [customer], settings=deployment())
+    # Then it carries all three: Gladly applies Overwrite Existing Values itself
+    assert decision.kind == "linked"
+    assert results[0]["name"] == "Martha Williams"
+    assert results[0]["address"] == "12 Main St, Springfield, US"
+    assert results[0]["customAttributes"] == {"company": "Williams Design Studio"}
 
 
 @settings(max_examples=200, deadline=None)

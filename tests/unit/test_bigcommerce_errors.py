@@ -129,7 +129,11 @@ def test_forbidden_without_scope_information() -> None:
     ("headers", "expected"),
     [
         ({"X-Retry-After": "3"}, 3.0),
-        ({"x-retry-after": "0.5", "X-Rate-Limit-Time-Reset-Ms": "9000"}, 0.5),
+        # both present: the longer wins (BigCommerce's errors guide), whichever header holds it
+        ({"x-retry-after": "0.5", "X-Rate-Limit-Time-Reset-Ms": "9000"}, 9.0),
+        ({"X-Retry-After": "4", "x-rate-limit-time-reset-ms": "1500"}, 4.0),
+        ({"X-Retry-After": "soon", "X-Rate-Limit-Time-Reset-Ms": "1500"}, 1.5),
+        # no X-Retry-After, as many real 429s: the reset header alone
         ({"X-Rate-Limit-Time-Reset-Ms": "1500"}, 1.5),
         ({"X-Rate-Limit-Time-Reset-Ms": "soon"}, None),
         ({"X-Retry-After": "-1"}, None),

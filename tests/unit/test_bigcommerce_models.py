@@ -1,6 +1,8 @@
 """BigCommerce models: exact money, timezone-aware dates, and request JSON that never passes through float."""
 
 import json
+import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -8,6 +10,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from gladly_bigcommerce.bigcommerce import client as client_module
+from gladly_bigcommerce.bigcommerce.errors import BadUpstreamResponse
 from gladly_bigcommerce.bigcommerce.models import (
     CartCondition,
     CartValueAction,
@@ -23,13 +27,16 @@ from gladly_bigcommerce.bigcommerce.models import (
     PromotionCondition,
     PromotionCreate,
     PromotionRule,
+    Refund,
     RefundItem,
     RefundPayment,
     RefundQuote,
+    Shipment,
     ShippingAction,
     encode_json,
     format_rfc2822,
 )
+from gladly_bigcommerce.observability import metrics
 
 
 def v2_order(**overrides: Any) -> dict[str, Any]:
@@ -284,3 +291,125 @@ def test_a_catalog_products_card_image_is_the_thumbnail_else_the_standard_size(
     product = CatalogProduct.model_validate({"id": 102, "name": "Orbit Terrarium", "primary_image": image})
     found = product.primary_image.card_url if product.primary_image else None
     assert found == url
+
+
+# --- null and absent fields (issue 8: real BigCommerce sends null) ------------------------------
+
+
+@pytest.fixture
+def counted() -> Iterator[dict[str, Any]]:
+    metrics.clear_metrics()
+    yield metrics.metric_set
+    metrics.clear_metrics()
+
+
+def test_null_text_fields_of_an_api_created_order_read_as_empty() -> None:
+    # Given an order as BigCommerce answers one created through the API (dev-docs example)
+    raw = v2_order(
+        customer_message=None,
+        staff_notes=None,
+        payment_method=None,
+        order_source=None,
+        is_deleted=None,
+        items_total=None,
+        billing_address={"first_name": "Jane", "company": None, "street_2": None, "phone": None, "zip": "1"},
+    )
+    # When it is read
+    order = Order.model_validate(raw)
+    # Then each null reads as that field's "none", and the rest of the order is intact
+    assert (order.customer_message, order.staff_notes, order.payment_method, order.order_source) == ("",) * 4
+    assert order.is_deleted is False
+    assert order.items_total == 0
+    assert order.billing_address is not None
+    assert (order.billing_address.company, order.billing_address.street_2) == ("", "")
+    assert order.total_inc_tax == Decimal("18.7500")
+
+
+def test_an_order_without_optional_money_or_dates_keeps_them_unknown_not_zero() -> None:
+    # Given an order answer with only its id and status (the file requires nothing at all)
+    order = Order.model_validate({"id": 7, "status_id": 11, "total_inc_tax": None})
+    # Then amounts and dates it lacks are None (unknown), never a made-up zero
+    assert order.total_inc_tax is None
+    assert order.subtotal_ex_tax is None
+    assert order.date_created is None
+    assert order.currency_code == ""
+
+
+def test_null_nested_lists_read_as_empty_and_null_members_as_defaults() -> None:
+    customer = Customer.model_validate(
+        {"id": 1, "email": None, "addresses": None, "store_credit_amounts": [{"amount": None}]}
+    )
+    assert customer.email == ""
+    assert customer.addresses == []
+    assert customer.store_credit == Decimal(0)
+    shipment = Shipment.model_validate({"id": 3, "comments": None, "items": None, "tracking_number": None})
+    assert (shipment.comments, shipment.tracking_number, shipment.items) == ("", "", [])
+
+
+def test_a_payment_provider_id_sent_as_a_number_is_kept_as_text() -> None:
+    # The orders file types it as "string or number"
+    order = Order.model_validate(v2_order(payment_provider_id=Decimal("12")))
+    assert order.payment_provider_id == "12"
+
+
+def test_an_order_list_skips_an_order_without_id_logging_and_counting_it_without_pii(
+    caplog: pytest.LogCaptureFixture, counted: dict[str, Any]
+) -> None:
+    # Given an order list in which one order lacks its id (the orders file does not require it)
+    payload = [v2_order(id=1), {**v2_order(), "id": None}, v2_order(id=3)]
+    # When the client reads it
+    with caplog.at_level(logging.WARNING):
+        orders = client_module._many(Order, payload)
+    # Then the other orders are read, the skip is logged without the order's data, and counted
+    assert [order.id for order in orders] == [1, 3]
+    assert "skipped 1 unusable item(s) of 3 (at id)" in caplog.text
+    assert "jane@example.com" not in caplog.text
+    assert counted["UpstreamItemsSkipped"]["Value"] == [1.0]
+
+
+def test_a_refund_list_with_an_unusable_refund_is_unreadable_not_shortened() -> None:
+    # Given a refund list in which one refund lacks its total (a skipped refund could be refunded again)
+    payload = {"data": [{"id": 1, "total_amount": Decimal("5")}, {"id": 2, "total_amount": None}]}
+    # Then the whole list is unreadable
+    with pytest.raises(BadUpstreamResponse):
+        client_module._v3_many(Refund, payload, skip_unusable=False)
+    assert len(client_module._v3_many(Refund, {"data": payload["data"][:1]}, skip_unusable=False)) == 1
+
+
+def test_consignment_line_items_skip_unusable_lines_and_keep_the_order() -> None:
+    consignments = {
+        "shipping": [
+            {
+                "id": 9,
+                "line_items": [
+                    {"id": 4, "name": "Mug", "quantity": 2, "total_inc_tax": None},
+                    {"name": "no id", "quantity": 1},
+                    {"url": "https://api.bigcommerce.com/x", "resource": "/orders/1/products/5"},
+                ],
+            },
+            {"line_items": None},
+        ]
+    }
+    order = Order.model_validate(v2_order(consignments=consignments))
+    assert order.consignments is not None
+    assert [line.id for line in order.consignments.shipping[0].line_items] == [4]
+    assert order.consignments.shipping[1].line_items == []
+
+
+def test_a_refund_method_with_an_unusable_payment_is_skipped_whole() -> None:
+    # Given a quote whose second method splits the refund and one of its payments has no amount
+    quote = RefundQuote.model_validate(
+        {
+            "total_refund_amount": Decimal("10"),
+            "adjustment": None,
+            "refund_methods": [
+                [{"provider_id": "storecredit", "amount": Decimal("10")}],
+                [{"provider_id": "card", "amount": Decimal("6")}, {"provider_id": "storecredit"}],
+            ],
+        }
+    )
+    # Then only the usable method is offered (paying part of a split would refund less than quoted)
+    assert [[payment.provider_id for payment in method] for method in quote.refund_methods] == [
+        ["storecredit"]
+    ]
+    assert quote.adjustment == Decimal(0)

@@ -100,7 +100,6 @@ def test_every_bad_setting_is_reported_at_once_with_its_fix() -> None:
                 "SECRET_NAME": "gladly/acme",
                 "SEARCH_QUERY_ATTRIBUTES": "name:Name",
                 "AUTO_LINK_FIELDS": "email,fax",
-                "OVERWRITE_EXISTING_VALUES": "perhaps",
                 "RECENT_ORDERS": "51",
                 "STOREFRONT_URL": "http://shop.example.com",
                 "DEFAULT_PHONE_REGION": "ZZ",
@@ -118,7 +117,6 @@ def test_every_bad_setting_is_reported_at_once_with_its_fix() -> None:
         "STORE_HASH",
         "SEARCH_QUERY_ATTRIBUTES",
         "AUTO_LINK_FIELDS",
-        "OVERWRITE_EXISTING_VALUES",
         "RECENT_ORDERS",
         "STOREFRONT_URL",
         "DEFAULT_PHONE_REGION",
@@ -440,13 +438,29 @@ def test_the_cli_accepts_sam_parameter_names_and_json_scalars(
             "StoreHash": "store-abc123xyz0",
             "CredentialsSecretArn": "gladly/acme",
             "RecentOrders": 5,
-            "OverwriteExistingValues": True,
+            "ActionsEnabled": True,
         },
     )
     assert main(["--parameters", str(parameters_file)]) == 0
     output = capsys.readouterr().out
     assert "RECENT_ORDERS=5" in output
-    assert "OVERWRITE_EXISTING_VALUES=true" in output
+    assert "ACTIONS_ENABLED=cancel,discount,refund" in output
+
+
+@pytest.mark.parametrize("key", ["OVERWRITE_EXISTING_VALUES", "OverwriteExistingValues"])
+def test_a_parameters_file_with_overwrite_existing_values_is_told_the_setting_moved_to_gladly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    # Given an old parameters file that still sets the adaptor's former copy of the setting
+    parameters_file = _write(tmp_path, "parameters.json", {**REQUIRED, key: "true"})
+    # When the CLI checks it
+    exit_code = main(["--parameters", str(parameters_file)])
+    # Then it fails and says where the setting lives now, not just that the key is unknown
+    error = capsys.readouterr().err
+    assert exit_code == 1
+    assert f"{key}: moved to Gladly" in error
+    assert "'Overwrite Existing Values' checkbox on Gladly's app settings page" in error
+    assert "is not a setting of this adaptor" not in error
 
 
 def test_without_a_file_the_cli_reads_the_environment(capsys: pytest.CaptureFixture[str]) -> None:

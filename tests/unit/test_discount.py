@@ -166,10 +166,16 @@ def test_a_fixed_amount_promotion_is_in_the_store_currency() -> None:
     assert body["currency_code"] == "EUR"
 
 
-def test_a_free_shipping_promotion_covers_every_zone() -> None:
-    body = json.loads(encode_json(promotion_draft(terms(discount_type="free_shipping", amount=""), "x")))
+def test_a_free_shipping_promotion_covers_every_zone_in_the_store_currency() -> None:
+    # Given free-shipping terms in a store whose default currency is euros
+    body = json.loads(
+        encode_json(promotion_draft(terms("EUR", discount_type="free_shipping", amount=""), "x"))
+    )
+    # Then the promotion ships free to every zone, in the store's currency: BigCommerce's
+    # multi-currency ("*") promotions support percentage discounts only
     assert body["rules"][0]["action"] == {"shipping": {"zone_ids": "*", "free_shipping": True}}
     assert body["display_name"] == "Free shipping"
+    assert body["currency_code"] == "EUR"
 
 
 # --- the answer and the audit facts -------------------------------------------------------------------------
@@ -226,9 +232,10 @@ def test_an_id_the_adaptor_never_issues_is_refused(customer: str) -> None:
 
 def test_the_plus_menu_offers_a_discount_code_only_when_enabled() -> None:
     enabled = settings(ACTIONS_ENABLED="discount")
-    (registered,) = customer_actions(RegisteredRef(1), enabled)
-    assert (registered.name, registered.form_url) == ("Discount code", "actions/discount?customer=1")
-    (guest,) = customer_actions(GuestRef(GUEST_EMAIL), enabled)
-    assert guest.form_url == "actions/discount?customer=guest%3Agary.guest%40example.com"
-    assert customer_actions(RegisteredRef(1), settings(ACTIONS_ENABLED="refund,cancel")) == []
-    assert customer_actions(RegisteredRef(1), settings(ACTIONS_ENABLED="")) == []
+    base = "https://support-api.example.com/gladly"
+    (registered,) = customer_actions(RegisteredRef(1), enabled, base)
+    assert (registered.name, registered.form_url) == ("Discount code", f"{base}/actions/discount?customer=1")
+    (guest,) = customer_actions(GuestRef(GUEST_EMAIL), enabled, base)
+    assert guest.form_url == f"{base}/actions/discount?customer=guest%3Agary.guest%40example.com"
+    assert customer_actions(RegisteredRef(1), settings(ACTIONS_ENABLED="refund,cancel"), base) == []
+    assert customer_actions(RegisteredRef(1), settings(ACTIONS_ENABLED=""), base) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,8 @@ from gladly_bigcommerce.gladly.models import (
     Product,
     Transaction,
 )
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
 
 
 def _lookup(level: str = "BASIC", **query: Any) -> LookupRequest:
@@ -64,6 +67,9 @@ def test_an_auto_link_request_carries_the_profile() -> None:
         {"email": "martha@example.com"},
         {"phone": "+15013299800"},
         {"email": "martha@example.com", "phone": "415 555 0100"},
+        # A real manual search carries the profile id too (protocol section 1)
+        {"email": "person1@email.com", "id": "594wNcGJTw2ZKqzJ8xVnEg"},
+        {"id": "594wNcGJTw2ZKqzJ8xVnEg", "phone": "415.555.0100"},
         # No profile id: not the auto-link shape
         {"emails": ["martha@example.com"]},
         # A string value: the manual search shape, even with an id
@@ -256,11 +262,13 @@ def test_a_transaction_refuses_a_naive_datetime() -> None:
         Transaction(created_at=datetime(2026, 3, 1, 17, 4, 5))
 
 
-def test_a_transaction_with_only_a_type_is_minimal() -> None:
-    assert Transaction().to_body() == {"type": "ORDER"}
+def test_a_transaction_with_only_a_type_still_has_products_and_fulfillments() -> None:
+    # Gladly's Sidekick documentation lists both as required: empty arrays, never left out
+    minimal = {"type": "ORDER", "products": [], "fulfillments": []}
+    assert Transaction().to_body() == minimal
     assert CustomerResult(external_customer_id="1", transactions=[Transaction()]).to_body() == {
         "externalCustomerId": "1",
-        "transactions": [{"type": "ORDER"}],
+        "transactions": [minimal],
     }
 
 
@@ -337,8 +345,22 @@ def test_an_action_result_has_message_and_detail() -> None:
 def test_errors_carry_their_status_and_gladlys_shape() -> None:
     error = NotAcceptable.of("already_cancelled", "Order 100 is already cancelled.")
     assert error.status == 406
+    # Every key is present: attr empty when no field is at fault, message the detail when not given
     assert error.body() == {
-        "errors": [{"code": "already_cancelled", "detail": "Order 100 is already cancelled."}]
+        "errors": [
+            {
+                "attr": "",
+                "code": "already_cancelled",
+                "detail": "Order 100 is already cancelled.",
+                "message": "Order 100 is already cancelled.",
+            }
+        ]
+    }
+    assert ErrorItem(attr=None, code="c", detail="d", message="m").model_dump() == {
+        "attr": "",
+        "code": "c",
+        "detail": "d",
+        "message": "m",
     }
     several = BadRequest(
         ErrorItem(attr="amount", code="too_large", detail="At most $50.00."),
@@ -348,3 +370,12 @@ def test_errors_carry_their_status_and_gladlys_shape() -> None:
     assert ServiceUnavailable.of("x", "y").status == 503
     with pytest.raises(ValueError):
         BadRequest()
+
+
+@pytest.mark.parametrize("event", sorted(EVENTS.glob("lookup-manual-search-*.json")), ids=lambda p: p.name)
+def test_the_manual_search_events_carry_the_profile_id_and_are_manual_searches(event: Path) -> None:
+    # Given a recorded manual search, with the profile id real Gladly sends (protocol section 1)
+    body = json.loads(json.loads(event.read_text(encoding="utf-8"))["body"])
+    assert body["query"]["id"]
+    # Then it is still classified as a manual search
+    assert LookupRequest.model_validate(body).kind == "manual_search"

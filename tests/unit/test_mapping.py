@@ -32,7 +32,6 @@ from gladly_bigcommerce.mapping import (
     order_transaction,
     store_links,
     with_search_columns,
-    without_editable_values,
 )
 from gladly_bigcommerce.money import format_money
 
@@ -313,14 +312,16 @@ def test_lifetime_value_adds_up_per_currency_and_is_zero_without_sales() -> None
     assert lifetime_value([v2_order(status_id=6)], "GBP") == "£0.00"
 
 
-def test_overwrite_off_leaves_name_address_and_editable_attributes_to_gladly() -> None:
-    profile = customer_result(customer(), "US").model_copy(
-        update={"custom_attributes": {"company": "Williams & Co", "orderCount": "3"}}
-    )
-    body = without_editable_values(profile).to_body()
-    assert "name" not in body and "address" not in body
-    assert body["customAttributes"] == {"orderCount": "3"}
-    assert body["emails"] and body["phones"]  # never overwritten, always sent (Gladly adds them)
+def test_lifetime_value_is_unknown_when_a_sale_lacks_its_total_or_currency() -> None:
+    # Given sales of which one came without its total, or without any currency (a sparse answer)
+    sale = v2_order(id=1, total_inc_tax="10.5")
+    no_total = sale.model_copy(update={"id": 2, "total_inc_tax": None})
+    no_currency = sale.model_copy(update={"id": 3, "currency_code": "", "default_currency_code": None})
+    # Then no sum is shown rather than a partial or currency-less one
+    assert lifetime_value([sale, no_total], "USD") is None
+    assert lifetime_value([sale, no_currency], "USD") is None
+    # and a closed order's missing total does not matter
+    assert lifetime_value([sale, no_total.model_copy(update={"status_id": 5})], "USD") == "€10.50"
 
 
 # --- transactions ------------------------------------------------------------------------------------
@@ -441,13 +442,23 @@ def test_a_shipped_order_whose_shipments_failed_has_no_fulfillments() -> None:
         consignments={"shipping": [{"id": 9, **address(), "line_items": [line(1, quantity_shipped=2)]}]},
     )
     transaction = order_transaction(order, links=LINKS, region="US", shipments=None)
-    assert transaction.fulfillments is None
+    assert transaction.fulfillments == []
     assert transaction.products and transaction.products[0].status == "Shipped"
 
 
 def test_a_cancelled_order_shows_nothing_waiting_to_ship() -> None:
     transaction = order_transaction(v2_order(status_id=5, status="Cancelled"), links=LINKS, region="US")
-    assert transaction.fulfillments is None
+    assert transaction.fulfillments == []
+
+
+def test_an_order_with_no_products_or_fulfillments_sends_both_as_empty_arrays() -> None:
+    # Given an order whose line items are not known and that has nothing to ship
+    order = v2_order(status_id=5, status="Cancelled", consignments=None)
+    # When it becomes a transaction
+    body = order_transaction(order, links=LINKS, region="US").to_body()
+    # Then products and fulfillments are still there, empty (Gladly's Sidekick docs list them as required)
+    assert body["products"] == []
+    assert body["fulfillments"] == []
 
 
 def test_which_orders_need_more_calls() -> None:

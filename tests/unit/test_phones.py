@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from gladly_bigcommerce.phones import phone_type, same_number, search_spellings, to_e164
+from gladly_bigcommerce.phones import likely_spellings, phone_type, same_number, search_spellings, to_e164
 
 
 @pytest.mark.parametrize(
@@ -117,3 +117,28 @@ def test_the_standard_formats_of_any_mobile_number_are_always_searched(region: s
     for fmt in (PhoneNumberFormat.E164, PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.NATIONAL):
         assert phonenumbers.format_number(number, fmt) in spellings
     assert phonenumbers.national_significant_number(number) in spellings
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "stored"),
+    [
+        # the spellings the demo store uses, each searched for from E.164 (what Gladly sends)
+        ("+14155550100", "US", "(415) 555-0100"),
+        ("+14155550123", "US", "4155550123"),
+        ("+16285550101", "US", "+1 628 555 0101"),
+        ("+16285550101", "US", "628-555-0101"),
+        ("+442079460101", "GB", "020 7946 0101"),
+        ("+442079460101", "GB", "+44 20 7946 0101"),
+        ("+447700900101", "GB", "07700 900101"),
+    ],
+)
+def test_the_likeliest_spellings_asked_one_by_one_cover_the_usual_store_spellings(
+    raw: str, region: str, stored: str
+) -> None:
+    # Given a number, When the 8 spellings to ask one call each are chosen
+    likely = likely_spellings(raw, region, 8)
+    # Then the usual store spellings are among them, the given one first, each once, all the same number
+    assert stored in likely
+    assert likely[0] == raw
+    assert len(likely) == len(set(likely)) == 8
+    assert all(to_e164(spelling, region) == to_e164(raw, region) for spelling in likely)

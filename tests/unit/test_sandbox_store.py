@@ -36,7 +36,8 @@ def test_a_coupon_code_is_unique_ignoring_case_and_limited_in_charset() -> None:
         store.add_coupon_code(promotion.id, "save 5_NOW-1")
     with pytest.raises(ApiError) as bad:
         store.add_coupon_code(promotion.id, "SAVE5%")
-    assert (duplicate.value.status, bad.value.status) == (409, 422)
+    assert (duplicate.value.status, bad.value.status) == (422, 422)
+    assert duplicate.value.title == "Coupon code already exists"
 
 
 def test_an_order_for_an_unknown_customer_or_product_is_refused() -> None:

@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from gladly_bigcommerce.observability import count, logger
 
 AuditOutcome = Literal["succeeded", "refused", "rejected", "failed", "outcome_unknown"]
-"""succeeded: 200; refused: 406 after or instead of a write; rejected: 400/409 (nothing done, the agent
-may resubmit); failed: 5xx before any write; outcome_unknown: a write BigCommerce did not confirm."""
+"""succeeded: done; refused: the action cannot succeed, after or instead of a write; rejected: a field to
+correct or a busy order (nothing done, the agent may resubmit); failed: BigCommerce, the deployment or
+the adaptor failed before any write; outcome_unknown: a write BigCommerce did not confirm. The line's
+``status`` is what Gladly was answered (200, 400 or 406)."""
 
 
 class AuditRecord(BaseModel):

@@ -2,8 +2,10 @@
 
 Cancelling is ``PUT /v2/orders/{id}`` with exactly ``{"status_id": 5}``: it moves no money, and the
 form says so. When the agent also asks for a refund, everything left is refunded first under the
-refund rules (quote, chosen method, one POST, declines reported as failures), then the order is
-cancelled; a declined refund cancels nothing.
+refund rules (quote checked as asked, chosen method, one POST), then the order is cancelled. The
+answer says the refund was requested: BigCommerce processes its payment afterwards (orders.v3
+``createOrderRefund``) and records a decline on the order, where the refund form shows it. A decline
+already in BigCommerce's answer cancels nothing.
 
 Exactly-once, as for refunds: one-time token and idempotency (``submit.py``), the order's lock, and
 a journaled attempt, so a submit repeated after a timeout first looks at what BigCommerce already
@@ -13,7 +15,6 @@ did (the refund among the order's refunds, the status on the order) and never do
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -21,11 +22,9 @@ from pydantic import BaseModel, ConfigDict
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import Attempt
 from gladly_bigcommerce.actions.context import ActionContext
-from gladly_bigcommerce.actions.errors import WriteOutcomeUnknown
 from gladly_bigcommerce.actions.forms import (
-    action_form,
     handle_action,
-    order_action_url,
+    order_action_form,
     parse_reason,
     reason_input,
     select_input,
@@ -39,17 +38,21 @@ from gladly_bigcommerce.actions.orders import (
     status_label,
 )
 from gladly_bigcommerce.actions.refund import (
+    PAYMENT_PROCESSED_LATER,
     RefundSnapshot,
     begin_attempt,
     choose_method,
+    discard_attempt,
     finish_attempt,
     order_lock,
     recover_attempt,
     recover_refund,
     refund_answer,
     refund_snapshot,
+    refuse_adjusted_quote,
     send_refund,
     submit_order_action,
+    with_declined_note,
 )
 from gladly_bigcommerce.actions.refundable import (
     QuotedRefund,
@@ -61,7 +64,6 @@ from gladly_bigcommerce.actions.refundable import (
 )
 from gladly_bigcommerce.actions.tokens import FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
-from gladly_bigcommerce.bigcommerce.errors import OutcomeUnknown
 from gladly_bigcommerce.bigcommerce.models import Order
 from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
@@ -118,8 +120,15 @@ def cancel_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
     everything = quote_everything(context.client, refundable, deadline=context.deadline)
     if everything is not None:
         sections.append(_refund_section(refundable, everything))
-    action_url = partial(order_action_url, ACTION, order.id, query.customer)
-    return action_form(f"Cancel order {order.id}", "Cancel order", sections, action_url, now=context.now)
+    return order_action_form(
+        context,
+        ACTION,
+        f"Cancel order {order.id}",
+        "Cancel order",
+        sections,
+        order_id=order.id,
+        customer_id=query.customer,
+    )
 
 
 def _refund_section(refundable: RefundableOrder, everything: QuotedRefund) -> FormSection:
@@ -138,8 +147,11 @@ def _refund_section(refundable: RefundableOrder, everything: QuotedRefund) -> Fo
         "Refund the payment too?",
         options,
         default=NO_REFUND,
-        hint="Cancelling does not refund the customer. Choose a refund to return the captured payment "
-        "in the same step.",
+        hint=with_declined_note(
+            refundable,
+            "Cancelling does not refund the customer. Choose a refund to return the captured payment in "
+            "the same step.",
+        ),
     )
 
 
@@ -245,6 +257,7 @@ def _refund_then_cancel(
             "Nothing is left to refund on this order any more: choose 'No refund' to cancel only.",
             attr=REFUND,
         )
+    refuse_adjusted_quote(context, refundable, everything, [REFUND], asked=refundable.money_left)
     try:
         method = choose_method(refundable, everything, refund_method_key)
     except BadRequest as error:
@@ -265,16 +278,28 @@ def _refund_then_cancel(
 def _cancel(
     context: ActionContext, attempt: Attempt, order: Order, reason: str, snapshot: CancelSnapshot
 ) -> SubmitAnswer:
-    """``PUT {"status_id": 5}``, once; after a timeout the next submit reads the status first."""
-    try:
-        cancelled = context.client.update_order_status(order.id, STATUS_CANCELLED, deadline=context.deadline)
-    except OutcomeUnknown as error:
-        refunded = " (its refund went through)" if snapshot.refund_id is not None else ""
-        raise WriteOutcomeUnknown.of(
-            "outcome_unknown",
-            f"BigCommerce did not confirm cancelling order {order.id}{refunded}. Submit this form again in "
-            "a moment: the order's status is checked before anything else is done.",
-        ) from error
+    """``PUT {"status_id": 5}``, once; after a timeout the next submit reads the status first.
+
+    When BigCommerce does not take it, an attempt that refunded first is kept (the next submit of the
+    form cancels without refunding again); one that did nothing else is dropped.
+    """
+    refunded = snapshot.refund_id is not None
+    went_through = " (its refund went through)" if refunded else ""
+    not_sent = (
+        f"so order {order.id} was not cancelled (its refund went through). Submit this form again in a "
+        "minute: the refund is not made twice."
+        if refunded
+        else f"so order {order.id} was not cancelled, and nothing was changed. Submit this form again in "
+        "a minute."
+    )
+    cancelled = context.write(
+        lambda deadline: context.client.update_order_status(order.id, STATUS_CANCELLED, deadline=deadline),
+        not_sent=not_sent,
+        unknown=f"BigCommerce did not confirm cancelling order {order.id}{went_through}. Submit this form "
+        "again in a moment: the order's status is checked before anything else is done.",
+        forget=None if refunded else (lambda: discard_attempt(context, attempt)),
+        audit={**_audit(snapshot, reason), "cancelled": "false"} if refunded else None,
+    )
     return finish_attempt(context, attempt, _cancelled_answer(cancelled, reason, snapshot))
 
 
@@ -295,15 +320,18 @@ def _cancelled_answer(order: Order, reason: str, snapshot: CancelSnapshot) -> Su
     refund = snapshot.refund if snapshot.refund_id is not None else None
     if refund is not None:
         money = format_money(refund.amount, refund.currency)
-        how = (
-            f"recorded through {refund.method_name} (BigCommerce sent no money: return it yourself)"
-            if refund.offline
-            else f"back to the customer by {refund.method_name}"
-        )
-        message = f"Cancelled order {order.id} and refunded {money}"
-        money_line = (
-            f"Refunded {money}, {how}: {refund.description}. BigCommerce refund {snapshot.refund_id}."
-        )
+        if refund.offline:
+            message = f"Cancelled order {order.id} and recorded a refund of {money}"
+            money_line = (
+                f"Refund of {money} recorded through {refund.method_name}: {refund.description}. BigCommerce "
+                f"sent no money: return it to the customer yourself. BigCommerce refund {snapshot.refund_id}."
+            )
+        else:
+            message = f"Cancelled order {order.id} and requested a refund of {money}"
+            money_line = (
+                f"Refund of {money} requested by {refund.method_name}: {refund.description}. "
+                f"{PAYMENT_PROCESSED_LATER} BigCommerce refund {snapshot.refund_id}."
+            )
     else:
         message = f"Cancelled order {order.id}"
         money_line = "No money was refunded: cancelling does not refund the customer."
@@ -326,7 +354,7 @@ def _refunded_not_cancelled(order: Order, snapshot: CancelSnapshot) -> SubmitAns
     money = format_money(refund.amount, refund.currency) if refund is not None else "the refund"
     return SubmitAnswer.refused(
         "already_shipped",
-        f"Refunded {money} (BigCommerce refund {snapshot.refund_id}), but order {order.id} has shipped "
-        f"({status_label(order)}) since, so it was not cancelled.",
+        f"A refund of {money} was requested (BigCommerce refund {snapshot.refund_id}), but order "
+        f"{order.id} has shipped ({status_label(order)}) since, so it was not cancelled.",
         audit={"refund_id": str(snapshot.refund_id), "cancelled": "false"},
     )

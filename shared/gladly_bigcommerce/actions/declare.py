@@ -38,7 +38,7 @@ def may_refund(order: Order) -> bool:
         order.status_id not in UNPAID_STATUSES
         and order.status_id != STATUS_REFUNDED
         and order.payment_status.strip().lower() not in _SETTLED_PAYMENT_STATUSES
-        and order.total_inc_tax > Decimal(0)
+        and (order.total_inc_tax or Decimal(0)) > Decimal(0)
     )
 
 
@@ -47,19 +47,24 @@ def may_cancel(order: Order) -> bool:
     return order.status_id not in (STATUS_CANCELLED, STATUS_REFUNDED, 0) and not is_shipped(order)
 
 
-def order_actions(order: Order, settings: AdaptorSettings) -> list[Action]:
-    """The order card's buttons for the actions this deployment enables and this order allows."""
+def order_actions(order: Order, settings: AdaptorSettings, base_url: str) -> list[Action]:
+    """The order card's buttons for the actions this deployment enables and this order allows.
+
+    ``base_url`` is the API's public base URL (``Dependencies.public_base_url``): form URLs are absolute.
+    """
     enabled = settings.actions_enabled
     owner = order_customer_id(order)
     actions = []
-    if "refund" in enabled and may_refund(order):
-        actions.append(Action(name=REFUND_ACTION_NAME, form_url=order_form_url("refund", order.id, owner)))
-    if "cancel" in enabled and may_cancel(order):
-        actions.append(Action(name=CANCEL_ACTION_NAME, form_url=order_form_url("cancel", order.id, owner)))
+    for action, name, allowed in (
+        ("refund", REFUND_ACTION_NAME, may_refund),
+        ("cancel", CANCEL_ACTION_NAME, may_cancel),
+    ):
+        if action in enabled and allowed(order):
+            actions.append(Action(name=name, form_url=order_form_url(base_url, action, order.id, owner)))
     return actions
 
 
-def customer_actions(customer: CustomerRef, settings: AdaptorSettings) -> list[Action]:
+def customer_actions(customer: CustomerRef, settings: AdaptorSettings, base_url: str) -> list[Action]:
     """The profile's "+" menu: a discount code, for registered and guest shoppers alike."""
     if "discount" not in settings.actions_enabled:
         return []
@@ -67,4 +72,4 @@ def customer_actions(customer: CustomerRef, settings: AdaptorSettings) -> list[A
         external_id = str(customer.customer_id)
     else:
         external_id = guest_customer_id(customer.email)
-    return [Action(name=DISCOUNT_ACTION_NAME, form_url=customer_form_url("discount", external_id))]
+    return [Action(name=DISCOUNT_ACTION_NAME, form_url=customer_form_url(base_url, "discount", external_id))]

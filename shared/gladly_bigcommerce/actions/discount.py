@@ -9,9 +9,9 @@ times it can be used, and a reason.
 Submit (signed POST), under the framework of ``submit.py`` (one-time token, idempotency, audit):
 1. the values are checked against the bounds (400 on the offending field) before anything is written;
 2. ``POST /v3/promotions`` makes a coupon promotion, its uses capped at the number chosen;
-3. ``POST /v3/promotions/{id}/codes`` adds one generated, readable code; a 409 means nothing was
-   made (the code is taken elsewhere), so once the promotion is seen to have no code yet, a new code
-   is tried, a bounded number of times;
+3. ``POST /v3/promotions/{id}/codes`` adds one generated, readable code; a duplicate (422, or 409:
+   the client raises ``Conflict`` for both) means nothing was made (the code is taken elsewhere), so
+   once the promotion is seen to have no code yet, a new code is tried, a bounded number of times;
 4. 200 shows the code, for the agent to paste to the shopper.
 
 Who can use the code: BigCommerce promotions target customer groups and segments, never one
@@ -35,7 +35,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -45,11 +44,9 @@ from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import Attempt
 from gladly_bigcommerce.actions.audit import token_fingerprint
 from gladly_bigcommerce.actions.context import ActionContext
-from gladly_bigcommerce.actions.errors import WriteOutcomeUnknown
 from gladly_bigcommerce.actions.forms import (
-    action_form,
     choice,
-    customer_action_url,
+    customer_action_form,
     handle_action,
     parse_reason,
     reason_input,
@@ -57,10 +54,11 @@ from gladly_bigcommerce.actions.forms import (
     text_input,
 )
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER
-from gladly_bigcommerce.actions.refund import begin_attempt, finish_attempt, recover_attempt
-from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormToken
+from gladly_bigcommerce.actions.refund import begin_attempt, discard_attempt, finish_attempt, recover_attempt
+from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
-from gladly_bigcommerce.bigcommerce.errors import Conflict, NotFound, OutcomeUnknown, ValidationFailed
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import Conflict, NotFound, ValidationFailed
 from gladly_bigcommerce.bigcommerce.models import (
     CartValueAction,
     FixedDiscount,
@@ -94,7 +92,7 @@ DISCOUNT_KINDS: tuple[DiscountKind, ...] = (PERCENTAGE, FIXED_AMOUNT, FREE_SHIPP
 MAX_CODE_USES = 10
 """The most uses an agent may give one code: the code is not tied to the shopper, so keep it small."""
 CODE_ATTEMPTS = 5
-"""New codes tried after duplicates (409) before giving up; with ~40 random bits, one is plenty."""
+"""New codes tried after duplicates (422 or 409) before giving up; with ~40 random bits, one is plenty."""
 
 CODE_PREFIX = "GLADLY"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -317,7 +315,7 @@ def discount_form(context: ActionContext, query: CustomerActionQuery) -> ActionF
             [
                 (PERCENTAGE, f"Percentage off the order (up to {max_percent})"),
                 (FIXED_AMOUNT, f"Fixed amount off the order in {currency} (up to {max_amount})"),
-                (FREE_SHIPPING, "Free shipping"),
+                (FREE_SHIPPING, f"Free shipping on orders in {currency}"),
             ],
             placeholder="Choose a discount",
         ),
@@ -342,8 +340,9 @@ def discount_form(context: ActionContext, query: CustomerActionQuery) -> ActionF
         ),
         reason_input("Reason", "Required. Recorded in this conversation and the adaptor's audit log."),
     ]
-    action_url = partial(customer_action_url, ACTION, shopper.external_id)
-    return action_form("Create a discount code", "Create code", sections, action_url, now=context.now)
+    return customer_action_form(
+        context, ACTION, "Create a discount code", "Create code", sections, customer_id=shopper.external_id
+    )
 
 
 # --- the submit -----------------------------------------------------------------------------------------
@@ -372,11 +371,11 @@ def submit_discount(
     codes = generate_code or new_code
     shopper = Shopper.of(query)
     return context.submit(
-        ACTION,
+        FormSubject(ACTION, None, query.customer),
         query.token,
         values,
         lambda token: _discount_once(context, shopper, values, token, codes),
-        customer_id=shopper.audit_ref,
+        audit_customer=shopper.audit_ref,
     )
 
 
@@ -395,7 +394,7 @@ def _discount_once(
         return earlier
     if earlier is not None:
         snapshot = DiscountSnapshot.model_validate(earlier.snapshot)
-        made = _code_made_earlier(context, snapshot)
+        made = _code_made_earlier(context, snapshot, context.deadline)
         if made is not None:
             return finish_attempt(context, earlier, code_answer(snapshot, made, reason, recovered=True))
         if snapshot.promotion_id is not None and snapshot.terms.same_offer(terms):
@@ -408,12 +407,14 @@ def _discount_once(
     return _add_code(context, attempt, snapshot, reason, codes)
 
 
-def _code_made_earlier(context: ActionContext, snapshot: DiscountSnapshot) -> PromotionCode | None:
+def _code_made_earlier(
+    context: ActionContext, snapshot: DiscountSnapshot, deadline: Deadline
+) -> PromotionCode | None:
     """The code an earlier attempt of this form added to its promotion, if BigCommerce made it."""
     if snapshot.promotion_id is None:
         return None
     try:
-        codes = context.client.list_promotion_codes(snapshot.promotion_id, deadline=context.deadline)
+        codes = context.client.list_promotion_codes(snapshot.promotion_id, deadline=deadline)
     except NotFound:
         return None
     return codes[0] if codes else None
@@ -440,8 +441,10 @@ def promotion_draft(terms: DiscountTerms, name: str) -> PromotionCreate:
         max_uses=terms.uses,
         start_date=terms.starts_at,
         end_date=terms.ends_at,
-        # A fixed amount is money in the store's currency; a percentage or free shipping fits any.
-        currency_code=terms.currency if terms.kind == FIXED_AMOUNT else "*",
+        # BigCommerce's multi-currency ("*") promotions support percentage discounts only: a percentage
+        # fits every currency; a fixed amount (money) and free shipping are made in the store's default
+        # currency, which is also what BigCommerce assumes without currency_code (reference FACTS.md).
+        currency_code="*" if terms.kind == PERCENTAGE else terms.currency,
     )
 
 
@@ -452,17 +455,17 @@ def _create_promotion(
     reference = f"{token_fingerprint(str(token))}-{attempt.attempt_id[:6]}"
     name = f"Gladly: {snapshot.terms.summary()} for {shopper.described} (ref {reference})"
     try:
-        return context.client.create_promotion(
-            promotion_draft(snapshot.terms, name), deadline=context.deadline
+        return context.write(
+            lambda deadline: context.client.create_promotion(
+                promotion_draft(snapshot.terms, name), deadline=deadline
+            ),
+            not_sent="so no discount was created, and nothing was changed. Submit this form again in a "
+            "minute.",
+            unknown="BigCommerce did not confirm creating the discount, and no code was made. Submit this "
+            "form again: a promotion without a code cannot be used, so nothing is given twice.",
+            forget=lambda: discard_attempt(context, attempt),
         )
-    except OutcomeUnknown as error:
-        raise WriteOutcomeUnknown.of(
-            "outcome_unknown",
-            "BigCommerce did not confirm creating the discount, and no code was made. Submit this form "
-            "again: a promotion without a code cannot be used, so nothing is given twice.",
-        ) from error
     except ValidationFailed as error:
-        context.stores.journal.abandon(attempt)
         raise BadRequest.of(
             "discount_refused",
             f"BigCommerce refused the discount: {error.upstream_message or 'no reason given'}. Nothing was "
@@ -478,26 +481,28 @@ def _add_code(
     reason: str,
     codes: Callable[[], str],
 ) -> SubmitAnswer:
-    """Add one new code to the journaled promotion, trying another code after each duplicate (409)."""
+    """Add one new code to the journaled promotion, trying another code after each duplicate (422/409)."""
     assert snapshot.promotion_id is not None
+    promotion_id: int = snapshot.promotion_id
     for _ in range(CODE_ATTEMPTS):
         try:
-            code = context.client.create_promotion_code(
-                snapshot.promotion_id, codes(), max_uses=snapshot.terms.uses, deadline=context.deadline
+            code = context.write(
+                lambda deadline: context.client.create_promotion_code(
+                    promotion_id, codes(), max_uses=snapshot.terms.uses, deadline=deadline
+                ),
+                # The promotion stays journaled: the next submit adds its code, never a second promotion.
+                not_sent="so no code was made. Submit this form again in a minute: the discount is made "
+                "once.",
+                unknown="BigCommerce did not confirm the new discount code. Submit this form again: the "
+                "promotion's codes are checked first, so no second code is made.",
             )
         except Conflict:
             # Nothing was made. Either the code is taken (another one is safe to try) or this
             # promotion has its one code already, from a write whose answer was lost: then it is ours.
-            made = _code_made_earlier(context, snapshot)
+            made = _code_made_earlier(context, snapshot, context.write_deadline)
             if made is not None:
                 return finish_attempt(context, attempt, code_answer(snapshot, made, reason, recovered=True))
             continue
-        except OutcomeUnknown as error:
-            raise WriteOutcomeUnknown.of(
-                "outcome_unknown",
-                "BigCommerce did not confirm the new discount code. Submit this form again: the promotion's "
-                "codes are checked first, so no second code is made.",
-            ) from error
         except NotFound as error:
             # Deleted in the control panel since: the next submit of this form starts afresh.
             context.stores.journal.update_snapshot(
@@ -521,7 +526,7 @@ def code_answer(
 ) -> SubmitAnswer:
     """200: the code to paste, what it gives, for how long and how often, and why."""
     terms = snapshot.terms
-    where = f" (orders in {terms.currency})" if terms.kind == FIXED_AMOUNT else ""
+    where = "" if terms.kind == PERCENTAGE else f" (orders in {terms.currency})"
     detail = [
         f"Code for the shopper: {code.code}",
         f"{terms.summary()}{where}. {terms.uses_text()}.",

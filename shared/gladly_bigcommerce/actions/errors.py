@@ -5,7 +5,16 @@ They subclass ``GladlyError`` so ``api.py`` answers them like every other error:
 
 from __future__ import annotations
 
-from gladly_bigcommerce.gladly.errors import GladlyError, ServiceUnavailable
+from collections.abc import Mapping
+from typing import Self
+
+from gladly_bigcommerce.bigcommerce.errors import (
+    DeadlineExceeded,
+    OutcomeUnknown,
+    RateLimited,
+    UpstreamUnavailable,
+)
+from gladly_bigcommerce.gladly.errors import ErrorItem, GladlyError, ServiceUnavailable
 
 
 class ActionConflict(GladlyError):
@@ -14,9 +23,47 @@ class ActionConflict(GladlyError):
     status = 409
 
 
-class WriteOutcomeUnknown(ServiceUnavailable):
+class WriteError(ServiceUnavailable):
+    """503 about a BigCommerce write; ``details`` are what the submit did before it, for the audit line."""
+
+    def __init__(self, *errors: ErrorItem) -> None:
+        super().__init__(*errors)
+        self.details: dict[str, str] = {}
+
+    def noting(self, details: Mapping[str, str] | None) -> Self:
+        """This error, with what was done before it (e.g. the refund of a cancel) for the audit line."""
+        self.details = dict(details or {})
+        return self
+
+
+class WriteOutcomeUnknown(WriteError):
     """503: BigCommerce did not confirm a refund or status change, and it may still have happened.
 
     The order stays locked until the lock expires (only the same form may go on), and the next
     submit of the same form checks BigCommerce for the write before doing anything.
     """
+
+
+class WriteNotSent(WriteError):
+    """503: BigCommerce did not take the write (rate limit, unreachable before sending, no time left to
+    start it): it did not happen, its journaled attempt is dropped, and the same form can be submitted
+    again. ``api.py`` answers 400 without a field, so the form stays open."""
+
+    @classmethod
+    def because(cls, error: Exception, consequence: str) -> Self:
+        """ "<why BigCommerce did not take it>, <consequence>", coded like ``api.py`` codes ``error``."""
+        why = why_not_sent(error) or ("upstream_unavailable", "BigCommerce is not answering")
+        return cls.of(why[0], f"{why[1]}, {consequence}")
+
+
+def why_not_sent(error: Exception) -> tuple[str, str] | None:
+    """The code and cause of a failure that means BigCommerce did nothing with a write: 429, unreachable
+    before sending, or the deadline passed before it could be sent. The client raises ``OutcomeUnknown``
+    (not matched here) for a write that may have been received; None for anything else."""
+    if isinstance(error, RateLimited):
+        return "upstream_rate_limited", "BigCommerce is busy (its rate limit is reached)"
+    if isinstance(error, DeadlineExceeded):
+        return "upstream_timeout", "BigCommerce did not answer in time"
+    if isinstance(error, UpstreamUnavailable) and not isinstance(error, OutcomeUnknown):
+        return "upstream_unavailable", "BigCommerce is not answering"
+    return None

@@ -1,15 +1,14 @@
 """Building action forms and reading their submits: URLs, inputs, the reason field, the request split.
 
-URLs are relative (``actions/refund?orderId=...``): Gladly resolves relative URLs against the
-Lookup URL (protocol section 7), so with the Lookup URL ``https://<api>/<stage>/lookup`` they land
-on ``https://<api>/<stage>/actions/refund`` and the stage prefix survives without the adaptor
-having to know its own public address.
+URLs are absolute, on the public base URL Gladly called (``https://<api>/<stage>``, or
+``PUBLIC_BASE_URL``; see ``api.public_base_url_of``): ``https://<api>/<stage>/actions/refund?orderId=...``.
+No public source says how Gladly resolves a relative ``formUrl`` or ``actionUrl`` (protocol section 7),
+and behind a stage path the plausible readings disagree; an absolute URL means the same under all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -18,7 +17,7 @@ from pydantic import BaseModel
 
 from gladly_bigcommerce.actions.context import ActionContext, action_context
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
-from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormToken
+from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest
@@ -31,48 +30,75 @@ REASON_MAX_LENGTH = 1000
 """BigCommerce keeps at most 1000 characters of a refund reason."""
 
 
-def order_form_url(action: str, order_id: int, customer_id: str) -> str:
-    """The ``formUrl`` of an order action, relative to the Lookup URL."""
-    return _relative_url(action, {ORDER_PARAMETER: order_id, CUSTOMER_PARAMETER: customer_id})
+def order_form_url(base_url: str, action: str, order_id: int, customer_id: str) -> str:
+    """The ``formUrl`` of an order action, on the API's public ``base_url``."""
+    return _action_url(base_url, action, {ORDER_PARAMETER: order_id, CUSTOMER_PARAMETER: customer_id})
 
 
-def order_action_url(action: str, order_id: int, customer_id: str | None, token: FormToken) -> str:
+def order_action_url(
+    base_url: str, action: str, order_id: int, customer_id: str | None, token: FormToken
+) -> str:
     """The ``actionUrl`` of a rendered order form: its own URL plus the form's one-time token."""
     parameters: dict[str, str | int] = {ORDER_PARAMETER: order_id}
     if customer_id is not None:
         parameters[CUSTOMER_PARAMETER] = customer_id
     parameters[TOKEN_PARAMETER] = str(token)
-    return _relative_url(action, parameters)
+    return _action_url(base_url, action, parameters)
 
 
-def customer_form_url(action: str, customer_id: str) -> str:
-    """The ``formUrl`` of a customer-level action (the profile's "+" menu), relative to the Lookup URL."""
-    return _relative_url(action, {CUSTOMER_PARAMETER: customer_id})
+def customer_form_url(base_url: str, action: str, customer_id: str) -> str:
+    """The ``formUrl`` of a customer-level action (the profile's "+" menu), on the public ``base_url``."""
+    return _action_url(base_url, action, {CUSTOMER_PARAMETER: customer_id})
 
 
-def customer_action_url(action: str, customer_id: str, token: FormToken) -> str:
+def customer_action_url(base_url: str, action: str, customer_id: str, token: FormToken) -> str:
     """The ``actionUrl`` of a rendered customer-level form: its own URL plus the form's one-time token."""
-    return _relative_url(action, {CUSTOMER_PARAMETER: customer_id, TOKEN_PARAMETER: str(token)})
+    return _action_url(base_url, action, {CUSTOMER_PARAMETER: customer_id, TOKEN_PARAMETER: str(token)})
 
 
-def _relative_url(action: str, parameters: Mapping[str, str | int]) -> str:
-    return f"actions/{action}?{urlencode(parameters, quote_via=quote)}"
+def _action_url(base_url: str, action: str, parameters: Mapping[str, str | int]) -> str:
+    """``<base_url>/actions/<action>?<query>``, the query encoded as the signature check rebuilds it."""
+    return f"{base_url}/actions/{action}?{urlencode(parameters, quote_via=quote)}"
 
 
-def action_form(
+def order_action_form(
+    context: ActionContext,
+    action: ActionName,
     title: str,
     submit_button: str,
     sections: list[FormSection],
-    action_url: Callable[[FormToken], str],
     *,
-    now: datetime,
+    order_id: int,
+    customer_id: str | None,
 ) -> ActionForm:
-    """A form to render, its ``actionUrl`` carrying a one-time token issued now: it submits once."""
+    """An order's form to render; its ``actionUrl`` carries a one-time token issued now for exactly this
+    action, order and customer (as the URL names them): it submits once, and only there."""
+    token = context.issue_token(FormSubject(action, order_id, customer_id))
+    url = order_action_url(context.public_base_url, action, order_id, customer_id, token)
+    return _action_form(title, submit_button, sections, url)
+
+
+def customer_action_form(
+    context: ActionContext,
+    action: ActionName,
+    title: str,
+    submit_button: str,
+    sections: list[FormSection],
+    *,
+    customer_id: str,
+) -> ActionForm:
+    """A customer-level form to render, its ``actionUrl``'s token issued for this action and customer."""
+    token = context.issue_token(FormSubject(action, None, customer_id))
+    url = customer_action_url(context.public_base_url, action, customer_id, token)
+    return _action_form(title, submit_button, sections, url)
+
+
+def _action_form(title: str, submit_button: str, sections: list[FormSection], action_url: str) -> ActionForm:
     return ActionForm(
         title=title,
         submit_button=submit_button,
         close_button="Close",
-        action_url=action_url(FormToken.issue(now)),
+        action_url=action_url,
         sections=sections,
     )
 
@@ -177,9 +203,10 @@ def handle_action(
 ) -> BaseModel:
     """An action Lambda's logic: ``GET`` renders the form, ``POST`` submits it (the only routes).
 
-    The action's context comes first: with the action turned off, every request is a 406.
+    The action's context comes first: with the action turned off, every request is a 406. A form and a
+    submit have deadlines of their own (``context.py``).
     """
-    context = action_context(action, dependencies)
+    context = action_context(action, dependencies, submitting=request.method == "POST")
     query = request.parse_query(query_model)
     if request.method == "GET":
         return form(context, query)

@@ -2,25 +2,30 @@
 
 Form (signed GET): BigCommerce quotes everything left on the order; the agent refunds all of it,
 chosen items, shipping, or a custom amount, gives a reason, and picks how the money goes back when
-the quote offers a choice (store credit only for registered customers).
+the quote offers a choice (store credit only for registered customers). Earlier refunds that were
+declined are named on the form: they returned nothing, so what is left includes them.
 
 Submit (signed POST), under the framework of ``submit.py`` (one-time token, idempotency, audit):
 1. the order's lock is taken, so two refunds of one order never overlap in BigCommerce;
 2. an unfinished earlier attempt of this form is looked for among the order's refunds first;
 3. what is left is read again, the agent's choice is checked against it (400 on the offending
-   field), BigCommerce quotes it, and the payments come from the chosen refund method;
+   field), BigCommerce quotes it, and the payments come from the chosen refund method. BigCommerce
+   caps a quote for more than is left instead of refusing it (a negative ``adjustment``, orders.v3
+   ``AdjustmentAmount``): a quote with an adjustment, or whose total is not what the agent asked, is
+   refused with 400 on the field at fault, and nothing is sent;
 4. the attempt is journaled, then the refund is sent once, never retried;
-5. the answer says what was refunded, in the order's currency, and how; a declined payment is a
-   failure (406), with what did and did not happen.
+5. the answer says the refund was requested (amount in the order's currency, method): BigCommerce
+   processes the payment afterwards ("the payment request itself occurs asynchronously", orders.v3
+   ``createOrderRefund``) and records a decline on the order, where the next form shows it. A decline
+   already in BigCommerce's answer is a failure (406), with what did and did not happen.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -31,10 +36,9 @@ from gladly_bigcommerce.actions.attempts import Attempt
 from gladly_bigcommerce.actions.context import ActionContext
 from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.forms import (
-    action_form,
     choice,
     handle_action,
-    order_action_url,
+    order_action_form,
     parse_reason,
     reason_input,
     select_input,
@@ -42,6 +46,7 @@ from gladly_bigcommerce.actions.forms import (
 )
 from gladly_bigcommerce.actions.orders import OrderActionQuery, load_order, status_label
 from gladly_bigcommerce.actions.refundable import (
+    ZERO,
     QuotedRefund,
     RefundableOrder,
     RefundMethod,
@@ -51,10 +56,10 @@ from gladly_bigcommerce.actions.refundable import (
     read_refundable,
     refund_methods,
 )
-from gladly_bigcommerce.actions.tokens import FormToken
+from gladly_bigcommerce.actions.tokens import FormSubject, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
-from gladly_bigcommerce.bigcommerce.errors import Conflict, OutcomeUnknown, ValidationFailed
+from gladly_bigcommerce.bigcommerce.errors import Conflict, ValidationFailed
 from gladly_bigcommerce.bigcommerce.models import Refund, RefundItem
 from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
@@ -72,10 +77,17 @@ SCOPE_AMOUNT = "amount"
 AMOUNT = "amount"
 PAYMENT_METHOD = "payment_method"
 
+PAYMENT_PROCESSED_LATER = (
+    "BigCommerce processes the payment and records a decline on the order if it is declined; the refund "
+    "form then shows the decline, and the amount counts as not refunded."
+)
+"""Refund payments are asynchronous (orders.v3 createOrderRefund): what an answer says about them."""
 UNCONFIRMED_REFUND_SETTLE_SECONDS = 30.0
 """After a refund BigCommerce did not confirm, how long it may still appear before we call it not made."""
 LOCK_WAIT_SECONDS = 5.0
 """How long a submit waits for another action on the same order (a refund takes a few seconds)."""
+READS_AFTER_THE_LOCK_SECONDS = 2.5
+"""What a lock wait leaves of the reads' deadline for the reads and quotes that follow it."""
 
 _QUANTITY_ATTR = re.compile(r"^qty_(\d+)$")
 _SHIPPING_ATTR = re.compile(r"^shipping_(\d+)$")
@@ -110,11 +122,14 @@ def refund_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
             "Required. Recorded with the refund in BigCommerce and in this conversation.",
         ),
     ]
-    action_url = partial(order_action_url, ACTION, order.id, query.customer)
-    return action_form(f"Refund order {order.id}", "Refund", sections, action_url, now=context.now)
+    title = f"Refund order {order.id}"
+    return order_action_form(
+        context, ACTION, title, "Refund", sections, order_id=order.id, customer_id=query.customer
+    )
 
 
 def _scope_section(refundable: RefundableOrder, everything: QuotedRefund) -> FormSection:
+    """The choice of what to refund; its hint says what is left, and names earlier declined refunds."""
     options = [(SCOPE_EVERYTHING, f"Everything left: {refundable.money(everything.total)}")]
     if refundable.lines:
         options.append((SCOPE_ITEMS, "Chosen items (quantities below)"))
@@ -126,8 +141,21 @@ def _scope_section(refundable: RefundableOrder, everything: QuotedRefund) -> For
         "What to refund",
         options,
         placeholder="Choose what to refund",
-        hint=f"{refundable.money(refundable.money_left)} of order {refundable.order.id} can be refunded.",
+        hint=with_declined_note(
+            refundable,
+            f"{refundable.money(refundable.money_left)} of order {refundable.order.id} can be refunded.",
+        ),
     )
+
+
+def with_declined_note(refundable: RefundableOrder, hint: str) -> str:
+    """``hint`` followed by the line about earlier declined refunds, when there were any."""
+    note = refundable.declined_note()
+    return f"{hint} {note}" if note else hint
+
+
+def _unit_price(refundable: RefundableOrder, price: Decimal | None) -> str:
+    return "" if price is None else f" at {refundable.money(price)} each"
 
 
 def refund_detail_sections(refundable: RefundableOrder) -> list[FormSection]:
@@ -135,8 +163,8 @@ def refund_detail_sections(refundable: RefundableOrder) -> list[FormSection]:
     sections = [
         text_input(
             line.attr,
-            f"Quantity of {line.product.name}: {line.quantity_left} left at "
-            f"{refundable.money(line.product.price_inc_tax)} each",
+            f"Quantity of {line.product.name or f'item {line.product.id}'}: {line.quantity_left} left"
+            + _unit_price(refundable, line.product.price_inc_tax),
             default="0",
             optional=True,
             hint="For 'Chosen items'.",
@@ -240,14 +268,13 @@ def submit_order_action(
     perform: Callable[[FormToken], SubmitAnswer],
 ) -> ActionResult:
     """An order action's submit: ``perform`` once per form, audited for the order and its customer."""
-    return context.submit(
-        action, query.token, values, perform, order_id=query.order_id, customer_id=query.customer
-    )
+    subject = FormSubject(action, query.order_id, query.customer)
+    return context.submit(subject, query.token, values, perform, audit_customer=query.customer)
 
 
 def order_lock(context: ActionContext, order_id: int, token: FormToken) -> Any:
     """The order's lock for this submit, kept after a write whose outcome is unknown."""
-    wait = max(0.5, min(LOCK_WAIT_SECONDS, context.deadline.remaining() - 5.0))
+    wait = max(0.5, min(LOCK_WAIT_SECONDS, context.deadline.remaining() - READS_AFTER_THE_LOCK_SECONDS))
     return context.stores.locks.hold(
         order_id, token.nonce, deadline=Deadline.after(wait), keep_on=(WriteOutcomeUnknown,)
     )
@@ -294,6 +321,7 @@ def plan_refund(
         everything = quote_everything(context.client, refundable, deadline=context.deadline)
         if everything is None:
             raise nothing_to_refund(refundable)
+        refuse_adjusted_quote(context, refundable, everything, [SCOPE], asked=refundable.money_left)
         return everything
     if scope == SCOPE_ITEMS:
         items, attrs = _chosen_items(refundable, values)
@@ -302,9 +330,63 @@ def plan_refund(
     else:
         items, attrs = _custom_amount(refundable, values)
     try:
-        return quote_items(context.client, refundable, items, deadline=context.deadline)
+        planned = quote_items(context.client, refundable, items, deadline=context.deadline)
     except ValidationFailed as error:
+        # BigCommerce caps over-refund quotes (below); a store that refuses one instead still gets a 400.
         raise _quote_refusal(error, attrs) from error
+    asked = None if scope == SCOPE_ITEMS else sum((item.amount or ZERO for item in items), ZERO)
+    refuse_adjusted_quote(context, refundable, planned, attrs, asked=asked)
+    return planned
+
+
+def refuse_adjusted_quote(
+    context: ActionContext,
+    refundable: RefundableOrder,
+    planned: QuotedRefund,
+    attrs: list[str],
+    *,
+    asked: Decimal | None,
+) -> None:
+    """400 on the field at fault when BigCommerce's quote is not what the agent asked for.
+
+    BigCommerce answers a quote for more than is left with the total it can refund and a negative
+    ``adjustment`` (orders.v3 ``AdjustmentAmount``; api-specs PR #293), not with an error. Refunding
+    that quote would refund less than the agent chose while reporting what was chosen, so a quote
+    with any adjustment, or whose total differs from the amount ``asked`` (None: quantities were
+    asked, not money), is refused and nothing is sent.
+    """
+    if planned.adjustment == ZERO and (asked is None or planned.total == asked):
+        return
+    requested = planned.requested if asked is None else asked
+    attr = attrs[0] if len(attrs) == 1 else _field_at_fault(context, refundable, planned.items, attrs)
+    total, wanted = refundable.money(planned.total), refundable.money(requested)
+    if planned.total < requested:
+        raise BadRequest.of(
+            "exceeds_remaining",
+            f"BigCommerce can refund only {total} of the {wanted} asked for: that is what is left. "
+            "Nothing was refunded; ask for less.",
+            attr=attr,
+        )
+    raise BadRequest.of(
+        "quote_differs",
+        f"BigCommerce quotes {total} for the {wanted} asked for. Nothing was refunded; check the amount.",
+        attr=attr,
+    )
+
+
+def _field_at_fault(
+    context: ActionContext, refundable: RefundableOrder, items: Sequence[RefundItem], attrs: list[str]
+) -> str:
+    """Which of several fields BigCommerce would not quote as asked: each item is quoted alone (quotes
+    change nothing). The first field when only their sum is too much."""
+    for item, attr in zip(items, attrs, strict=True):
+        try:
+            alone = quote_items(context.client, refundable, [item], deadline=context.deadline)
+        except ValidationFailed:
+            return attr
+        if alone.adjustment != ZERO or (item.amount is not None and alone.total != item.amount):
+            return attr
+    return attrs[0]
 
 
 def _chosen_items(refundable: RefundableOrder, values: Mapping[str, Any]) -> ChosenItems:
@@ -517,43 +599,42 @@ def send_refund(
     snapshot: RefundSnapshot,
     attempt: Attempt,
 ) -> RefundOutcome:
-    """POST the refund (never retried). Raises ``WriteOutcomeUnknown`` (503) when BigCommerce does not
-    confirm; a refusal leaves nothing behind (the journal entry is dropped) and is raised as 400/409."""
+    """POST the refund (never retried). ``WriteOutcomeUnknown`` (503) when BigCommerce does not confirm
+    it; when it does not take it (429, unreachable, no time left) or refuses it, the journal entry is
+    dropped and ``WriteNotSent`` (503) or a 400/409 is raised: nothing was refunded."""
+    order_id = refundable.order.id
+    amount = refundable.money(snapshot.amount)
     try:
-        refund = context.client.create_refund(
-            refundable.order.id,
-            planned.items,
-            method.payments(),
-            reason=snapshot.reason,
-            deadline=context.deadline,
+        refund = context.write(
+            lambda deadline: context.client.create_refund(
+                order_id, planned.items, method.payments(), reason=snapshot.reason, deadline=deadline
+            ),
+            not_sent=f"so the refund of {amount} on order {order_id} was not sent, and nothing was "
+            "changed. Submit this form again in a minute.",
+            unknown=f"BigCommerce did not confirm the refund of {amount} on order {order_id}. Do not refund "
+            "it another way: submit this form again in a moment, and the order's refunds are checked "
+            "before anything else is done.",
+            forget=lambda: discard_attempt(context, attempt),
         )
-    except OutcomeUnknown as error:
-        raise WriteOutcomeUnknown.of(
-            "outcome_unknown",
-            f"BigCommerce did not confirm the refund of {refundable.money(snapshot.amount)} on order "
-            f"{refundable.order.id}. Do not refund it another way: submit this form again in a moment, "
-            "and the order's refunds are checked before anything else is done.",
-        ) from error
     except Conflict as error:
-        discard_attempt(context, attempt)
         raise ActionConflict.of(
             "refund_in_progress",
-            f"BigCommerce is processing another refund of order {refundable.order.id}. Nothing was "
+            f"BigCommerce is processing another refund of order {order_id}. Nothing was "
             "refunded: submit again in a few seconds.",
         ) from error
     except ValidationFailed as error:
-        discard_attempt(context, attempt)
         raise BadRequest.of(
             "refund_refused",
             f"BigCommerce refused the refund: {error.upstream_message or 'no reason given'}. Nothing was "
             "refunded.",
             attr=SCOPE,
         ) from error
-    return RefundOutcome(refund, refund_answer(refund, snapshot, order_id=refundable.order.id))
+    return RefundOutcome(refund, refund_answer(refund, snapshot, order_id=order_id))
 
 
 def discard_attempt(context: ActionContext, attempt: Attempt) -> None:
-    """Forget an attempt BigCommerce refused outright; if that fails, a retry only looks in vain."""
+    """Forget an attempt whose write BigCommerce refused or never got: nothing happened. If forgetting
+    fails, the next submit finds the attempt, looks for its write in vain, and carries on."""
     try:
         context.stores.journal.abandon(attempt)
     except Exception:
@@ -603,7 +684,13 @@ def find_journaled_refund(snapshot: RefundSnapshot, refunds: tuple[Refund, ...])
 def refund_answer(
     refund: Refund, snapshot: RefundSnapshot, *, order_id: int, recovered: bool = False
 ) -> SubmitAnswer:
-    """200 for a refund whose payments went through; 406 when a payment was declined."""
+    """200 saying the refund was requested (or, offline, recorded); 406 when a payment is already declined.
+
+    BigCommerce processes a refund's payments after answering (orders.v3 ``createOrderRefund``), so
+    the answer never says money went back: a later decline is recorded on the order, and the next
+    refund form shows it. Declines already in the answer (rare, or found when recovering after a
+    timeout) are reported as such.
+    """
     currency = snapshot.currency
     audit = {
         "amount": format(snapshot.amount, "f"),
@@ -621,7 +708,9 @@ def refund_answer(
         went_back = (
             "Nothing went back to the customer."
             if not paid
-            else "Only " + ", ".join(f"{money(p.amount)} by {p.provider_id}" for p in paid) + " went back."
+            else "Only "
+            + ", ".join(f"{money(p.amount)} by {p.provider_id}" for p in paid)
+            + " is still requested."
         )
         reasons = "; ".join(
             f"{money(p.amount)} by {p.provider_id}: {(p.declined_message or 'declined')[:200]}"
@@ -634,24 +723,25 @@ def refund_answer(
             "another way.",
             audit=audit,
         )
+    amount = money(snapshot.amount)
     if snapshot.offline:
-        how = (
-            f"Recorded as refunded through {snapshot.method_name}: BigCommerce sent no money, so return it "
-            "to the customer outside BigCommerce."
-        )
+        message = f"Refund of {amount} recorded on order {order_id}"
+        lines = [
+            f"Refund of {amount} recorded through {snapshot.method_name} on order {order_id}: "
+            f"{snapshot.description}.",
+            "BigCommerce sent no money, so return it to the customer outside BigCommerce.",
+        ]
     else:
-        how = f"Back to the customer by {snapshot.method_name}."
-    detail = [
-        f"Refunded {money(snapshot.amount)} on order {order_id}: {snapshot.description}.",
-        how,
-        f"Reason: {snapshot.reason}",
-        f"BigCommerce refund {refund.id}.",
-    ]
+        message = f"Refund of {amount} requested on order {order_id}"
+        lines = [
+            f"Refund of {amount} requested by {snapshot.method_name} on order {order_id}: "
+            f"{snapshot.description}.",
+            PAYMENT_PROCESSED_LATER,
+        ]
+    detail = [*lines, f"Reason: {snapshot.reason}", f"BigCommerce refund {refund.id}."]
     if recovered:
-        detail.append("(Confirmed after an earlier timeout: nothing was refunded twice.)")
-    return SubmitAnswer.success(
-        f"Refunded {money(snapshot.amount)} on order {order_id}", "\n".join(detail), audit=audit
-    )
+        detail.append("(Confirmed after an earlier timeout: the refund was not requested twice.)")
+    return SubmitAnswer.success(message, "\n".join(detail), audit=audit)
 
 
 def _formatter(currency: str) -> Callable[[Decimal], str]:

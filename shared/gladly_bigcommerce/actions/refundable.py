@@ -3,6 +3,10 @@
 The order's ``refunded_amount`` is documented by BigCommerce as always 0, so it is never used.
 What is left comes from the refunds BigCommerce lists (a declined payment moved no money) and is
 confirmed by a refund quote, which also says by which methods the money can go back.
+
+Refund payments are asynchronous (orders.v3 ``createOrderRefund``: "the payment request itself occurs
+asynchronously"): a decline shows up later in the order's refunds (``payments[].is_declined``). Such
+payments count as not refunded, and the forms say so (``declined_note``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from gladly_bigcommerce.bigcommerce.models import (
     RefundItem,
     RefundMethodPayment,
     RefundPayment,
+    RefundPaymentResult,
     RefundQuote,
     ShippingAddress,
 )
@@ -86,6 +91,26 @@ class RefundableOrder:
     def anything_left(self) -> bool:
         return self.money_left > ZERO
 
+    def declined_note(self) -> str | None:
+        """A line for the forms about each earlier refund payment that was declined; None when none was.
+
+        A declined payment returned nothing, so its amount is included in what is left again.
+        """
+        declined = [
+            (refund, payment) for refund in self.refunds for payment in refund.payments if payment.is_declined
+        ]
+        if not declined:
+            return None
+        parts = [
+            f"An earlier refund of {self.money(payment.amount)} by {payment.provider_id or 'its provider'} "
+            f"(BigCommerce refund {refund.id}) was declined{_declined_reason(payment)}"
+            for refund, payment in declined
+        ]
+        return (
+            ". ".join(parts)
+            + ". A declined refund returns nothing to the customer: its amount is included in what is left."
+        )
+
     def line(self, order_product_id: int) -> RefundableLine | None:
         return next((line for line in self.lines if line.product.id == order_product_id), None)
 
@@ -146,7 +171,12 @@ def read_refundable(client: BigCommerceClient, order: Order, *, deadline: Deadli
         if amount_left > ZERO:
             shipping.append(RefundableShipping(address, amount_left))
     settled = sum((_settled_amount(refund) for refund in refunds), ZERO)
-    money_left = ZERO if order.status_id in UNPAID_STATUSES else max(ZERO, order.total_inc_tax - settled)
+    # An order whose total BigCommerce left out offers no amount of its own (items may still be refunded).
+    money_left = (
+        ZERO
+        if order.status_id in UNPAID_STATUSES or order.total_inc_tax is None
+        else max(ZERO, order.total_inc_tax - settled)
+    )
     return RefundableOrder(
         order=order,
         products=tuple(products),
@@ -159,6 +189,11 @@ def read_refundable(client: BigCommerceClient, order: Order, *, deadline: Deadli
 
 def _product_name(product: OrderProduct) -> str:
     return f"{product.name} ({product.sku})" if product.sku else product.name
+
+
+def _declined_reason(payment: RefundPaymentResult) -> str:
+    message = payment.declined_message.strip()
+    return f" ({message[:200]})" if message else ""
 
 
 def _fully_declined(refund: Refund) -> bool:
@@ -183,6 +218,16 @@ class QuotedRefund:
     def total(self) -> Decimal:
         return self.quote.total_refund_amount
 
+    @property
+    def adjustment(self) -> Decimal:
+        """Negative when BigCommerce capped the quote below what was asked (orders.v3 AdjustmentAmount)."""
+        return self.quote.adjustment or ZERO
+
+    @property
+    def requested(self) -> Decimal:
+        """What the items ask for, as BigCommerce values them: the total before its adjustment."""
+        return self.total - self.adjustment
+
 
 def quote_everything(
     client: BigCommerceClient, refundable: RefundableOrder, *, deadline: Deadline
@@ -192,7 +237,9 @@ def quote_everything(
     Items are preferred (BigCommerce then records which products and shipping were refunded, and
     their tax). When the items do not add up to the money left (a discount, handling, an earlier
     refund of a custom amount), the difference is refunded against the order, or the whole amount is
-    when the items alone would exceed it.
+    when the items alone would exceed it (BigCommerce then caps their quote: a negative
+    ``adjustment``, orders.v3 ``AdjustmentAmount``). The caller still checks the quote it gets
+    (``adjustment`` 0, total as shown): BigCommerce may know less to be left than the refunds say.
     """
     if not refundable.anything_left:
         return None
@@ -201,6 +248,8 @@ def quote_everything(
         try:
             quoted = _quote(client, refundable, items, deadline)
         except ValidationFailed:
+            quoted = None
+        if quoted is not None and quoted.adjustment != ZERO:
             quoted = None
         if quoted is not None and quoted.total == refundable.money_left:
             return quoted

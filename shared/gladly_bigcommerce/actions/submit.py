@@ -4,11 +4,13 @@ An action (refund, cancel, discount) supplies only ``perform(token) -> SubmitAns
 validation, BigCommerce calls and wording. ``run_submit`` wraps it so that every action gets the
 same guarantees:
 
-- the form's one-time token is checked (present, well formed, not expired);
+- the form's one-time token is checked (present, well formed, issued by this deployment for this
+  action, order and customer, not expired) before anything is looked up or locked;
 - ``perform`` runs at most once per token and values; repeats get the stored answer;
 - one audit line records who (Gladly correlation id), what, for which order or customer, and how it
   ended, whether the answer was fresh or replayed, succeeded or raised;
-- the result is an ``ActionResult`` (200) or a raised ``GladlyError`` for ``api.py`` to answer.
+- the result is an ``ActionResult`` (200) or a raised error for ``api.py`` to answer (``action_answer``:
+  400 or 406), and the audit line records that status.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from typing import Any
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import AttemptJournal
 from gladly_bigcommerce.actions.audit import AuditOutcome, AuditRecord, audit, token_fingerprint
+from gladly_bigcommerce.actions.errors import WriteError
 from gladly_bigcommerce.actions.idempotency import IdempotentSubmits, RemainingTime, Submission
 from gladly_bigcommerce.actions.locks import OrderLocks
-from gladly_bigcommerce.actions.tokens import FormToken
+from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
+from gladly_bigcommerce.api import action_answer
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, UpstreamUnavailable
 from gladly_bigcommerce.gladly.errors import GladlyError
@@ -52,14 +56,25 @@ class ActionStores:
 
 @dataclass(frozen=True)
 class SubmitRequest:
-    """What every action submit carries, once the signed request is parsed."""
+    """What every action submit carries, once the signed request is parsed.
 
-    action: str
+    ``form`` is what the submit URL names (action, order, customer): its token must prove exactly that.
+    ``customer_id`` is the customer as the audit line names it (an id, a guest's fingerprint).
+    """
+
+    form: FormSubject
     raw_token: str | None
     values: Mapping[str, Any]
     correlation_id: str | None
-    order_id: int | None = None
     customer_id: str | None = None
+
+    @property
+    def action(self) -> str:
+        return self.form.action
+
+    @property
+    def order_id(self) -> int | None:
+        return self.form.order_id
 
     @property
     def subject(self) -> str:
@@ -73,12 +88,17 @@ def run_submit(
     request: SubmitRequest,
     perform: Callable[[FormToken], SubmitAnswer],
     *,
+    tokens: FormTokens,
     stores: ActionStores,
     deadline: Deadline,
     now: datetime,
     lambda_context: RemainingTime | None = None,
 ) -> ActionResult:
-    """Check the token, run ``perform`` exactly once for it, audit, and return or raise the answer."""
+    """Check the token, run ``perform`` exactly once for it, audit, and return or raise the answer.
+
+    A token that is not ours, or not for this action, order and customer, is refused here: no
+    idempotency record, journal entry, lock or BigCommerce call, and its audit line says so.
+    """
     ran = False
 
     def perform_fresh(token: FormToken) -> SubmitAnswer:
@@ -96,22 +116,15 @@ def run_submit(
         status=500,
     )
     try:
-        token = FormToken.parse(request.raw_token, now=now)
+        token = tokens.check(request.raw_token, request.form, now=now)
         submission = Submission(
             action=request.action, subject=request.subject, token=token, values=request.values
         )
         answer = stores.submits.run(
             submission, lambda: perform_fresh(token), deadline=deadline, lambda_context=lambda_context
         )
-    except GladlyError as error:
-        audit(_with_error(record, error.status, error.errors[0].code))
-        raise
-    except BigCommerceError as error:
-        status = 503 if isinstance(error, UpstreamUnavailable) else 502
-        audit(_with_error(record, status, error.code))
-        raise
-    except Exception:
-        audit(record)
+    except Exception as error:
+        audit(_with_error(record, error, request.values))
         raise
     outcome: AuditOutcome = "succeeded" if answer.succeeded else "refused"
     audit(
@@ -128,14 +141,26 @@ def run_submit(
     return answer.deliver()
 
 
-def _with_error(record: AuditRecord, status: int, code: str) -> AuditRecord:
+def _with_error(record: AuditRecord, error: Exception, values: Mapping[str, Any]) -> AuditRecord:
+    """The line of a submit that raised: the outcome and code say what happened, ``status`` what Gladly
+    was answered (``api.action_answer``, the same mapping the response goes through)."""
+    answered, _ = action_answer(error, record.correlation_id or "", submitted=values)
+    code: str | None = None
+    kind = 500
+    if isinstance(error, GladlyError):
+        kind, code = error.status, error.errors[0].code
+    elif isinstance(error, BigCommerceError):
+        kind, code = (503 if isinstance(error, UpstreamUnavailable) else 502), error.code
     outcome: AuditOutcome
     if code == OUTCOME_UNKNOWN_CODE:
         outcome = "outcome_unknown"
-    elif status == 406:
+    elif kind == 406:
         outcome = "refused"
-    elif status < 500:
+    elif kind < 500:
         outcome = "rejected"
     else:
         outcome = "failed"
-    return record.model_copy(update={"outcome": outcome, "status": status, "code": code})
+    # What the submit did before it failed (a cancel's refund), so the line records all that happened.
+    details = error.details if isinstance(error, WriteError) else {}
+    update = {"outcome": outcome, "status": answered, "code": code, "details": details}
+    return record.model_copy(update=update)

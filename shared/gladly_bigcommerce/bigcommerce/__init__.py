@@ -1,10 +1,11 @@
 """The one BigCommerce client, its models and its errors (see client.py for the retry rules)."""
 
 from .client import DEFAULT_API_BASE, BigCommerceClient, RequestRecord, RetryPolicy
-from .deadline import Deadline
+from .deadline import CallBudget, Deadline
 from .errors import (
     BadUpstreamResponse,
     BigCommerceError,
+    CallBudgetExceeded,
     Conflict,
     DeadlineExceeded,
     Forbidden,
@@ -74,6 +75,8 @@ __all__ = [
     "BadUpstreamResponse",
     "BigCommerceClient",
     "BigCommerceError",
+    "CallBudget",
+    "CallBudgetExceeded",
     "CartCondition",
     "CartValueAction",
     "CatalogProduct",

@@ -2,7 +2,8 @@
 
 Retry rule (one place, `_request`): reads, and writes that move nothing (refund quotes), are
 retried on 429 and on 500/502/503/504, connection errors and timeouts, with a small number of
-attempts and jittered back-off, never waiting past the caller's deadline. Writes that change money
+attempts and jittered back-off, never waiting past the caller's deadline. A deadline that carries a
+`CallBudget` also caps the calls and retries of the whole request it belongs to. Writes that change money
 or orders are sent exactly once; when their outcome cannot be known (no answer, a 5xx, an
 unreadable success) they raise `OutcomeUnknown` so the caller checks before trying again.
 """
@@ -28,10 +29,13 @@ from .deadline import Deadline
 from .errors import (
     BadUpstreamResponse,
     BigCommerceError,
+    Conflict,
     DeadlineExceeded,
+    Forbidden,
     OutcomeUnknown,
     RateLimited,
     UpstreamUnavailable,
+    ValidationFailed,
     error_for_response,
 )
 from .models import (
@@ -56,6 +60,7 @@ from .models import (
     ShippingAddress,
     StoreInfo,
     encode_json,
+    usable_items,
 )
 from .store_hash import normalize_store_hash
 
@@ -72,6 +77,45 @@ _TRANSPORT_ERRORS = (
     requests.exceptions.ContentDecodingError,
 )
 _jitter = random.SystemRandom()
+
+
+def _scope(name: str, oauth: str) -> str:
+    return f"{name} ({oauth})"
+
+
+# The API-account scope each endpoint needs, as the control panel names it (Settings > API >
+# Store-level API accounts) with its OAuth name. BigCommerce's 403 says only "You don't have a
+# required scope to access the endpoint" (reference FACTS.md); the client knows what it called.
+_CUSTOMERS_READ = _scope("Customers read-only", "store_v2_customers_read_only")
+_ORDERS_READ = _scope("Orders read-only", "store_v2_orders_read_only")
+_ORDERS_MODIFY = _scope("Orders modify", "store_v2_orders")
+_TRANSACTIONS_READ = _scope("Order Transactions read-only", "store_v2_transactions_read_only")
+_TRANSACTIONS_MODIFY = _scope("Order Transactions modify", "store_v2_transactions")
+_MARKETING_READ = _scope("Marketing read-only", "store_v2_marketing_read_only")
+_MARKETING_MODIFY = _scope("Marketing modify", "store_v2_marketing")
+_SCOPE_OF_ENDPOINT: dict[tuple[str, str], str] = {
+    ("GET", "/v3/customers"): _CUSTOMERS_READ,
+    ("POST", "/v3/customers"): _scope("Customers modify", "store_v2_customers"),
+    ("GET", "/v2/customer_groups"): _CUSTOMERS_READ,
+    ("GET", "/v2/orders"): _ORDERS_READ,
+    ("POST", "/v2/orders"): _ORDERS_MODIFY,
+    ("GET", "/v2/orders/{order_id}"): _ORDERS_READ,
+    ("PUT", "/v2/orders/{order_id}"): _ORDERS_MODIFY,
+    ("GET", "/v2/orders/{order_id}/products"): _ORDERS_READ,
+    ("GET", "/v2/orders/{order_id}/shipping_addresses"): _ORDERS_READ,
+    ("GET", "/v2/orders/{order_id}/shipments"): _ORDERS_READ,
+    ("POST", "/v2/orders/{order_id}/shipments"): _ORDERS_MODIFY,
+    ("GET", "/v2/order_statuses"): _ORDERS_READ,
+    ("POST", "/v3/orders/{order_id}/payment_actions/refund_quotes"): _TRANSACTIONS_MODIFY,
+    ("POST", "/v3/orders/{order_id}/payment_actions/refunds"): _TRANSACTIONS_MODIFY,
+    ("GET", "/v3/orders/{order_id}/payment_actions/refunds"): _TRANSACTIONS_READ,
+    ("POST", "/v3/promotions"): _MARKETING_MODIFY,
+    ("POST", "/v3/promotions/{promotion_id}/codes"): _MARKETING_MODIFY,
+    ("GET", "/v3/promotions/{promotion_id}/codes"): _MARKETING_READ,
+    ("GET", "/v3/promotions/codes"): _MARKETING_READ,
+    ("GET", "/v3/catalog/products"): _scope("Products read-only", "store_v2_products_read_only"),
+    ("GET", "/v2/store"): _scope("Information & settings read-only", "store_v2_information_read_only"),
+}
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -373,7 +417,8 @@ class BigCommerceClient:
             "GET",
             "/v3/orders/{order_id}/payment_actions/refunds",
             path={"order_id": order_id},
-            parse=lambda payload: _v3_many(Refund, payload),
+            # Whole or not at all: a skipped refund would be refunded again (see `Refund`).
+            parse=lambda payload: _v3_many(Refund, payload, skip_unusable=False),
             deadline=deadline,
         )
 
@@ -399,17 +444,32 @@ class BigCommerceClient:
         max_uses_per_customer: int | None = None,
         deadline: Deadline | None = None,
     ) -> PromotionCode:
-        """Add a coupon code to a coupon promotion. Never retried; a duplicate code raises Conflict."""
+        """Add a coupon code to a coupon promotion. Never retried; a duplicate code raises Conflict.
+
+        BigCommerce documents no error status for this POST; the only public evidence (reference
+        FACTS.md, "duplicate coupon code") answers a taken code with 422, a conflict is naturally 409:
+        both mean nothing was made, and both raise Conflict so the caller can try another code.
+        """
         body = PromotionCodeCreate(code=code, max_uses=max_uses, max_uses_per_customer=max_uses_per_customer)
-        return self._request(
-            "POST",
-            "/v3/promotions/{promotion_id}/codes",
-            path={"promotion_id": promotion_id},
-            body=body,
-            parse=lambda payload: _one(PromotionCode, _v3_data(payload)),
-            retry=False,
-            deadline=deadline,
-        )
+        try:
+            return self._request(
+                "POST",
+                "/v3/promotions/{promotion_id}/codes",
+                path={"promotion_id": promotion_id},
+                body=body,
+                parse=lambda payload: _one(PromotionCode, _v3_data(payload)),
+                retry=False,
+                deadline=deadline,
+            )
+        except ValidationFailed as error:
+            if isinstance(error, Conflict) or error.status != 422:
+                raise
+            raise Conflict(
+                "BigCommerce refused the coupon code, as it does a duplicate (422)",
+                status=error.status,
+                upstream_message=error.upstream_message,
+                field_errors=error.field_errors,
+            ) from error
 
     def list_promotion_codes(
         self, promotion_id: int, *, limit: int = 50, deadline: Deadline | None = None
@@ -442,10 +502,11 @@ class BigCommerceClient:
         """Each product's primary image URL, by product id (the size: `ProductImage.card_url`).
 
         One `GET /v3/catalog/products` per 250 ids (v3's largest page), filtered by `id:in`, with
-        `include=primary_image` and `include_fields=primary_image`: BigCommerce always answers the
-        id, and naming the image there too keeps each product to those two whatever it does with
-        included sub-resources. Products without an image, and ids the catalog no longer has
-        (deleted products), are left out. Needs the "Products: read-only" scope.
+        `include=primary_image`: the documented way (catalog products spec, Get All Products:
+        `primary_image` is a value of `include`; `include_fields` lists product fields only, and how
+        it would treat an included sub-resource is not documented, so it is not used). Products
+        without an image, and ids the catalog no longer has (deleted products), are left out. Needs
+        the "Products: read-only" scope.
         """
         ids = sorted({product_id for product_id in product_ids if product_id > 0})
         images: dict[int, str] = {}
@@ -454,7 +515,6 @@ class BigCommerceClient:
             query: Query = {
                 "id:in": ",".join(str(product_id) for product_id in chunk),
                 "include": "primary_image",
-                "include_fields": "primary_image",
                 "limit": len(chunk),
             }
             products = self._request(
@@ -532,6 +592,8 @@ class BigCommerceClient:
         if body is not None:
             data = encode_json(body).encode()
             headers["Content-Type"] = "application/json"
+        if deadline is not None and deadline.budget is not None:
+            deadline.budget.spend_call()  # before anything is sent: past the cap, nothing is
         attempt = 0
         while True:
             attempt += 1
@@ -555,6 +617,8 @@ class BigCommerceClient:
                 if 200 <= response.status_code < 300:
                     return _parse_success(response, parse, retry=retry)
                 error = error_for_response(response.status_code, response.content, response.headers)
+                if isinstance(error, Forbidden) and error.missing_scope is None:
+                    error.missing_scope = _SCOPE_OF_ENDPOINT.get((method, template))
                 retryable = retry and response.status_code in _RETRYABLE_STATUSES
                 if not retry and isinstance(error, UpstreamUnavailable):
                     raise OutcomeUnknown(
@@ -585,6 +649,9 @@ class BigCommerceClient:
         else:
             wait = backoff / 2 + _jitter.uniform(0, backoff / 2)
         if wait > self._retry.max_wait or (deadline is not None and wait >= deadline.remaining()):
+            raise error
+        if deadline is not None and deadline.budget is not None and not deadline.budget.spend_retry():
+            logger.info("bigcommerce retries of this request are spent; not retrying")
             raise error
         time.sleep(wait)
 
@@ -701,12 +768,19 @@ def _one(model: type[M], payload: Any) -> M:
         raise BadUpstreamResponse(f"BigCommerce sent an unexpected {model.__name__} payload") from None
 
 
-def _many(model: type[M], payload: Any) -> list[M]:
-    """A v2 bare array; `None` (a 204 or empty body) is an empty list."""
+def _many(model: type[M], payload: Any, *, skip_unusable: bool = True) -> list[M]:
+    """A v2 bare array; `None` (a 204 or empty body) is an empty list.
+
+    An item the model cannot read (it lacks what the adaptor needs, e.g. an order's id) is skipped,
+    logged and counted, so one odd record never hides the rest. With `skip_unusable=False` such an
+    item makes the whole list unreadable instead: for lists whose every item counts (refunds).
+    """
     if payload is None:
         return []
     if not isinstance(payload, list):
         raise BadUpstreamResponse(f"BigCommerce sent an unexpected {model.__name__} list")
+    if skip_unusable:
+        return usable_items(model, payload)
     return [_one(model, item) for item in payload]
 
 
@@ -716,6 +790,7 @@ def _v3_data(payload: Any) -> Any:
     return payload["data"]
 
 
-def _v3_many(model: type[M], payload: Any) -> list[M]:
-    """A v3 `{"data": [...]}` list; `None` (a 204) is an empty list."""
-    return [] if payload is None else _many(model, _v3_data(payload))
+def _v3_many(model: type[M], payload: Any, *, skip_unusable: bool = True) -> list[M]:
+    """A v3 `{"data": [...]}` list; `None` (a 204) is an empty list. An envelope without `data` is
+    unreadable, not empty: reading it as "none" could repeat a refund or a code."""
+    return [] if payload is None else _many(model, _v3_data(payload), skip_unusable=skip_unusable)

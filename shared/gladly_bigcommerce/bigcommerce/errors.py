@@ -47,7 +47,11 @@ class Unauthorized(BigCommerceError):
 
 
 class Forbidden(BigCommerceError):
-    """The API account lacks a scope (403); `missing_scope` names it when BigCommerce says which."""
+    """The API account lacks a scope (403); `missing_scope` names it.
+
+    BigCommerce's 403 does not say which scope (reference FACTS.md): the client fills in the scope
+    the endpoint it called needs. A body that does name one (an older or proxied answer) wins.
+    """
 
     code = "forbidden"
 
@@ -103,6 +107,21 @@ class Conflict(ValidationFailed):
     """The request conflicts with the store's state (409), e.g. a duplicate code or a concurrent refund."""
 
     code = "conflict"
+
+
+class CallBudgetExceeded(Exception):
+    """A request tried more BigCommerce calls than its cap (``deadline.CallBudget``); nothing was sent.
+
+    A bug signal: the limits on a request's content bound its calls below the cap. Deliberately not a
+    ``BigCommerceError``, so no code that tolerates a failed BigCommerce call (an optional enrichment)
+    can hide it: it fails the request.
+    """
+
+    code: ClassVar[str] = "call_budget_exceeded"
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(f"a request tried more than its {cap} BigCommerce calls")
+        self.cap = cap
 
 
 @dataclass
@@ -164,13 +183,18 @@ def _scopes_named(text: _UpstreamText) -> str | None:
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait from `X-Retry-After` (seconds) or `X-Rate-Limit-Time-Reset-Ms`, if either is usable."""
+    """Seconds to wait: the longer of `X-Retry-After` (seconds) and `X-Rate-Limit-Time-Reset-Ms`.
+
+    BigCommerce's errors guide says to honour the longer when both are present; many 429s carry no
+    `X-Retry-After` at all (reference FACTS.md). None when neither is usable.
+    """
     lowered = {name.lower(): value for name, value in headers.items()}
     retry_after = _non_negative(lowered.get("x-retry-after"))
-    if retry_after is not None:
-        return retry_after
     reset_ms = _non_negative(lowered.get("x-rate-limit-time-reset-ms"))
-    return reset_ms / 1000 if reset_ms is not None else None
+    waits = [
+        wait for wait in (retry_after, reset_ms / 1000 if reset_ms is not None else None) if wait is not None
+    ]
+    return max(waits) if waits else None
 
 
 def _non_negative(raw: str | None) -> float | None:

@@ -5,6 +5,14 @@ Reading: unknown fields are ignored (BigCommerce adds fields freely); money beco
 decodes JSON numbers straight to `Decimal`); v2 RFC 2822 dates and v3 ISO 8601 dates become
 timezone-aware datetimes; v2's empty strings for "not yet" (`date_shipped: ""`) become `None`.
 
+Absent and `null` (the OpenAPI files require almost nothing, and real answers carry `null`, e.g.
+`customer_message` of orders created through the API): a text, count or flag field reads `null` as
+its default (`Text` -> `""`, `Count` -> 0, `Flag` -> False); a money or date field the adaptor can do
+without is `None`. The fields a model declares without a default are the ones the adaptor cannot do
+without (an order's `id`): an answer item lacking one is unusable. Lists of a read skip such items,
+logged and counted (`skipped_unusable`), instead of failing whole; the client does the same for the
+lists it reads, except where skipping could repeat a money movement (refunds).
+
 Sending: request models forbid unknown fields (a typo must not silently drop a refund line).
 Each API wants money in its own spelling: v3 refunds take JSON numbers, v2 orders and v3
 promotions take strings. `Decimal` fields are sent as exact JSON numbers by `encode_json`;
@@ -14,11 +22,13 @@ promotions take strings. `Decimal` fields are sent as exact JSON numbers by `enc
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import logging
+import threading
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -28,8 +38,16 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationError,
     model_validator,
 )
+
+from gladly_bigcommerce.observability import count
+
+_M = TypeVar("_M", bound=BaseModel)
+
+logger = logging.getLogger(__name__)
+_metrics_lock = threading.Lock()
 
 # --- value types -------------------------------------------------------------------------------
 
@@ -77,6 +95,14 @@ def _decimal_string(value: Decimal) -> str:
     return format(value, "f")
 
 
+def _default_if_null(default: Any) -> BeforeValidator:
+    """`null` reads as the field's default (BigCommerce sends `null` for "none" in many places)."""
+    return BeforeValidator(lambda value: default if value is None else value)
+
+
+Text = Annotated[str, _default_if_null("")]
+Count = Annotated[int, _default_if_null(0)]
+Flag = Annotated[bool, _default_if_null(False)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 OptionalMoney = Annotated[Decimal | None, BeforeValidator(_money)]
 Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
@@ -111,6 +137,60 @@ def encode_json(value: Any) -> str:
     return json.dumps(value)
 
 
+def skipped_unusable(what: str, skipped: int, total: int, where: Collection[str] = ()) -> None:
+    """Log and count items of a BigCommerce list that lack what the adaptor needs.
+
+    Only field names are logged, never values (they may be personal data).
+    """
+    at = f" (at {', '.join(sorted(where)[:5])})" if where else ""
+    logger.warning("bigcommerce %s list: skipped %d unusable item(s) of %d%s", what, skipped, total, at)
+    with _metrics_lock:  # reads run on pool threads
+        count("UpstreamItemsSkipped", skipped)
+
+
+def usable_items(model: type[_M], items: list[Any]) -> list[_M]:
+    """The items of a list that `model` can read; the others are skipped (logged and counted)."""
+    usable: list[_M] = []
+    where: set[str] = set()
+    for item in items:
+        try:
+            usable.append(model.model_validate(item))
+        except ValidationError as exc:
+            where.update(".".join(str(part) for part in error["loc"]) for error in exc.errors())
+    if len(usable) < len(items):
+        skipped_unusable(model.__name__, len(items) - len(usable), len(items), where)
+    return usable
+
+
+def _usable(model: type[BaseModel]) -> BeforeValidator:
+    """A nested list where an unusable item is skipped, not fatal to the whole answer; `null` is empty."""
+
+    def read(value: Any) -> Any:
+        if value is None:
+            return []
+        return usable_items(model, value) if isinstance(value, list) else value
+
+    return BeforeValidator(read)
+
+
+def _empty_if_null(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _number_as_text(value: Any) -> Any:
+    """An id the files type as "string or number" (a payment provider's), kept as its text."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value) if isinstance(value, int) else value
+
+
+def _ints_only(value: Any) -> Any:
+    """The integers of a list (the customers file leaves the type of a channel id open)."""
+    if not isinstance(value, list):
+        return value
+    return [item for item in value if isinstance(item, int) and not isinstance(item, bool)]
+
+
 class ApiModel(BaseModel):
     """A model read from BigCommerce: tolerant of fields it does not know."""
 
@@ -141,39 +221,41 @@ RefundAmount = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_refun
 class CustomerAddress(ApiModel):
     id: int
     customer_id: int | None = None
-    first_name: str = ""
-    last_name: str = ""
-    company: str = ""
-    address1: str = ""
-    address2: str = ""
-    city: str = ""
-    state_or_province: str = ""
-    postal_code: str = ""
-    country: str = ""
-    country_code: str = ""
-    phone: str = ""
+    first_name: Text = ""
+    last_name: Text = ""
+    company: Text = ""
+    address1: Text = ""
+    address2: Text = ""
+    city: Text = ""
+    state_or_province: Text = ""
+    postal_code: Text = ""
+    country: Text = ""
+    country_code: Text = ""
+    phone: Text = ""
     address_type: str | None = None
 
 
 class StoreCreditAmount(ApiModel):
-    amount: Money
+    amount: OptionalMoney = None
 
 
 class Customer(ApiModel):
     id: int
-    email: str
-    first_name: str = ""
-    last_name: str = ""
-    company: str = ""
-    phone: str = ""
-    notes: str = ""
-    customer_group_id: int = 0
+    email: Text = ""
+    first_name: Text = ""
+    last_name: Text = ""
+    company: Text = ""
+    phone: Text = ""
+    notes: Text = ""
+    customer_group_id: Count = 0
     date_created: OptionalTimestamp = None
     date_modified: OptionalTimestamp = None
     origin_channel_id: int | None = None
-    channel_ids: list[int] | None = None
-    addresses: list[CustomerAddress] = Field(default_factory=list)
-    store_credit_amounts: list[StoreCreditAmount] = Field(default_factory=list)
+    channel_ids: Annotated[list[int] | None, BeforeValidator(_ints_only)] = None
+    addresses: Annotated[list[CustomerAddress], _usable(CustomerAddress)] = Field(default_factory=list)
+    store_credit_amounts: Annotated[list[StoreCreditAmount], _usable(StoreCreditAmount)] = Field(
+        default_factory=list
+    )
 
     @property
     def full_name(self) -> str:
@@ -182,7 +264,7 @@ class Customer(ApiModel):
     @property
     def store_credit(self) -> Decimal:
         """Total store credit (BigCommerce lists one amount per credit entry)."""
-        return sum((credit.amount for credit in self.store_credit_amounts), Decimal(0))
+        return sum((credit.amount for credit in self.store_credit_amounts if credit.amount), Decimal(0))
 
 
 class CustomerAddressCreate(RequestModel):
@@ -223,18 +305,18 @@ class CustomerCreate(RequestModel):
 
 
 class _PostalFields(BaseModel):
-    first_name: str = ""
-    last_name: str = ""
-    company: str = ""
-    street_1: str = ""
-    street_2: str = ""
-    city: str = ""
-    state: str = ""
-    zip: str = ""
-    country: str = ""
-    country_iso2: str = ""
-    phone: str = ""
-    email: str = ""
+    first_name: Text = ""
+    last_name: Text = ""
+    company: Text = ""
+    street_1: Text = ""
+    street_2: Text = ""
+    city: Text = ""
+    state: Text = ""
+    zip: Text = ""
+    country: Text = ""
+    country_iso2: Text = ""
+    phone: Text = ""
+    email: Text = ""
 
 
 class PostalAddress(_PostalFields):
@@ -249,62 +331,69 @@ class PostalAddress(_PostalFields):
 
 class OrderProductOption(ApiModel):
     id: int | None = None
-    display_name: str = ""
-    display_value: str = ""
+    display_name: Text = ""
+    display_value: Text = ""
 
 
 class OrderProduct(ApiModel):
+    """An order line. Without its id and quantity a line can be neither shown nor refunded."""
+
     id: int
     order_id: int | None = None
-    product_id: int = 0
+    product_id: Count = 0
     variant_id: int | None = None
     order_address_id: int | None = None
-    name: str
-    sku: str = ""
-    type: str = "physical"
+    name: Text = ""
+    sku: Text = ""
+    type: Annotated[str, _default_if_null("physical")] = "physical"
     quantity: int
-    quantity_shipped: int = 0
-    quantity_refunded: int = 0
-    is_refunded: bool = False
+    quantity_shipped: Count = 0
+    quantity_refunded: Count = 0
+    is_refunded: Flag = False
     base_price: OptionalMoney = None
     price_ex_tax: OptionalMoney = None
-    price_inc_tax: Money
+    price_inc_tax: OptionalMoney = None
     price_tax: OptionalMoney = None
     total_ex_tax: OptionalMoney = None
-    total_inc_tax: Money
+    total_inc_tax: OptionalMoney = None
     total_tax: OptionalMoney = None
     discounted_total_inc_tax: OptionalMoney = None
     image_url: str | None = None
-    product_options: list[OrderProductOption] = Field(default_factory=list)
+    product_options: Annotated[list[OrderProductOption], _usable(OrderProductOption)] = Field(
+        default_factory=list
+    )
 
 
 def _expanded_line_items(value: Any) -> Any:
-    """Keep line items only when they are full products, not `{url, resource}` links."""
+    """Keep line items only when they are full products, not `{url, resource}` links; skip unusable ones."""
+    if value is None:
+        return []
     if isinstance(value, list):
-        return [item for item in value if isinstance(item, dict) and "id" in item and "resource" not in item]
+        products = [item for item in value if not (isinstance(item, dict) and "resource" in item)]
+        return usable_items(OrderProduct, products)
     return value
 
 
 class ShippingConsignment(PostalAddress):
     """A shipping consignment from `include=consignments.line_items&consignment_structure=object`."""
 
-    id: int
-    shipping_method: str = ""
-    items_total: int = 0
-    items_shipped: int = 0
+    id: int | None = None
+    shipping_method: Text = ""
+    items_total: Count = 0
+    items_shipped: Count = 0
     base_cost: OptionalMoney = None
     cost_ex_tax: OptionalMoney = None
     cost_inc_tax: OptionalMoney = None
     cost_tax: OptionalMoney = None
     handling_cost_inc_tax: OptionalMoney = None
-    shipping_zone_name: str = ""
+    shipping_zone_name: Text = ""
     line_items: Annotated[list[OrderProduct], BeforeValidator(_expanded_line_items)] = Field(
         default_factory=list
     )
 
 
 class OrderConsignments(ApiModel):
-    shipping: list[ShippingConsignment] = Field(default_factory=list)
+    shipping: Annotated[list[ShippingConsignment], _usable(ShippingConsignment)] = Field(default_factory=list)
 
 
 def _consignments(value: Any) -> Any:
@@ -318,39 +407,42 @@ def _consignments(value: Any) -> Any:
 
 
 class Order(ApiModel):
+    """An order. Its id names it; its status decides every action (cancel, refund), so an order
+    without one is not guessed at: both are required, everything else degrades field by field."""
+
     id: int
-    customer_id: int = 0
+    customer_id: Count = 0
     status_id: int
-    status: str = ""
-    date_created: Timestamp
+    status: Text = ""
+    date_created: OptionalTimestamp = None
     date_modified: OptionalTimestamp = None
     date_shipped: OptionalTimestamp = None
-    subtotal_ex_tax: Money
-    subtotal_inc_tax: Money
-    total_ex_tax: Money
-    total_inc_tax: Money
+    subtotal_ex_tax: OptionalMoney = None
+    subtotal_inc_tax: OptionalMoney = None
+    total_ex_tax: OptionalMoney = None
+    total_inc_tax: OptionalMoney = None
     total_tax: OptionalMoney = None
     shipping_cost_ex_tax: OptionalMoney = None
     shipping_cost_inc_tax: OptionalMoney = None
     handling_cost_inc_tax: OptionalMoney = None
-    currency_code: str
+    currency_code: Text = ""
     default_currency_code: str | None = None
-    items_total: int = 0
-    items_shipped: int = 0
-    payment_method: str = ""
-    payment_status: str = ""
-    payment_provider_id: str | int | None = None
+    items_total: Count = 0
+    items_shipped: Count = 0
+    payment_method: Text = ""
+    payment_status: Text = ""
+    payment_provider_id: Annotated[str | None, BeforeValidator(_number_as_text)] = None
     billing_address: PostalAddress | None = None
     refunded_amount: OptionalMoney = None
     store_credit_amount: OptionalMoney = None
     gift_certificate_amount: OptionalMoney = None
     discount_amount: OptionalMoney = None
     coupon_discount: OptionalMoney = None
-    customer_message: str = ""
-    staff_notes: str = ""
+    customer_message: Text = ""
+    staff_notes: Text = ""
     channel_id: int | None = None
-    order_source: str = ""
-    is_deleted: bool = False
+    order_source: Text = ""
+    is_deleted: Flag = False
     consignments: Annotated[OrderConsignments | None, BeforeValidator(_consignments)] = None
 
     @property
@@ -364,14 +456,14 @@ class ShippingAddress(PostalAddress):
 
     id: int
     order_id: int | None = None
-    shipping_method: str = ""
-    items_total: int = 0
-    items_shipped: int = 0
+    shipping_method: Text = ""
+    items_total: Count = 0
+    items_shipped: Count = 0
     base_cost: OptionalMoney = None
     cost_ex_tax: OptionalMoney = None
     cost_inc_tax: OptionalMoney = None
     cost_tax: OptionalMoney = None
-    shipping_zone_name: str = ""
+    shipping_zone_name: Text = ""
 
 
 class ShipmentItem(ApiModel):
@@ -382,28 +474,28 @@ class ShipmentItem(ApiModel):
 
 class Shipment(ApiModel):
     id: int
-    order_id: int
+    order_id: int | None = None
     customer_id: int | None = None
     order_address_id: int | None = None
     date_created: OptionalTimestamp = None
-    tracking_number: str = ""
-    tracking_carrier: str = ""
-    tracking_link: str = ""
-    generated_tracking_link: str = ""
-    shipping_method: str = ""
-    shipping_provider: str = ""
-    shipping_provider_display_name: str = ""
-    comments: str = ""
+    tracking_number: Text = ""
+    tracking_carrier: Text = ""
+    tracking_link: Text = ""
+    generated_tracking_link: Text = ""
+    shipping_method: Text = ""
+    shipping_provider: Text = ""
+    shipping_provider_display_name: Text = ""
+    comments: Text = ""
     shipping_address: PostalAddress | None = None
-    items: list[ShipmentItem] = Field(default_factory=list)
+    items: Annotated[list[ShipmentItem], _usable(ShipmentItem)] = Field(default_factory=list)
 
 
 class OrderStatus(ApiModel):
     id: int
-    name: str = ""
-    system_label: str = ""
-    custom_label: str = ""
-    system_description: str = ""
+    name: Text = ""
+    system_label: Text = ""
+    custom_label: Text = ""
+    system_description: Text = ""
 
 
 class OrderAddressCreate(_PostalFields):
@@ -510,52 +602,82 @@ class RefundPayment(RequestModel):
 
 class RefundMethodPayment(ApiModel):
     provider_id: str
-    provider_description: str = ""
+    provider_description: Text = ""
     amount: Money
-    offline: bool = False
-    offline_provider: bool = False
-    offline_reason: str = ""
+    offline: Flag = False
+    offline_provider: Flag = False
+    offline_reason: Text = ""
+
+
+def _usable_refund_methods(value: Any) -> Any:
+    """Refund methods whose every payment names its provider and amount; a method with an unusable
+    payment is skipped whole (paying only part of a split would refund less than quoted)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return value
+    usable = []
+    for method in value:
+        try:
+            usable.append([RefundMethodPayment.model_validate(payment) for payment in method or ()])
+        except (ValidationError, TypeError):
+            continue
+    if len(usable) < len(value):
+        skipped_unusable("RefundMethod", len(value) - len(usable), len(value))
+    return usable
 
 
 class RefundQuote(ApiModel):
+    """What a refund would return. Without its total a quote says nothing: it is required."""
+
     order_id: int | None = None
     total_refund_amount: Money
-    total_refund_tax_amount: Money = Decimal(0)
+    total_refund_tax_amount: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
     order_level_refund_amount: OptionalMoney = None
-    rounding: Money = Decimal(0)
-    adjustment: Money = Decimal(0)
+    rounding: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
+    adjustment: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
     tax_inclusive: bool | None = None
     # Each inner list is one way to pay the refund back (possibly split across providers).
-    refund_methods: list[list[RefundMethodPayment]] = Field(default_factory=list)
+    refund_methods: Annotated[list[list[RefundMethodPayment]], BeforeValidator(_usable_refund_methods)] = (
+        Field(default_factory=list)
+    )
 
 
 class RefundedItem(ApiModel):
-    item_type: str
-    item_id: int
+    """A line of a refund: refunded quantities are counted from these (an unknown kind counts as none)."""
+
+    item_type: Text = ""
+    item_id: Count = 0
     quantity: int | None = None
     requested_amount: OptionalMoney = None
-    reason: str = ""
+    reason: Text = ""
 
 
 class RefundPaymentResult(ApiModel):
     id: int | None = None
-    provider_id: str
+    provider_id: Text = ""
     amount: Money
-    offline: bool = False
-    is_declined: bool = False
-    declined_message: str = ""
+    offline: Flag = False
+    is_declined: Flag = False
+    declined_message: Text = ""
 
 
 class Refund(ApiModel):
+    """A refund made on an order. Refund lists are read whole or not at all (the client does not skip
+    unusable refunds): what is left to refund, and whether an earlier attempt went through, are
+    worked out from every refund, so each needs its id, its total and every payment's amount."""
+
     id: int
-    order_id: int
+    order_id: int | None = None
     user_id: int | None = None
-    reason: str = ""
+    reason: Text = ""
     total_amount: Money
-    total_tax: Money = Decimal(0)
+    total_tax: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
     created: OptionalTimestamp = None
-    items: list[RefundedItem] = Field(default_factory=list)
-    payments: list[RefundPaymentResult] = Field(default_factory=list)
+    items: Annotated[list[RefundedItem], BeforeValidator(_empty_if_null)] = Field(default_factory=list)
+    payments: Annotated[list[RefundPaymentResult], BeforeValidator(_empty_if_null)] = Field(
+        default_factory=list
+    )
 
 
 # --- promotions (v3) ---------------------------------------------------------------------------
@@ -638,8 +760,8 @@ class PromotionCreate(RequestModel):
 
 class Promotion(ApiModel):
     id: int
-    name: str
-    redemption_type: str = ""
+    name: Text = ""
+    redemption_type: Text = ""
     display_name: str | None = None
     status: str | None = None
     current_uses: int = 0
@@ -648,15 +770,15 @@ class Promotion(ApiModel):
     end_date: OptionalTimestamp = None
     currency_code: str | None = None
     coupon_type: str | None = None
-    rules: list[dict[str, Any]] = Field(default_factory=list)
+    rules: Annotated[list[dict[str, Any]], BeforeValidator(_empty_if_null)] = Field(default_factory=list)
 
 
 class PromotionCode(ApiModel):
     id: int
     code: str
-    current_uses: int = 0
-    max_uses: int = 0
-    max_uses_per_customer: int = 0
+    current_uses: Count = 0
+    max_uses: Count = 0
+    max_uses_per_customer: Count = 0
     created: OptionalTimestamp = None
 
 
@@ -677,10 +799,10 @@ def _object_or_none(value: Any) -> Any:
 class ProductImage(ApiModel):
     """A catalog product image, in the sizes BigCommerce renders it (`""` when a size is missing)."""
 
-    url_thumbnail: str = ""
-    url_standard: str = ""
-    url_tiny: str = ""
-    url_zoom: str = ""
+    url_thumbnail: Text = ""
+    url_standard: Text = ""
+    url_tiny: Text = ""
+    url_zoom: Text = ""
 
     @property
     def card_url(self) -> str | None:
@@ -709,35 +831,35 @@ class CustomerGroup(ApiModel):
     """
 
     id: int
-    name: str = ""
-    is_default: bool = False
-    is_group_for_guests: bool = False
+    name: Text = ""
+    is_default: Flag = False
+    is_group_for_guests: Flag = False
 
 
 # --- store information (v2) --------------------------------------------------------------------
 
 
 class StoreTimeZone(ApiModel):
-    name: str = ""
+    name: Text = ""
     raw_offset: int | None = None
 
 
 class StoreInfo(ApiModel):
     id: str | None = None
-    name: str = ""
-    domain: str = ""
-    secure_url: str = ""
+    name: Text = ""
+    domain: Text = ""
+    secure_url: Text = ""
     control_panel_base_url: str | None = None
     status: str | None = None
-    country: str = ""
-    country_code: str = ""
-    language: str = ""
-    currency: str
-    currency_symbol: str = ""
-    currency_symbol_location: str = ""
-    decimal_separator: str = "."
-    thousands_separator: str = ","
-    decimal_places: int = 2
+    country: Text = ""
+    country_code: Text = ""
+    language: Text = ""
+    currency: Text = ""
+    currency_symbol: Text = ""
+    currency_symbol_location: Text = ""
+    decimal_separator: Annotated[str, _default_if_null(".")] = "."
+    thousands_separator: Annotated[str, _default_if_null(",")] = ","
+    decimal_places: Annotated[int, _default_if_null(2)] = 2
     timezone: StoreTimeZone | None = None
     default_channel_id: int | None = None
 
@@ -747,12 +869,14 @@ __all__ = [
     "CartCondition",
     "CartValueAction",
     "CatalogProduct",
+    "Count",
     "Customer",
     "CustomerAddress",
     "CustomerAddressCreate",
     "CustomerCreate",
     "CustomerGroup",
     "FixedDiscount",
+    "Flag",
     "Money",
     "MoneyString",
     "OptionalMoney",
@@ -798,7 +922,10 @@ __all__ = [
     "StoreCreditCreate",
     "StoreInfo",
     "StoreTimeZone",
+    "Text",
     "Timestamp",
     "encode_json",
     "format_rfc2822",
+    "skipped_unusable",
+    "usable_items",
 ]

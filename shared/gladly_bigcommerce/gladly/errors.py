@@ -1,4 +1,4 @@
-"""Errors in Gladly's REST shape: ``{"errors": [{"attr", "code", "detail"}]}`` with an HTTP status.
+"""Errors in Gladly's REST shape: ``{"errors": [{"attr", "code", "detail", "message"}]}`` with a status.
 
 Logic code raises these when it knows what Gladly should be told; ``api.py`` turns them into responses.
 Details are read by agents and admins: they never carry PII or secrets.
@@ -9,21 +9,48 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 
 class ErrorItem(BaseModel):
-    """One entry of Gladly's error list; ``attr`` names the offending field or header when there is one."""
+    """One entry of Gladly's error list, every key always present (protocol section 6, our rule).
+
+    ``attr`` names the offending field or header, and is ``""`` when no field is at fault (``None`` is
+    accepted and stored as ``""``): a client that reads ``attr`` as a string gets one, and a client that
+    looks for a field named ``""`` finds none. ``message`` is the human sentence Gladly may show instead
+    of ``detail`` (its sample sends both; which one it shows is undocumented), ``detail`` when not given.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    attr: str | None = None
+    attr: str = ""
     code: str
     detail: str
+    message: str = ""
+
+    @field_validator("attr", mode="before")
+    @classmethod
+    def _no_field_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _message_defaults_to_detail(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("message"):
+            return {**data, "message": data.get("detail")}
+        return data
+
+    def without_field(self) -> ErrorItem:
+        """The same error, naming no field."""
+        return self.model_copy(update={"attr": ""})
 
 
 class ErrorBody(BaseModel):
     errors: list[ErrorItem]
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON-ready body: every item with all four keys, ``attr`` included when empty."""
+        return self.model_dump(mode="json")
 
 
 class GladlyError(Exception):
@@ -43,7 +70,7 @@ class GladlyError(Exception):
         return cls(ErrorItem(attr=attr, code=code, detail=detail))
 
     def body(self) -> dict[str, Any]:
-        return ErrorBody(errors=list(self.errors)).model_dump(mode="json", exclude_none=True)
+        return ErrorBody(errors=list(self.errors)).to_body()
 
 
 class BadRequest(GladlyError):

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -21,6 +22,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from gladly_bigcommerce.gladly import limits
 
 LookupLevel = Literal["BASIC", "DETAILED"]
 LookupKind = Literal["auto_link", "manual_search", "detailed"]
@@ -51,13 +54,29 @@ class GladlyModel(BaseModel):
 # --- Requests ----------------------------------------------------------------------------------------
 
 
-def _contact_values(value: Any) -> Any:
-    """Emails and phones arrive as a string or an array of strings; anything else is a 400."""
-    if value is None or isinstance(value, str):
+def _contact_values(kind: str, max_items: int, max_length: int) -> BeforeValidator:
+    """Emails and phones arrive as a string or an array of strings, within the lookup limits
+    (``gladly/limits.py``); anything else is a 400. The count is checked before the items."""
+
+    def validate(value: Any) -> Any:
+        if value is None:
+            return value
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise PydanticCustomError("contact_values", "must be a string or an array of strings")
+        if len(items) > max_items:
+            raise PydanticCustomError(
+                "too_many", "at most {limit} {kind} per lookup", {"limit": max_items, "kind": kind}
+            )
+        if any(len(item) > max_length for item in items):
+            raise PydanticCustomError(
+                "too_long",
+                "each of the {kind} is at most {limit} characters",
+                {"limit": max_length, "kind": kind},
+            )
         return value
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return value
-    raise PydanticCustomError("contact_values", "must be a string or an array of strings")
+
+    return BeforeValidator(validate)
 
 
 def _external_id(value: Any) -> Any:
@@ -67,7 +86,49 @@ def _external_id(value: Any) -> Any:
     return value
 
 
-ContactValues = Annotated[str | list[str] | None, BeforeValidator(_contact_values)]
+def _bounded_external_id(value: str | None) -> str | None:
+    """No id we hand out is longer than a guest id or has more digits than a BigCommerce id."""
+    problem = limits.external_id_problem(value) if value is not None else None
+    if problem:
+        raise PydanticCustomError("too_long", problem)
+    return value
+
+
+def _bounded_custom_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is not None:
+        _check_custom_attributes(value)
+    return value
+
+
+def _check_custom_attributes(attributes: dict[str, Any]) -> None:
+    """Custom attributes within the lookup limits: how many, name and text lengths."""
+    if len(attributes) > limits.MAX_CUSTOM_ATTRIBUTES:
+        raise PydanticCustomError(
+            "too_many",
+            "at most {limit} custom attributes per lookup",
+            {"limit": limits.MAX_CUSTOM_ATTRIBUTES},
+        )
+    for name, value in attributes.items():
+        if len(name) > limits.MAX_CUSTOM_ATTRIBUTE_NAME_LENGTH:
+            raise PydanticCustomError(
+                "too_long",
+                "custom attribute names are at most {limit} characters",
+                {"limit": limits.MAX_CUSTOM_ATTRIBUTE_NAME_LENGTH},
+            )
+        if isinstance(value, str) and len(value) > limits.MAX_CUSTOM_ATTRIBUTE_VALUE_LENGTH:
+            raise PydanticCustomError(
+                "too_long",
+                "custom attribute values are at most {limit} characters",
+                {"limit": limits.MAX_CUSTOM_ATTRIBUTE_VALUE_LENGTH},
+            )
+
+
+Emails = Annotated[
+    str | list[str] | None, _contact_values("emails", limits.MAX_EMAILS, limits.MAX_EMAIL_LENGTH)
+]
+Phones = Annotated[
+    str | list[str] | None, _contact_values("phones", limits.MAX_PHONES, limits.MAX_PHONE_LENGTH)
+]
 
 
 class GladlyProfile(BaseModel):
@@ -91,14 +152,22 @@ class LookupQuery(GladlyModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str | None = None
-    name: str | None = None
-    emails: ContactValues = None
-    phones: ContactValues = None
-    email: ContactValues = None
-    phone: ContactValues = None
-    external_customer_id: Annotated[str | None, BeforeValidator(_external_id)] = None
-    custom_attributes: dict[str, Any] | None = None
+    id: str | None = Field(default=None, max_length=limits.MAX_PROFILE_ID_LENGTH)
+    name: str | None = Field(default=None, max_length=limits.MAX_NAME_LENGTH)
+    emails: Emails = None
+    phones: Phones = None
+    email: Emails = None
+    phone: Phones = None
+    external_customer_id: Annotated[
+        str | None, BeforeValidator(_external_id), AfterValidator(_bounded_external_id)
+    ] = None
+    custom_attributes: Annotated[dict[str, Any] | None, AfterValidator(_bounded_custom_attributes)] = None
+
+    @model_validator(mode="after")
+    def _bounded_flattened_attributes(self) -> LookupQuery:
+        """Custom attributes flattened into ``query`` count against the same limits."""
+        _check_custom_attributes(self.model_extra or {})
+        return self
 
 
 class LookupRequest(GladlyModel):
@@ -117,6 +186,24 @@ class LookupRequest(GladlyModel):
                 "LookupRequest",
                 [InitErrorDetails(type="missing", loc=("query", "externalCustomerId"), input=None)],
             )
+        return self
+
+    @model_validator(mode="after")
+    def _bounded_contacts(self) -> LookupRequest:
+        """Each search costs BigCommerce calls: ``emails`` and ``email`` together, and ``phones`` and
+        ``phone`` together, stay within the lookup limits (``gladly/limits.py``)."""
+        profile = self.profile
+        for field, values, limit in (
+            ("emails", profile.emails, limits.MAX_EMAILS),
+            ("phones", profile.phones, limits.MAX_PHONES),
+        ):
+            if len(values) > limit:
+                error = PydanticCustomError(
+                    "too_many", "at most {limit} {kind} per lookup", {"limit": limit, "kind": field}
+                )
+                raise ValidationError.from_exception_data(
+                    "LookupRequest", [InitErrorDetails(type=error, loc=("query", field), input=None)]
+                )
         return self
 
     @property
@@ -266,8 +353,9 @@ class Transaction(GladlyModel):
     customer_order_url: str | None = None
     note: str | None = None
     billing_address: Address | None = None
-    products: list[Product] | None = None
-    fulfillments: list[Fulfillment] | None = None
+    # Always sent, empty when there are none: Gladly's Sidekick documentation lists both as required.
+    products: list[Product] = Field(default_factory=list)
+    fulfillments: list[Fulfillment] = Field(default_factory=list)
     actions: list[Action] | None = None
 
     @field_serializer("created_at")
