@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_CLI_VERSION := 1.170.0
+# checkov pins an older boto3 than ours (pip install --dry-run would replace it): its own venv too.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_VERSION := 3.3.30
 
-.PHONY: install test unit lint run sandbox replay bench fuzz validate-config sam-validate build clean
+.PHONY: install test unit lint run sandbox replay bench fuzz validate-config deploy smoke check-store sam-validate security-scan build clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +27,7 @@ $(SAM):
 	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/python -m pip install --quiet aws-sam-cli==$(SAM_CLI_VERSION)
 
-test: $(STAMP) lint sam-validate
+test: $(STAMP) lint sam-validate security-scan
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 unit: $(STAMP)
@@ -38,8 +42,38 @@ sam-validate: $(STAMP) $(SAM)
 	$(SAM) validate --lint --template template.yaml --region us-east-1
 	$(VENV)/bin/cfn-lint template.yaml
 
+$(CHECKOV):
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
+
+# Every check that does not apply is skipped next to its resource in template.yaml, with the reason.
+security-scan: $(CHECKOV)
+	$(CHECKOV) --file template.yaml --framework cloudformation --quiet --compact --skip-download
+
+# Every problem of a store's settings at once, what template.yaml's constraints would refuse included.
+# CONFIG=<parameters file> (else the environment), SECRET=<the secret's JSON, to check it too>.
+VALIDATE_CONFIG = $(PY) -m gladly_bigcommerce.config --template template.yaml $(if $(CONFIG),--parameters $(CONFIG)) $(if $(SECRET),--secret $(SECRET))
 validate-config: $(STAMP)
-	$(PY) -m gladly_bigcommerce.config $(if $(CONFIG),--parameters $(CONFIG))
+	$(VALIDATE_CONFIG)
+
+# One store's deployment from its checked parameters file: validate-config, sam build, then sam deploy
+# with --parameter-overrides from CONFIG and stack STACK (default gladly-bigcommerce-<DeploymentName>);
+# prints what to enter in Gladly. DRY_RUN=1 only prints the sam deploy command.
+deploy: $(STAMP) $(SAM)
+	$(if $(CONFIG),,$(error make deploy needs CONFIG=<the store's parameters file>))
+	$(VALIDATE_CONFIG)
+	$(if $(DRY_RUN),,$(MAKE) --no-print-directory build)
+	$(PY) -m devtools.deploy $(CONFIG) --sam $(SAM) $(if $(STACK),--stack $(STACK)) $(if $(REGION),--region $(REGION)) $(if $(DRY_RUN),--dry-run)
+
+# A signed manual search for EMAIL against URL (the Lookup URL; default: CONFIG's stack, else `make run`).
+smoke: $(STAMP)
+	$(if $(EMAIL),,$(error make smoke needs EMAIL=<a customer's email>))
+	$(PY) -m devtools.smoke --email '$(EMAIL)' $(if $(URL),--url '$(URL)') $(if $(CONFIG),--config $(CONFIG))
+
+# Probe the store (hash, token, each scope the enabled features need) with harmless calls; non-zero
+# when an enabled feature cannot work. CONFIG=<parameters file> SECRET=<secret file>, or BIGCOMMERCE_*.
+check-store: $(STAMP)
+	$(PY) -m devtools.check_store $(if $(CONFIG),--parameters $(CONFIG)) $(if $(SECRET),--secret $(SECRET))
 
 run: $(STAMP)
 	$(PY) -m devtools.run
@@ -48,18 +82,24 @@ sandbox: $(STAMP)
 	$(PY) -m devtools.sandbox --port 3001
 
 replay: $(STAMP)
-	$(PY) -m devtools.replay $(EVENT)
+	$(PY) -m devtools.replay $(if $(RESET),--reset) $(EVENT)
 
 bench: $(STAMP)
 	$(PY) -m bench.lookup_bench
 
 # A long signed fuzzing campaign against a local stack of its own (or GATEWAY_URL): FUZZ_EXAMPLES cases
-# per operation and generation mode (default 150, over 2,000 requests); prints its figures.
+# per operation and generation mode (default 150: about 3,000 signed requests); prints its figures.
 fuzz: $(STAMP)
 	$(PY) -m devtools.fuzz
 
-build: $(SAM)
+# sam build runs the build-<LogicalId> targets of build.mk (included below) for the layer and each
+# function; the output is then checked: bytecode for every module, and the boto3/botocore of .venv.
+build: $(SAM) $(STAMP)
 	$(SAM) build
+	$(PY) -m devtools.check_build .aws-sam/build
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+
+# By absolute path: sam build runs this Makefile from a scratch directory.
+include $(dir $(abspath $(lastword $(MAKEFILE_LIST))))build.mk

@@ -22,22 +22,27 @@ Hypothesis runs derandomized (the same cases on every run) and keeps no example 
 shrunk: a failing case is recorded, not raised, so a run always finishes with its figures.
 
 `make fuzz` (`python -m devtools.fuzz`) starts its own stack (sandbox, moto, gateway, as `make run`)
-unless GATEWAY_URL names a running one, runs FUZZ_EXAMPLES cases per operation and generation mode
-(default 150: 8 operations x 2 modes x 150 = 2,400 generated cases, plus examples and forms), prints
-the figures and exits 1 when any check failed.
+unless GATEWAY_URL names a running one, sends every example of the file and FUZZ_EXAMPLES generated
+cases per operation and generation mode (default 150: 8 operations x 2 modes x 150 = 2,400 generated
+cases, about 3,000 requests with the examples and the forms fetched), prints the figures and exits 1
+when any check failed or, with its own stack, when the handlers' output (kept in a file) holds a stack
+trace.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 from urllib.parse import quote, urlencode, urlsplit
 
 import requests
@@ -46,6 +51,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.result import Err
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -56,9 +62,11 @@ from schemathesis.specs.openapi.checks import (
 from devtools.adaptor_contract import SPEC_PATH, AdaptorContract, adaptor_contract, answer_of
 from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, gladly_json
 from devtools.sandbox import seed
+from gladly_bigcommerce.customer_search import GUEST_ID_PREFIX
+from gladly_bigcommerce.observability import logger
 
 DEFAULT_EXAMPLES = 150
-"""Generated cases per operation and generation mode in `make fuzz`."""
+"""Generated cases per operation and generation mode (positive, negative) in `make fuzz`."""
 FUZZ_QUOTA = 1_000_000
 """The sandbox's quota during a campaign: BigCommerce's rate limit is tested elsewhere."""
 UPSTREAM_STATUSES = (502, 503)
@@ -75,22 +83,20 @@ _KEPT_HEADERS = frozenset({"gladly-correlation-id"})
 _MAX_EXAMPLES_SHOWN = 3
 
 
-def _guest(email: str) -> str:
-    return f"guest:{email}"
-
-
-# Forms whose actionUrl a generated submit is sent to: seeded orders and customers in every state
-# (refundable, partly refunded, a guest's, unshipped, unpaid; a customer and a guest for discounts).
-SEEDED_FORMS: dict[str, tuple[dict[str, str], ...]] = {
+FormQuery = dict[str, str]
+_GUEST = f"{GUEST_ID_PREFIX}{seed.GUEST_EMAIL}"
+# Forms whose actionUrl a generated submit is sent to: seeded orders in several states (refundable,
+# partly refunded, a guest's, unshipped, unpaid) and two customers for discounts.
+SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
     "/actions/refund": (
         {"orderId": str(seed.REFUNDABLE_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
         {"orderId": str(seed.PARTIALLY_REFUNDED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
-        {"orderId": str(seed.GUEST_ORDER_IDS[1]), "customer": _guest(seed.GUEST_EMAIL)},
+        {"orderId": str(seed.GUEST_ORDER_IDS[1]), "customer": _GUEST},
     ),
     "/actions/cancel": (
         {"orderId": str(seed.UNSHIPPED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
         {"orderId": str(seed.PENDING_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
-        {"orderId": str(seed.GUEST_ORDER_IDS[1]), "customer": _guest(seed.GUEST_EMAIL)},
+        {"orderId": str(seed.GUEST_ORDER_IDS[1]), "customer": _GUEST},
     ),
     "/actions/discount": (
         {"customer": str(seed.MARTHA_CUSTOMER_ID)},
@@ -106,6 +112,8 @@ class FuzzReport:
     cases: Counter[str] = field(default_factory=Counter)
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     upstream_5xx: Counter[str] = field(default_factory=Counter)
+    unverifiable_bodies: int = 0
+    """Requests refused 401 because their body is not UTF-8 (so what was signed cannot be checked)."""
     failures: dict[str, list[str]] = field(default_factory=dict)
     failure_counts: Counter[str] = field(default_factory=Counter)
     answers: list[requests.Response] = field(default_factory=list, repr=False)
@@ -129,10 +137,14 @@ class FuzzReport:
         if self.keep_answers:
             self.answers.append(response)
         for problem in problems:
-            self.failure_counts[problem] += 1
-            examples = self.failures.setdefault(problem, [])
-            if len(examples) < _MAX_EXAMPLES_SHOWN:
-                examples.append(case)
+            self.note(problem, case)
+
+    def note(self, problem: str, case: str) -> None:
+        """A failed check, with the case that failed it (the first few of each problem are kept)."""
+        self.failure_counts[problem] += 1
+        examples = self.failures.setdefault(problem, [])
+        if len(examples) < _MAX_EXAMPLES_SHOWN:
+            examples.append(case)
 
     def summary(self) -> str:
         lines = [f"{self.total} signed requests"]
@@ -146,6 +158,7 @@ class FuzzReport:
         documented = ", ".join(f"{code}: {count}" for code, count in sorted(self.upstream_5xx.items()))
         lines.append(f"documented upstream 5xx: {sum(self.upstream_5xx.values())} ({documented or 'none'})")
         lines.append(f"undocumented 5xx: {self.undocumented_5xx}")
+        lines.append(f"401 for a body that is not UTF-8 (cannot be verified): {self.unverifiable_bodies}")
         lines.append(f"failed checks: {sum(self.failure_counts.values())} ({len(self.failures)} distinct)")
         for problem, examples in self.failures.items():
             lines.append(f"- {problem} (x{self.failure_counts[problem]})")
@@ -202,9 +215,11 @@ class Fuzzer:
         problems = self.contract.check(answer)
         label = answer.label
         if answer.status == 401 and _utf8(response.request.body):
+            problems.append(f"{label}: a request signed as Gladly signs was refused")
+        elif answer.status == 401:
             # A body that is not UTF-8 reaches the function as text with its bytes replaced (API
             # Gateway without binary media types): what was signed cannot be verified, as the file says.
-            problems.append(f"{label}: a request signed as Gladly signs was refused")
+            self.report.unverifiable_bodies += 1
         if answer.status >= 500:
             if answer.status in UPSTREAM_STATUSES and answer.route in LOOKUP_ROUTES:
                 for code in _error_codes(answer.body):
@@ -218,7 +233,7 @@ class Fuzzer:
                 problems += [f"{label}: schemathesis: {failure.title}" for failure in group.exceptions]
         return problems
 
-    def run_case(self, case: Case, form_query: dict[str, str] | None = None) -> None:
+    def run_case(self, case: Case, form_query: FormQuery | None = None) -> None:
         """One case: sent as generated, or (an action submit with `form_query`) through a real form."""
         target = None
         if form_query is not None:
@@ -226,7 +241,13 @@ class Fuzzer:
             self._record(None, form)
             if form.status_code == 200:
                 target = form.json()["actionUrl"]
-        response = self.send(case, target)
+        try:
+            response = self.send(case, target)
+        except requests.RequestException as error:  # no answer at all: the connection was dropped
+            label = f"{case.method.upper()} {case.path}"
+            self.report.cases[label] += 1
+            self.report.note(f"{label}: no answer ({type(error).__name__})", repr(error)[:300])
+            return
         self._record(case, response)
 
     def _record(self, case: Case | None, response: requests.Response) -> None:
@@ -240,21 +261,23 @@ class Fuzzer:
         """Every operation: its examples, then `examples` positive and `examples` negative cases."""
         for operation in self._operations():
             forms = SEEDED_FORMS.get(operation.path, ()) if operation.method.upper() == "POST" else ()
-            explicit = operation.get_strategies_from_examples()
-            if explicit:  # each example of the file, through each seeded form too
-                self._explore(st.one_of(explicit), examples, forms)
+            # Each example of the file once as it is, and once through each seeded form: every time.
+            for example in operation.get_strategies_from_examples():
+                for form in (None, *forms):
+                    self._explore(example, 1, st.just(form))
+            # Half the generated submits go through a real form when the action has seeded forms.
+            targets = st.sampled_from([None, *forms]) if forms else st.none()
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                self._explore(operation.as_strategy(generation_mode=mode), examples, forms)
+                self._explore(operation.as_strategy(generation_mode=mode), examples, targets)
         return self.report
 
     def _operations(self) -> Iterator[Any]:
         for result in self.schema.get_all_operations():
+            if isinstance(result, Err):
+                raise result.err()  # the file is broken: its own contract test says how
             yield result.ok()
 
-    def _explore(self, strategy: Any, examples: int, forms: Sequence[dict[str, str]]) -> None:
-        # Half the submits go through a real form when the action has seeded forms.
-        targets = st.sampled_from([None, *forms]) if forms else st.none()
-
+    def _explore(self, strategy: Any, examples: int, targets: st.SearchStrategy[FormQuery | None]) -> None:
         @settings(
             max_examples=examples,
             derandomize=True,
@@ -266,7 +289,7 @@ class Fuzzer:
             report_multiple_bugs=False,
         )
         @given(case=strategy, form_query=targets)
-        def explore(case: Case, form_query: dict[str, str] | None) -> None:
+        def explore(case: Case, form_query: FormQuery | None) -> None:
             self.run_case(case, form_query)
 
         explore()
@@ -331,16 +354,47 @@ def local_stack() -> Iterator[str]:
         yield gateway.url
 
 
-def main(environ: dict[str, str] | None = None, run: Callable[..., FuzzReport] = fuzz) -> int:
+@contextmanager
+def handler_output_to(stream: TextIO) -> Iterator[None]:
+    """The in-process handlers' logs, metrics and tracebacks go to `stream`, not the terminal."""
+    handlers = [
+        handler
+        for handler in logging.getLogger(logger.name).handlers
+        if isinstance(handler, logging.StreamHandler)
+    ]
+    previous = [handler.setStream(stream) for handler in handlers]
+    try:
+        with redirect_stdout(stream), redirect_stderr(stream):
+            yield
+    finally:
+        for handler, earlier in zip(handlers, previous, strict=True):
+            if earlier is not None:
+                handler.setStream(earlier)
+
+
+def main(environ: dict[str, str] | None = None) -> int:
+    """`make fuzz`: a campaign against GATEWAY_URL, or against a stack of its own whose handler output
+    is kept in a file and scanned for stack traces (each one a failure)."""
     environ = dict(os.environ) if environ is None else environ
     examples = int(environ.get("FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
     signing_key = environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
     with ExitStack() as running:
-        base_url = environ.get("GATEWAY_URL") or running.enter_context(local_stack())
-        print(f"Fuzzing {base_url} with {examples} cases per operation and mode (FUZZ_EXAMPLES)...")
-        report = run(base_url, examples, signing_key)
+        base_url = environ.get("GATEWAY_URL")
+        output = None
+        if not base_url:
+            base_url = running.enter_context(local_stack())
+            output = Path(tempfile.mkdtemp(prefix="adaptor-fuzz-")) / "handlers.log"
+        print(f"Fuzzing {base_url}: {examples} cases per operation and mode (FUZZ_EXAMPLES)", flush=True)
+        if output is not None:
+            running.enter_context(handler_output_to(running.enter_context(output.open("w"))))
+        report = fuzz(base_url, examples, signing_key)
     print(report.summary())
-    return 1 if report.failures else 0
+    failed = bool(report.failures)
+    if output is not None:
+        traces = output.read_text(encoding="utf-8", errors="replace").count("Traceback")
+        print(f"stack traces in the handlers' output: {traces} (the output: {output})")
+        failed = failed or traces > 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ URLs keep the deployed shape, stage first: `http://127.0.0.1:3000/prod/lookup` s
 in both places. The event says where it was called as API Gateway's does (`requestContext.domainName`
 `127.0.0.1:3000`, `requestContext.path` `/prod/...`, `X-Forwarded-Proto: http`), so the absolute action
 URLs the handlers build from it (`http://127.0.0.1:3000/prod/actions/...`) lead back here. Handlers
-run concurrently in the server's threads, as concurrent Lambda invocations would.
+run concurrently in the server's threads, as concurrent Lambda invocations would. Outside the stage,
+`/` and `/__preview/...` serve the agent preview page (devtools/preview, development only).
 
 Handlers read their settings when they are first imported (a cold start), from `os.environ`, which
 is the whole process's. So one gateway process is one deployment configuration: `start()` sets the
@@ -375,6 +376,12 @@ class LocalGateway:
         assert self._server is not None  # serving
         stage_prefix = f"/{self.stage}"
         if not request.path.startswith(stage_prefix + "/"):
+            # The agent preview page (development only) lives outside the stage; imported here because
+            # it signs with devtools.replay, which imports this module.
+            from devtools import preview
+
+            if preview.serves(request.path):
+                return preview.handle(request, self)
             return _gateway_error(403, "Forbidden", "ForbiddenException")
         resource_path = request.path[len(stage_prefix) :]
         event = build_event(
@@ -391,9 +398,9 @@ class LocalGateway:
         return self.invoke(event)
 
 
-# A query parameter in a URL the access log prints: its name, and its value up to the next separator.
-_QUERY_VALUE = re.compile(r"(?P<name>[?&][^=&\s\"']*)=(?P<value>[^&\s\"']*)")
-_SHOWN_IN_CLEAR = re.compile(r"^[?&]orderId$")
+# The query string of a URL the access log prints: up to the next space or quote.
+_QUERY = re.compile(r"\?(?P<query>[^\s\"']*)")
+_PARAMETER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
 def mask_query_values(text: str) -> str:
@@ -401,15 +408,21 @@ def mask_query_values(text: str) -> str:
 
     Action URLs carry a customer id, which for a guest shopper is their email (`customer=guest:<email>`),
     and a one-time form token: neither may reach a log in clear. An order number is no secret and is
-    what one looks for in an access log.
+    what one looks for in an access log. A part that is not `name=value` with a plain name is masked
+    whole.
     """
 
-    def mask(found: re.Match[str]) -> str:
-        value = found["value"]
-        shown = _SHOWN_IN_CLEAR.match(found["name"]) and value.isdigit()
-        return f"{found['name']}={value if shown else '***'}"
+    def mask_part(part: str) -> str:
+        name, equals, value = part.partition("=")
+        if not equals or not _PARAMETER_NAME.match(name):
+            return "***"
+        return f"{name}={value if name == 'orderId' and value.isdigit() else '***'}"
 
-    return _QUERY_VALUE.sub(mask, text)
+    def mask(found: re.Match[str]) -> str:
+        query = found["query"]
+        return "?" + "&".join(mask_part(part) for part in query.split("&")) if query else "?"
+
+    return _QUERY.sub(mask, text)
 
 
 class _MaskingRequestHandler(WSGIRequestHandler):

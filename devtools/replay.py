@@ -2,12 +2,18 @@
 
 An event file is an API Gateway REST proxy event (the files in events/). Replaying it re-signs it the
 way Gladly would, with the local signing key and the current time, and sends it over HTTP to the
-running local API (`make run`). Files whose name contains `signature` or `unsigned`
-(`lookup-bad-signature.json`, `lookup-stale-signature.json`, `lookup-unsigned.json`) exist to show a
-rejected request: they are sent exactly as recorded. An action submit's one-time form token expires
-and proves the deployment, action, order and customer it was issued for, so submit events carry
-`token=FRESH_FORM_TOKEN`, replaced at replay time by a token issued for the event's action, `orderId`
-and `customer`, as the deployment would issue it (keyed from the signing key).
+running local API (`make run`). Two kinds of file exist to show a rejected request: files whose name
+contains `bad-signature` are signed now (a fresh Gladly-Time) with a wrong key, so the adaptor refuses
+them for their signature, not their age; files whose name contains `unsigned` are sent without a
+signature. An action submit's one-time form token expires and proves the deployment, action, order and
+customer it was issued for, so submit events carry `token=FRESH_FORM_TOKEN`, replaced at replay time by
+a token issued for the event's action, `orderId` and `customer`, as the deployment would issue it
+(keyed from the signing key).
+
+Actions change the sandbox's demo store (a refunded order has nothing left to refund), so an event
+replayed after others may answer differently from its name. `--reset` (`make replay RESET=1`) puts the
+sandbox of `make run` back to its fresh demo store before each event (`POST /__sandbox/reset` at
+SANDBOX_URL, default http://127.0.0.1:3001); every event in events/ then answers what its name says.
 
 Environment: GATEWAY_URL, the API's base URL with its stage (default http://127.0.0.1:3000/<stage>);
 GLADLY_SIGNING_KEY (default local-dev-signing-key), the key `make run` put in the local secret;
@@ -40,7 +46,12 @@ from gladly_bigcommerce.bigcommerce.store_hash import normalize_store_hash
 DEFAULT_SIGNING_KEY = "local-dev-signing-key"
 DEFAULT_GATEWAY_PORT = 3000
 REQUEST_TIMEOUT_SECONDS = 30
-SEND_AS_RECORDED_MARKERS = ("signature", "unsigned")
+BAD_SIGNATURE_MARKER = "bad-signature"
+UNSIGNED_MARKER = "unsigned"
+WRONG_SIGNING_KEY_SUFFIX = "-but-not-the-deployment-key"
+"""Appended to the signing key to sign the `bad-signature` events: a valid signature with a wrong key."""
+DEFAULT_SANDBOX_PORT = 3001
+SANDBOX_RESET_PATH = "/__sandbox/reset"
 FRESH_FORM_TOKEN = "FRESH_FORM_TOKEN"
 """Stands for a form's one-time token in the action submit events of events/."""
 LOCAL_DEPLOYMENT_NAME = "local"
@@ -131,9 +142,27 @@ def _form_subject(event: Mapping[str, Any]) -> FormSubject:
     )
 
 
-def is_sent_as_recorded(event_file: Path) -> bool:
-    """Whether the file is meant to carry its own (bad, stale or missing) signature."""
-    return any(marker in event_file.name for marker in SEND_AS_RECORDED_MARKERS)
+def is_unsigned(event_file: Path) -> bool:
+    """Whether the file shows a request without a signature (sent as recorded)."""
+    return UNSIGNED_MARKER in event_file.name
+
+
+def has_bad_signature(event_file: Path) -> bool:
+    """Whether the file shows a request signed with a wrong key (signed now, with that key)."""
+    return BAD_SIGNATURE_MARKER in event_file.name
+
+
+def default_sandbox_url() -> str:
+    """SANDBOX_URL, or the sandbox `make run` starts (SANDBOX_PORT, default 3001)."""
+    port = os.environ.get("SANDBOX_PORT", str(DEFAULT_SANDBOX_PORT))
+    return os.environ.get("SANDBOX_URL", f"http://127.0.0.1:{port}").rstrip("/")
+
+
+def reset_sandbox(sandbox_url: str) -> None:
+    """Put the sandbox at `sandbox_url` back to its fresh demo store; raises when it does not answer 204."""
+    response = requests.post(sandbox_url + SANDBOX_RESET_PATH, timeout=REQUEST_TIMEOUT_SECONDS)
+    if response.status_code != 204:
+        raise RuntimeError(f"the sandbox at {sandbox_url} answered {response.status_code} to a reset")
 
 
 class GladlyClient:
@@ -205,7 +234,7 @@ class GladlyClient:
         )
 
     def send_event(self, event_file: Path) -> requests.Response:
-        """Replay an event file: re-signed now, unless it is one of the files sent as recorded."""
+        """Replay an event file: signed now (with a wrong key for `bad-signature`), `unsigned` as recorded."""
         event = with_fresh_form_token(load_event(event_file), self.form_tokens)
         query = event_query_string(event)
         headers = {
@@ -213,12 +242,12 @@ class GladlyClient:
             for name, value in (event.get("headers") or {}).items()
             if name.lower() not in TRANSPORT_HEADERS
         }
+        target = event["path"] + (f"?{query}" if query else "")
+        if has_bad_signature(event_file):
+            wrong = GladlyClient(self.base_url, self.signing_key + WRONG_SIGNING_KEY_SUFFIX, self.session)
+            return wrong.request(event["httpMethod"], target, decode_body(event), headers)
         return self.request(
-            event["httpMethod"],
-            event["path"] + (f"?{query}" if query else ""),
-            decode_body(event),
-            headers,
-            sign=not is_sent_as_recorded(event_file),
+            event["httpMethod"], target, decode_body(event), headers, sign=not is_unsigned(event_file)
         )
 
 
@@ -227,7 +256,14 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "event", type=Path, help="an API Gateway event file, e.g. events/lookup-manual-search-email.json"
+        "events",
+        type=Path,
+        nargs="+",
+        metavar="event",
+        help="API Gateway event files, e.g. events/lookup-manual-search-email.json, sent in this order",
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="reset the sandbox to its demo store before each event"
     )
     arguments = parser.parse_args(argv)
     signing_key = os.environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
@@ -237,20 +273,24 @@ def main(argv: list[str] | None = None) -> int:
         store_hash=os.environ.get("BIGCOMMERCE_STORE_HASH", DEFAULT_STORE_HASH),
     )
     client = GladlyClient(default_gateway_url(), signing_key, form_tokens=tokens)
-    try:
-        response = client.send_event(arguments.event)
-    except requests.ConnectionError:
-        print(
-            f"Nothing answers at {client.base_url}: start the local API first with `make run`.",
-            file=sys.stderr,
-        )
-        return 2
-    print(f"{response.request.method} {response.url}")
-    print(f"HTTP {response.status_code} {response.reason}")
-    try:
-        print(json.dumps(response.json(), indent=2, ensure_ascii=False))
-    except ValueError:
-        print(response.text)
+    for event_file in arguments.events:
+        try:
+            if arguments.reset:
+                reset_sandbox(default_sandbox_url())
+            response = client.send_event(event_file)
+        except requests.ConnectionError as error:
+            print(
+                f"Nothing answers at {error.request.url if error.request else client.base_url}: "
+                "start the local API first with `make run`.",
+                file=sys.stderr,
+            )
+            return 2
+        print(f"{response.request.method} {response.url}")
+        print(f"HTTP {response.status_code} {response.reason}")
+        try:
+            print(json.dumps(response.json(), indent=2, ensure_ascii=False))
+        except ValueError:
+            print(response.text)
     # Any answer, a refusal included, is a successful replay: the events include deliberate errors.
     return 0
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 from collections.abc import Mapping
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from devtools.replay import DEFAULT_GATEWAY_PORT, DEFAULT_SIGNING_KEY
 from devtools.sandbox import DEFAULT_STORE_HASH as SANDBOX_STORE_HASH
 from devtools.sandbox import DEFAULT_TOKEN as SANDBOX_ACCESS_TOKEN
 from devtools.sandbox import SandboxServer
-from gladly_bigcommerce.config import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES
+from gladly_bigcommerce.config import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES, enabled_actions
 
 DEFAULT_SANDBOX_PORT = 3001
 # The sandbox checks only the access token; the client id is there because the secret requires one.
@@ -126,11 +125,34 @@ def _real_store(environ: Mapping[str, str]) -> StoreAccess | None:
     )
 
 
-def _stop_on_sigterm(stop: threading.Event) -> None:
-    def handle(_signal: int, _frame: FrameType | None) -> None:
-        stop.set()
+class StopSignal:
+    """Ctrl-C or SIGTERM, turned into a byte on a pipe that the main thread waits on.
 
-    signal.signal(signal.SIGTERM, handle)
+    The handler only writes to the pipe: a handler that takes a lock (`threading.Event.set`) can run
+    while the main thread, which it interrupts, holds that very lock inside `Event.wait`, and hang.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+        self._previous = {number: signal.signal(number, self._handle) for number in self.SIGNALS}
+
+    def _handle(self, _signal: int, _frame: FrameType | None) -> None:
+        # A full pipe means a stop is already pending: nothing more to say.
+        with suppress(BlockingIOError):
+            os.write(self._write, b"x")
+
+    def wait(self) -> None:
+        """Block until a signal arrives (os.read is retried across signals, PEP 475)."""
+        os.read(self._read, 1)
+
+    def close(self) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        os.close(self._read)
+        os.close(self._write)
 
 
 def main(environ: Mapping[str, str] = os.environ) -> int:
@@ -152,32 +174,60 @@ def main(environ: Mapping[str, str] = os.environ) -> int:
         resources = create_resources_from_template(aws, local_secret(store, signing_key))
         gateway = start_gateway(resources, store, port=gateway_port, overrides=overrides)
         running.callback(gateway.stop)
-        print(_banner(gateway, store, aws.endpoint_url, signing_key))
-        stop = threading.Event()
-        _stop_on_sigterm(stop)
-        with suppress(KeyboardInterrupt):
-            stop.wait()
-        print("\nStopping.")
+        # From here on a signal only asks for the stop (before, Ctrl-C interrupts a stuck start-up);
+        # installed before the banner, which is what tells a caller that signals are handled.
+        stop = StopSignal()
+        running.callback(stop.close)
+        print(_banner(gateway, store, aws.endpoint_url, signing_key, overrides))
+        stop.wait()
+        print("\nStopping.", flush=True)
     return 0
 
 
-def _banner(gateway: LocalGateway, store: StoreAccess, aws_url: str, signing_key: str) -> str:
-    source = (
-        f"the sandbox store at {store.api_base}" if store.is_sandbox else f"the REAL store {store.store_hash}"
+def _banner(
+    gateway: LocalGateway,
+    store: StoreAccess,
+    aws_url: str,
+    signing_key: str,
+    overrides: Mapping[str, str] | None = None,
+) -> str:
+    actions = enabled_actions(local_parameters(store, overrides).get("ActionsEnabled", ""))
+    action_urls = " | ".join(f"{gateway.url}/actions/{action}" for action in actions)
+    if store.is_sandbox:
+        source = [
+            f"  BigCommerce    the sandbox's demo store: BIGCOMMERCE_API_BASE={store.api_base}",
+            f"                 (its API: {store.api_base}/stores/{store.store_hash}/v3/..., "
+            f"X-Auth-Token {store.access_token})",
+            f"  Sandbox reset  POST {store.api_base}/__sandbox/reset (back to the demo store)",
+        ]
+    else:
+        source = [f"  BigCommerce    the REAL store {store.store_hash} at {store.api_base}"]
+    replay_environment = (
+        f"GATEWAY_URL={gateway.url} "
+        if not gateway.url.startswith(f"http://127.0.0.1:{DEFAULT_GATEWAY_PORT}/")
+        else ""
     )
+    if store.is_sandbox and not store.api_base.endswith(f":{DEFAULT_SANDBOX_PORT}"):
+        replay_environment += f"SANDBOX_URL={store.api_base} "
     return "\n".join(
         [
             "",
             "Gladly <-> BigCommerce adaptor, running locally",
             f"  Lookup URL     {gateway.url}/lookup",
-            f"  Auto-link URL  {gateway.url}/auto-link",
-            f"  Actions        {gateway.url}/actions/refund | cancel | discount",
+            f"  Auto-link URL  {gateway.url}/auto-link (a diagnostic; Gladly only calls the Lookup URL)",
+            f"  Agent preview  {gateway.url.rsplit('/', 1)[0]}/ (what an agent sees, in a browser)",
+            f"  Actions        {action_urls or 'none enabled (ACTIONS_ENABLED)'}",
             f"  Signing key    {signing_key}",
-            f"  BigCommerce    {source}",
+            *source,
             f"  AWS (moto)     {aws_url}",
             "",
             "Send a signed request from another terminal:",
-            f"  make replay EVENT={EXAMPLE_EVENT}",
+            f"  {replay_environment}make replay EVENT={EXAMPLE_EVENT}",
+            *(
+                [f"  {replay_environment}make replay RESET=1 EVENT='events/*.json'  # every event, in order"]
+                if store.is_sandbox
+                else []
+            ),
             "",
             "Ctrl-C stops everything.",
         ]

@@ -409,6 +409,10 @@ def _json_or_none(body: bytes) -> Any:
         return None
 
 
+RESET_PATH = "/__sandbox/reset"
+"""`POST` here puts the sandbox back to its fresh demo store (`SandboxServer.reset()`)."""
+
+
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -444,6 +448,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.command == "POST" and self.path == RESET_PATH:
+            # A development control, not BigCommerce's API: kept out of the request log and the
+            # contract check. `make replay RESET=1` calls it so that each event meets the demo store.
+            self.sandbox.reset()
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         outcome = self.sandbox.handle(self.command, self.path, dict(self.headers.items()), body)
         if outcome.status is None:
             self._reset_connection()

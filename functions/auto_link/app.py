@@ -4,6 +4,7 @@ It takes the body of a Gladly auto-link request unchanged (signed like every Gla
 answers the auto-link resolver's decision with its evidence, plus the lookup answer Gladly gets.
 """
 
+from gladly_bigcommerce import snapstart  # noqa: F401  (registers the SnapStart hooks at init)
 from gladly_bigcommerce.api import Dependencies, GladlyRequest, gladly_handler
 from gladly_bigcommerce.auto_link import AutoLinkReport, explain_auto_link
 from gladly_bigcommerce.gladly.models import LookupRequest

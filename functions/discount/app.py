@@ -1,5 +1,6 @@
 """The discount-code action's Lambda: Gladly's signed form (GET) and submit (POST) on /actions/discount."""
 
+from gladly_bigcommerce import snapstart  # noqa: F401  (registers the SnapStart hooks at init)
 from gladly_bigcommerce.actions import discount
 from gladly_bigcommerce.api import gladly_handler
 

@@ -1,5 +1,6 @@
 """The refund action's Lambda: Gladly's signed form (GET) and submit (POST) on /actions/refund."""
 
+from gladly_bigcommerce import snapstart  # noqa: F401  (registers the SnapStart hooks at init)
 from gladly_bigcommerce.actions import refund
 from gladly_bigcommerce.api import gladly_handler
 

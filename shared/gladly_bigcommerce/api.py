@@ -51,7 +51,7 @@ from gladly_bigcommerce.gladly.signing import (
     check_static_headers,
     verify_gladly_request,
 )
-from gladly_bigcommerce.observability import count, logger, metrics, tracer
+from gladly_bigcommerce.observability import capture_lambda_handler, count, logger, metrics
 
 M = TypeVar("M", bound=BaseModel)
 CORRELATION_HEADER = "gladly-correlation-id"
@@ -386,7 +386,7 @@ def gladly_handler(logic: Logic, *, action: bool = False) -> LambdaHandler:
     """
 
     @logger.inject_lambda_context(log_event=False)
-    @tracer.capture_lambda_handler(capture_response=False)
+    @capture_lambda_handler
     @metrics.log_metrics(capture_cold_start_metric=True)
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return handle_gladly(event, context, logic, action=action)

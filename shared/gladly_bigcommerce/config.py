@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -87,9 +88,10 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
     ),
     "SECRET_NAME": EnvironmentVariable(
         "secret_name",
-        "Name or ARN of the Secrets Manager secret holding the credentials JSON.",
+        "ARN of the Secrets Manager secret holding the credentials JSON (a name works only locally).",
         None,
-        "Set SECRET_NAME to the name or ARN of the credentials secret (see README, Deploying).",
+        "Set SECRET_NAME to the ARN of the credentials secret, as `aws secretsmanager describe-secret "
+        "--secret-id NAME --query ARN` prints it (see README, Deploying).",
         "CredentialsSecretArn",
     ),
     "SEARCH_QUERY_ATTRIBUTES": EnvironmentVariable(
@@ -309,6 +311,15 @@ def _default_label(attribute: str) -> str:
 
 def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
+
+
+def enabled_actions(value: str) -> tuple[ActionName, ...]:
+    """The actions an ACTIONS_ENABLED value turns on, in ALL_ACTIONS order ('true'/'all': every one)."""
+    text = value.strip().lower()
+    if text in {"true", "all"}:
+        return ALL_ACTIONS
+    named = {item.lower() for item in _split_list(text)}
+    return tuple(action for action in ALL_ACTIONS if action in named)
 
 
 def _https_base_url(value: str | None, *, allow_loopback_http: bool) -> str | None:
@@ -640,8 +651,14 @@ def _secret_problems(error: ValidationError) -> list[ConfigProblem]:
 
 def check_deployment(settings: AdaptorSettings, secret: AdaptorSecret) -> None:
     """Checks that need both settings and secret: basic auth has a user and a password, or neither."""
+    problems = _basic_auth_problems(settings.basic_auth_user, secret.basic_auth_password is not None)
+    if problems:
+        raise ConfigError(problems)
+
+
+def _basic_auth_problems(user: str | None, has_password: bool) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
-    if settings.basic_auth_user and secret.basic_auth_password is None:
+    if user and not has_password:
         problems.append(
             ConfigProblem(
                 field="basic_auth_password",
@@ -649,7 +666,7 @@ def check_deployment(settings: AdaptorSettings, secret: AdaptorSecret) -> None:
                 fix='Add "basic_auth_password" to the secret, or empty BASIC_AUTH_USER (no basic auth).',
             )
         )
-    if secret.basic_auth_password is not None and not settings.basic_auth_user:
+    if has_password and not user:
         problems.append(
             ConfigProblem(
                 field="BASIC_AUTH_USER",
@@ -657,8 +674,7 @@ def check_deployment(settings: AdaptorSettings, secret: AdaptorSecret) -> None:
                 fix="Set BASIC_AUTH_USER to the user configured in Gladly, or remove basic_auth_password.",
             )
         )
-    if problems:
-        raise ConfigError(problems)
+    return problems
 
 
 # Secrets Manager answers these when the secret's name, policy or key is wrong: an admin must act.
@@ -744,40 +760,75 @@ class Credentials:
 # --- The CLI -----------------------------------------------------------------------------------------
 
 
-def read_parameters_file(path: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class ParametersFile:
+    """A parameters file as read: what it sets, and every problem of its keys and value types."""
+
+    settings: dict[str, str]
+    """Settings of the functions, by environment variable (``STORE_HASH``)."""
+    template_only: dict[str, str]
+    """Template parameters that are no setting of the functions (``LogLevel``), by parameter name."""
+    problems: list[ConfigProblem]
+
+    def parameter_overrides(self) -> dict[str, str]:
+        """Every value by SAM parameter name, as ``sam deploy --parameter-overrides`` takes them."""
+        overrides = {
+            parameter: value
+            for name, value in self.settings.items()
+            if (parameter := ENVIRONMENT_VARIABLES[name].parameter) is not None
+        }
+        return {**overrides, **self.template_only}
+
+
+def read_parameters(
+    path: Path, template_parameters: Mapping[str, Mapping[str, Any]] | None = None
+) -> ParametersFile:
     """A JSON object keyed by environment variable (``STORE_HASH``) or SAM parameter (``StoreHash``).
 
-    Raises ``ConfigError`` for unreadable files and unknown keys.
+    Parameters of ``template_parameters`` that are no function setting (``LogLevel``) are accepted too.
+    Unknown keys and values that are not text or numbers are problems; the other keys are still read,
+    so that their own problems are found in the same run.
     """
     data = _read_json_object(path, field="--parameters")
-    environ: dict[str, str] = {}
+    template_parameters = template_parameters or {}
+    settings: dict[str, str] = {}
+    template_only: dict[str, str] = {}
     problems: list[ConfigProblem] = []
     for key, value in data.items():
         name = key if key in ENVIRONMENT_VARIABLES else _VARIABLE_OF_PARAMETER.get(key)
         if key in _MOVED_SETTINGS:
             problem, fix = _MOVED_SETTINGS[key]
             problems.append(ConfigProblem(field=key, problem=problem, fix=fix))
-        elif name is None:
+        elif name is None and key not in template_parameters:
+            known = [
+                *ENVIRONMENT_VARIABLES,
+                *(p for p in template_parameters if p not in _VARIABLE_OF_PARAMETER),
+            ]
             problems.append(
                 ConfigProblem(
                     field=key,
                     problem="is not a setting of this adaptor",
-                    fix=f"Use one of {', '.join(ENVIRONMENT_VARIABLES)} (or its SAM parameter name).",
+                    fix=f"Use one of {', '.join(known)} (or its SAM parameter name).",
                 )
             )
-        elif isinstance(value, bool):
-            environ[name] = "true" if value else "false"
-        elif isinstance(value, str | int | float):
-            environ[name] = str(value)
+        elif not isinstance(value, str | int | float):
+            fix = ENVIRONMENT_VARIABLES[name].fix if name else f"Give {key} as text or a number."
+            problems.append(ConfigProblem(field=name or key, problem="must be a string or a number", fix=fix))
         else:
-            problems.append(
-                ConfigProblem(
-                    field=name, problem="must be a string or a number", fix=ENVIRONMENT_VARIABLES[name].fix
-                )
-            )
-    if problems:
-        raise ConfigError(problems)
-    return environ
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            if name is not None:
+                settings[name] = text
+            else:
+                template_only[key] = text
+    return ParametersFile(settings, template_only, problems)
+
+
+def read_parameters_file(path: Path) -> dict[str, str]:
+    """The settings of a parameters file by environment variable; ``ConfigError`` lists its key problems."""
+    parameters = read_parameters(path)
+    if parameters.problems:
+        raise ConfigError(parameters.problems)
+    return parameters.settings
 
 
 def _read_json_object(path: Path, *, field: str) -> dict[str, Any]:
@@ -792,34 +843,139 @@ def _read_json_object(path: Path, *, field: str) -> dict[str, Any]:
     return data
 
 
-def validate_files(parameters_path: Path | None, secret_path: Path | None, environ: Mapping[str, str]) -> str:
-    """Validate settings (from a file or ``environ``) and optionally a secret file; return a report.
+# --- template.yaml's own constraints -------------------------------------------------------------
+# CloudFormation refuses a stack whose parameter breaks its AllowedPattern, AllowedValues, Min/MaxLength
+# or Min/MaxValue; validate-config reads them from template.yaml so an admin hears it before deploying.
 
-    Raises ``ConfigError`` with every problem found in both.
+
+def load_template_parameters(path: Path) -> dict[str, dict[str, Any]]:
+    """The ``Parameters`` section of a SAM/CloudFormation template (its short tags are not needed here)."""
+    import yaml  # a deployment tool's need: the functions never read the template
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader
+    except (OSError, yaml.YAMLError):
+        document = None
+    if not isinstance(document, dict) or not isinstance(document.get("Parameters"), dict):
+        raise ConfigError(
+            [
+                ConfigProblem(
+                    field="--template", problem=f"{path} has no Parameters section", fix="Give template.yaml."
+                )
+            ]
+        )
+    return {str(name): dict(spec or {}) for name, spec in document["Parameters"].items()}
+
+
+def template_problems(
+    values: Mapping[str, str], template_parameters: Mapping[str, Mapping[str, Any]]
+) -> list[ConfigProblem]:
+    """What CloudFormation would refuse of these values (by parameter name), each named by its setting."""
+    problems: list[ConfigProblem] = []
+    for parameter, value in values.items():
+        spec = template_parameters.get(parameter)
+        if spec is None:
+            continue
+        name = _VARIABLE_OF_PARAMETER.get(parameter, parameter)
+        variable = ENVIRONMENT_VARIABLES.get(name)
+        description = " ".join(str(spec.get("Description", "")).split())
+        fix = (
+            variable.fix if variable else f"Set {parameter} to a value template.yaml allows ({description})."
+        )
+        for problem in _constraint_problems(value, spec):
+            problems.append(
+                ConfigProblem(
+                    field=name, problem=f"{problem} (template.yaml, parameter {parameter})", fix=fix
+                )
+            )
+    return problems
+
+
+def _constraint_problems(value: str, spec: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    allowed = spec.get("AllowedValues")
+    if allowed is not None and value not in [str(item) for item in allowed]:
+        problems.append(f"must be one of {', '.join(str(item) for item in allowed)}")
+    if "MinLength" in spec and len(value) < int(spec["MinLength"]):
+        problems.append(f"must be at least {spec['MinLength']} characters long")
+    if "MaxLength" in spec and len(value) > int(spec["MaxLength"]):
+        problems.append(f"must be at most {spec['MaxLength']} characters long")
+    pattern = spec.get("AllowedPattern")
+    if pattern is not None and re.fullmatch(str(pattern), value) is None:
+        said = spec.get("ConstraintDescription")
+        problems.append(f"must match {pattern}" + (f": it {said}" if said else ""))
+    if spec.get("Type") == "Number":
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            return [*problems, "must be a number"]
+        if not number.is_finite():
+            return [*problems, "must be a number"]
+        if "MinValue" in spec and number < Decimal(str(spec["MinValue"])):
+            problems.append(f"must be at least {spec['MinValue']}")
+        if "MaxValue" in spec and number > Decimal(str(spec["MaxValue"])):
+            problems.append(f"must be at most {spec['MaxValue']}")
+    return problems
+
+
+def validate_files(
+    parameters_path: Path | None,
+    secret_path: Path | None,
+    environ: Mapping[str, str],
+    template_path: Path | None = None,
+) -> str:
+    """Validate settings (from a file or ``environ``), optionally a secret file and the template's limits.
+
+    Every stage runs whatever the others found, so ``ConfigError`` lists every problem at once: unknown
+    keys, each bad setting, what template.yaml would refuse, the secret's keys, basic auth across both.
     """
     problems: list[ConfigProblem] = []
+    template = load_template_parameters(template_path) if template_path else {}
+    if parameters_path is not None:
+        parameters = read_parameters(parameters_path, template)
+        problems += parameters.problems
+        source: Mapping[str, str] = parameters.settings
+        template_values = parameters.parameter_overrides()
+        template_only = parameters.template_only
+    else:
+        source, template_only = environ, {}
+        template_values = {
+            variable.parameter: environ[name]
+            for name, variable in ENVIRONMENT_VARIABLES.items()
+            if variable.parameter and name in environ
+        }
     settings: AdaptorSettings | None = None
-    secret: AdaptorSecret | None = None
     try:
-        source = read_parameters_file(parameters_path) if parameters_path else environ
         settings = AdaptorSettings.from_env(source)
     except ConfigError as error:
         problems += error.problems
+    found = {item.field for item in problems}
+    # One problem per setting is enough: the template's word only for what the settings check let pass.
+    problems += [item for item in template_problems(template_values, template) if item.field not in found]
+    secret: AdaptorSecret | None = None
     if secret_path is not None:
+        raw_secret: dict[str, Any] | None = None
         try:
-            secret = AdaptorSecret.from_mapping(_read_json_object(secret_path, field="--secret"))
+            raw_secret = _read_json_object(secret_path, field="--secret")
+            secret = AdaptorSecret.from_mapping(raw_secret)
         except ConfigError as error:
             problems += error.problems
-    if settings is not None and secret is not None:
-        try:
-            check_deployment(settings, secret)
-        except ConfigError as error:
-            problems += error.problems
+        if raw_secret is not None:
+            password = raw_secret.get("basic_auth_password")
+            has_password = isinstance(password, str) and bool(password.strip())
+            problems += _basic_auth_problems(
+                (source.get("BASIC_AUTH_USER") or "").strip() or None, has_password
+            )
     if problems:
         raise ConfigError(problems)
     assert settings is not None
     lines = ["OK: the configuration is valid.", "", "Settings:"]
     lines += [f"  {name}={value}" for name, value in settings.to_env().items()]
+    lines += [f"  {name}={value}" for name, value in template_only.items()]
     if secret is not None:
         lines += ["", "Secret:"]
         lines += [f"  {key}: {state}" for key, state in secret.summary().items()]
@@ -838,10 +994,16 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         "--parameters", type=Path, help="JSON object of settings; without it, the process environment is read"
     )
     parser.add_argument("--secret", type=Path, help="JSON file with the secret's content, to check it too")
+    parser.add_argument(
+        "--template", type=Path, help="template.yaml: also refuse what its parameter constraints refuse"
+    )
     arguments = parser.parse_args(argv)
     try:
         report = validate_files(
-            arguments.parameters, arguments.secret, os.environ if environ is None else environ
+            arguments.parameters,
+            arguments.secret,
+            os.environ if environ is None else environ,
+            arguments.template,
         )
     except ConfigError as error:
         lines = [f"The configuration has {len(error.problems)} problem(s):"]

@@ -10,13 +10,23 @@ read (one call, and none once they are cached: `product_images`). Store configur
 information, customer group names) is kept per container (`StoreSetting`) and read, when not kept,
 alongside the first wave. Only failing to read the shopper is an error; a failed enrichment
 (shipments, separately listed products, images, group names) leaves that part out, logged and counted.
+
+Near the end of the store's request quota (shared with checkout and the store's other apps), a
+DETAILED profile spends what is left on the shopper and the orders, and skips the enrichment (all
+but the newest order's shipments, images, group names, store information not kept yet). Every part
+a profile leaves out, skipped or failed, is named in its `detailsSkipped` custom attribute, which
+Gladly shows beside the profile (`""` when nothing was left out, which clears an earlier note).
+While BigCommerce has said the quota is spent, a profile answered in the last minutes is shown again
+from memory, saying when it was read, rather than nothing.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -24,6 +34,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Generic, TypeVar
 
+from gladly_bigcommerce import IMPORTED_AT
 from gladly_bigcommerce.actions.declare import customer_actions as declare_customer_actions
 from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
 from gladly_bigcommerce.api import Dependencies
@@ -36,6 +47,7 @@ from gladly_bigcommerce.bigcommerce import (
     Deadline,
     Order,
     OrderProduct,
+    RateLimited,
     RequestRecord,
     Shipment,
     StoreInfo,
@@ -70,6 +82,7 @@ from gladly_bigcommerce.mapping import (
     with_search_columns,
 )
 from gladly_bigcommerce.observability import count, logger, mask_email
+from gladly_bigcommerce.product_images import CACHE as IMAGE_CACHE
 from gladly_bigcommerce.product_images import product_images
 
 T = TypeVar("T")
@@ -86,6 +99,29 @@ _METRIC_BY_KIND: dict[LookupKind, str] = {
     "auto_link": "LookupsAutoLink",
     "detailed": "LookupsDetailed",
 }
+
+DETAILS_SKIPPED_ATTRIBUTE = "detailsSkipped"
+"""The custom attribute naming what a DETAILED profile left out, and why ("" when nothing was)."""
+
+# Why a part was left out, as the agent reads it.
+QUOTA_NEARLY_SPENT = "the store's BigCommerce request limit is nearly used up"
+QUOTA_SPENT = "the store's BigCommerce request limit is used up"
+UNREADABLE = "BigCommerce did not provide them"
+
+# How the profile names each part it can leave out.
+_PART_LABELS = {
+    "shipments": "tracking",
+    "older_shipments": "tracking of older orders",
+    "products": "items of some orders",
+    "product_images": "product images",
+    "customer_groups": "customer group name",
+    "store": "store details",
+    "guest_orders": "guest orders",
+}
+
+# Profiles kept to answer from while BigCommerce refuses calls (a few kB each), and for how long.
+RECENT_PROFILES_MAX = 256
+RECENT_PROFILES_TTL_SECONDS = 5 * 60
 
 
 # --- dependencies ------------------------------------------------------------------------------------
@@ -172,14 +208,18 @@ def _record_upstream_call(record: RequestRecord) -> None:
         count("UpstreamCalls")
         if record.status is None or record.status >= 400:
             count("UpstreamErrors")
+        if record.status == 429:  # the store's quota is spent (template.yaml alarms on it)
+            count("UpstreamRateLimited")
 
 
 def forget_store_settings() -> None:
-    """Forget the store configuration every connection has read, as a new container would have."""
+    """Forget the store configuration every connection has read, and the profiles kept, as a new
+    container would have."""
     with _connections_lock:
         for connection in _connections.values():
             connection.store.clear()
             connection.group_names.clear()
+    recent_profiles.clear()
 
 
 def store_connection(settings: AdaptorSettings, secret: AdaptorSecret) -> StoreConnection:
@@ -217,12 +257,100 @@ class LookupDeps:
         return self.connection.client
 
 
-def lookup_deadline(settings: AdaptorSettings, received_at: datetime, calls: int) -> Deadline:
-    """The lookup's budget, counted from when the request arrived (verification time included), and
-    the BigCommerce calls it may make (``gladly/limits.py``)."""
-    spent = (datetime.now(UTC) - received_at).total_seconds()
+class Skipped:
+    """What a DETAILED profile left out and why, said in the profile (`DETAILS_SKIPPED_ATTRIBUTE`).
+
+    Filled while the profile is made, by the thread that makes it (enrichment results are collected
+    there, not on the pool threads).
+    """
+
+    def __init__(self) -> None:
+        self._parts: dict[str, str] = {}  # part -> reason, in the order they were left out
+
+    def add(self, part: str, reason: str) -> None:
+        self._parts.setdefault(part, reason)
+
+    def __bool__(self) -> bool:
+        return bool(self._parts)
+
+    def note(self) -> str:
+        """``"Not shown: tracking, product images (why); ..."``, or ``""`` when nothing was left out."""
+        by_reason: dict[str, list[str]] = {}
+        for part, reason in self._parts.items():
+            by_reason.setdefault(reason, []).append(_PART_LABELS.get(part, part))
+        if not by_reason:
+            return ""
+        return "Not shown: " + "; ".join(
+            f"{', '.join(parts)} ({reason})" for reason, parts in by_reason.items()
+        )
+
+
+@dataclass
+class _Detailed:
+    """One DETAILED profile in the making: whether it spares the store's quota, and what it left out."""
+
+    deps: LookupDeps
+    lean: bool
+    skipped: Skipped
+
+
+class InitClock:
+    """The init time a container's first request has already spent before reaching the handler.
+
+    Lambda hands the request that caused a cold start to the handler only after init (imports,
+    module setup), and Gladly's 5 s started when it sent the request; so the first lookup's
+    deadline is shortened by the time since the package was first imported. A container
+    initialised long before its first request (provisioned concurrency, proactive init) spent
+    nothing of it: init longer than the lookup deadline itself counts as none. Counted only where
+    the request waited for init: an on-demand Lambda init (`counting`), or after a SnapStart restore
+    (`restart`); not in tests or local runs, whose first request comes whenever someone sends it.
+    """
+
+    def __init__(
+        self, started_at: float, *, counting: bool, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._started_at = started_at
+        self._counting = counting
+        self._clock = clock
+        self._taken = False
+        self._lock = threading.Lock()
+
+    def restart(self) -> None:
+        """Count init from now (after a snapshot is restored), for the next first request."""
+        with self._lock:
+            self._started_at = self._clock()
+            self._counting = True
+            self._taken = False
+
+    def take(self, limit: float) -> float:
+        """Seconds of init the first caller must count (0 for every later one, and past ``limit``)."""
+        with self._lock:
+            if self._taken or not self._counting:
+                return 0.0
+            self._taken = True
+            spent = self._clock() - self._started_at
+        return spent if 0.0 < spent < limit else 0.0
+
+
+# Lambda names how this container was initialised ("on-demand", "provisioned-concurrency", "snap-start").
+init_clock = InitClock(IMPORTED_AT, counting=os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "on-demand")
+
+
+def lookup_deadline(
+    settings: AdaptorSettings,
+    received_at: datetime,
+    calls: int,
+    *,
+    init_spent: float = 0.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> Deadline:
+    """The lookup's budget, counted from when the request arrived (verification time included; for a
+    container's first request, its init too: ``init_spent``, see `InitClock`), and the BigCommerce
+    calls it may make (``gladly/limits.py``)."""
+    spent = max(0.0, (datetime.now(UTC) - received_at).total_seconds(), init_spent)
     return Deadline.after(
-        settings.lookup_deadline_seconds - max(0.0, spent),
+        settings.lookup_deadline_seconds - spent,
+        clock=clock,
         budget=CallBudget(calls, limits.RETRIES_PER_REQUEST),
     )
 
@@ -257,7 +385,12 @@ def with_store(
     """Run ``logic`` against the store within the deadline and call cap of a lookup of ``kind``; on a
     refused token, re-read it once."""
     settings = dependencies.settings
-    deadline = lookup_deadline(settings, dependencies.received_at, lookup_calls(kind, settings))
+    deadline = lookup_deadline(
+        settings,
+        dependencies.received_at,
+        lookup_calls(kind, settings),
+        init_spent=init_clock.take(settings.lookup_deadline_seconds),
+    )
 
     def run(secret: AdaptorSecret) -> T:
         connection = store_connection(settings, secret)
@@ -313,18 +446,96 @@ def _basic_response(matches: ContactMatches, settings: AdaptorSettings) -> Looku
 # --- DETAILED ----------------------------------------------------------------------------------------
 
 
+class RecentProfiles:
+    """DETAILED profiles answered in the last minutes, to show again while BigCommerce refuses calls.
+
+    Kept in the container's memory only (never logged or written anywhere), at most `max_entries`
+    for `ttl_seconds`, and used only when the store has said its quota is spent: every other lookup
+    reads BigCommerce afresh.
+    """
+
+    def __init__(
+        self,
+        max_entries: int = RECENT_PROFILES_MAX,
+        ttl_seconds: float = RECENT_PROFILES_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._max_entries = max_entries
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._entries: OrderedDict[tuple[str, ...], tuple[float, datetime, CustomerResult]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, key: tuple[str, ...], profile: CustomerResult) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+            self._entries[key] = (self._clock() + self._ttl, datetime.now(UTC), profile)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+
+    def recall(self, key: tuple[str, ...]) -> tuple[datetime, CustomerResult] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] <= self._clock():
+                return None
+            return entry[1], entry[2]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+recent_profiles = RecentProfiles()
+
+
 def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
-    """The linked shopper's profile with its recent orders; `[]` for an id that matches nobody."""
+    """The linked shopper's profile with its recent orders; `[]` for an id that matches nobody.
+
+    Near the end of the store's quota the profile is lean (see the module docstring); once the store
+    has said the quota is spent, the profile answered last for the same request is shown again,
+    saying when it was read, or, without one, the refusal becomes a 503 at once.
+    """
     ref = parse_customer_ref(request.external_customer_id or "")
     if ref is None:
         logger.info("DETAILED lookup for an id this adaptor never issues")
         return LookupResponse()
-    store = deps.connection.store.fetch(deps.deadline)
-    if isinstance(ref, RegisteredRef):
-        profile = _registered_profile(ref, unique_emails(request.profile.emails), deps, store)
-    else:
-        profile = _guest_profile(ref, deps, store)
-    return LookupResponse(results=[profile] if profile is not None else [])
+    emails = unique_emails(request.profile.emails)
+    key = (deps.client.store_hash, request.external_customer_id or "", *emails)
+    needed = 3 + deps.settings.recent_orders  # the shopper's three calls, a shipments call per order
+    detailed = _Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped())
+    if detailed.lean:
+        count("LookupsLean")
+    try:
+        store = _store_setting(deps.connection.store, "store", detailed)
+        if isinstance(ref, RegisteredRef):
+            profile = _registered_profile(ref, emails, detailed, store)
+        else:
+            profile = _guest_profile(ref, detailed, store)
+    except RateLimited:
+        remembered = recent_profiles.recall(key)
+        if remembered is None:
+            raise
+        count("LookupsFromMemory")
+        read_at, profile = remembered
+        note = f"Shown as read at {read_at:%H:%M} UTC ({QUOTA_SPENT})"
+        return LookupResponse(results=[_with_note(profile, note)])
+    if profile is None:
+        return LookupResponse()
+    recent_profiles.remember(key, profile)
+    return LookupResponse(results=[profile])
+
+
+def _with_note(profile: CustomerResult, note: str) -> CustomerResult:
+    attributes = {**(profile.custom_attributes or {}), DETAILS_SKIPPED_ATTRIBUTE: note}
+    return profile.model_copy(update={"custom_attributes": attributes})
+
+
+def _store_setting(setting: StoreSetting[T], part: str, detailed: _Detailed) -> Future[T] | None:
+    """The store setting, kept or read now; None (and said so) when a lean profile skips reading it."""
+    if detailed.lean and setting.value is None:
+        detailed.skipped.add(part, QUOTA_NEARLY_SPENT)
+        return None
+    return setting.fetch(detailed.deps.deadline)
 
 
 def _order_limit(settings: AdaptorSettings) -> int:
@@ -344,14 +555,15 @@ def _list_orders(
 
 
 def _registered_profile(
-    ref: RegisteredRef, profile_emails: list[str], deps: LookupDeps, store: Future[StoreInfo]
+    ref: RegisteredRef, profile_emails: list[str], detailed: _Detailed, store: Future[StoreInfo] | None
 ) -> CustomerResult | None:
     """Customer, its orders and guest orders at once (and the group names, unless cached); guest
     orders are asked for by the Gladly profile's emails because the customer's own email is not
     known yet (usually among them)."""
+    deps = detailed.deps
     client, deadline = deps.client, deps.deadline
     customer_call = submit(lambda: client.get_customer(ref.customer_id, deadline=deadline))
-    groups_call = deps.connection.group_names.fetch(deadline)
+    groups_call = _store_setting(deps.connection.group_names, "customer_groups", detailed)
     orders_call = _list_orders(deps, customer_id=ref.customer_id)
     guest_calls = {email: _list_orders(deps, email=email) for email in profile_emails}
     customer = result(customer_call, deadline)
@@ -360,7 +572,7 @@ def _registered_profile(
     orders = result(orders_call, deadline)
     email = normalize_email(customer.email)
     guest_call = guest_calls.get(email) or _list_orders(deps, email=email)
-    by_email = _optional(guest_call, "guest_orders", deadline) or []
+    by_email = _optional(guest_call, "guest_orders", detailed) or []
     limit = _order_limit(deps.settings)
     complete = len(orders) < limit and len(by_email) < limit
     return _profile(
@@ -369,13 +581,16 @@ def _registered_profile(
         customer,
         merge_orders(orders, guest_orders(by_email, email)),
         complete,
-        deps,
+        detailed,
         store,
         groups_call,
     )
 
 
-def _guest_profile(ref: GuestRef, deps: LookupDeps, store: Future[StoreInfo]) -> CustomerResult | None:
+def _guest_profile(
+    ref: GuestRef, detailed: _Detailed, store: Future[StoreInfo] | None
+) -> CustomerResult | None:
+    deps = detailed.deps
     by_email = result(_list_orders(deps, email=ref.email), deps.deadline)
     found = guest_orders(by_email, ref.email)
     if not found:
@@ -384,7 +599,9 @@ def _guest_profile(ref: GuestRef, deps: LookupDeps, store: Future[StoreInfo]) ->
     guest = GuestShopper(ref.email, tuple(merge_orders(found)))
     complete = len(by_email) < _order_limit(deps.settings)
     region = deps.settings.default_phone_region
-    return _profile(guest_result(guest, region), ref, None, list(guest.orders), complete, deps, store, None)
+    return _profile(
+        guest_result(guest, region), ref, None, list(guest.orders), complete, detailed, store, None
+    )
 
 
 def _profile(
@@ -393,18 +610,19 @@ def _profile(
     customer: Customer | None,
     orders: list[Order],
     complete: bool,
-    deps: LookupDeps,
-    store_call: Future[StoreInfo],
+    detailed: _Detailed,
+    store_call: Future[StoreInfo] | None,
     groups_call: Future[dict[int, str]] | None,
 ) -> CustomerResult:
     """The identity plus custom attributes, the recent orders as transactions and the actions.
 
     Without group names (a guest, or they could not be read) a customer's group shows as its id.
     """
+    deps = detailed.deps
     recent = orders[: deps.settings.recent_orders]
-    enrichment = _enrich(recent, deps)
-    store = _optional(store_call, "store", deps.deadline)
-    group_names = _optional(groups_call, "customer_groups", deps.deadline) if groups_call else None
+    enrichment = _enrich(recent, detailed)
+    store = _optional(store_call, "store", detailed) if store_call else None
+    group_names = _optional(groups_call, "customer_groups", detailed) if groups_call else None
     links = store_links(deps.settings, store)
     transactions = [
         order_transaction(
@@ -426,6 +644,10 @@ def _profile(
         store_currency=store.currency if store else None,
         group_names=group_names or {},
     )
+    # Always sent: "" clears a note an earlier, degraded answer left in Gladly.
+    attributes[DETAILS_SKIPPED_ATTRIBUTE] = detailed.skipped.note()
+    if detailed.skipped:
+        count("LookupsDegraded")
     return identity.model_copy(
         update={
             "custom_attributes": attributes,
@@ -442,54 +664,66 @@ class _Enrichment:
     images: dict[int, str]  # by product id
 
 
-def _enrich(orders: Sequence[Order], deps: LookupDeps) -> _Enrichment:
+def _enrich(orders: Sequence[Order], detailed: _Detailed) -> _Enrichment:
     """Shipments of the orders that shipped something, products of orders whose consignments miss
     items (digital, pickup), and the catalog images of the consignments' products, all at once
     (each depends only on the order list); a failed call leaves only that part out.
 
     Lines known only from a separate products call (digital, pickup) go without an image: asking
-    for theirs would wait for that call and lengthen the lookup.
+    for theirs would wait for that call and lengthen the lookup. A lean profile (the store's quota
+    nearly spent) reads only the newest shipped order's shipments, and images only from memory.
     """
-    client, deadline = deps.client, deps.deadline
+    client, deadline = detailed.deps.client, detailed.deps.deadline
+    shipped = [order for order in orders if needs_shipments(order)]
+    incomplete = [order for order in orders if not lines_are_complete(order)]
     product_ids = {line.product_id for order in orders for line in consignment_lines(order)}
-    images_call = submit(partial(product_images, client, product_ids, deadline))
+    if detailed.lean:
+        if shipped[1:]:
+            detailed.skipped.add("older_shipments", QUOTA_NEARLY_SPENT)
+        if incomplete:
+            detailed.skipped.add("products", QUOTA_NEARLY_SPENT)
+        shipped, incomplete = shipped[:1], []
+        images, missing = IMAGE_CACHE.known(client.store_hash, product_ids)
+        if missing:
+            detailed.skipped.add("product_images", QUOTA_NEARLY_SPENT)
+        images_call: Future[dict[int, str]] | None = None
+    else:
+        images, images_call = {}, submit(partial(product_images, client, product_ids, deadline))
     shipment_calls = {
-        order.id: submit(partial(client.list_shipments, order.id, deadline=deadline))
-        for order in orders
-        if needs_shipments(order)
+        order.id: submit(partial(client.list_shipments, order.id, deadline=deadline)) for order in shipped
     }
     product_calls = {
         order.id: submit(partial(client.list_order_products, order.id, deadline=deadline))
-        for order in orders
-        if not lines_are_complete(order)
+        for order in incomplete
     }
     return _Enrichment(
-        shipments=_settled(shipment_calls, "shipments", deadline),
-        products=_settled(product_calls, "products", deadline),
-        images=_optional(images_call, "product_images", deadline) or {},
+        shipments=_settled(shipment_calls, "shipments", detailed),
+        products=_settled(product_calls, "products", detailed),
+        images=(_optional(images_call, "product_images", detailed) if images_call else images) or {},
     )
 
 
-def _settled(calls: dict[int, Future[list[T]]], part: str, deadline: Deadline) -> dict[int, list[T]]:
+def _settled(calls: dict[int, Future[list[T]]], part: str, detailed: _Detailed) -> dict[int, list[T]]:
     """The calls that succeeded, by order id; the failed ones are left out."""
     return {
         order_id: value
         for order_id, call in calls.items()
-        if (value := _optional(call, part, deadline)) is not None
+        if (value := _optional(call, part, detailed)) is not None
     }
 
 
-def _optional(call: Future[T], part: str, deadline: Deadline) -> T | None:
-    """The call's result, or None after logging and counting its BigCommerce failure.
+def _optional(call: Future[T], part: str, detailed: _Detailed) -> T | None:
+    """The call's result, or None after logging, counting and noting its BigCommerce failure.
 
     For parts the answer can do without; any other exception is a bug and is raised, never hidden.
     """
     try:
-        return result(call, deadline)
+        return result(call, detailed.deps.deadline)
     except BigCommerceError as error:
         logger.warning("Enrichment failed; answering without it", extra={"part": part, "error": str(error)})
         with _metrics_lock:
             count("EnrichmentFailures")
+        detailed.skipped.add(part, QUOTA_SPENT if isinstance(error, RateLimited) else UNREADABLE)
         return None
 
 

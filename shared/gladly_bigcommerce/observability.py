@@ -13,6 +13,8 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
@@ -23,6 +25,9 @@ DEFAULT_METRICS_NAMESPACE = "GladlyBigCommerce"
 REDACTED = "[REDACTED]"
 # Shorter values would redact ordinary words; real keys and tokens are far longer.
 _MIN_SECRET_LENGTH = 6
+
+H = TypeVar("H", bound=Callable[..., Any])
+_TRUTHY = frozenset({"1", "true", "yes", "on", "y", "t"})  # Powertools' truthy spellings
 
 _EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _PHONE_PATTERN = re.compile(r"\+\d{7,15}\b")
@@ -107,9 +112,29 @@ class ScrubbingFormatter(LambdaPowertoolsFormatter):
 SERVICE_NAME = os.environ.get("POWERTOOLS_SERVICE_NAME") or DEFAULT_SERVICE_NAME
 METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or DEFAULT_METRICS_NAMESPACE
 
+
+def tracing_enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    """Powertools' rule for when traces are sent: on Lambda (not under SAM local or Chalice), unless
+    ``POWERTOOLS_TRACE_DISABLED`` is set to a true value."""
+    if environ.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in _TRUTHY:
+        return False
+    on_lambda = bool(environ.get("LAMBDA_TASK_ROOT"))
+    return on_lambda and not environ.get("AWS_SAM_LOCAL") and not environ.get("AWS_CHALICE_CLI_MODE")
+
+
 logger = Logger(service=SERVICE_NAME, logger_formatter=ScrubbingFormatter())
-tracer = Tracer(service=SERVICE_NAME)
+# Constructing a Tracer imports the X-Ray SDK (~0.2-0.4 s), even a disabled one: only where traces
+# are sent, and then here, once, during init (with SnapStart, inside the snapshot).
+tracer: Tracer | None = Tracer(service=SERVICE_NAME) if tracing_enabled() else None
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)
+
+
+def capture_lambda_handler(handler: H) -> H:
+    """The handler traced when tracing is on (responses not captured: they hold customer data),
+    else the handler itself."""
+    if tracer is None:
+        return handler
+    return cast(H, tracer.capture_lambda_handler(capture_response=False)(handler))
 
 
 def count(metric_name: str, value: int = 1) -> None:

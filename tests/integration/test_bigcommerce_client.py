@@ -653,7 +653,7 @@ def test_missing_scope_is_forbidden_and_named(bc_sandbox: Any) -> None:
                 [RefundItem(item_type="ORDER", item_id=100, amount=Decimal(1))],
                 [RefundPayment(provider_id="custom", amount=Decimal(1), offline=True)],
             ),
-            "Order Transactions modify (store_v2_transactions)",
+            "Order Transactions modify (store_v2_transactions) or Orders modify (store_v2_orders)",
         ),
         (lambda c: c.create_promotion(ten_off()), "Marketing modify (store_v2_marketing)"),
         (lambda c: c.search_customers(emails=[EMAIL]), "Customers read-only (store_v2_customers_read_only)"),

@@ -52,8 +52,8 @@ LOOKUP_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
     "lookup-bad-body.json": (400, _error("body", "invalid_json")),
     "lookup-bad-lookup-level.json": (400, _error("lookupLevel")),
     "lookup-detailed-missing-id.json": (400, _error("query.externalCustomerId", "missing")),
-    # Recorded with a wrong signature at a fixed past time: refused before anything is read.
-    "lookup-bad-signature.json": (401, lambda body: body["errors"][0]["attr"].startswith("gladly-")),
+    # Signed at replay time (a fresh Gladly-Time) with a wrong key: refused for its signature, not its age.
+    "lookup-bad-signature.json": (401, _error("gladly-authorization", "bad_signature")),
     "lookup-unsigned.json": (401, _error("gladly-authorization", "missing_header")),
 }
 

@@ -22,8 +22,11 @@ from devtools.gateway import LocalGateway
 from devtools.sandbox import SandboxServer
 from tests.fixtures.sandbox import contract_problems
 
-EXAMPLES_PER_OPERATION_AND_MODE = 15
-"""About 400 signed requests, a few seconds on two cores; `make fuzz` sends thousands."""
+# One worker runs the module: its campaign is module-scoped and would run once per worker otherwise.
+pytestmark = pytest.mark.xdist_group("fuzz")
+
+EXAMPLES_PER_OPERATION_AND_MODE = 10
+"""About 250 signed requests, a few seconds on two cores; `make fuzz` sends thousands."""
 
 
 @dataclass(frozen=True)

@@ -432,14 +432,21 @@ def test_an_event_file_is_replayed_re_signed(echo_gateway: LocalGateway, tmp_pat
     _verify(event, "a-test-key")
 
 
-def test_a_bad_signature_event_is_sent_as_recorded(echo_gateway: LocalGateway, tmp_path: Path) -> None:
+def test_a_bad_signature_event_is_signed_now_with_a_wrong_key(
+    echo_gateway: LocalGateway, tmp_path: Path
+) -> None:
+    # Given a bad-signature event recorded long ago
     headers = {"Gladly-Time": "20190213T214016Z", "Gladly-Authorization": "SigningAlgorithm=hmac-sha256, x"}
     recorded = build_event("POST", "/echo", "", headers, b"{}", stage="prod")
     event_file = tmp_path / "lookup-bad-signature.json"
     event_file.write_text(json.dumps(recorded))
+    # When it is replayed
     event = _echo(GladlyClient(echo_gateway.url, "a-test-key").send_event(event_file))["event"]
-    assert event["headers"]["Gladly-Time"] == "20190213T214016Z"
-    assert event["headers"]["Gladly-Authorization"] == "SigningAlgorithm=hmac-sha256, x"
+    # Then it carries a fresh time (never stale) and a signature by another key than the deployment's
+    assert event["headers"]["Gladly-Time"] != "20190213T214016Z"
+    _verify(event, "a-test-key" + replay.WRONG_SIGNING_KEY_SUFFIX)
+    with pytest.raises(SignatureError):
+        _verify(event, "a-test-key")
 
 
 def test_replay_prints_the_status_and_the_json_body(

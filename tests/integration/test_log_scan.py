@@ -27,6 +27,7 @@ import pytest
 import requests
 
 from devtools.fuzz import FUZZ_QUOTA, Fuzzer
+from devtools.gateway import mask_query_values
 from devtools.replay import DEFAULT_SIGNING_KEY, FRESH_FORM_TOKEN, load_event
 from devtools.run import local_secret
 from devtools.sandbox import SandboxServer
@@ -39,6 +40,8 @@ FUZZ_EXAMPLES = 4
 """A bounded campaign (about 130 requests) on top of the events: hostile input, logged as it is."""
 DISCOUNT_CODE = re.compile(r"\bGLADLY-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 CONTACT_KEYS = ("emails", "email", "phones", "phone")
+# One worker runs the module: its traffic is module-scoped and would run once per worker otherwise.
+pytestmark = pytest.mark.xdist_group("log-scan")
 MAKE_RUN_SETTINGS = {"ACTIONS_ENABLED": "true"}
 """`make run` against the sandbox turns every action on; the child is given the store as a real one."""
 
@@ -93,6 +96,11 @@ def test_the_traffic_was_representative(traffic: Traffic) -> None:
     kinds = {item.what for item in traffic.forbidden}
     assert {"email", "phone", "name", "access token", "signing key", "form token", "discount code"} <= kinds
     assert traffic.output.count("\n") > len(traffic.answers)
+    # And the output holds both the handlers' log lines and the gateway's access log
+    assert '"level":"INFO"' in traffic.output
+    assert re.search(
+        r'"POST /prod/actions/refund\?orderId=\d+&customer=\*\*\*&token=\*\*\* HTTP', traffic.output
+    )
 
 
 def test_no_personal_data_or_secret_is_logged_in_clear(traffic: Traffic) -> None:
@@ -106,6 +114,27 @@ def test_no_personal_data_or_secret_is_logged_in_clear(traffic: Traffic) -> None
 
 def test_no_stack_trace_is_logged(traffic: Traffic) -> None:
     assert "Traceback" not in traffic.output, _around(traffic.output, "Traceback")
+
+
+@pytest.mark.parametrize(
+    ("logged", "masked"),
+    [
+        (
+            "/prod/actions/refund?orderId=110&customer=guest%3Aguest.shopper%40example.com&token=17.abc.def",
+            "/prod/actions/refund?orderId=110&customer=***&token=***",
+        ),
+        ("/prod/actions/discount?customer=guest:a@b.com", "/prod/actions/discount?customer=***"),
+        ("/prod/actions/cancel?orderId=guest:a@b.com", "/prod/actions/cancel?orderId=***"),
+        ("/prod/lookup", "/prod/lookup"),
+        (
+            "Bad request syntax ('GET /prod/actions/refund?customer=guest:a@b.com&guest:c@d.com HTTP/1.1')",
+            "Bad request syntax ('GET /prod/actions/refund?customer=***&*** HTTP/1.1')",
+        ),
+    ],
+    ids=["action-url", "unencoded", "order-id-not-digits", "no-query", "error-line"],
+)
+def test_the_access_log_masks_every_query_value_but_an_order_number(logged: str, masked: str) -> None:
+    assert mask_query_values(logged) == masked
 
 
 # --- What must not appear ----------------------------------------------------------------------------

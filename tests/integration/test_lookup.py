@@ -285,6 +285,7 @@ def test_detailed_registered_customer_has_attributes_and_recent_orders(
         "customerSince": "2023-10-03",
         "storeCredit": "$25.00",
         "company": "",
+        "detailsSkipped": "",
     }
     # ... and, under default settings, her name and address: Gladly applies Overwrite Existing Values
     assert profile["name"] == "Martha Williams"
@@ -355,6 +356,7 @@ def test_detailed_guest_shopper_has_its_guest_orders(
         "accountType": "Guest",
         "orderCount": "2",
         "lifetimeValue": "$203.76",
+        "detailsSkipped": "",
     }
     orders = transactions_by_number(profile)
     assert sorted(orders) == sorted(str(order_id) for order_id in seed.GUEST_ORDER_IDS)

@@ -475,3 +475,85 @@ def test_an_unreadable_parameters_file_is_reported(
     (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
     assert main(["--parameters", str(tmp_path / "broken.json")]) == 1
     assert "--parameters" in capsys.readouterr().err
+
+
+def test_the_cli_lists_every_problem_of_every_stage_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a file with an unknown key, bad settings, values template.yaml refuses and basic auth on,
+    # and a secret without the signing key or the basic auth password
+    parameters_file = _write(
+        tmp_path,
+        "parameters.json",
+        {
+            "DeploymentName": "acme",
+            "StoreHash": "abc123xyz0",
+            "SECRET_NAME": "gladly/acme",  # a name: the template takes only an ARN
+            "Colour": "blue",  # unknown key
+            "RECENT_ORDERS": "99",  # settings: at most 50
+            "ACTIONS_ENABLED": "refund,teleport",  # settings: no such action
+            "DEFAULT_PHONE_REGION": "us",  # template: ^[A-Z]{2}$
+            "LogLevel": "LOUD",  # template-only parameter: AllowedValues
+            "StageName": "prod-1",  # template-only parameter: AllowedPattern
+            "LogRetentionInDays": "8",  # template-only parameter: AllowedValues
+            "BASIC_AUTH_USER": "gladly",
+        },
+    )
+    secret_file = _write(
+        tmp_path, "secret.json", {"client_id": "client-id-1", "access_token": "access-token-1"}
+    )
+    # When validate-config checks them against template.yaml
+    exit_code = main(
+        [
+            "--parameters",
+            str(parameters_file),
+            "--secret",
+            str(secret_file),
+            "--template",
+            str(REPOSITORY / "template.yaml"),
+        ]
+    )
+    # Then every problem of every stage is listed in the one run
+    error = capsys.readouterr().err
+    assert exit_code == 1
+    assert error.startswith("The configuration has 10 problem(s):")
+    for expected in (
+        "Colour: is not a setting of this adaptor",
+        "RECENT_ORDERS: Input should be less than or equal to 50",
+        "ACTIONS_ENABLED: item 2: Input should be 'refund', 'cancel' or 'discount'",
+        "SECRET_NAME: must match ^arn:aws",
+        "DEFAULT_PHONE_REGION: must match ^[A-Z]{2}$",
+        "LogLevel: must be one of DEBUG, INFO, WARNING, ERROR",
+        "StageName: must match ^[A-Za-z0-9_]+$",
+        "LogRetentionInDays: must be one of 1, 3, 5",
+        "gladly_signing_key: is missing from the secret",
+        "basic_auth_password: is missing from the secret although BASIC_AUTH_USER is set",
+    ):
+        assert expected in error, expected
+    assert "access-token-1" not in error
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("DeploymentName", "x" * 65, "DEPLOYMENT_NAME: String should have at most 64 characters"),
+        ("LookupDeadlineSeconds", "0.05", "LOOKUP_DEADLINE_SECONDS: must be at least 0.1"),
+        ("DiscountMaxAmount", "1e3", "DISCOUNT_MAX_AMOUNT: must match"),
+        ("ApiThrottlingRateLimit", "0", "ApiThrottlingRateLimit: must be at least 1"),
+        ("ApiThrottlingBurstLimit", "many", "ApiThrottlingBurstLimit: must be a number"),
+    ],
+)
+def test_what_the_template_refuses_is_refused_before_deploying(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, value: str, problem: str
+) -> None:
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gladly/acme-AbCdEf"
+    parameters_file = _write(tmp_path, "parameters.json", {**REQUIRED, "SECRET_NAME": arn, key: value})
+    template = str(REPOSITORY / "template.yaml")
+    assert main(["--parameters", str(parameters_file), "--template", template]) == 1
+    assert problem in capsys.readouterr().err
+
+
+def test_the_example_parameters_pass_the_templates_constraints(capsys: pytest.CaptureFixture[str]) -> None:
+    example = REPOSITORY / "config" / "parameters.example.json"
+    assert main(["--parameters", str(example), "--template", str(REPOSITORY / "template.yaml")]) == 0
+    assert capsys.readouterr().out.startswith("OK")

@@ -214,6 +214,13 @@ class _Clients:
 _clients = _Clients()
 
 
+def drop_connection_pools() -> None:
+    """Close the DynamoDB client's pooled connections; it opens new ones when next used (the SnapStart
+    restore hook, ``snapstart.py``; the BigCommerce clients get theirs from the client module)."""
+    if _clients._dynamodb is not None:
+        _clients._dynamodb.close()
+
+
 def action_context(action: ActionName, dependencies: Dependencies, *, submitting: bool) -> ActionContext:
     """The context for one request of ``action`` (a submit, or a form); 406 when the action is turned off.
 

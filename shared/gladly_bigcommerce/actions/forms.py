@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel
 
-from gladly_bigcommerce.actions.context import ActionContext, action_context
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult, FormInput, FormOption, FormSection
+
+if TYPE_CHECKING:
+    # The lookup function builds form URLs with this module but never runs an action: the action
+    # context (DynamoDB, boto3, the submit machinery) is imported only by the action functions.
+    from gladly_bigcommerce.actions.context import ActionContext
 
 Query = TypeVar("Query", bound=BaseModel)
 
@@ -206,6 +210,8 @@ def handle_action(
     The action's context comes first: with the action turned off, every request is a 406. A form and a
     submit have deadlines of their own (``context.py``).
     """
+    from gladly_bigcommerce.actions.context import action_context  # imported at init by every action
+
     context = action_context(action, dependencies, submitting=request.method == "POST")
     query = request.parse_query(query_model)
     if request.method == "GET":

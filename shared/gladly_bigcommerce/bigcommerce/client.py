@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import time
+import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -62,6 +63,7 @@ from .models import (
     encode_json,
     usable_items,
 )
+from .quota import QuotaView, quota_for
 from .store_hash import normalize_store_hash
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.bigcommerce.com"
 V2_MAX_PAGE_SIZE = 250
 V3_MAX_PAGE_SIZE = 250
+NO_SUCH_ORDER_ID = 0  # order ids are positive: the target of the harmless scope probes below
 _RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSPORT_ERRORS = (
     requests.ConnectionError,
@@ -77,6 +80,10 @@ _TRANSPORT_ERRORS = (
     requests.exceptions.ContentDecodingError,
 )
 _jitter = random.SystemRandom()
+# A read waits for the store's quota window to reset only if this much of its deadline is left after.
+_TIME_NEEDED_AFTER_QUOTA_WAIT = 0.5
+# Every client of this process, so a SnapStart restore can give each a new pool (`reset_all_connections`).
+_live_clients: weakref.WeakSet[BigCommerceClient] = weakref.WeakSet()
 
 
 def _scope(name: str, oauth: str) -> str:
@@ -90,7 +97,11 @@ _CUSTOMERS_READ = _scope("Customers read-only", "store_v2_customers_read_only")
 _ORDERS_READ = _scope("Orders read-only", "store_v2_orders_read_only")
 _ORDERS_MODIFY = _scope("Orders modify", "store_v2_orders")
 _TRANSACTIONS_READ = _scope("Order Transactions read-only", "store_v2_transactions_read_only")
-_TRANSACTIONS_MODIFY = _scope("Order Transactions modify", "store_v2_transactions")
+# orders.v3: refund quotes and refunds need at least one of store_v2_orders and store_v2_transactions.
+_TRANSACTIONS_MODIFY = (
+    f"{_scope('Order Transactions modify', 'store_v2_transactions')} or "
+    f"{_scope('Orders modify', 'store_v2_orders')}"
+)
 _MARKETING_READ = _scope("Marketing read-only", "store_v2_marketing_read_only")
 _MARKETING_MODIFY = _scope("Marketing modify", "store_v2_marketing")
 _SCOPE_OF_ENDPOINT: dict[tuple[str, str], str] = {
@@ -185,6 +196,14 @@ class BigCommerceClient:
         self._on_request = on_request
         self._owns_session = session is None
         self._session = session or _pooled_session(pool_size)
+        self._pool_size = pool_size
+        _live_clients.add(self)
+        self._quota = quota_for(self._root)
+
+    @property
+    def quota(self) -> QuotaView:
+        """The store's request quota as this container last saw it (shared by its clients)."""
+        return self._quota.view()
 
     def __repr__(self) -> str:
         return f"BigCommerceClient(store_hash={self.store_hash!r})"
@@ -192,6 +211,13 @@ class BigCommerceClient:
     def close(self) -> None:
         if self._owns_session:
             self._session.close()
+
+    def reset_connections(self) -> None:
+        """Use a new connection pool from now on (after a SnapStart restore the pooled sockets of the
+        snapshot are not live ones, and a write sent on one could end with an unknown outcome)."""
+        if self._owns_session:
+            stale, self._session = self._session, _pooled_session(self._pool_size)
+            stale.close()
 
     def __enter__(self) -> BigCommerceClient:
         return self
@@ -538,6 +564,30 @@ class BigCommerceClient:
             "GET", "/v2/store", parse=lambda payload: _one(StoreInfo, payload), deadline=deadline
         )
 
+    # --- scope probes (`make check-store`) ------------------------------------------------------
+    # Writes that cannot succeed, to learn from the status alone whether a modify scope is granted:
+    # 403 (`Forbidden`) means missing; 404/400/422 mean the request got past the scope check. Each
+    # is harmless whichever BigCommerce checks first: the target cannot exist and the body changes
+    # nothing. Never retried.
+
+    def probe_order_update(self, *, deadline: Deadline | None = None) -> None:
+        """An empty update (`{}`: no field to set) of order 0 (no order has id 0): "Orders modify"."""
+        self._request(
+            "PUT",
+            "/v2/orders/{order_id}",
+            path={"order_id": NO_SUCH_ORDER_ID},
+            body={},
+            parse=lambda payload: None,
+            retry=False,
+            deadline=deadline,
+        )
+
+    def probe_promotion_create(self, *, deadline: Deadline | None = None) -> None:
+        """An empty promotion (`{}`: no name, rules or redemption type, so refused): "Marketing modify"."""
+        self._request(
+            "POST", "/v3/promotions", body={}, parse=lambda payload: None, retry=False, deadline=deadline
+        )
+
     # --- the one place that talks HTTP ----------------------------------------------------------
 
     def _order_pages(
@@ -597,7 +647,7 @@ class BigCommerceClient:
         attempt = 0
         while True:
             attempt += 1
-            connect_timeout, read_timeout = self._timeouts(deadline)
+            connect_timeout, read_timeout = self._admit(retry, deadline)
             started = time.monotonic()
             try:
                 response = self._session.request(
@@ -610,9 +660,11 @@ class BigCommerceClient:
                     allow_redirects=False,  # a redirect would carry the token elsewhere
                 )
             except _TRANSPORT_ERRORS as exc:
+                self._quota.settle(None, None)
                 self._record(method, template, None, started, attempt, _transport_kind(exc))
                 error, retryable = _transport_error(exc, retry=retry, deadline=deadline)
             else:
+                self._quota.settle(response.status_code, response.headers)
                 self._record(method, template, response.status_code, started, attempt, None)
                 if 200 <= response.status_code < 300:
                     return _parse_success(response, parse, retry=retry)
@@ -630,6 +682,26 @@ class BigCommerceClient:
             if not retryable:
                 raise error
             self._wait_before_retry(error, attempt, deadline)
+
+    def _admit(self, retry: bool, deadline: Deadline | None) -> tuple[float, float]:
+        """The attempt's timeouts, once the store's quota lets it be sent.
+
+        While the store has said its quota is spent, nothing is sent: a read waits for the reset
+        when that leaves it time within its deadline; a write, or a read that cannot wait, raises
+        `RateLimited` at once.
+        """
+        while True:
+            timeouts = self._timeouts(deadline)
+            closed_for = self._quota.admit()
+            if closed_for <= 0:
+                return timeouts
+            time_left = deadline.remaining() if deadline is not None else self._retry.max_wait
+            if not retry or closed_for + _TIME_NEEDED_AFTER_QUOTA_WAIT > min(time_left, self._retry.max_wait):
+                raise RateLimited(
+                    "BigCommerce's request quota for the store is used up; nothing sent until it resets",
+                    retry_after=closed_for,
+                )
+            time.sleep(closed_for + _jitter.uniform(0, self._retry.backoff_base))
 
     def _timeouts(self, deadline: Deadline | None) -> tuple[float, float]:
         if deadline is None:
@@ -672,6 +744,12 @@ class BigCommerceClient:
                 self._on_request(record)
             except Exception:
                 logger.warning("bigcommerce on_request hook failed", exc_info=True)
+
+
+def reset_all_connections() -> None:
+    """Give every client of this process a new connection pool (the SnapStart restore hook)."""
+    for client in list(_live_clients):
+        client.reset_connections()
 
 
 def _pooled_session(pool_size: int) -> requests.Session:

@@ -198,9 +198,20 @@ class ApiModel(BaseModel):
 
 
 class RequestModel(BaseModel):
-    """A model sent to BigCommerce: strict, so that a misspelt field is an error, not a silent drop."""
+    """A model sent to BigCommerce: strict, so that a misspelt field is an error, not a silent drop.
 
-    model_config = ConfigDict(extra="forbid")
+    Built at first use, not at import: only the action functions (and fixtures) send any, and the
+    lookup function's cold start should not pay for them.
+    """
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class ActionApiModel(ApiModel):
+    """A model read from BigCommerce by the action functions only (refunds, promotions): built at
+    first use, like `RequestModel`."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 def _refundable_amount(value: Decimal) -> Decimal:
@@ -490,7 +501,7 @@ class Shipment(ApiModel):
     items: Annotated[list[ShipmentItem], _usable(ShipmentItem)] = Field(default_factory=list)
 
 
-class OrderStatus(ApiModel):
+class OrderStatus(ActionApiModel):
     id: int
     name: Text = ""
     system_label: Text = ""
@@ -600,7 +611,7 @@ class RefundPayment(RequestModel):
     offline: bool = False
 
 
-class RefundMethodPayment(ApiModel):
+class RefundMethodPayment(ActionApiModel):
     provider_id: str
     provider_description: Text = ""
     amount: Money
@@ -627,7 +638,7 @@ def _usable_refund_methods(value: Any) -> Any:
     return usable
 
 
-class RefundQuote(ApiModel):
+class RefundQuote(ActionApiModel):
     """What a refund would return. Without its total a quote says nothing: it is required."""
 
     order_id: int | None = None
@@ -643,7 +654,7 @@ class RefundQuote(ApiModel):
     )
 
 
-class RefundedItem(ApiModel):
+class RefundedItem(ActionApiModel):
     """A line of a refund: refunded quantities are counted from these (an unknown kind counts as none)."""
 
     item_type: Text = ""
@@ -653,7 +664,7 @@ class RefundedItem(ApiModel):
     reason: Text = ""
 
 
-class RefundPaymentResult(ApiModel):
+class RefundPaymentResult(ActionApiModel):
     id: int | None = None
     provider_id: Text = ""
     amount: Money
@@ -662,7 +673,7 @@ class RefundPaymentResult(ApiModel):
     declined_message: Text = ""
 
 
-class Refund(ApiModel):
+class Refund(ActionApiModel):
     """A refund made on an order. Refund lists are read whole or not at all (the client does not skip
     unusable refunds): what is left to refund, and whether an earlier attempt went through, are
     worked out from every refund, so each needs its id, its total and every payment's amount."""
@@ -758,7 +769,7 @@ class PromotionCreate(RequestModel):
     coupon_type: Literal["SINGLE", "BULK"] | None = None
 
 
-class Promotion(ApiModel):
+class Promotion(ActionApiModel):
     id: int
     name: Text = ""
     redemption_type: Text = ""
@@ -773,7 +784,7 @@ class Promotion(ApiModel):
     rules: Annotated[list[dict[str, Any]], BeforeValidator(_empty_if_null)] = Field(default_factory=list)
 
 
-class PromotionCode(ApiModel):
+class PromotionCode(ActionApiModel):
     id: int
     code: str
     current_uses: Count = 0

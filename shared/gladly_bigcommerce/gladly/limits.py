@@ -63,16 +63,10 @@ MAX_EMAILS = 10
 one guest-orders call, so 160 emails once spent the store's whole 150-per-30-s quota."""
 
 MAX_PHONES = 5
-"""Phones per lookup, across ``phones`` and ``phone``. A profile has one to three; each number may cost
-up to ``customer_search.PHONE_SPELLINGS_ONE_BY_ONE`` (8) calls when ``phone:in`` is read literally."""
-
-MAX_CUSTOM_ATTRIBUTES = 50
-"""Custom attributes per lookup (flattened into ``query`` plus ``customAttributes``); Gladly sends the
-few an admin configured, and we read none of them to search."""
-
-MAX_CUSTOM_ATTRIBUTE_NAME_LENGTH = 128
-MAX_CUSTOM_ATTRIBUTE_VALUE_LENGTH = 1024
-"""A custom attribute is a short label or value (a loyalty tier, an account number)."""
+"""Phones per search or auto-link, across ``phones`` and ``phone`` (a DETAILED lookup searches no
+phone, so its profile's phones are not bounded beyond the body size). A profile has one to three; each
+number may cost up to ``customer_search.PHONE_SPELLINGS_ONE_BY_ONE`` (8) calls when ``phone:in`` is
+read literally."""
 
 # --- BigCommerce calls one request may cause -------------------------------------------------------
 

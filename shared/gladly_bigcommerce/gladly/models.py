@@ -54,9 +54,11 @@ class GladlyModel(BaseModel):
 # --- Requests ----------------------------------------------------------------------------------------
 
 
-def _contact_values(kind: str, max_items: int, max_length: int) -> BeforeValidator:
+def _contact_values(
+    kind: str, max_items: int | None = None, max_length: int | None = None
+) -> BeforeValidator:
     """Emails and phones arrive as a string or an array of strings, within the lookup limits
-    (``gladly/limits.py``); anything else is a 400. The count is checked before the items."""
+    (``gladly/limits.py``) when given; anything else is a 400. The count is checked before the items."""
 
     def validate(value: Any) -> Any:
         if value is None:
@@ -64,11 +66,11 @@ def _contact_values(kind: str, max_items: int, max_length: int) -> BeforeValidat
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             raise PydanticCustomError("contact_values", "must be a string or an array of strings")
-        if len(items) > max_items:
+        if max_items is not None and len(items) > max_items:
             raise PydanticCustomError(
                 "too_many", "at most {limit} {kind} per lookup", {"limit": max_items, "kind": kind}
             )
-        if any(len(item) > max_length for item in items):
+        if max_length is not None and any(len(item) > max_length for item in items):
             raise PydanticCustomError(
                 "too_long",
                 "each of the {kind} is at most {limit} characters",
@@ -94,41 +96,13 @@ def _bounded_external_id(value: str | None) -> str | None:
     return value
 
 
-def _bounded_custom_attributes(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    if value is not None:
-        _check_custom_attributes(value)
-    return value
-
-
-def _check_custom_attributes(attributes: dict[str, Any]) -> None:
-    """Custom attributes within the lookup limits: how many, name and text lengths."""
-    if len(attributes) > limits.MAX_CUSTOM_ATTRIBUTES:
-        raise PydanticCustomError(
-            "too_many",
-            "at most {limit} custom attributes per lookup",
-            {"limit": limits.MAX_CUSTOM_ATTRIBUTES},
-        )
-    for name, value in attributes.items():
-        if len(name) > limits.MAX_CUSTOM_ATTRIBUTE_NAME_LENGTH:
-            raise PydanticCustomError(
-                "too_long",
-                "custom attribute names are at most {limit} characters",
-                {"limit": limits.MAX_CUSTOM_ATTRIBUTE_NAME_LENGTH},
-            )
-        if isinstance(value, str) and len(value) > limits.MAX_CUSTOM_ATTRIBUTE_VALUE_LENGTH:
-            raise PydanticCustomError(
-                "too_long",
-                "custom attribute values are at most {limit} characters",
-                {"limit": limits.MAX_CUSTOM_ATTRIBUTE_VALUE_LENGTH},
-            )
-
-
 Emails = Annotated[
     str | list[str] | None, _contact_values("emails", limits.MAX_EMAILS, limits.MAX_EMAIL_LENGTH)
 ]
-Phones = Annotated[
-    str | list[str] | None, _contact_values("phones", limits.MAX_PHONES, limits.MAX_PHONE_LENGTH)
-]
+# Phones cost BigCommerce calls only in a search or an auto-link (a DETAILED lookup reads the linked
+# shopper by id), so their limits are checked there only (``LookupRequest._bounded_contacts``): a linked
+# profile with many phones still opens.
+Phones = Annotated[str | list[str] | None, _contact_values("phones")]
 
 
 class GladlyProfile(BaseModel):
@@ -161,13 +135,9 @@ class LookupQuery(GladlyModel):
     external_customer_id: Annotated[
         str | None, BeforeValidator(_external_id), AfterValidator(_bounded_external_id)
     ] = None
-    custom_attributes: Annotated[dict[str, Any] | None, AfterValidator(_bounded_custom_attributes)] = None
-
-    @model_validator(mode="after")
-    def _bounded_flattened_attributes(self) -> LookupQuery:
-        """Custom attributes flattened into ``query`` count against the same limits."""
-        _check_custom_attributes(self.model_extra or {})
-        return self
+    # Custom attributes are Gladly's, never searched or echoed: bounded by the body size alone, so a
+    # profile with a long note still opens (protocol section 1: unknown keys are never rejected).
+    custom_attributes: dict[str, Any] | None = None
 
 
 class LookupRequest(GladlyModel):
@@ -190,17 +160,26 @@ class LookupRequest(GladlyModel):
 
     @model_validator(mode="after")
     def _bounded_contacts(self) -> LookupRequest:
-        """Each search costs BigCommerce calls: ``emails`` and ``email`` together, and ``phones`` and
-        ``phone`` together, stay within the lookup limits (``gladly/limits.py``)."""
+        """Each search costs BigCommerce calls: ``emails`` and ``email`` together, and (in a search or an
+        auto-link, where phones are searched) ``phones`` and ``phone`` together, stay within the lookup
+        limits (``gladly/limits.py``)."""
         profile = self.profile
-        for field, values, limit in (
-            ("emails", profile.emails, limits.MAX_EMAILS),
-            ("phones", profile.phones, limits.MAX_PHONES),
-        ):
+        bounded = [("emails", profile.emails, limits.MAX_EMAILS, limits.MAX_EMAIL_LENGTH)]
+        if self.lookup_level == "BASIC":
+            bounded.append(("phones", profile.phones, limits.MAX_PHONES, limits.MAX_PHONE_LENGTH))
+        for field, values, limit, length in bounded:
+            error = None
             if len(values) > limit:
                 error = PydanticCustomError(
                     "too_many", "at most {limit} {kind} per lookup", {"limit": limit, "kind": field}
                 )
+            elif any(len(value) > length for value in values):
+                error = PydanticCustomError(
+                    "too_long",
+                    "each of the {kind} is at most {limit} characters",
+                    {"limit": length, "kind": field},
+                )
+            if error is not None:
                 raise ValidationError.from_exception_data(
                     "LookupRequest", [InitErrorDetails(type=error, loc=("query", field), input=None)]
                 )

@@ -1,0 +1,146 @@
+"""The agent preview page of `make run`: what a Gladly agent sees, served by the local gateway.
+
+Development only, never deployed (devtools/ is not part of the SAM build). The page lives outside the
+stage, at `http://127.0.0.1:<port>/`, and is three static files (`static/`: plain HTML, JS and CSS, no
+build step). It talks only to this gateway:
+
+- `GET /__preview/settings`: the deployment settings the page needs (Search Query and Search Results
+  Attributes with their labels, Auto-Linking Fields, enabled actions) and the stage URL;
+- `POST /__preview/send` `{"method": "GET"|"POST", "url": "<absolute URL on this gateway's stage>",
+  "body": {...}}`: the request is signed here, in Python, with the key in the deployment's own secret
+  (plus basic auth and static headers when the deployment has them), exactly as Gladly would sign it,
+  and sent over HTTP to the URL as given (a `formUrl` or `actionUrl` is followed verbatim). The answer
+  comes back as `{"status": <the API's status>, "body": <its JSON>}`. So the key never reaches the
+  browser, and every request the page makes is a real, signed request through the API's own routes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import requests
+from werkzeug.wrappers import Request
+
+from devtools.gateway import GatewayResponse
+from devtools.replay import GladlyClient
+from gladly_bigcommerce.config import AdaptorSettings, ConfigError, load_secret
+
+if TYPE_CHECKING:
+    from devtools.gateway import LocalGateway
+
+STATIC = Path(__file__).resolve().parent / "static"
+PREFIX = "/__preview/"
+FILES = {"/": "index.html", f"{PREFIX}app.js": "app.js", f"{PREFIX}style.css": "style.css"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+SEND_METHODS = frozenset({"GET", "POST"})
+MAX_SEND_BYTES = 64 * 1024
+
+
+def serves(path: str) -> bool:
+    """Whether a path outside the stage is the preview page's."""
+    return path == "/" or path.startswith(PREFIX)
+
+
+def handle(request: Request, gateway: LocalGateway) -> GatewayResponse:
+    """Answer one of the preview page's requests."""
+    path = request.path
+    if path in FILES:
+        if request.method not in ("GET", "HEAD"):
+            return _json(405, {"error": f"{request.method} is not allowed on {path}"})
+        return _static(FILES[path])
+    if path == f"{PREFIX}settings" and request.method == "GET":
+        return _json(200, _settings_document(gateway))
+    if path == f"{PREFIX}send" and request.method == "POST":
+        return _send(request, gateway)
+    return _json(404, {"error": f"no preview route {request.method} {path}"})
+
+
+def _static(name: str) -> GatewayResponse:
+    file = STATIC / name
+    return GatewayResponse(
+        status=200,
+        headers=[("Content-Type", CONTENT_TYPES[file.suffix]), ("Cache-Control", "no-store")],
+        body=file.read_bytes(),
+    )
+
+
+def _json(status: int, document: Any) -> GatewayResponse:
+    return GatewayResponse(
+        status=status,
+        headers=[("Content-Type", "application/json"), ("Cache-Control", "no-store")],
+        body=json.dumps(document).encode("utf-8"),
+    )
+
+
+def _settings(gateway: LocalGateway) -> AdaptorSettings:
+    """The settings this gateway's handlers run with (one gateway process is one deployment)."""
+    return AdaptorSettings.from_env(gateway.environment)
+
+
+def _settings_document(gateway: LocalGateway) -> dict[str, Any]:
+    settings = _settings(gateway)
+    return {
+        "stageUrl": gateway.url,
+        "deploymentName": settings.name,
+        "searchQueryAttributes": [item.model_dump() for item in settings.search_query_attributes],
+        "searchResultsAttributes": [
+            {**item.model_dump(), "supported": item.supported} for item in settings.search_results_attributes
+        ],
+        "autoLinkFields": sorted(settings.auto_link_fields),
+        "actionsEnabled": sorted(settings.actions_enabled),
+    }
+
+
+def _send(request: Request, gateway: LocalGateway) -> GatewayResponse:
+    """Sign the page's request as Gladly would and send it to this gateway's stage; relay the answer."""
+    if (request.content_length or 0) > MAX_SEND_BYTES:
+        return _json(413, {"error": "the request to send is too large"})
+    try:
+        order = json.loads(request.get_data())
+    except ValueError:
+        return _json(400, {"error": "the body must be JSON: {method, url, body}"})
+    if not isinstance(order, dict):
+        return _json(400, {"error": "the body must be a JSON object: {method, url, body}"})
+    method, url, body = order.get("method"), order.get("url"), order.get("body")
+    if method not in SEND_METHODS:
+        return _json(400, {"error": "method must be GET or POST"})
+    # Only this gateway's own API: the page is a client of the local deployment, nothing else.
+    if not isinstance(url, str) or not url.startswith(gateway.url + "/"):
+        return _json(400, {"error": f"url must be on this gateway's stage, {gateway.url}/..."})
+    if method == "POST" and not isinstance(body, dict):
+        return _json(400, {"error": "a POST needs a JSON object body"})
+    payload: dict[str, Any] = body if isinstance(body, dict) else {}
+    try:
+        client, headers = _gladly_client(gateway)
+    except ConfigError as error:
+        return _json(500, {"error": f"the deployment's secret cannot be read: {error}"})
+    try:
+        if method == "POST":
+            answer = client.post(url, payload, headers=headers)
+        else:
+            answer = client.get(url, headers=headers)
+    except requests.RequestException as error:
+        return _json(502, {"error": f"the local API did not answer: {type(error).__name__}"})
+    try:
+        relayed: Any = answer.json()
+    except ValueError:
+        relayed = answer.text
+    return _json(200, {"status": answer.status_code, "body": relayed})
+
+
+def _gladly_client(gateway: LocalGateway) -> tuple[GladlyClient, dict[str, str]]:
+    """A client signing with the deployment's key, and the extra headers Gladly would send it."""
+    settings = _settings(gateway)
+    secret = load_secret(settings)
+    headers = secret.static_header_values()
+    if settings.basic_auth_user and secret.basic_auth_password is not None:
+        pair = f"{settings.basic_auth_user}:{secret.basic_auth_password.get_secret_value()}"
+        headers["authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    return GladlyClient(gateway.url, secret.gladly_signing_key.get_secret_value()), headers

@@ -1,0 +1,181 @@
+"""What this container knows of a store's request quota, and the circuit that keeps it from overspending.
+
+BigCommerce counts every request of every app of a store against one quota (150 per 30 s on the
+Standard plan) and says, on every answer, how much is left: `X-Rate-Limit-Requests-Left`,
+`-Requests-Quota`, `-Time-Window-Ms` and `-Time-Reset-Ms` (reference FACTS.md). A 429, or an answer
+saying no request is left, means the store has said stop: until the window resets this container
+sends the store nothing more (checkout and the store's other apps share that quota), so a lookup
+answers at once from what it has instead of spending requests that are sure to be refused.
+
+One `StoreQuota` per store (API base and store hash) per container, shared by every client and
+thread: `quota_for(root)`. The estimate of what is left is kept on the safe side: each request sent
+counts against it before its answer arrives, and answers that arrive out of order never raise it
+within a window.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .errors import retry_after_seconds
+
+# Share of the quota under which a store's quota counts as nearly spent (lookups then skip enrichment).
+NEARLY_SPENT_SHARE = 0.1
+# How long the store is left alone after a 429 that says nothing of when its window resets.
+DEFAULT_LIMITED_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class QuotaView:
+    """The store's quota as this container last saw it."""
+
+    left: int | None  # requests estimated left in the current window; None: unknown (none seen yet)
+    quota: int | None  # requests per window, as BigCommerce last said
+    reset_in: float  # seconds until the window resets (0 when unknown)
+    limited_for: float  # seconds during which nothing is sent (0: the store may be called)
+
+    def nearly_spent(self, needed: int) -> bool:
+        """True when fewer requests are left than ``needed`` or than a tenth of the quota."""
+        if self.limited_for > 0:
+            return True
+        if self.left is None:
+            return False
+        floor = math.ceil(NEARLY_SPENT_SHARE * self.quota) if self.quota else 0
+        return self.left < max(needed, floor)
+
+
+class StoreQuota:
+    """Thread-safe view of one store's quota, fed by every answer's `X-Rate-Limit-*` headers."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._forget()
+
+    def forget(self) -> None:
+        """Know nothing of the quota any more, as a new container would."""
+        with self._lock:
+            self._forget()
+
+    def _forget(self) -> None:
+        self._left: int | None = None
+        self._quota: int | None = None
+        self._reset_at = 0.0
+        self._limited_until = 0.0
+        self._in_flight = 0
+        self._window: float | None = None  # seconds per window, as BigCommerce last said
+
+    def view(self) -> QuotaView:
+        with self._lock:
+            now = self._clock()
+            self._roll(now)
+            return QuotaView(
+                left=self._left,
+                quota=self._quota,
+                reset_in=max(0.0, self._reset_at - now),
+                limited_for=self._closed_for(now),
+            )
+
+    def admit(self) -> float:
+        """Take one request from the estimate before sending it: 0.0 when it may be sent, else the
+        seconds until the store's window resets (nothing taken, nothing may be sent until then)."""
+        with self._lock:
+            now = self._clock()
+            self._roll(now)
+            closed_for = self._closed_for(now)
+            if closed_for > 0:
+                return closed_for
+            if self._left is not None:
+                self._left -= 1
+            self._in_flight += 1
+            return 0.0
+
+    def settle(self, status: int | None, headers: Mapping[str, str] | None) -> None:
+        """Record the answer to an admitted request (``status`` None: none arrived)."""
+        with self._lock:
+            now = self._clock()
+            self._in_flight = max(0, self._in_flight - 1)
+            left, quota, window_ms, reset_ms = _rate_headers(headers or {})
+            if window_ms:
+                self._window = window_ms / 1000
+            if left is not None and reset_ms is not None:
+                reset_at = now + reset_ms / 1000
+                # Answers of one window give reset times apart by their latencies; a later window's is
+                # a window later.
+                tolerance = min(1.0, (self._window or 4.0) / 4)
+                if self._left is None or self._reset_at <= now or reset_at > self._reset_at + tolerance:
+                    # A new window: requests still in flight may count against it too.
+                    self._left = left - self._in_flight
+                    self._reset_at = reset_at
+                else:
+                    self._left = min(self._left, left)
+                if quota is not None:
+                    self._quota = quota
+                if left <= 0:
+                    # The store has said stop: its own reset time is the one that counts.
+                    self._limited_until = max(self._limited_until, reset_at)
+                    self._reset_at = reset_at
+            if status == 429:
+                retry_after = retry_after_seconds(headers or {})
+                wait = retry_after if retry_after is not None else DEFAULT_LIMITED_SECONDS
+                self._limited_until = max(self._limited_until, now + wait)
+                self._left = 0
+                self._reset_at = now + wait
+
+    def _closed_for(self, now: float) -> float:
+        if self._limited_until > now:
+            return self._limited_until - now
+        if self._left is not None and self._left <= 0 and self._reset_at > now:
+            return self._reset_at - now
+        return 0.0
+
+    def _roll(self, now: float) -> None:
+        if self._reset_at <= now:
+            self._left = None  # a new window: unknown until the next answer says
+
+
+def _rate_headers(headers: Mapping[str, str]) -> tuple[int | None, int | None, int | None, int | None]:
+    """(requests left, quota, window ms, reset ms) from an answer's headers; None for what is absent
+    or unreadable."""
+    return (
+        _int_header(headers, "X-Rate-Limit-Requests-Left"),
+        _int_header(headers, "X-Rate-Limit-Requests-Quota"),
+        _int_header(headers, "X-Rate-Limit-Time-Window-Ms"),
+        _int_header(headers, "X-Rate-Limit-Time-Reset-Ms"),
+    )
+
+
+def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+    raw = headers.get(name)
+    if raw is None:
+        raw = next((value for key, value in headers.items() if key.lower() == name.lower()), None)
+    try:
+        value = int(str(raw).strip()) if raw is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and value >= 0 else None
+
+
+_quotas: dict[str, StoreQuota] = {}
+_quotas_lock = threading.Lock()
+
+
+def quota_for(store_root: str) -> StoreQuota:
+    """This container's view of the quota of the store at ``store_root`` (API base + store hash)."""
+    with _quotas_lock:
+        quota = _quotas.get(store_root)
+        if quota is None:
+            quota = _quotas[store_root] = StoreQuota()
+        return quota
+
+
+def forget_quotas() -> None:
+    """Forget every store's quota, as a new container would (tests reset their sandbox's quota);
+    clients already made keep their (now blank) view."""
+    with _quotas_lock:
+        for quota in _quotas.values():
+            quota.forget()

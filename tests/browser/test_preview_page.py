@@ -1,0 +1,395 @@
+"""The agent preview page (`devtools/preview/`, `http://127.0.0.1:<port>/` of `make run`) in a real browser.
+
+Chromium from the system's packages (`/usr/bin/chromium`; `.ci/run` installs it), driven by Playwright
+for Python pointed at that executable: `playwright install` is never run. A missing Chromium fails
+these tests with a message saying how to install it; they are never skipped.
+
+The page talks to the session `gateway` (make run's local configuration, every action on) over real
+HTTP: each search, profile, form and submit is a signed request the gateway's preview route signs with
+the deployment's key and sends to the API's own routes, which call the sandbox store (reset for each
+test by `bc_sandbox`). The browser may reach nothing but the gateway: every other request (the
+products' image CDN) is aborted, and the page shows its placeholder tile instead.
+
+`UPDATE_SCREENSHOTS=1` makes the profile test write the README's screenshot, docs/preview-profile.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Locator, Page, Playwright, Route, expect, sync_playwright
+
+from devtools.gateway import LocalGateway
+from devtools.replay import GladlyClient
+from devtools.sandbox import SandboxServer, seed
+from tests.fixtures.gateway import configured_gateway
+from tests.integration.actions_support import open_form, refunds_of, submit
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 20_000  # a loaded 2-core machine: lookups through the gateway take a moment
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "preview-profile.png"
+MARTHA = str(seed.MARTHA_CUSTOMER_ID)
+ORDER = seed.REFUNDABLE_ORDER_ID  # $331.92: 1 x $244.13, 2 x Oak Cheese Grater at $37.92, shipping $9.95
+
+# One browser per worker: every test of this module runs on the same xdist worker.
+pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.usefixtures("bc_sandbox")]
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"The browser tests need Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` "
+            "(.ci/run does this in CI). They are not skipped.",
+            pytrace=False,
+        )
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def site_url(stage_url: str) -> str:
+    """The preview page's URL: the gateway's root, outside the stage."""
+    return re.sub(r"/[^/]+$", "/", stage_url)
+
+
+def new_page(browser: Browser, site: str) -> tuple[Page, list[str]]:
+    """A fresh page that may reach `site` only, and the JavaScript errors it raises."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(WAIT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(lambda url: not url.startswith(site), lambda route: route.abort())
+    return page, errors
+
+
+@pytest.fixture
+def page(browser: Browser, gateway: LocalGateway) -> Iterator[Page]:
+    page, errors = new_page(browser, site_url(gateway.url))
+    yield page
+    page.close()
+    assert errors == [], f"the page raised JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def site(gateway: LocalGateway) -> str:
+    return site_url(gateway.url)
+
+
+def result_row(page: Page, customer: str) -> Locator:
+    return page.locator(f"#results-body tr.result[data-customer='{customer}']")
+
+
+def order_card(page: Page, order_id: int) -> Locator:
+    return page.locator(f"#orders .order[data-order='{order_id}']")
+
+
+def open_refund_form(page: Page) -> None:
+    order_card(page, ORDER).get_by_role("button", name="Refund").click()
+    expect(page.locator("#form-backdrop")).to_be_visible()
+    expect(page.locator("#form-title")).to_have_text(f"Refund order {ORDER}")
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+
+def test_the_page_says_it_is_a_development_tool_and_shows_the_configured_columns(
+    page: Page, site: str
+) -> None:
+    # Given make run's local deployment (Search Query Attributes email:Email,phone:Phone; Search
+    # Results Attributes name:Name,email:Email) When the page opens
+    page.goto(site)
+    # Then it says it is a development preview, never deployed
+    expect(page.locator("#dev-banner")).to_contain_text("Development preview, never deployed")
+    # And the search has one field per Search Query Attribute, with its label
+    expect(page.get_by_label("Email", exact=True)).to_be_visible()
+    expect(page.get_by_label("Phone", exact=True)).to_be_visible()
+    # And the results table one column per Search Results Attribute, with its label
+    expect(page.locator("#results-head th[data-attribute]")).to_have_text(["Name", "Email"])
+
+
+def test_searching_by_email_shows_martha_in_the_results_table(page: Page, site: str) -> None:
+    # Given the page When the agent searches by Martha's email
+    page.goto(site)
+    page.get_by_label("Email", exact=True).fill(seed.MARTHA_EMAIL)
+    page.get_by_role("button", name="Search").click()
+    # Then Martha is the one row, her name and email in the configured columns
+    row = result_row(page, MARTHA)
+    expect(row.locator("td[data-attribute='name']")).to_have_text("Martha Williams")
+    expect(row.locator("td[data-attribute='email']")).to_have_text(seed.MARTHA_EMAIL)
+    expect(page.locator("#results-body tr.result")).to_have_count(1)
+
+
+def test_searching_by_phone_in_another_spelling_finds_martha(page: Page, site: str) -> None:
+    # Given Martha's phone stored as "(415) 555-0100" When the agent searches "+1 415 555 0100"
+    assert seed.MARTHA_PHONE == "(415) 555-0100"
+    page.goto(site)
+    page.get_by_label("Phone", exact=True).fill("+1 415 555 0100")
+    page.get_by_role("button", name="Search").click()
+    # Then Martha is found
+    expect(result_row(page, MARTHA).locator("td[data-attribute='name']")).to_have_text("Martha Williams")
+    # And opening her row shows her profile card
+    result_row(page, MARTHA).get_by_role("button", name="Open profile").click()
+    expect(page.locator("#profile-name")).to_have_text("Martha Williams")
+    assert page.url.endswith(f"/?customer={MARTHA}")
+
+
+def test_an_email_deep_link_shows_martha_in_the_results_table(page: Page, site: str) -> None:
+    # When the page is opened at /?email=<Martha's email>
+    page.goto(f"{site}?email={seed.MARTHA_EMAIL}")
+    # Then the search ran and Martha is in the results table
+    expect(page.get_by_label("Email", exact=True)).to_have_value(seed.MARTHA_EMAIL)
+    expect(result_row(page, MARTHA).locator("td[data-attribute='name']")).to_have_text("Martha Williams")
+
+
+# --- the profile card -------------------------------------------------------------------------------
+
+
+def test_a_customer_deep_link_shows_her_profile_orders_tracking_and_auto_link_decision(
+    page: Page, site: str, tmp_path: Path
+) -> None:
+    # When the page is opened at /?customer=<Martha's id>
+    page.goto(f"{site}?customer={MARTHA}")
+    # Then her profile card shows her name, contact values and custom attributes
+    expect(page.locator("#profile-name")).to_have_text("Martha Williams")
+    expect(page.locator(".contact.email")).to_contain_text(seed.MARTHA_EMAIL)
+    expect(page.locator(".contact.phone")).to_have_text("MOBILE+14155550100")
+    expect(page.locator("#custom-attributes [data-attribute='orderCount'] dd")).to_have_text("10")
+    expect(page.locator("#profile .profile-actions button")).to_have_text(["Discount code"])
+    # And her ten orders, newest first, each with status and total
+    expect(page.locator("#orders .order")).to_have_count(len(seed.MARTHA_ORDER_IDS))
+    expect(page.locator("#orders .order").first).to_have_attribute("data-order", str(seed.PENDING_ORDER_ID))
+    refundable = order_card(page, ORDER)
+    expect(refundable.locator(".order-status")).to_have_text("Completed")
+    expect(refundable.locator(".order-total")).to_have_text("$331.92")
+    expect(refundable.locator(".product-name")).to_have_text(["Able Brewing System", "Oak Cheese Grater"])
+    # And a shipped order's fulfillment links its tracking number to the carrier's page
+    tracking = order_card(page, seed.SHIPPED_ORDER_ID).locator("a.tracking").first
+    expect(tracking).to_have_attribute("href", re.compile(r"^https://"))
+    expect(tracking).to_have_text(re.compile(r"\S+"))
+    # And the order's links and actions are there
+    expect(refundable.locator("a.order-link")).to_have_attribute(
+        "href", re.compile(rf"/manage/orders/{ORDER}$")
+    )
+    expect(refundable.locator(".order-actions button")).to_have_text(["Refund"])
+    # And the auto-link decision for her email and phone: linked, with its reason and evidence
+    expect(page.locator("#auto-link-kind")).to_have_attribute("data-kind", "linked")
+    expect(page.locator("#auto-link .reasons li[data-code='unique_match']")).to_be_visible()
+    expect(page.locator("#auto-link .evidence tbody tr")).to_have_count(2)
+    expect(page.locator("#auto-link .evidence")).to_contain_text(seed.MARTHA_PHONE)
+
+    # The README's screenshot of the profile card (written to docs/ with UPDATE_SCREENSHOTS=1)
+    page.set_viewport_size({"width": 1280, "height": 1400})  # down to the first tracking link
+    target = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path / SCREENSHOT.name
+    page.screenshot(path=str(target))
+    assert target.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+
+def test_refunding_one_item_shows_the_answer_and_the_refreshed_order(
+    page: Page, site: str, bc_sandbox: SandboxServer
+) -> None:
+    # Given Martha's profile with her paid, unrefunded order
+    page.goto(f"{site}?customer={MARTHA}")
+    expect(order_card(page, ORDER).locator(".order-status")).to_have_text("Completed")
+    # When the agent opens its refund form, rendered from the form JSON
+    open_refund_form(page)
+    expect(page.locator(".field[data-attr='qty_2'] label")).to_contain_text("2 left")
+    expect(page.locator(".field[data-attr='qty_2'] label .optional")).to_be_visible()
+    expect(page.locator("#field-qty_2")).to_have_value("0")  # the defaultValue
+    expect(page.locator("#field-payment_method")).to_have_value("braintree")
+    expect(page.locator(".field[data-attr='refund'] .hint")).to_have_text(
+        f"$331.92 of order {ORDER} can be refunded."
+    )
+    # And refunds one Oak Cheese Grater
+    page.locator("#field-refund").select_option("items")
+    page.locator("#field-qty_2").fill("1")
+    page.locator("#field-reason").fill("One grater arrived chipped")
+    page.locator("#form-submit").click()
+    # Then the form closes and the answer's message is in the timeline
+    expect(page.locator("#form-backdrop")).to_be_hidden()
+    expect(page.locator("#activity .activity-item.success .activity-message")).to_contain_text("$37.92")
+    # And the profile was looked up again: the order shows its new status
+    expect(order_card(page, ORDER).locator(".order-status")).to_have_text("Partially Refunded")
+    # And BigCommerce received exactly that one refund
+    (refund,) = refunds_of(bc_sandbox, ORDER)
+    assert str(refund.total_amount) == "37.92"
+    # And the refreshed form shows one grater left
+    open_refund_form(page)
+    expect(page.locator(".field[data-attr='qty_2'] label")).to_contain_text("1 left")
+
+
+def test_a_bad_amount_is_shown_on_its_field_and_the_form_stays_open(
+    page: Page, site: str, bc_sandbox: SandboxServer
+) -> None:
+    # Given the refund form of Martha's order
+    page.goto(f"{site}?customer={MARTHA}")
+    open_refund_form(page)
+    # When the agent asks for a custom amount that is not a number
+    page.locator("#field-refund").select_option("amount")
+    page.locator("#field-amount").fill("12,5abc")
+    page.locator("#field-reason").fill("Typo")
+    page.locator("#form-submit").click()
+    # Then the error is shown on the amount field, the form stays open, and nothing was refunded
+    expect(page.locator(".field[data-attr='amount']")).to_have_class(re.compile(r"\binvalid\b"))
+    expect(page.locator("#error-amount")).not_to_be_empty()
+    expect(page.locator("#form-errors li")).to_have_count(0)
+    expect(page.locator("#form-backdrop")).to_be_visible()
+    assert refunds_of(bc_sandbox, ORDER) == []
+    # And a missing reason lands on the reason field once the amount is fixed
+    page.locator("#field-amount").fill("5.00")
+    page.locator("#field-reason").fill("")
+    page.locator("#form-submit").click()
+    expect(page.locator(".field[data-attr='reason']")).to_have_class(re.compile(r"\binvalid\b"))
+    expect(page.locator("#error-amount")).to_be_empty()
+    assert refunds_of(bc_sandbox, ORDER) == []
+
+
+def test_a_406_closes_the_form_with_its_message(page: Page, site: str, gladly_client: GladlyClient) -> None:
+    # Given the refund form open in the page
+    page.goto(f"{site}?customer={MARTHA}")
+    open_refund_form(page)
+    # And everything left on the order refunded meanwhile (another agent, through its own form)
+    other = open_form(gladly_client, "refund", ORDER)
+    done = submit(
+        gladly_client, other, {"refund": "everything", "payment_method": "braintree", "reason": "All"}
+    )
+    assert done.status_code == 200, done.text
+    # When the agent submits the page's form
+    page.locator("#field-refund").select_option("everything")
+    page.locator("#field-reason").fill("Too late")
+    page.locator("#form-submit").click()
+    # Then the form is dismissed and the answer's message is in the timeline as an error
+    expect(page.locator("#form-backdrop")).to_be_hidden()
+    expect(page.locator("#activity .activity-item.error")).to_have_count(1)
+    expect(page.locator("#activity .activity-item.error")).not_to_be_empty()
+
+
+# --- another deployment's settings ------------------------------------------------------------------
+
+
+def test_columns_and_search_fields_follow_the_deployment_settings(
+    browser: Browser, bc_sandbox_server: SandboxServer
+) -> None:
+    # Given a deployment searching by phone only, with a phone column and a column we do not fill
+    settings = {
+        "SEARCH_QUERY_ATTRIBUTES": "phone:Mobile number",
+        "SEARCH_RESULTS_ATTRIBUTES": "name:Full name,phone:Phone,loyaltyTier:Loyalty tier",
+    }
+    with configured_gateway(bc_sandbox_server, settings) as client:
+        page, errors = new_page(browser, site_url(client.base_url))
+        try:
+            # When the page is opened at /?phone=<Martha's phone, spelled as stored>
+            page.goto(f"{site_url(client.base_url)}?phone={seed.MARTHA_PHONE}")
+            # Then the search field and columns carry the configured labels
+            expect(page.get_by_label("Mobile number", exact=True)).to_have_value(seed.MARTHA_PHONE)
+            expect(page.locator("#search-email")).to_have_count(0)
+            expect(page.locator("#results-head th[data-attribute]")).to_have_text(
+                ["Full name", "Phone", "Loyalty tier"]
+            )
+            # And Martha's row fills name and phone, and leaves the unsupported column empty
+            row = result_row(page, MARTHA)
+            expect(row.locator("td")).to_have_count(4)
+            expect(row.locator("td[data-attribute='name']")).to_have_text("Martha Williams")
+            expect(row.locator("td[data-attribute='phone']")).to_have_text("+14155550100")
+            expect(row.locator("td[data-attribute='loyaltyTier']")).to_have_text("")
+            # And an email deep link says email is not searchable here
+            page.goto(f"{site_url(client.base_url)}?email={seed.MARTHA_EMAIL}")
+            expect(page.locator("#search-status")).to_contain_text("not a Search Query Attribute")
+        finally:
+            page.close()
+        assert errors == []
+
+
+def test_checkboxes_and_errors_naming_no_field_are_rendered_as_gladly_does(page: Page, site: str) -> None:
+    # The adaptor's forms have no checkbox and the page cannot make it answer an error naming no field,
+    # so this test edits the answers the page receives (the form's JSON, then the submit's answer) to
+    # check the page's rendering of them; everything else about the forms is real in the tests above.
+    sent: list[dict[str, object]] = []
+
+    def add_a_checkbox(route: Route) -> None:
+        order = route.request.post_data_json
+        if order["method"] == "GET":
+            answer = route.fetch()
+            relayed = answer.json()
+            relayed["body"]["sections"].insert(
+                0,
+                {
+                    "type": "input",
+                    "label": "Tell the customer",
+                    "attr": "notify",
+                    "hint": "Sends the shopper an email.",
+                    "defaultValue": "true",
+                    "input": {"type": "checkbox", "optional": True},
+                },
+            )
+            route.fulfill(response=answer, json=relayed)
+        else:
+            sent.append(order["body"])
+            errors = [
+                {"attr": "", "code": "busy", "detail": "The order is busy.", "message": "The order is busy."},
+                {"attr": "notify", "code": "invalid", "detail": "Not now.", "message": "Not now."},
+            ]
+            route.fulfill(json={"status": 400, "body": {"errors": errors}})
+
+    # Given Martha's profile, and her refund form with a checkbox checked by default
+    page.goto(f"{site}?customer={MARTHA}")
+    expect(order_card(page, ORDER).locator(".order-status")).to_have_text("Completed")
+    page.route("**/__preview/send", add_a_checkbox)
+    open_refund_form(page)
+    checkbox = page.get_by_label("Tell the customer (optional)")
+    expect(checkbox).to_be_checked()
+    # When the agent unchecks it and submits
+    checkbox.uncheck()
+    page.locator("#field-refund").select_option("everything")
+    page.locator("#field-reason").fill("Damaged")
+    page.locator("#form-submit").click()
+    # Then the error naming no field is at the form's top and the other on its field
+    expect(page.locator("#form-errors li")).to_have_text(["The order is busy."])
+    expect(page.locator("#error-notify")).to_have_text("Not now.")
+    expect(page.locator("#form-backdrop")).to_be_visible()
+    # And the checkbox was sent as the string "false", with every other field of the form
+    (values,) = sent
+    assert values["notify"] == "false"
+    assert values["refund"] == "everything"
+    assert values["qty_2"] == "0"
+
+
+def test_the_preview_routes_send_only_to_this_gateways_stage(gateway: LocalGateway, site: str) -> None:
+    # When the preview's signing route is asked to send somewhere else than this gateway's stage
+    elsewhere = requests.post(
+        f"{site}__preview/send", json={"method": "GET", "url": "http://example.com/prod/lookup"}, timeout=10
+    )
+    # Then it refuses, naming the stage it sends to
+    assert elsewhere.status_code == 400
+    assert gateway.url in elsewhere.json()["error"]
+    # And a path outside the stage that is not the preview's is still API Gateway's 403
+    assert requests.get(f"{site}lookup", timeout=10).status_code == 403
+    assert requests.get(f"{site}__preview/nothing", timeout=10).status_code == 404
+    # And the settings route names the deployment's Search Attributes
+    settings = requests.get(f"{site}__preview/settings", timeout=10).json()
+    assert settings["stageUrl"] == gateway.url
+    assert [item["attribute"] for item in settings["searchQueryAttributes"]] == ["email", "phone"]

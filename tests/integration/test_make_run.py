@@ -1,0 +1,267 @@
+"""`make run` as an admin or developer meets it: a child `make run` of its own, on free ports.
+
+- Every event in events/, replayed in order (`make replay RESET=1`: the sandbox back to its demo store
+  before each), answers what its name says: the status, and for errors the code.
+- SIGTERM to `make run`'s process group (make and Python both get it) stops it, every time: the
+  handler only writes to a pipe, so it cannot deadlock on a lock the interrupted main thread holds.
+  `make test` stops MAKE_RUN_STOPS fresh starts (default 5); `MAKE_RUN_STOPS=20 pytest -k sigterm`
+  runs the 20-stop loop.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools import replay
+from devtools.template import REPOSITORY_ROOT
+from tests.fixtures.gateway import BANNER_END, checked_client
+from tests.integration.test_auto_link_handler import SCENARIOS
+from tests.integration.test_events_replay import LOOKUP_EVENTS
+
+EVENTS = REPOSITORY_ROOT / "events"
+STARTUP_SECONDS = 60.0
+STOP_SECONDS = 15.0
+STOPS = int(os.environ.get("MAKE_RUN_STOPS", "5"))
+_URL = re.compile(r"^\s*Lookup URL\s+(http://127\.0\.0\.1:\d+/\S+)/lookup", re.MULTILINE)
+_SANDBOX = re.compile(r"BIGCOMMERCE_API_BASE=(http://127\.0\.0\.1:\d+)")
+
+# What each action event's name says, as (status, error code): 200 a form or a done action, 400 a
+# field to fix, 406 an action this order or customer does not allow, 401 a refused signature.
+ACTION_EVENTS: dict[str, tuple[int, str | None]] = {
+    "cancel-form.json": (200, None),
+    "cancel-form-already-cancelled.json": (406, "already_cancelled"),
+    "cancel-form-shipped.json": (406, "already_shipped"),
+    "cancel-submit.json": (200, None),
+    "cancel-submit-with-refund.json": (200, None),
+    # BigCommerce takes the refund request; the provider's decline comes later (the answer says so)
+    "cancel-submit-refund-declined.json": (200, None),
+    "cancel-submit-already-cancelled.json": (406, "already_cancelled"),
+    "cancel-submit-shipped.json": (406, "already_shipped"),
+    "cancel-submit-expired-token.json": (406, "form_expired"),
+    "cancel-submit-bad-signature.json": (401, "bad_signature"),
+    "cancel-submit-invalid-refund-choice.json": (400, "invalid_choice"),
+    "cancel-submit-missing-reason.json": (400, "missing"),
+    "discount-form.json": (200, None),
+    "discount-form-guest.json": (200, None),
+    "discount-form-invalid-customer.json": (406, "invalid_customer"),
+    "discount-form-unknown-customer.json": (406, "customer_not_found"),
+    "discount-submit-percentage.json": (200, None),
+    "discount-submit-fixed-amount.json": (200, None),
+    "discount-submit-free-shipping.json": (200, None),
+    "discount-submit-guest.json": (200, None),
+    "discount-submit-multi-use.json": (200, None),
+    "discount-submit-bad-signature.json": (401, "bad_signature"),
+    "discount-submit-expired-token.json": (406, "form_expired"),
+    "discount-submit-expiry-too-long.json": (400, "out_of_range"),
+    "discount-submit-free-shipping-with-amount.json": (400, "conflicting_fields"),
+    "discount-submit-invalid-customer.json": (400, "invalid_customer"),
+    "discount-submit-malformed-amount.json": (400, "invalid_amount"),
+    "discount-submit-malformed-percentage.json": (400, "invalid_percentage"),
+    "discount-submit-malformed-uses.json": (400, "invalid_number"),
+    "discount-submit-missing-amount.json": (400, "missing"),
+    "discount-submit-missing-reason.json": (400, "missing"),
+    "discount-submit-missing-token.json": (400, "invalid_token"),
+    "discount-submit-missing-type.json": (400, "missing"),
+    "discount-submit-over-maximum-amount.json": (400, "exceeds_maximum"),
+    "discount-submit-over-maximum-percentage.json": (400, "exceeds_maximum"),
+    "discount-submit-token-of-another-customer.json": (400, "form_not_for_this"),
+    "discount-submit-too-many-uses.json": (400, "out_of_range"),
+    "refund-form.json": (200, None),
+    "refund-form-guest-order.json": (200, None),
+    "refund-form-nothing-left.json": (406, "nothing_to_refund"),
+    "refund-form-other-customers-order.json": (406, "order_of_another_customer"),
+    "refund-form-unpaid.json": (406, "nothing_to_refund"),
+    "refund-submit-amount.json": (200, None),
+    "refund-submit-everything.json": (200, None),
+    "refund-submit-items.json": (200, None),
+    "refund-submit-shipping.json": (200, None),
+    "refund-submit-store-credit.json": (200, None),
+    "refund-submit-declined.json": (200, None),
+    "refund-submit-bad-signature.json": (401, "bad_signature"),
+    "refund-submit-conflicting-fields.json": (400, "conflicting_fields"),
+    "refund-submit-expired-token.json": (406, "form_expired"),
+    "refund-submit-malformed-amount.json": (400, "invalid_amount"),
+    "refund-submit-missing-reason.json": (400, "missing"),
+    "refund-submit-missing-token.json": (400, "invalid_token"),
+    "refund-submit-nothing-left.json": (406, "nothing_to_refund"),
+    "refund-submit-over-refund-amount.json": (400, "exceeds_remaining"),
+    "refund-submit-over-refund-quantity.json": (400, "exceeds_remaining"),
+    "refund-submit-store-credit-guest.json": (400, "method_not_offered"),
+    "refund-submit-token-of-another-order.json": (400, "form_not_for_this"),
+}
+# The auto-link events answer their scenario's decision (test_auto_link_handler.SCENARIOS), under
+# `make run`'s default Auto-Linking Fields (email, phone): auto-link-disabled-field.json links by
+# phone here and shows `only_disabled_fields` only with AUTO_LINK_FIELDS=email (README, Auto-link).
+AUTO_LINK_EVENTS = {scenario.event: scenario for scenario in SCENARIOS}
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    process: subprocess.Popen[bytes]
+    stage_url: str
+    sandbox_url: str
+    log: Path
+
+
+@contextmanager
+def make_run(tmp_path: Path, **settings: str) -> Iterator[RunningStack]:
+    """`make run` in a process group of its own, on free ports; the whole group is stopped on the way out."""
+    environment = {
+        **{
+            name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "BIGCOMMERCE_"))
+        },
+        **settings,
+        "GATEWAY_PORT": "0",
+        "SANDBOX_PORT": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = tmp_path / f"make-run-{time.monotonic_ns()}.log"
+    with log.open("wb") as output:
+        # `-o .venv/.installed`: the environment is taken as it is, never reinstalled by a test
+        process = subprocess.Popen(
+            ["make", "-s", "-o", ".venv/.installed", "run"],
+            cwd=REPOSITORY_ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        text = _wait_for_banner(process, log)
+        url, sandbox = _URL.search(text), _SANDBOX.search(text)
+        assert url is not None and sandbox is not None, text
+        yield RunningStack(process, url[1], sandbox[1], log)
+    finally:
+        with suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> str:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if BANNER_END in text:
+            return text
+        assert process.poll() is None, f"make run exited:\n{text}"
+        time.sleep(0.05)
+    raise AssertionError(f"make run did not start in {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')}")
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group is still running (zombies, already exited, do not count)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, process_group = fields[0], int(fields[2])
+        if process_group == pgid and state != "Z":
+            return True
+    return False
+
+
+def _expected(name: str) -> tuple[int, str | None]:
+    if name in ACTION_EVENTS:
+        return ACTION_EVENTS[name]
+    if name in AUTO_LINK_EVENTS:
+        return 200, None
+    status, _check = LOOKUP_EVENTS[name]
+    return status, None
+
+
+def test_every_event_has_what_its_name_says() -> None:
+    names = sorted(path.name for path in EVENTS.glob("*.json"))
+    assert sorted([*ACTION_EVENTS, *AUTO_LINK_EVENTS, *LOOKUP_EVENTS]) == names
+
+
+def test_every_event_replayed_in_order_answers_what_its_name_says(tmp_path: Path) -> None:
+    # Given a freshly started `make run`
+    with make_run(tmp_path) as stack:
+        client, checker = checked_client(stack.stage_url)
+        wrong: list[str] = []
+        # When every event is replayed in order, the sandbox reset before each (make replay RESET=1)
+        for path in sorted(EVENTS.glob("*.json")):
+            replay.reset_sandbox(stack.sandbox_url)
+            response = client.send_event(path)
+            body: Any = response.json()
+            # Then each answers the status (and error code, or decision) its name says
+            status, code = _expected(path.name)
+            got_code = body["errors"][0]["code"] if response.status_code >= 400 else None
+            if response.status_code != status or (code is not None and got_code != code):
+                wrong.append(f"{path.name}: HTTP {response.status_code} {got_code}, expected {status} {code}")
+            elif path.name in LOOKUP_EVENTS and not LOOKUP_EVENTS[path.name][1](body):
+                wrong.append(f"{path.name}: {body}")
+            elif path.name in AUTO_LINK_EVENTS:
+                scenario = AUTO_LINK_EVENTS[path.name]
+                refs = [candidate["customerRef"] for candidate in body["candidates"]]
+                if (body["kind"], refs, body["reasons"][0]["code"]) != (
+                    scenario.kind,
+                    scenario.candidates,
+                    scenario.reason,
+                ):
+                    wrong.append(f"{path.name}: {body['kind']} {refs} {body['reasons'][0]['code']}")
+        assert wrong == [], "\n".join(wrong)
+        # and every answer is one the adaptor's OpenAPI file describes
+        checker.fail_on_problems()
+
+
+def test_replay_reset_lets_a_second_refund_of_the_same_order_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given `make run`, and two events that refund order 100 (the first refunds everything)
+    events = [str(EVENTS / "refund-submit-everything.json"), str(EVENTS / "refund-submit-items.json")]
+    with make_run(tmp_path) as stack:
+        monkeypatch.setenv("GATEWAY_URL", stack.stage_url)
+        monkeypatch.setenv("SANDBOX_URL", stack.sandbox_url)
+        # When make replay sends both without a reset, then both with --reset
+        assert replay.main(events) == 0
+        without_reset = capsys.readouterr().out
+        assert replay.main(["--reset", *events]) == 0
+        with_reset = capsys.readouterr().out
+    # Then the second finds nothing left without a reset, and is refunded after one
+    assert re.findall(r"^HTTP (\d+)", without_reset, re.MULTILINE) == ["200", "406"]
+    assert re.findall(r"^HTTP (\d+)", with_reset, re.MULTILINE) == ["200", "200"]
+
+
+def test_the_banner_names_only_the_enabled_actions_and_the_sandbox_api(tmp_path: Path) -> None:
+    # Given `make run` with only refunds enabled
+    with make_run(tmp_path, ACTIONS_ENABLED="refund") as stack:
+        banner = stack.log.read_text()
+    # Then the banner lists the refund URL alone, and the sandbox's API base and its API's real path
+    assert f"Actions        {stack.stage_url}/actions/refund\n" in banner
+    assert "/actions/cancel" not in banner and "/actions/discount" not in banner
+    assert f"BIGCOMMERCE_API_BASE={stack.sandbox_url}" in banner
+    assert f"{stack.sandbox_url}/stores/sandbox/v3/" in banner
+
+
+@pytest.mark.parametrize("attempt", range(STOPS))
+def test_sigterm_to_the_process_group_stops_make_run(tmp_path: Path, attempt: int) -> None:
+    # Given a freshly started `make run`, up and answering
+    with make_run(tmp_path) as stack:
+        pgid = stack.process.pid
+        # When its whole process group gets SIGTERM (as a terminal, a supervisor or `kill -- -PGID` sends)
+        os.killpg(pgid, signal.SIGTERM)
+        # Then every process of the group is gone within STOP_SECONDS, after shutting down cleanly
+        deadline = time.monotonic() + STOP_SECONDS
+        while _group_alive(pgid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        log = stack.log.read_text(errors="replace")
+        assert not _group_alive(pgid), (
+            f"attempt {attempt}: make run still running {STOP_SECONDS} s after SIGTERM\n{log}"
+        )
+        assert "Stopping." in log, log
+        assert "Traceback" not in log, log

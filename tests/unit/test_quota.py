@@ -1,0 +1,127 @@
+"""The container's view of a store's request quota (bigcommerce/quota.py), on an injected clock."""
+
+from __future__ import annotations
+
+from gladly_bigcommerce.bigcommerce.quota import StoreQuota
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def headers(left: int, reset_ms: int, quota: int = 150, window_ms: int = 30_000) -> dict[str, str]:
+    return {
+        "X-Rate-Limit-Requests-Left": str(left),
+        "X-Rate-Limit-Requests-Quota": str(quota),
+        "X-Rate-Limit-Time-Window-Ms": str(window_ms),
+        "X-Rate-Limit-Time-Reset-Ms": str(reset_ms),
+    }
+
+
+def test_nothing_is_known_before_an_answer_and_every_request_may_go() -> None:
+    quota = StoreQuota(clock=Clock())
+    assert quota.view().left is None
+    assert not quota.view().nearly_spent(13)
+    assert quota.admit() == 0.0
+
+
+def test_requests_sent_count_against_what_the_last_answer_said_is_left() -> None:
+    # Given an answer saying 20 of 150 are left in a window resetting in 10 s
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    quota.admit()
+    quota.settle(200, headers(left=20, reset_ms=10_000))
+    # When three more requests are sent, their answers not yet in
+    for _ in range(3):
+        assert quota.admit() == 0.0
+    # Then they count already
+    view = quota.view()
+    assert (view.left, view.quota, view.reset_in) == (17, 150, 10.0)
+    # and an older answer arriving late (more left) never raises the estimate within the window
+    clock.now += 0.1
+    quota.settle(200, headers(left=19, reset_ms=9_900))
+    assert quota.view().left == 17
+
+
+def test_nearly_spent_under_a_tenth_of_the_quota_or_under_what_a_lookup_needs() -> None:
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    quota.admit()
+    quota.settle(200, headers(left=16, reset_ms=5_000))
+    assert not quota.view().nearly_spent(13)  # 16 >= 15 (a tenth of 150) and >= 13
+    assert quota.view().nearly_spent(17)  # fewer than the lookup needs
+    quota.admit()
+    quota.admit()
+    assert quota.view().nearly_spent(13)  # 14 < 15
+
+
+def test_an_answer_saying_none_is_left_closes_the_store_until_its_reset() -> None:
+    # Given the answer to the quota's last request (0 left, reset in 2.5 s)
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    quota.admit()
+    quota.settle(200, headers(left=0, reset_ms=2_500))
+    # Then no request may go until the reset, and the view says for how long
+    assert quota.admit() == 2.5
+    assert quota.view().limited_for == 2.5
+    assert quota.view().nearly_spent(1)
+    clock.now += 2.0
+    assert quota.admit() == 0.5
+    # When the window has reset, requests go again and the estimate is unknown until the next answer
+    clock.now += 0.5
+    assert quota.admit() == 0.0
+    assert quota.view().left is None
+
+
+def test_a_429_closes_the_store_for_the_longer_of_its_two_waits() -> None:
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    quota.admit()
+    quota.settle(429, {"X-Retry-After": "3", **headers(left=0, reset_ms=1_000)})
+    assert quota.admit() == 3.0
+    clock.now += 3.0
+    assert quota.admit() == 0.0
+
+
+def test_a_429_without_any_reset_header_closes_the_store_a_moment() -> None:
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    quota.admit()
+    quota.settle(429, {})
+    assert quota.admit() == 1.0
+
+
+def test_our_own_requests_in_flight_close_the_store_before_it_says_so() -> None:
+    # Given 2 left, and two requests sent
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    quota.admit()
+    quota.settle(200, headers(left=2, reset_ms=4_000))
+    assert quota.admit() == 0.0
+    assert quota.admit() == 0.0
+    # Then a third is not sent: it would be refused (and count as a call while limited)
+    assert quota.admit() == 4.0
+
+
+def test_a_new_window_starts_from_what_its_first_answer_says_less_what_is_in_flight() -> None:
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    quota.admit()
+    quota.settle(200, headers(left=3, reset_ms=1_000))
+    clock.now += 1.0  # the window resets
+    quota.admit()
+    quota.admit()
+    quota.settle(200, headers(left=149, reset_ms=29_900))
+    assert quota.view().left == 148  # one request still in flight may count in the new window
+
+
+def test_unreadable_headers_are_ignored() -> None:
+    quota = StoreQuota(clock=Clock())
+    quota.admit()
+    quota.settle(200, {"X-Rate-Limit-Requests-Left": "lots", "X-Rate-Limit-Time-Reset-Ms": "-5"})
+    assert quota.view().left is None
+    assert quota.admit() == 0.0
