@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     with server:
         # BIGCOMMERCE_API_BASE is the root: the client appends /stores/<hash>/v3/... itself.
         print(
-            f"BigCommerce sandbox: BIGCOMMERCE_API_BASE={server.url}  (its API: {server.api_base}/v3/...)",
+            f"BigCommerce sandbox: {server.url}  (BIGCOMMERCE_API_BASE; its API: {server.api_base}/v3/...)",
             flush=True,
         )
         print(f"store hash: {args.store_hash}  Ctrl-C stops it", flush=True)

@@ -302,15 +302,21 @@ class InitClock:
     deadline is shortened by the time since the package was first imported. A container
     initialised long before its first request (provisioned concurrency, proactive init) spent
     nothing of it: init longer than the lookup deadline itself counts as none. Counted only where
-    the request waited for init: an on-demand Lambda init (`counting`), or after a SnapStart restore
-    (`restart`); not in tests or local runs, whose first request comes whenever someone sends it.
+    the request waited for init, by Lambda's ``initialization_type``: an ``on-demand`` init, or a
+    SnapStart restore (`restart`); never off Lambda (tests, local runs), whose first request comes
+    whenever someone sends it.
     """
 
     def __init__(
-        self, started_at: float, *, counting: bool, clock: Callable[[], float] = time.monotonic
+        self,
+        started_at: float,
+        *,
+        initialization_type: str | None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._started_at = started_at
-        self._counting = counting
+        self._on_lambda = initialization_type is not None
+        self._counting = initialization_type == "on-demand"
         self._clock = clock
         self._taken = False
         self._lock = threading.Lock()
@@ -319,7 +325,7 @@ class InitClock:
         """Count init from now (after a snapshot is restored), for the next first request."""
         with self._lock:
             self._started_at = self._clock()
-            self._counting = True
+            self._counting = self._on_lambda
             self._taken = False
 
     def take(self, limit: float) -> float:
@@ -333,7 +339,7 @@ class InitClock:
 
 
 # Lambda names how this container was initialised ("on-demand", "provisioned-concurrency", "snap-start").
-init_clock = InitClock(IMPORTED_AT, counting=os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "on-demand")
+init_clock = InitClock(IMPORTED_AT, initialization_type=os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE"))
 
 
 def lookup_deadline(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,6 @@ FUZZ_EXAMPLES = 4
 """A bounded campaign (about 130 requests) on top of the events: hostile input, logged as it is."""
 DISCOUNT_CODE = re.compile(r"\bGLADLY-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 CONTACT_KEYS = ("emails", "email", "phones", "phone")
-# One worker runs the module: its traffic is module-scoped and would run once per worker otherwise.
-pytestmark = pytest.mark.xdist_group("log-scan")
 MAKE_RUN_SETTINGS = {"ACTIONS_ENABLED": "true"}
 """`make run` against the sandbox turns every action on; the child is given the store as a real one."""
 
@@ -52,68 +50,44 @@ class Forbidden:
     value: str
 
 
-@dataclass(frozen=True)
-class Traffic:
-    output: str
-    """What the child printed after its banner."""
-    answers: list[requests.Response]
-    forbidden: list[Forbidden]
+def test_the_output_of_representative_traffic_holds_no_personal_data_secret_or_stack_trace(
+    bc_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """One test, so that the traffic runs once whatever the workers."""
+    # Given `make run` against a freshly seeded store, its whole output captured, with a quota no
+    # campaign reaches (every request reaches the handlers and their logs)
+    bc_sandbox.rate_limit.configure(quota=FUZZ_QUOTA)
+    log = tmp_path / "make-run.log"
+    # When every event is replayed as `make replay` does, then a bounded fuzzing campaign is sent
+    with configured_gateway(bc_sandbox, MAKE_RUN_SETTINGS, log_file=log) as client:
+        answers = [client.send_event(event_file) for event_file in EVENTS]
+        replayed_tokens = {
+            token
+            for event_file, answer in zip(EVENTS, answers, strict=True)
+            if FRESH_FORM_TOKEN in event_file.read_text(encoding="utf-8")
+            for token in parse_qs(urlsplit(str(answer.request.url)).query).get("token", [])
+        }
+        fuzzer = Fuzzer(client.base_url)
+        fuzzer.report.keep_answers = True
+        fuzzer.run(FUZZ_EXAMPLES)
+        answers += fuzzer.report.answers
+    output = log.read_text(encoding="utf-8", errors="replace").partition(BANNER_END)[2]
+    forbidden = forbidden_values(EVENTS, bc_sandbox.store, answers, replayed_tokens)
 
-
-@pytest.fixture(scope="module")
-def traffic(bc_sandbox_server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traffic]:
-    """Every event, then a fuzzing campaign, against `make run` with its output in a file."""
-    sandbox = bc_sandbox_server
-    sandbox.reset()
-    sandbox.rate_limit.configure(quota=FUZZ_QUOTA)  # every request reaches the handlers and logs
-    log = tmp_path_factory.mktemp("make-run") / "output.log"
-    try:
-        with configured_gateway(sandbox, MAKE_RUN_SETTINGS, log_file=log) as client:
-            answers = [client.send_event(event_file) for event_file in EVENTS]
-            replayed_tokens = {
-                token
-                for event_file, answer in zip(EVENTS, answers, strict=True)
-                if FRESH_FORM_TOKEN in event_file.read_text(encoding="utf-8")
-                for token in parse_qs(urlsplit(str(answer.request.url)).query).get("token", [])
-            }
-            fuzzer = Fuzzer(client.base_url)
-            fuzzer.report.keep_answers = True
-            fuzzer.run(FUZZ_EXAMPLES)
-            answers += fuzzer.report.answers
-        output = log.read_text(encoding="utf-8", errors="replace")
-        forbidden = forbidden_values(EVENTS, sandbox.store, answers, replayed_tokens)
-        yield Traffic(output.partition(BANNER_END)[2], answers, forbidden)
-    finally:
-        sandbox.reset()
-
-
-def test_the_traffic_was_representative(traffic: Traffic) -> None:
-    # Given every event and a fuzzing campaign
-    statuses = {answer.status_code for answer in traffic.answers}
-    # Then the handlers worked and refused (so both kinds of log line are in the output)
-    assert {200, 400, 401, 406} <= statuses
-    # And the scan has values of every kind to look for, and output to look in
-    kinds = {item.what for item in traffic.forbidden}
+    # Then the traffic was representative: the handlers worked and refused, so every kind of log line
+    # is in the output, beside the gateway's access log
+    assert {200, 400, 401, 406} <= {answer.status_code for answer in answers}
+    assert '"level":"INFO"' in output and '"level":"WARNING"' in output
+    assert re.search(r'"POST /prod/actions/refund\?orderId=\d+&customer=\*\*\*&token=\*\*\* HTTP', output)
+    # And the scan has values of every kind to look for
+    kinds = {item.what for item in forbidden}
     assert {"email", "phone", "name", "access token", "signing key", "form token", "discount code"} <= kinds
-    assert traffic.output.count("\n") > len(traffic.answers)
-    # And the output holds both the handlers' log lines and the gateway's access log
-    assert '"level":"INFO"' in traffic.output
-    assert re.search(
-        r'"POST /prod/actions/refund\?orderId=\d+&customer=\*\*\*&token=\*\*\* HTTP', traffic.output
-    )
-
-
-def test_no_personal_data_or_secret_is_logged_in_clear(traffic: Traffic) -> None:
-    # Given the values the traffic carried
-    # When the captured output is scanned for each
-    text = traffic.output.lower()
-    leaks = sorted({f"{item.what}: {item.value}" for item in traffic.forbidden if item.value.lower() in text})
-    # Then none is there in clear
-    assert leaks == [], "\n".join([*leaks, "", *_lines_with(traffic.output, traffic.forbidden)[:20]])
-
-
-def test_no_stack_trace_is_logged(traffic: Traffic) -> None:
-    assert "Traceback" not in traffic.output, _around(traffic.output, "Traceback")
+    # And none of them is in the output in clear
+    text = output.lower()
+    leaks = sorted({f"{item.what}: {item.value}" for item in forbidden if item.value.lower() in text})
+    assert leaks == [], "\n".join([*leaks, "", *_lines_with(output, forbidden)[:20]])
+    # And no stack trace either
+    assert "Traceback" not in output, _around(output, "Traceback")
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,11 @@ def test_a_rate_limit_that_outlasts_the_deadline_is_a_503_within_it(
     assert response.status_code == 503
     assert response.json()["errors"][0]["code"] == "upstream_rate_limited"
     assert elapsed < DEADLINE_SECONDS + ANSWER_SLACK_SECONDS
-    assert len(bc_sandbox.requests.find("GET", r"^/v3/customers$")) >= 2
+    # (each of its two calls got a 429; once the window had reset, one was sent again and refused)
+    assert len(bc_sandbox.requests.find("GET", r"^/v3/customers$|^/v2/orders$")) >= 3
+    # The gateway's container remembers the store said stop (it sends it nothing until the window
+    # resets): wait that out, so the next test meets a store it may call.
+    time.sleep(1.2)
 
 
 def test_an_outage_is_a_503_within_the_deadline(
@@ -118,6 +122,6 @@ def test_an_outage_is_a_503_within_the_deadline(
     bc_sandbox.faults.add(r".", 503)
     started = time.monotonic()
     response = configured_client.post("/lookup", detailed(str(seed.MARTHA_CUSTOMER_ID)))
-    assert response.status_code == 503
+    assert response.status_code == 503, response.text
     assert response.json()["errors"][0]["code"] == "upstream_unavailable"
     assert time.monotonic() - started < DEADLINE_SECONDS + ANSWER_SLACK_SECONDS

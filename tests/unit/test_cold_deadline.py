@@ -21,7 +21,7 @@ class Clock:
 def test_the_first_request_after_an_on_demand_init_counts_the_init_once() -> None:
     # Given a container whose init took 1.75 s before its first request reached the handler
     clock = Clock()
-    init = InitClock(clock.now - 1.75, counting=True, clock=clock)
+    init = InitClock(clock.now - 1.75, initialization_type="on-demand", clock=clock)
     # Then the first request counts it, and no later one does
     assert init.take(limit=4.5) == 1.75
     assert init.take(limit=4.5) == 0.0
@@ -30,12 +30,13 @@ def test_the_first_request_after_an_on_demand_init_counts_the_init_once() -> Non
 def test_init_longer_than_the_deadline_is_a_container_made_before_its_request() -> None:
     # (provisioned concurrency or proactive init: the request did not wait for it)
     clock = Clock()
-    assert InitClock(clock.now - 60.0, counting=True, clock=clock).take(limit=4.5) == 0.0
+    assert InitClock(clock.now - 60.0, initialization_type="on-demand", clock=clock).take(limit=4.5) == 0.0
 
 
-def test_nothing_is_counted_where_no_request_waited_for_init_until_a_restore() -> None:
+def test_a_snapstart_restore_counts_from_the_restore() -> None:
+    # Given a function whose init ran when its version was published (SnapStart)
     clock = Clock()
-    init = InitClock(clock.now - 2.0, counting=False, clock=clock)
+    init = InitClock(clock.now - 2.0, initialization_type="snap-start", clock=clock)
     assert init.take(limit=4.5) == 0.0
     # When a SnapStart snapshot is restored and the request arrives 0.4 s later
     init.restart()
@@ -62,3 +63,12 @@ def test_init_that_spent_the_whole_budget_leaves_an_expired_deadline() -> None:
         SETTINGS, datetime.now(UTC), 10, init_spent=SETTINGS.lookup_deadline_seconds, clock=clock
     )
     assert deadline.expired
+
+
+def test_off_lambda_nothing_is_counted_even_after_a_restore_hook_ran() -> None:
+    # (tests call the SnapStart hooks themselves: the next test's lookup must keep its whole deadline)
+    clock = Clock()
+    init = InitClock(clock.now - 0.5, initialization_type=None, clock=clock)
+    init.restart()
+    clock.now += 0.4
+    assert init.take(limit=4.5) == 0.0

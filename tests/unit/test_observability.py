@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from gladly_bigcommerce import observability
 from gladly_bigcommerce.observability import (
     REDACTED,
+    capture_lambda_handler,
     forget_secrets,
     logger,
     mask_email,
@@ -16,6 +22,7 @@ from gladly_bigcommerce.observability import (
     mask_phone,
     register_secret,
     scrub,
+    tracing_enabled,
 )
 
 
@@ -79,3 +86,48 @@ def test_a_log_line_carries_no_email_phone_or_secret(log_lines: io.StringIO) -> 
     assert "sk_live_0123456789" not in line
     assert record["message"] == "Lookup of m***@e***.com / +1******0100 failed"
     assert record["token"] == REDACTED
+
+
+# --- tracing only where traces are sent ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "enabled"),
+    [
+        ({}, False),  # tests, `make run`, the bench
+        ({"LAMBDA_TASK_ROOT": "/var/task"}, True),
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "true"}, False),
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "0"}, True),
+        ({"LAMBDA_TASK_ROOT": "/var/task", "AWS_SAM_LOCAL": "true"}, False),
+    ],
+)
+def test_traces_are_sent_on_lambda_unless_disabled(environ: dict[str, str], enabled: bool) -> None:
+    assert tracing_enabled(environ) is enabled
+
+
+def test_a_cold_lookup_handler_imports_neither_the_xray_sdk_nor_the_action_machinery() -> None:
+    # Given a fresh interpreter outside Lambda (tracing off), importing the lookup function's handler
+    code = (
+        "import sys; import app; "
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('aws_xray_sdk')}), "
+        "'gladly_bigcommerce.actions.context' in sys.modules, "
+        "'gladly_bigcommerce.actions.submit' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LAMBDA_", "POWERTOOLS_"))},
+        "PYTHONPATH": os.pathsep.join([str(root / "functions" / "lookup"), str(root / "shared")]),
+    }
+    child = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, cwd=root, check=True
+    )
+    # Then neither the X-Ray SDK nor the actions' DynamoDB and submit machinery was imported
+    assert child.stdout.split() == ["[]", "False", "False"]
+
+
+def test_without_tracing_the_handler_is_not_wrapped() -> None:
+    def handler(event: dict[str, str], context: object) -> dict[str, str]:
+        return event
+
+    assert observability.tracer is None  # tests run outside Lambda
+    assert capture_lambda_handler(handler) is handler

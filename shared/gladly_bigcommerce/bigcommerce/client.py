@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import time
 import weakref
@@ -80,8 +81,9 @@ _TRANSPORT_ERRORS = (
     requests.exceptions.ContentDecodingError,
 )
 _jitter = random.SystemRandom()
-# A read waits for the store's quota window to reset only if this much of its deadline is left after.
-_TIME_NEEDED_AFTER_QUOTA_WAIT = 0.5
+# A read waits for the store's quota window to reset only if this much of its deadline (or half of
+# it, when shorter) is left after: a lookup still has its calls to make, and Gladly gives up at 5 s.
+_TIME_NEEDED_AFTER_QUOTA_WAIT = 1.0
 # Every client of this process, so a SnapStart restore can give each a new pool (`reset_all_connections`).
 _live_clients: weakref.WeakSet[BigCommerceClient] = weakref.WeakSet()
 
@@ -695,8 +697,10 @@ class BigCommerceClient:
             closed_for = self._quota.admit()
             if closed_for <= 0:
                 return timeouts
-            time_left = deadline.remaining() if deadline is not None else self._retry.max_wait
-            if not retry or closed_for + _TIME_NEEDED_AFTER_QUOTA_WAIT > min(time_left, self._retry.max_wait):
+            time_left = min(deadline.remaining() if deadline is not None else math.inf, self._retry.max_wait)
+            # Time left after the wait for the call itself (and the rest of a lookup), at most half.
+            needed_after = min(_TIME_NEEDED_AFTER_QUOTA_WAIT, time_left / 2)
+            if not retry or closed_for + needed_after > time_left:
                 raise RateLimited(
                     "BigCommerce's request quota for the store is used up; nothing sent until it resets",
                     retry_after=closed_for,
