@@ -466,6 +466,7 @@ class EdgeFigures:
     over_5s: int = 0
     unavailable: int = 0
     degraded: int = 0
+    from_memory: int = 0  # degraded: shown as read earlier, while the store's quota was spent
     degraded_silent: int = 0
     other: int = 0
     slowest: float = 0.0
@@ -499,6 +500,7 @@ def quota_edge(stack: Stack, seconds: float) -> EdgeFigures:
                     shown = {t["orderNumber"] for t in profile["transactions"] if _tracking(t)}
                     degraded = bool(note) or shown != tracked
                     figures.degraded += degraded
+                    figures.from_memory += note.startswith("Shown as read at")
                     figures.degraded_silent += degraded and not note
                 elif response.status_code == 503:
                     figures.unavailable += 1
@@ -616,7 +618,7 @@ def report(
         (
             "  200 (full or degraded) / degraded",
             f"{edge.ok} / {edge.degraded}",
-            f"{edge.degraded_silent} degraded without saying so",
+            f"{edge.from_memory} from memory, {edge.degraded_silent} degraded without saying so",
         ),
         ("  503 / over 5 s / other", f"{edge.unavailable} / {edge.over_5s} / {edge.other}", ""),
         (
@@ -651,6 +653,7 @@ def report(
         "quota_edge_ok": edge.ok,
         "quota_edge_503": edge.unavailable,
         "quota_edge_degraded": edge.degraded,
+        "quota_edge_from_memory": edge.from_memory,
         "quota_edge_degraded_silent": edge.degraded_silent,
         "quota_edge_calls_while_limited": edge.calls_while_limited,
         "quota_edge_slowest_s": round(edge.slowest, 3),

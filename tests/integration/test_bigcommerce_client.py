@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -168,20 +168,32 @@ def test_every_request_carries_the_auth_headers(client: BigCommerceClient, bc_sa
 
 
 def test_one_client_serves_ten_threads_in_parallel(
-    client: BigCommerceClient, bc_sandbox: Any, caplog: pytest.LogCaptureFixture
+    client: BigCommerceClient,
+    bc_sandbox: Any,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Given a sandbox that takes 0.2 s per answer, and one shared client
-    bc_sandbox.latency = 0.2
-    deadline_seconds = 1.0
-    deadline = Deadline.after(deadline_seconds)
-    started = time.monotonic()
+    # Given a sandbox that holds every answer until ten requests are in it at the same time (a client
+    # that sent them one after another would break the barrier: no answer), and one shared client
+    all_in = threading.Barrier(10, timeout=3)
+    pause = bc_sandbox.pause
+
+    def latency_once_all_are_in(seconds: float) -> None:
+        if seconds > 0:  # the latency pause; the answer's own delay is 0
+            all_in.wait()
+        pause(seconds)
+
+    bc_sandbox.latency = 0.01
+    monkeypatch.setattr(bc_sandbox, "pause", latency_once_all_are_in)
+    deadline = Deadline.after(4.5)
     # When ten threads call it at once under one deadline
     with caplog.at_level(logging.WARNING), ThreadPoolExecutor(max_workers=10) as pool:
         stores = list(pool.map(lambda _: client.get_store(deadline=deadline), range(10)))
-    # Then all ten answers arrive within the deadline (in parallel, not 10 x 0.2 s one after another),
+    # Then all ten were answered, having been in the sandbox together (in parallel), each sent once,
     # and the connection pool was big enough (urllib3 warns when it has to discard connections)
     assert len(stores) == 10
-    assert time.monotonic() - started < deadline_seconds + 0.5
+    assert not all_in.broken
+    assert [r.status for r in bc_sandbox.requests.find("GET", r"^/v2/store$")] == [200] * 10
     assert not [r for r in caplog.records if "pool is full" in r.getMessage()]
 
 

@@ -1,13 +1,13 @@
 """BigCommerceClient under the sandbox fault plan: retries, rate limits, deadlines, writes sent once.
 
-Timing assertions are upper bounds against deadlines the tests set themselves (plus slack), and one
-lower bound: a retry after 429 waits at least the `X-Retry-After` the sandbox sent.
+No assertion measures time: deadlines run on a manual clock (`tests.fixtures.clock`) that moves by
+the waits the client asks for and by the timeouts of attempts that time out; the tests assert on those
+waits and on the timeouts the client gave each attempt, against what was left of the deadline.
 """
 
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -39,11 +39,11 @@ from gladly_bigcommerce.bigcommerce import (
     ShipmentItemCreate,
     UpstreamUnavailable,
 )
+from tests.fixtures.clock import ManualClock, SleepSpy, TimeoutSpy, spy_on_client_sleep
 
 pytestmark = pytest.mark.sandbox
 
 TOKEN = "sandbox-token"
-SLACK = 0.5  # seconds allowed beyond a deadline for scheduling on a busy machine
 STORE_PATH = r"^/v2/store$"
 
 
@@ -53,7 +53,27 @@ def records() -> list[RequestRecord]:
 
 
 @pytest.fixture
-def client(bc_sandbox: Any, records: list[RequestRecord]) -> Iterator[BigCommerceClient]:
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) -> SleepSpy:
+    """Every wait the client asks for (they also move `clock`)."""
+    return spy_on_client_sleep(monkeypatch, clock)
+
+
+@pytest.fixture
+def session(clock: ManualClock) -> Iterator[TimeoutSpy]:
+    """The client's HTTP session: it records each attempt's timeouts against `session.deadline`."""
+    with TimeoutSpy(clock) as spy:
+        yield spy
+
+
+@pytest.fixture
+def client(
+    bc_sandbox: Any, records: list[RequestRecord], session: TimeoutSpy, sleeps: SleepSpy
+) -> Iterator[BigCommerceClient]:
     """A client with short timeouts and back-off, so that faults cost tenths of a second."""
     with BigCommerceClient(
         bc_sandbox.store_hash,
@@ -62,9 +82,17 @@ def client(bc_sandbox: Any, records: list[RequestRecord]) -> Iterator[BigCommerc
         connect_timeout=0.3,
         read_timeout=0.3,
         retry=RetryPolicy(max_attempts=3, backoff_base=0.02, backoff_cap=0.1),
+        session=session,
         on_request=records.append,
     ) as bigcommerce:
         yield bigcommerce
+
+
+def under_deadline(clock: ManualClock, session: TimeoutSpy, seconds: float) -> Deadline:
+    """A deadline on the manual clock, which the session spy checks each attempt against from now on."""
+    session.attempts.clear()
+    session.deadline = clock.deadline(seconds)
+    return session.deadline
 
 
 @pytest.fixture
@@ -90,12 +118,6 @@ def refund_of(client: BigCommerceClient, order: Order) -> tuple[list[RefundItem]
     return items, [
         RefundPayment(provider_id=p.provider_id, amount=p.amount, offline=p.offline) for p in method
     ]
-
-
-def timed(call: Callable[[], object]) -> float:
-    started = time.monotonic()
-    call()
-    return time.monotonic() - started
 
 
 # --- reads retry ----------------------------------------------------------------------------------
@@ -124,16 +146,23 @@ def test_product_images_are_retried_like_every_read(
 
 
 def test_a_read_gives_up_after_max_attempts_within_its_deadline(
-    client: BigCommerceClient, bc_sandbox: Any
+    client: BigCommerceClient, bc_sandbox: Any, clock: ManualClock, session: TimeoutSpy, sleeps: SleepSpy
 ) -> None:
+    # Given the store endpoint failing with 503 every time
     bc_sandbox.faults.add(STORE_PATH, 503)
-    started = time.monotonic()
+    deadline = under_deadline(clock, session, 2.0)
+    # When the store is read under a 2 s deadline
     with pytest.raises(UpstreamUnavailable) as raised:
-        client.get_store(deadline=Deadline.after(2.0))
+        client.get_store(deadline=deadline)
+    # Then it tried 3 times, with a short back-off between, every attempt within the deadline
     assert type(raised.value) is UpstreamUnavailable
     assert raised.value.status == 503
     assert len(bc_sandbox.requests.find("GET", STORE_PATH)) == 3
-    assert time.monotonic() - started < 2.0 + SLACK
+    assert len(sleeps.waits) == 2
+    assert all(0 < wait <= 0.1 for wait in sleeps.waits)  # the policy's back-off cap
+    assert len(session.attempts) == 3
+    assert session.all_within_the_deadline()
+    assert not deadline.expired
 
 
 def test_a_read_is_retried_after_a_connection_reset(
@@ -156,35 +185,56 @@ def test_persistent_resets_on_a_read_are_upstream_unavailable(
 
 
 def test_a_slow_read_times_out_and_the_retry_succeeds(
-    client: BigCommerceClient, bc_sandbox: Any, records: list[RequestRecord]
+    client: BigCommerceClient,
+    bc_sandbox: Any,
+    records: list[RequestRecord],
+    clock: ManualClock,
+    session: TimeoutSpy,
 ) -> None:
     # Given the first answer delayed well past the 0.3 s read timeout
     bc_sandbox.faults.add(STORE_PATH, "slow", times=1, seconds=1.0)
-    deadline_seconds = 2.0
+    deadline = under_deadline(clock, session, 2.0)
     # When read under a deadline
-    elapsed = timed(lambda: client.get_store(deadline=Deadline.after(deadline_seconds)))
-    # Then the client gave up on the slow answer and the retry succeeded, well within the deadline
+    assert client.get_store(deadline=deadline).currency
+    # Then the client gave up on the slow answer at its read timeout (shorter than the answer's
+    # delay) and the retry succeeded, both attempts within the deadline
     assert [(r.status, r.error) for r in records] == [(None, "timeout"), (200, None)]
-    assert elapsed < deadline_seconds + SLACK
-    assert elapsed < 1.0  # it did not wait for the slow answer
+    assert [(a.read_timeout, a.timed_out) for a in session.attempts] == [(0.3, True), (0.3, False)]
+    assert session.all_within_the_deadline()
+    assert not deadline.expired
 
 
-def test_a_persistently_slow_read_stops_at_the_deadline(client: BigCommerceClient, bc_sandbox: Any) -> None:
+def test_a_persistently_slow_read_stops_at_the_deadline(
+    client: BigCommerceClient, bc_sandbox: Any, clock: ManualClock, session: TimeoutSpy
+) -> None:
+    # Given every answer 2 s late, and a 0.5 s deadline
     bc_sandbox.faults.add(STORE_PATH, "slow", seconds=2.0)
-    deadline_seconds = 0.5
-    started = time.monotonic()
+    deadline = under_deadline(clock, session, 0.5)
+    # When the store is read
     with pytest.raises(DeadlineExceeded):
-        client.get_store(deadline=Deadline.after(deadline_seconds))
-    assert time.monotonic() - started < deadline_seconds + SLACK
+        client.get_store(deadline=deadline)
+    # Then the retry's timeout was cut to what was left of the deadline, and it stopped there
+    first, second = session.attempts
+    assert (first.read_timeout, first.timed_out) == (0.3, True)
+    assert second.timed_out and second.read_timeout < 0.3
+    assert session.all_within_the_deadline()
+    assert deadline.expired
 
 
-def test_latency_beyond_the_deadline_is_deadline_exceeded(client: BigCommerceClient, bc_sandbox: Any) -> None:
+def test_latency_beyond_the_deadline_is_deadline_exceeded(
+    client: BigCommerceClient, bc_sandbox: Any, clock: ManualClock, session: TimeoutSpy
+) -> None:
+    # Given a sandbox 1 s slow, and a deadline of 0.25 s (shorter than the 0.3 s read timeout)
     bc_sandbox.latency = 1.0
-    deadline_seconds = 0.25
-    started = time.monotonic()
+    deadline = under_deadline(clock, session, 0.25)
+    # When customers are searched
     with pytest.raises(DeadlineExceeded):
-        client.search_customers(emails=["jane@example.org"], deadline=Deadline.after(deadline_seconds))
-    assert time.monotonic() - started < deadline_seconds + SLACK
+        client.search_customers(emails=["jane@example.org"], deadline=deadline)
+    # Then the one attempt waited only what the deadline allowed, not the configured 0.3 s
+    assert [(a.connect_timeout, a.read_timeout, a.timed_out) for a in session.attempts] == [
+        (0.25, 0.25, True)
+    ]
+    assert session.all_within_the_deadline()
 
 
 def test_small_latency_within_the_deadline_is_fine(client: BigCommerceClient, bc_sandbox: Any) -> None:
@@ -210,34 +260,40 @@ def test_malformed_json_is_a_bad_upstream_response_and_not_retried(
 # --- rate limits ----------------------------------------------------------------------------------
 
 
-def test_429_waits_for_x_retry_after_then_succeeds(client: BigCommerceClient, bc_sandbox: Any) -> None:
+def test_429_waits_for_x_retry_after_then_succeeds(
+    client: BigCommerceClient, bc_sandbox: Any, clock: ManualClock, session: TimeoutSpy, sleeps: SleepSpy
+) -> None:
     # Given one 429 asking to wait 1 s
     bc_sandbox.faults.add(STORE_PATH, "rate_limit", times=1, retry_after=1)
-    deadline_seconds = 3.0
+    deadline = under_deadline(clock, session, 3.0)
     # When read under a deadline that allows the wait
-    elapsed = timed(lambda: client.get_store(deadline=Deadline.after(deadline_seconds)))
-    # Then the retry came after the requested wait and succeeded, within the deadline
+    assert client.get_store(deadline=deadline).currency
+    # Then the client waited the requested second (plus a little jitter, at most the back-off base)
+    # before the retry, which succeeded within the deadline
     attempts = bc_sandbox.requests.find("GET", STORE_PATH)
     assert [r.status for r in attempts] == [429, 200]
-    assert 1.0 <= elapsed < deadline_seconds + SLACK
+    (wait,) = sleeps.waits
+    assert 1.0 <= wait <= 1.0 + 0.02
+    assert session.all_within_the_deadline()
+    assert not deadline.expired
 
 
 def test_429_whose_wait_passes_the_deadline_is_rate_limited_at_once(
-    client: BigCommerceClient, bc_sandbox: Any
+    client: BigCommerceClient, bc_sandbox: Any, clock: ManualClock, session: TimeoutSpy, sleeps: SleepSpy
 ) -> None:
+    # Given a 429 asking to wait 5 s, and a 1 s deadline
     bc_sandbox.faults.add(STORE_PATH, "rate_limit", retry_after=5)
-    deadline_seconds = 1.0
-    started = time.monotonic()
+    # When the store is read
     with pytest.raises(RateLimited) as raised:
-        client.get_store(deadline=Deadline.after(deadline_seconds))
-    elapsed = time.monotonic() - started
+        client.get_store(deadline=under_deadline(clock, session, 1.0))
+    # Then it is rate-limited at once: one request, and no wait at all (not even into the deadline)
     assert raised.value.retry_after == 5.0
     assert len(bc_sandbox.requests.find("GET", STORE_PATH)) == 1
-    assert elapsed < deadline_seconds  # it did not sleep into the deadline
+    assert sleeps.waits == []
 
 
 def test_the_store_quota_is_honoured_with_its_reset_headers(
-    client: BigCommerceClient, bc_sandbox: Any
+    client: BigCommerceClient, bc_sandbox: Any, sleeps: SleepSpy
 ) -> None:
     # Given a quota of one request per second, used by a read whose answer said none is left
     bc_sandbox.rate_limit.configure(quota=1, window_seconds=1.0)
@@ -245,12 +301,13 @@ def test_the_store_quota_is_honoured_with_its_reset_headers(
     spent = bc_sandbox.requests.find("GET", STORE_PATH)[0].response_headers
     assert spent["X-Rate-Limit-Requests-Left"] == "0"
     # When read again at once
-    elapsed = timed(lambda: client.get_store(deadline=Deadline.after(3.0)))
-    # Then nothing was sent while the quota was spent (no 429 provoked): the client waited for the
-    # window to reset, by the reset header, and then succeeded
+    client.get_store(deadline=Deadline.after(3.0))
+    # Then nothing was sent while the quota was spent (no 429 provoked): the client waited once, for
+    # the window to reset (at most the reset header's time plus the jitter), and then succeeded
     attempts = bc_sandbox.requests.find("GET", STORE_PATH)
     assert [r.status for r in attempts] == [200, 200]
-    assert int(spent["X-Rate-Limit-Time-Reset-Ms"]) / 1000 - SLACK <= elapsed < 3.0 + SLACK
+    (wait,) = sleeps.waits
+    assert 0 < wait <= int(spent["X-Rate-Limit-Time-Reset-Ms"]) / 1000 + 0.02
 
 
 # --- the refund quote is a safe POST --------------------------------------------------------------
@@ -284,18 +341,19 @@ def test_a_failed_refund_is_sent_once_and_its_outcome_is_unknown(
 
 
 def test_a_slow_refund_that_happened_is_outcome_unknown_and_listed(
-    client: BigCommerceClient, bc_sandbox: Any, order: Order
+    client: BigCommerceClient, bc_sandbox: Any, order: Order, clock: ManualClock, session: TimeoutSpy
 ) -> None:
     # Given a refund whose answer comes after the client's read timeout (the work is done first)
     items, payments = refund_of(client, order)
     bc_sandbox.faults.add(r"/payment_actions/refunds$", "slow", method="POST", seconds=1.0)
-    deadline_seconds = 2.0
-    started = time.monotonic()
+    deadline = under_deadline(clock, session, 2.0)
     # When it is sent
     with pytest.raises(OutcomeUnknown):
-        client.create_refund(order.id, items, payments, deadline=Deadline.after(deadline_seconds))
+        client.create_refund(order.id, items, payments, deadline=deadline)
     # Then the client stopped waiting at its timeout, sent it once, and the refund did happen
-    assert time.monotonic() - started < deadline_seconds + SLACK
+    (refund_attempt,) = session.attempts
+    assert (refund_attempt.read_timeout, refund_attempt.timed_out) == (0.3, True)
+    assert session.all_within_the_deadline()
     assert len(bc_sandbox.requests.find("POST", r"/payment_actions/refunds$")) == 1
     assert [r.total_amount for r in client.list_refunds(order.id)] == [Decimal("1.00")]
 

@@ -33,6 +33,7 @@ from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import LookupRequest
 from gladly_bigcommerce.lookup import LookupDeps, StoreConnection, detailed_lookup, forget_store_settings
 from gladly_bigcommerce.product_images import CACHE as PRODUCT_IMAGES
+from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 
 MARTHA_PROFILE = {
     "id": "ZL1Xq0wkTTS2uRDw0bKHVA",
@@ -588,27 +589,37 @@ def test_failed_shipments_leave_the_orders_without_tracking(
 
 @pytest.mark.parametrize("kind", [503, "reset", "malformed_json"])
 def test_customers_unreadable_is_an_error_status_never_a_500(
-    gladly_client: GladlyClient, bc_sandbox: SandboxServer, kind: Any
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, kind: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Given customers that cannot be read, and a spy on the client's waits
     bc_sandbox.faults.add(r"^/v3/customers$", kind)
-    started = time.monotonic()
+    sleeps = spy_on_client_sleep(monkeypatch, ManualClock())
+    # When Gladly searches
     response = gladly_client.post("/lookup", search(email=seed.MARTHA_EMAIL))
+    # Then it gets an error status, after a few tries with short waits, far within the lookup's deadline
     assert response.status_code in (502, 503)
     assert response.json()["errors"][0]["code"] in {"upstream_unavailable", "bad_upstream_response"}
-    assert time.monotonic() - started < 4.5  # retried a little, within the lookup's deadline
+    assert 1 <= len(bc_sandbox.requests.find("GET", r"^/v3/customers$")) <= 3
+    assert sum(sleeps.waits) < 1.0
 
 
-def test_a_rate_limit_storm_is_a_503_at_once(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
+def test_a_rate_limit_storm_is_a_503_at_once(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Given BigCommerce answers 429 with a window that resets only after Gladly would have given up
     bc_sandbox.faults.add(r".", "rate_limit", retry_after=30)
-    started = time.monotonic()
+    sleeps = spy_on_client_sleep(monkeypatch, ManualClock())
+    # When Gladly opens a profile
     response = gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE))
+    # Then it is a 503 at once: no call waited for the window, and none was sent again
     assert response.status_code == 503
     detail = "BigCommerce's rate limit is reached; try again."
     assert response.json() == {
         "errors": [{"attr": "", "code": "upstream_rate_limited", "detail": detail, "message": detail}]
     }
-    assert time.monotonic() - started < 2
+    assert sleeps.waits == []
+    sent = [(r.method, r.path, r.query_string) for r in bc_sandbox.requests.snapshot()]
+    assert sent and len(sent) == len(set(sent))
 
 
 def test_orders_unreadable_is_an_error_not_an_empty_profile(

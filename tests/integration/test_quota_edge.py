@@ -17,6 +17,7 @@ from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer, seed
 from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline, RateLimited
 from gladly_bigcommerce.lookup import DETAILS_SKIPPED_ATTRIBUTE
+from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 from tests.fixtures.sandbox import SandboxHttp
 
 MARTHA_ID = str(seed.MARTHA_CUSTOMER_ID)
@@ -24,7 +25,6 @@ MARTHA = {"lookupLevel": "DETAILED", "uniqueMatchRequired": True, "query": {
     "name": "Martha Williams", "emails": [seed.MARTHA_EMAIL], "externalCustomerId": MARTHA_ID,
 }}  # fmt: skip
 SEARCH = {"lookupLevel": "BASIC", "uniqueMatchRequired": False, "query": {"email": seed.MARTHA_EMAIL}}
-AT_ONCE = 2.0  # seconds: an answer that did not wait for the store's window (30 s) to reset
 
 
 def profile_of(response: requests.Response) -> dict[str, Any]:
@@ -84,7 +84,10 @@ def test_near_the_end_of_the_quota_a_detailed_profile_is_lean_and_says_so(
 
 
 def test_after_a_429_nothing_reaches_the_store_and_lookups_answer_503_at_once(
-    gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp
+    gladly_client: GladlyClient,
+    bc_sandbox: SandboxServer,
+    bc_http: SandboxHttp,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given another app spent the store's whole quota for the next 30 s
     bc_sandbox.rate_limit.configure(quota=3, window_seconds=30)
@@ -96,18 +99,22 @@ def test_after_a_429_nothing_reaches_the_store_and_lookups_answer_503_at_once(
     time.sleep(0.5)  # calls of that lookup sent alongside the refused one, before the 429 was known
     assert {record.status for record in bc_sandbox.requests.find(path_pattern=r"^/v[23]/(?!store)")} == {429}
     bc_sandbox.requests.clear()
-    # Then the lookups that follow answer 503 at once, sending BigCommerce nothing until the reset
+    # Then the lookups that follow answer 503 at once (the client asks for no wait: the reset is past
+    # their deadline), sending BigCommerce nothing until the reset
+    waits = spy_on_client_sleep(monkeypatch, ManualClock())
     for body in (MARTHA, SEARCH):
-        started = time.monotonic()
         response = gladly_client.post("/lookup", body)
         assert response.status_code == 503
         assert response.json()["errors"][0]["code"] == "upstream_rate_limited"
-        assert time.monotonic() - started < AT_ONCE
+    assert waits.waits == []
     assert len(bc_sandbox.requests) == 0
 
 
 def test_while_the_quota_is_spent_a_profile_opened_before_is_shown_from_memory(
-    gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp
+    gladly_client: GladlyClient,
+    bc_sandbox: SandboxServer,
+    bc_http: SandboxHttp,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given Martha's profile opened a moment ago
     full = profile_of(gladly_client.post("/lookup", MARTHA))
@@ -118,7 +125,7 @@ def test_while_the_quota_is_spent_a_profile_opened_before_is_shown_from_memory(
     first = gladly_client.post("/lookup", MARTHA)
     time.sleep(0.5)  # calls of that lookup sent alongside the refused one, before the 429 was known
     bc_sandbox.requests.clear()
-    started = time.monotonic()
+    waits = spy_on_client_sleep(monkeypatch, ManualClock())
     again = gladly_client.post("/lookup", MARTHA)
     # Then both show what was read before, saying when and why, the second at once with no request
     for response in (first, again):
@@ -126,25 +133,28 @@ def test_while_the_quota_is_spent_a_profile_opened_before_is_shown_from_memory(
         assert profile["transactions"] == full["transactions"]
         note = profile["customAttributes"][DETAILS_SKIPPED_ATTRIBUTE]
         assert note.startswith("Shown as read at ") and "request limit is used up" in note
-    assert time.monotonic() - started < AT_ONCE
+    assert waits.waits == []
     assert len(bc_sandbox.requests) == 0
 
 
 def test_a_write_never_waits_for_the_quota_and_is_never_sent_while_it_is_spent(
-    bc_sandbox: SandboxServer,
+    bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    waits = spy_on_client_sleep(monkeypatch, ManualClock())
     with BigCommerceClient(bc_sandbox.store_hash, "sandbox-token", api_base=bc_sandbox.url) as client:
         # Given BigCommerce said 429, resetting in 2 s
         bc_sandbox.faults.add(r"^/v2/store$", "rate_limit", times=1, retry_after=2)
         with pytest.raises(RateLimited):
             client.get_store(deadline=Deadline.after(1.0))  # a read that cannot wait that long
+        assert waits.waits == []
         # When an order's status is to be changed
         with pytest.raises(RateLimited):
             client.update_order_status(seed.MARTHA_ORDER_IDS[0], 5)
-        # Then it was not sent
+        # Then it was not sent, nor waited for
         assert bc_sandbox.requests.find("PUT") == []
-        # while a read that can wait for the reset waits, and is sent once, after it
-        started = time.monotonic()
+        assert waits.waits == []
+        # while a read that can wait for the reset asks to wait for it, and is sent once, after it
         client.get_store(deadline=Deadline.after(4.0))
-        assert time.monotonic() - started >= 1.0
+        (wait,) = waits.waits
+        assert 1.0 <= wait <= 2.5
         assert [record.status for record in bc_sandbox.requests.find("GET", r"^/v2/store$")] == [429, 200]

@@ -30,6 +30,7 @@ from gladly_bigcommerce.api import action_answer
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
+from tests.fixtures.clock import ManualClock
 
 TOKENS = FormTokens.of("unit-test-signing-key", deployment_name="unit", store_hash="abc123")
 REFUND_100 = FormSubject("refund", 100, None)
@@ -127,13 +128,29 @@ def test_a_held_lock_keeps_other_owners_out_until_released(stores: ActionStores)
     assert locks.try_acquire(9001, "agent-b") is not None
 
 
-def test_waiting_for_a_busy_order_ends_in_a_conflict_at_the_deadline(stores: ActionStores) -> None:
-    assert stores.locks.try_acquire(9002, "agent-a") is not None
-    started = time.monotonic()
+def test_waiting_for_a_busy_order_ends_in_a_conflict_at_the_deadline(
+    dynamodb: Any, tables: dict[str, str]
+) -> None:
+    # Given agent A holds order 9002's lock, and waits that move a manual clock (nothing really sleeps)
+    clock = ManualClock()
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock.advance(seconds)
+
+    locks = OrderLocks(client=dynamodb, table_name=tables["OrderLocksTable"], sleep=sleep)
+    assert locks.try_acquire(9002, "agent-a") is not None
+    deadline = clock.deadline(0.5)
+    # When agent B waits for it under a 0.5 s deadline
     with pytest.raises(ActionConflict) as caught:
-        stores.locks.acquire(9002, "agent-b", deadline=Deadline.after(0.5))
+        locks.acquire(9002, "agent-b", deadline=deadline)
+    # Then B polled until too little of the deadline was left for another poll (0.1 s to 0.2 s
+    # apart), never past it, and got the 409 order_busy
     assert caught.value.errors[0].code == "order_busy"
-    assert time.monotonic() - started < 3
+    assert waits and all(0.1 <= wait <= 0.2 for wait in waits)
+    assert sum(waits) < 0.5
+    assert deadline.remaining() <= 0.1
 
 
 def test_an_expired_lock_is_taken_over(dynamodb: Any, tables: dict[str, str]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 import requests
@@ -52,7 +51,17 @@ def test_reset_restores_every_knob_and_the_seed() -> None:
 
 def test_reset_cuts_a_waiting_request_short_before_clearing() -> None:
     with SandboxServer(seed=None) as server:
+        # Given a request held by a 10 s latency (longer than its client's 5 s timeout)
         server.latency = 10
+        pause = server.pause
+        waiting = threading.Event()
+
+        def signalled_pause(seconds: float) -> None:
+            if seconds > 0:
+                waiting.set()
+            pause(seconds)
+
+        server.pause = signalled_pause  # type: ignore[method-assign]
         answers: list[int] = []
         client = threading.Thread(
             target=lambda: answers.append(
@@ -60,11 +69,12 @@ def test_reset_cuts_a_waiting_request_short_before_clearing() -> None:
             )
         )
         client.start()
-        time.sleep(0.2)
-        started = time.monotonic()
+        assert waiting.wait(timeout=5)
+        # When the sandbox is reset
         server.reset()
+        # Then the held request was answered (not timed out by its client): the pause was cut short
         client.join(timeout=5)
-        assert time.monotonic() - started < 2
+        assert not client.is_alive()
         assert answers == [200]
 
 

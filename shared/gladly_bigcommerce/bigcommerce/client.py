@@ -81,6 +81,7 @@ _TRANSPORT_ERRORS = (
     requests.exceptions.ContentDecodingError,
 )
 _jitter = random.SystemRandom()
+_sleep = time.sleep  # test seam: tests patch it to see (and fake) every wait the client asks for
 # A read waits for the store's quota window to reset only if this much of its deadline (or half of
 # it, when shorter) is left after: a lookup still has its calls to make, and Gladly gives up at 5 s.
 _TIME_NEEDED_AFTER_QUOTA_WAIT = 1.0
@@ -705,7 +706,7 @@ class BigCommerceClient:
                     "BigCommerce's request quota for the store is used up; nothing sent until it resets",
                     retry_after=closed_for,
                 )
-            time.sleep(closed_for + _jitter.uniform(0, self._retry.backoff_base))
+            _sleep(closed_for + _jitter.uniform(0, self._retry.backoff_base))
 
     def _timeouts(self, deadline: Deadline | None) -> tuple[float, float]:
         if deadline is None:
@@ -729,7 +730,7 @@ class BigCommerceClient:
         if deadline is not None and deadline.budget is not None and not deadline.budget.spend_retry():
             logger.info("bigcommerce retries of this request are spent; not retrying")
             raise error
-        time.sleep(wait)
+        _sleep(wait)
 
     def _record(
         self, method: str, template: str, status: int | None, started: float, attempt: int, error: str | None
