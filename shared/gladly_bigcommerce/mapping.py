@@ -367,7 +367,8 @@ def order_transaction(
         order_status=order.status or None,
         order_total=_money_or_none(order.total_inc_tax, currency),
         currency_code=currency or None,
-        item_count=order.items_total,
+        # items_total is optional in the spec: absent, it reads 0 while the lines say otherwise.
+        item_count=order.items_total or sum(line.quantity for line in lines),
         order_link=links.order_admin_url(order.id),
         # A guest order is not in any storefront account: there is no page to send the shopper to.
         customer_order_url=None if order.is_guest else links.customer_order_url(order.id),

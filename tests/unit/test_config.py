@@ -537,6 +537,8 @@ def test_the_cli_lists_every_problem_of_every_stage_at_once(
     ("key", "value", "problem"),
     [
         ("DeploymentName", "x" * 65, "DEPLOYMENT_NAME: String should have at most 64 characters"),
+        # the name is written into the dashboard's JSON body: a quote would break it
+        ("DeploymentName", 'Acme "Store"', "DEPLOYMENT_NAME: must match"),
         ("LookupDeadlineSeconds", "0.05", "LOOKUP_DEADLINE_SECONDS: must be at least 0.1"),
         ("DiscountMaxAmount", "1e3", "DISCOUNT_MAX_AMOUNT: must match"),
         ("ApiThrottlingRateLimit", "0", "ApiThrottlingRateLimit: must be at least 1"),

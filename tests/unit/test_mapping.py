@@ -496,3 +496,13 @@ def test_links_come_from_settings_else_the_store_else_the_store_hash() -> None:
     assert store_links(configured, store) == StoreLinks(
         "https://admin.example.com/manage", "https://www.example.com"
     )
+
+
+def test_an_order_without_its_item_count_counts_its_lines() -> None:
+    # Given an order whose optional items_total is absent (or null) but whose lines are known
+    order = v2_order(items_total=None, consignments={"shipping": [{"id": 9, **address(), "line_items": [
+        line(1, quantity=2), line(2, quantity=3)]}]})  # fmt: skip
+    # When it becomes a transaction
+    transaction = order_transaction(order, links=LINKS, region="US")
+    # Then the item count is what its lines hold, never 0
+    assert transaction.item_count == 5
