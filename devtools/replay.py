@@ -24,6 +24,7 @@ sandbox's), the deployment the form tokens are issued for.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import sys
@@ -42,6 +43,7 @@ from devtools.signer import event_query_string, sign_request
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.actions.tokens import FormSubject, FormTokens
 from gladly_bigcommerce.bigcommerce.store_hash import normalize_store_hash
+from gladly_bigcommerce.config import AdaptorSecret
 
 DEFAULT_SIGNING_KEY = "local-dev-signing-key"
 DEFAULT_GATEWAY_PORT = 3000
@@ -74,6 +76,16 @@ TRANSPORT_HEADERS = frozenset(
         "x-amz-cf-id",
     }
 )
+
+
+def gladly_headers(basic_auth_user: str | None, secret: AdaptorSecret) -> dict[str, str]:
+    """What Gladly sends a deployment besides its signature: the static headers of the secret, and basic
+    auth when the deployment sets ``BASIC_AUTH_USER`` and the secret holds its password."""
+    headers = secret.static_header_values()
+    if basic_auth_user and secret.basic_auth_password is not None:
+        pair = f"{basic_auth_user}:{secret.basic_auth_password.get_secret_value()}"
+        headers["authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    return headers
 
 
 def default_gateway_url() -> str:

@@ -16,7 +16,6 @@ CONFIG (its LookupUrl output, default stack name), or without CONFIG the local s
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import sys
@@ -27,8 +26,8 @@ from typing import Any
 import requests
 
 from devtools.deploy import load_deployment, stack_lookup_url
-from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, default_gateway_url
-from gladly_bigcommerce.config import read_parameters_file
+from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, default_gateway_url, gladly_headers
+from gladly_bigcommerce.config import AdaptorSecret, read_parameters_file
 
 LOOKUP_PATH = "/lookup"
 
@@ -78,7 +77,7 @@ def smoke(client: GladlyClient, email: str, headers: Mapping[str, str] | None = 
     return 0, "\n".join(lines)
 
 
-def _secret_of(config: Path) -> dict[str, Any]:
+def _secret_of(config: Path) -> AdaptorSecret:
     """The credentials secret the parameters file names, read with the caller's AWS credentials."""
     import boto3  # only for a deployed stack
 
@@ -86,10 +85,7 @@ def _secret_of(config: Path) -> dict[str, Any]:
     if not secret_name:
         raise ValueError("the parameters file names no SECRET_NAME")
     value = boto3.client("secretsmanager").get_secret_value(SecretId=secret_name)["SecretString"]
-    secret = json.loads(value)
-    if not isinstance(secret, dict):
-        raise ValueError("the secret is not a JSON object")
-    return secret
+    return AdaptorSecret.from_mapping(json.loads(value))
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -111,13 +107,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         except Exception as error:
             print(f"Cannot read the secret of {arguments.config} ({type(error).__name__}).", file=sys.stderr)
             return 2
-        signing_key = signing_key or str(secret.get("gladly_signing_key", ""))
+        signing_key = signing_key or secret.gladly_signing_key.get_secret_value()
         user = read_parameters_file(arguments.config).get("BASIC_AUTH_USER", "").strip()
-        if user and secret.get("basic_auth_password"):
-            token = base64.b64encode(f"{user}:{secret['basic_auth_password']}".encode()).decode()
-            headers["authorization"] = f"Basic {token}"
-        static = secret.get("static_headers")
-        headers.update({str(k): str(v) for k, v in static.items()} if isinstance(static, dict) else {})
+        headers = gladly_headers(user, secret)
     url = arguments.url
     if url is None and arguments.config is not None:
         url = stack_lookup_url(load_deployment(arguments.config).stack_name, None)

@@ -16,7 +16,6 @@ build step). It talks only to this gateway:
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ import requests
 from werkzeug.wrappers import Request
 
 from devtools.gateway import GatewayResponse
-from devtools.replay import GladlyClient
+from devtools.replay import GladlyClient, gladly_headers
 from gladly_bigcommerce.config import AdaptorSettings, ConfigError, load_secret
 
 if TYPE_CHECKING:
@@ -139,8 +138,5 @@ def _gladly_client(gateway: LocalGateway) -> tuple[GladlyClient, dict[str, str]]
     """A client signing with the deployment's key, and the extra headers Gladly would send it."""
     settings = _settings(gateway)
     secret = load_secret(settings)
-    headers = secret.static_header_values()
-    if settings.basic_auth_user and secret.basic_auth_password is not None:
-        pair = f"{settings.basic_auth_user}:{secret.basic_auth_password.get_secret_value()}"
-        headers["authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    headers = gladly_headers(settings.basic_auth_user, secret)
     return GladlyClient(gateway.url, secret.gladly_signing_key.get_secret_value()), headers

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from devtools.replay import gladly_headers
 from devtools.signer import sign_request
+from gladly_bigcommerce.config import AdaptorSecret
 from gladly_bigcommerce.gladly.signing import (
     SignatureError,
     canonical_request,
@@ -384,3 +386,23 @@ def test_static_headers_must_all_be_present_with_their_values() -> None:
     with pytest.raises(SignatureError) as wrong:
         check_static_headers({"x-shared-token": "abc124", "x-tenant": "acme"}, expected)
     assert (wrong.value.attr, wrong.value.code) == ("x-shared-token", "bad_credentials")
+
+
+def test_the_headers_devtools_send_pass_the_deployments_basic_auth_and_static_header_checks() -> None:
+    # Given a deployment with basic auth and a static header in its secret
+    secret = AdaptorSecret.model_validate(
+        {
+            "client_id": "c",
+            "access_token": "t",
+            "gladly_signing_key": "k",
+            "basic_auth_password": "p@ss:word",
+            "static_headers": {"X-Gladly-Org": "acme"},
+        }
+    )
+    # When smoke and the preview build the headers Gladly would send it
+    headers = gladly_headers("gladly", secret)
+    # Then the adaptor's own checks accept them
+    check_basic_auth(headers, "gladly", "p@ss:word")
+    check_static_headers(headers, {"X-Gladly-Org": "acme"})
+    # and without BASIC_AUTH_USER no Authorization header is sent
+    assert "authorization" not in gladly_headers(None, secret)
