@@ -30,6 +30,8 @@ from openapi_core.datatypes import RequestParameters
 from openapi_core.exceptions import OpenAPIError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from devtools.sandbox.contract import describe_openapi_error
+
 SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi" / "adaptor.yaml"
 # Answers are checked as if served by the file's `make run` server: only route and method matter.
 _CHECKED_HOST = "http://127.0.0.1:3000"
@@ -109,7 +111,7 @@ class AdaptorContract:
             try:
                 self._app.validate_response(_Request(answer), _Response(answer))
             except OpenAPIError as error:
-                problems.append(f"{answer.label}: {describe(error)}")
+                problems.append(f"{answer.label}: {describe_openapi_error(error)}")
         problems += [f"{answer.label}: {problem}" for problem in gladly_error_shape_problems(answer)]
         return problems
 
@@ -153,23 +155,6 @@ def gladly_error_shape_problems(answer: Answer) -> list[str]:
         if not isinstance(item, dict) or any(not isinstance(item.get(key), str) for key in keys):
             problems.append(f"errors[{index}] lacks one of {', '.join(keys)} as a string")
     return problems
-
-
-def describe(error: BaseException) -> str:
-    """The error's kind and each schema error with its location, shortened."""
-    cause = error.__cause__
-    schema_errors = list(getattr(cause, "schema_errors", ()) or ())
-    if not schema_errors:
-        return _shorten(f"{type(error).__name__}: {cause or error}")
-    lines = [type(error).__name__]
-    for schema_error in schema_errors[:5]:
-        where = "/".join(str(part) for part in schema_error.absolute_path) or "(root)"
-        lines.append(f"at {where}: {_shorten(schema_error.message)}")
-    return "; ".join(lines)
-
-
-def _shorten(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 @cache

@@ -443,14 +443,14 @@ class ContractValidator:
                 try:
                     app.validate_request(openapi_request)
                 except OpenAPIError as exc:
-                    problems.append(f"{label}: request ({spec_file}): {_describe(exc)}")
+                    problems.append(f"{label}: request ({spec_file}): {describe_openapi_error(exc)}")
             if response and exchange.status is not None:
                 try:
                     app.validate_response(openapi_request, _Response(exchange, exchange.status))
                 except PathError:
                     pass  # no operation to check against: the request side reports it when checked
                 except OpenAPIError as exc:
-                    problems.append(f"{label}: response ({spec_file}): {_describe(exc)}")
+                    problems.append(f"{label}: response ({spec_file}): {describe_openapi_error(exc)}")
         return problems
 
     def check_record(self, record: RequestRecord) -> list[str]:
@@ -472,8 +472,9 @@ def _outside_contract(method: str, path: str) -> bool:
     return any(op.method == method.upper() and op.api_path == api_path for op in OUTSIDE_CONTRACT)
 
 
-def _describe(exc: BaseException) -> str:
-    """The error's kind and each schema error with its location, without echoing whole bodies."""
+def describe_openapi_error(exc: BaseException) -> str:
+    """An openapi-core error's kind and each schema error with its location, without echoing whole
+    bodies (also used by `devtools.adaptor_contract` for the adaptor's own answers)."""
     cause = exc.__cause__
     schema_errors = list(getattr(cause, "schema_errors", ()) or ())
     if not schema_errors:
