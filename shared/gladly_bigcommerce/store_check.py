@@ -28,6 +28,7 @@ from gladly_bigcommerce.bigcommerce import (
     Unauthorized,
     UpstreamUnavailable,
     ValidationFailed,
+    scopes,
 )
 from gladly_bigcommerce.bigcommerce.client import NO_SUCH_ORDER_ID
 from gladly_bigcommerce.config import ActionName
@@ -37,15 +38,6 @@ from gladly_bigcommerce.config import ActionName
 PROBE_EMAIL = "check-store@example.invalid"
 # Any product id: reading the catalog changes nothing; what comes back is not used.
 PROBE_PRODUCT_ID = 1
-
-_CUSTOMERS_READ = "Customers read-only (store_v2_customers_read_only)"
-_ORDERS_READ = "Orders read-only (store_v2_orders_read_only)"
-_ORDERS_MODIFY = "Orders modify (store_v2_orders)"
-# orders.v3 `createOrderRefundQuotes` and `createOrderRefund`: "at least one of" these two scopes.
-_REFUND_SCOPES = "Order Transactions modify (store_v2_transactions) or Orders modify (store_v2_orders)"
-_MARKETING_MODIFY = "Marketing modify (store_v2_marketing)"
-_PRODUCTS_READ = "Products read-only (store_v2_products_read_only)"
-_INFORMATION_READ = "Information & settings read-only (store_v2_information_read_only)"
 
 
 def _refund_quote(client: BigCommerceClient) -> None:
@@ -87,7 +79,7 @@ class Capability:
 CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "customer search",
-        _CUSTOMERS_READ,
+        scopes.CUSTOMERS_READ,
         "finding and linking customers: every lookup fails",
         "customers",
         always_needed=True,
@@ -95,39 +87,43 @@ CAPABILITIES: tuple[Capability, ...] = (
     ),
     Capability(
         "orders",
-        _ORDERS_READ,
+        scopes.ORDERS_READ,
         "the customer's orders: every detailed lookup fails",
         "orders",
         always_needed=True,
         needed_by=frozenset({"refund", "cancel"}),
     ),
-    Capability("shipments", _ORDERS_READ, "tracking numbers and shipping status on orders", "shipments"),
-    Capability("product images", _PRODUCTS_READ, "product pictures on order lines", "catalog"),
+    Capability(
+        "shipments", scopes.ORDERS_READ, "tracking numbers and shipping status on orders", "shipments"
+    ),
+    Capability("product images", scopes.PRODUCTS_READ, "product pictures on order lines", "catalog"),
     Capability(
         "store information",
-        _INFORMATION_READ,
+        scopes.INFORMATION_READ,
         "storefront links and the store's currency (the discount action needs the currency)",
         "store",
         needed_by=frozenset({"discount"}),
     ),
-    Capability("customer groups", _CUSTOMERS_READ, "the customer group name on profiles", "customer_groups"),
+    Capability(
+        "customer groups", scopes.CUSTOMERS_READ, "the customer group name on profiles", "customer_groups"
+    ),
     Capability(
         "refunds",
-        _REFUND_SCOPES,
+        scopes.REFUNDS,
         "refunding orders from Gladly",
         "refund_quote",
         needed_by=frozenset({"refund"}),
     ),
     Capability(
         "cancel",
-        _ORDERS_MODIFY,
+        scopes.ORDERS_MODIFY,
         "cancelling orders from Gladly",
         "order_update",
         needed_by=frozenset({"cancel"}),
     ),
     Capability(
         "discount codes",
-        _MARKETING_MODIFY,
+        scopes.MARKETING_MODIFY,
         "creating discount codes from Gladly",
         "promotion_create",
         needed_by=frozenset({"discount"}),

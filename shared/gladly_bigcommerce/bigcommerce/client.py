@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
+from . import scopes
 from .deadline import Deadline
 from .errors import (
     BadUpstreamResponse,
@@ -89,46 +90,30 @@ _TIME_NEEDED_AFTER_QUOTA_WAIT = 1.0
 _live_clients: weakref.WeakSet[BigCommerceClient] = weakref.WeakSet()
 
 
-def _scope(name: str, oauth: str) -> str:
-    return f"{name} ({oauth})"
-
-
-# The API-account scope each endpoint needs, as the control panel names it (Settings > API >
-# Store-level API accounts) with its OAuth name. BigCommerce's 403 says only "You don't have a
-# required scope to access the endpoint" (reference FACTS.md); the client knows what it called.
-_CUSTOMERS_READ = _scope("Customers read-only", "store_v2_customers_read_only")
-_ORDERS_READ = _scope("Orders read-only", "store_v2_orders_read_only")
-_ORDERS_MODIFY = _scope("Orders modify", "store_v2_orders")
-_TRANSACTIONS_READ = _scope("Order Transactions read-only", "store_v2_transactions_read_only")
-# orders.v3: refund quotes and refunds need at least one of store_v2_orders and store_v2_transactions.
-_TRANSACTIONS_MODIFY = (
-    f"{_scope('Order Transactions modify', 'store_v2_transactions')} or "
-    f"{_scope('Orders modify', 'store_v2_orders')}"
-)
-_MARKETING_READ = _scope("Marketing read-only", "store_v2_marketing_read_only")
-_MARKETING_MODIFY = _scope("Marketing modify", "store_v2_marketing")
+# The API-account scope each endpoint needs (`scopes`): BigCommerce's 403 does not name it, the client
+# knows what it called.
 _SCOPE_OF_ENDPOINT: dict[tuple[str, str], str] = {
-    ("GET", "/v3/customers"): _CUSTOMERS_READ,
-    ("POST", "/v3/customers"): _scope("Customers modify", "store_v2_customers"),
-    ("GET", "/v2/customer_groups"): _CUSTOMERS_READ,
-    ("GET", "/v2/orders"): _ORDERS_READ,
-    ("POST", "/v2/orders"): _ORDERS_MODIFY,
-    ("GET", "/v2/orders/{order_id}"): _ORDERS_READ,
-    ("PUT", "/v2/orders/{order_id}"): _ORDERS_MODIFY,
-    ("GET", "/v2/orders/{order_id}/products"): _ORDERS_READ,
-    ("GET", "/v2/orders/{order_id}/shipping_addresses"): _ORDERS_READ,
-    ("GET", "/v2/orders/{order_id}/shipments"): _ORDERS_READ,
-    ("POST", "/v2/orders/{order_id}/shipments"): _ORDERS_MODIFY,
-    ("GET", "/v2/order_statuses"): _ORDERS_READ,
-    ("POST", "/v3/orders/{order_id}/payment_actions/refund_quotes"): _TRANSACTIONS_MODIFY,
-    ("POST", "/v3/orders/{order_id}/payment_actions/refunds"): _TRANSACTIONS_MODIFY,
-    ("GET", "/v3/orders/{order_id}/payment_actions/refunds"): _TRANSACTIONS_READ,
-    ("POST", "/v3/promotions"): _MARKETING_MODIFY,
-    ("POST", "/v3/promotions/{promotion_id}/codes"): _MARKETING_MODIFY,
-    ("GET", "/v3/promotions/{promotion_id}/codes"): _MARKETING_READ,
-    ("GET", "/v3/promotions/codes"): _MARKETING_READ,
-    ("GET", "/v3/catalog/products"): _scope("Products read-only", "store_v2_products_read_only"),
-    ("GET", "/v2/store"): _scope("Information & settings read-only", "store_v2_information_read_only"),
+    ("GET", "/v3/customers"): scopes.CUSTOMERS_READ,
+    ("POST", "/v3/customers"): scopes.CUSTOMERS_MODIFY,
+    ("GET", "/v2/customer_groups"): scopes.CUSTOMERS_READ,
+    ("GET", "/v2/orders"): scopes.ORDERS_READ,
+    ("POST", "/v2/orders"): scopes.ORDERS_MODIFY,
+    ("GET", "/v2/orders/{order_id}"): scopes.ORDERS_READ,
+    ("PUT", "/v2/orders/{order_id}"): scopes.ORDERS_MODIFY,
+    ("GET", "/v2/orders/{order_id}/products"): scopes.ORDERS_READ,
+    ("GET", "/v2/orders/{order_id}/shipping_addresses"): scopes.ORDERS_READ,
+    ("GET", "/v2/orders/{order_id}/shipments"): scopes.ORDERS_READ,
+    ("POST", "/v2/orders/{order_id}/shipments"): scopes.ORDERS_MODIFY,
+    ("GET", "/v2/order_statuses"): scopes.ORDERS_READ,
+    ("POST", "/v3/orders/{order_id}/payment_actions/refund_quotes"): scopes.REFUNDS,
+    ("POST", "/v3/orders/{order_id}/payment_actions/refunds"): scopes.REFUNDS,
+    ("GET", "/v3/orders/{order_id}/payment_actions/refunds"): scopes.TRANSACTIONS_READ,
+    ("POST", "/v3/promotions"): scopes.MARKETING_MODIFY,
+    ("POST", "/v3/promotions/{promotion_id}/codes"): scopes.MARKETING_MODIFY,
+    ("GET", "/v3/promotions/{promotion_id}/codes"): scopes.MARKETING_READ,
+    ("GET", "/v3/promotions/codes"): scopes.MARKETING_READ,
+    ("GET", "/v3/catalog/products"): scopes.PRODUCTS_READ,
+    ("GET", "/v2/store"): scopes.INFORMATION_READ,
 }
 
 M = TypeVar("M", bound=BaseModel)
