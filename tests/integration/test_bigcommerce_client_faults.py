@@ -39,6 +39,7 @@ from gladly_bigcommerce.bigcommerce import (
     ShipmentItemCreate,
     UpstreamUnavailable,
 )
+from gladly_bigcommerce.bigcommerce import client as client_module
 from tests.fixtures.clock import ManualClock, SleepSpy, TimeoutSpy, spy_on_client_sleep
 
 pytestmark = pytest.mark.sandbox
@@ -308,6 +309,22 @@ def test_the_store_quota_is_honoured_with_its_reset_headers(
     assert [r.status for r in attempts] == [200, 200]
     (wait,) = sleeps.waits
     assert 0 < wait <= int(spent["X-Rate-Limit-Time-Reset-Ms"]) / 1000 + 0.02
+
+
+def test_a_quota_wait_whose_jitter_would_pass_the_deadline_is_not_started(
+    client: BigCommerceClient, clock: ManualClock, session: TimeoutSpy, sleeps: SleepSpy, monkeypatch: Any
+) -> None:
+    # Given the store's quota closed for 16 ms, a jitter drawn at its top (the 20 ms back-off base), and
+    # 35 ms left: the reset alone fits in half of what is left, the reset plus its jitter ends past it
+    monkeypatch.setattr(client._quota, "admit", lambda: 0.016)
+    monkeypatch.setattr(client_module._jitter, "uniform", lambda low, high: high)
+    # When the store is read
+    with pytest.raises(RateLimited) as raised:
+        client.get_store(deadline=under_deadline(clock, session, 0.035))
+    # Then it is rate-limited at once, with the reset to wait for, and nothing waited or sent
+    assert raised.value.retry_after == 0.016
+    assert sleeps.waits == []
+    assert session.attempts == []
 
 
 # --- the refund quote is a safe POST --------------------------------------------------------------

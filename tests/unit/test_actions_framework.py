@@ -18,6 +18,7 @@ import pytest
 from devtools.aws import LocalResources
 from devtools.template import SamTemplate
 from gladly_bigcommerce.actions import context as context_module
+from gladly_bigcommerce.actions import locks as locks_module
 from gladly_bigcommerce.actions.amounts import parse_amount, parse_quantity
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.context import ActionContext, action_deadlines
@@ -146,11 +147,37 @@ def test_waiting_for_a_busy_order_ends_in_a_conflict_at_the_deadline(
     with pytest.raises(ActionConflict) as caught:
         locks.acquire(9002, "agent-b", deadline=deadline)
     # Then B polled until too little of the deadline was left for another poll (0.1 s to 0.2 s
-    # apart), never past it, and got the 409 order_busy
+    # apart, jittered), never waited past it, and got the 409 order_busy
     assert caught.value.errors[0].code == "order_busy"
     assert waits and all(0.1 <= wait <= 0.2 for wait in waits)
     assert sum(waits) < 0.5
-    assert deadline.remaining() <= 0.1
+    assert 0 < deadline.remaining() < 0.2
+
+
+@pytest.mark.parametrize("jitter", [0.0, 0.5, 0.999999])
+def test_a_poll_that_would_end_after_the_deadline_is_never_started(
+    dynamodb: Any, tables: dict[str, str], jitter: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given agent A holds order 9004's lock, and a jitter fixed at the low, middle or top of its range
+    monkeypatch.setattr(locks_module.random, "random", lambda: jitter)
+    clock = ManualClock()
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock.advance(seconds)
+
+    locks = OrderLocks(client=dynamodb, table_name=tables["OrderLocksTable"], sleep=sleep)
+    assert locks.try_acquire(9004, "agent-a") is not None
+    deadline = clock.deadline(0.5)
+    # When agent B waits for it under a 0.5 s deadline Then it gets the 409 without any wait
+    # crossing the deadline
+    with pytest.raises(ActionConflict):
+        locks.acquire(9004, "agent-b", deadline=deadline)
+    wait = 0.1 * (1 + jitter)
+    assert waits and all(w == pytest.approx(wait) for w in waits)
+    assert sum(waits) < 0.5 <= sum(waits) + wait  # it stopped when one more poll would not fit
+    assert deadline.remaining() > 0
 
 
 def test_an_expired_lock_is_taken_over(dynamodb: Any, tables: dict[str, str]) -> None:

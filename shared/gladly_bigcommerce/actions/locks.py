@@ -82,13 +82,14 @@ class OrderLocks:
             lock = self.try_acquire(order_id, owner)
             if lock is not None:
                 return lock
-            if deadline.remaining() <= _POLL_SECONDS:
+            wait = _POLL_SECONDS * (1 + random.random())  # noqa: S311 - jitter, not security
+            if deadline.remaining() <= wait:  # the next poll would come after the deadline
                 raise ActionConflict.of(
                     "order_busy",
                     f"Another action on order {order_id} is being processed. Nothing was done: submit "
                     "again in a few seconds to see the order as it is then.",
                 )
-            self.sleep(_POLL_SECONDS * (1 + random.random()))  # noqa: S311 - jitter, not security
+            self.sleep(wait)
 
     def release(self, lock: OrderLock) -> None:
         """Delete the lock if it is still ours (it may have expired and been taken over)."""

@@ -686,12 +686,13 @@ class BigCommerceClient:
             time_left = min(deadline.remaining() if deadline is not None else math.inf, self._retry.max_wait)
             # Time left after the wait for the call itself (and the rest of a lookup), at most half.
             needed_after = min(_TIME_NEEDED_AFTER_QUOTA_WAIT, time_left / 2)
-            if not retry or closed_for + needed_after > time_left:
+            wait = closed_for + _jitter.uniform(0, self._retry.backoff_base)  # jitter included: never past
+            if not retry or wait + needed_after > time_left:
                 raise RateLimited(
                     "BigCommerce's request quota for the store is used up; nothing sent until it resets",
                     retry_after=closed_for,
                 )
-            _sleep(closed_for + _jitter.uniform(0, self._retry.backoff_base))
+            _sleep(wait)
 
     def _timeouts(self, deadline: Deadline | None) -> tuple[float, float]:
         if deadline is None:
