@@ -31,7 +31,7 @@ from gladly_bigcommerce.api import action_answer
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
-from tests.fixtures.clock import ManualClock
+from tests.fixtures.clock import ManualClock, SleepSpy
 
 TOKENS = FormTokens.of("unit-test-signing-key", deployment_name="unit", store_hash="abc123")
 REFUND_100 = FormSubject("refund", 100, None)
@@ -134,13 +134,8 @@ def test_waiting_for_a_busy_order_ends_in_a_conflict_at_the_deadline(
 ) -> None:
     # Given agent A holds order 9002's lock, and waits that move a manual clock (nothing really sleeps)
     clock = ManualClock()
-    waits: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        clock.advance(seconds)
-
-    locks = OrderLocks(client=dynamodb, table_name=tables["OrderLocksTable"], sleep=sleep)
+    sleeps = SleepSpy(clock, really_wait=False)
+    locks = OrderLocks(client=dynamodb, table_name=tables["OrderLocksTable"], sleep=sleeps)
     assert locks.try_acquire(9002, "agent-a") is not None
     deadline = clock.deadline(0.5)
     # When agent B waits for it under a 0.5 s deadline
@@ -149,8 +144,8 @@ def test_waiting_for_a_busy_order_ends_in_a_conflict_at_the_deadline(
     # Then B polled until too little of the deadline was left for another poll (0.1 s to 0.2 s
     # apart, jittered), never waited past it, and got the 409 order_busy
     assert caught.value.errors[0].code == "order_busy"
-    assert waits and all(0.1 <= wait <= 0.2 for wait in waits)
-    assert sum(waits) < 0.5
+    assert sleeps.waits and all(0.1 <= wait <= 0.2 for wait in sleeps.waits)
+    assert sum(sleeps.waits) < 0.5
     assert 0 < deadline.remaining() < 0.2
 
 
@@ -163,13 +158,8 @@ def test_a_poll_that_would_end_after_the_deadline_is_never_started(
     order_id = 9100 + int(jitter * 10)
     monkeypatch.setattr(locks_module.random, "random", lambda: jitter)
     clock = ManualClock()
-    waits: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        clock.advance(seconds)
-
-    locks = OrderLocks(client=dynamodb, table_name=tables["OrderLocksTable"], sleep=sleep)
+    sleeps = SleepSpy(clock, really_wait=False)
+    locks = OrderLocks(client=dynamodb, table_name=tables["OrderLocksTable"], sleep=sleeps)
     assert locks.try_acquire(order_id, "agent-a") is not None
     deadline = clock.deadline(0.5)
     # When agent B waits for it under a 0.5 s deadline Then it gets the 409 without any wait
@@ -177,8 +167,8 @@ def test_a_poll_that_would_end_after_the_deadline_is_never_started(
     with pytest.raises(ActionConflict):
         locks.acquire(order_id, "agent-b", deadline=deadline)
     wait = 0.1 * (1 + jitter)
-    assert waits and all(w == pytest.approx(wait) for w in waits)
-    assert sum(waits) < 0.5 <= sum(waits) + wait  # it stopped when one more poll would not fit
+    assert sleeps.waits and all(w == pytest.approx(wait) for w in sleeps.waits)
+    assert sum(sleeps.waits) < 0.5 <= sum(sleeps.waits) + wait  # it stopped when one more poll would not fit
     assert deadline.remaining() > 0
 
 
