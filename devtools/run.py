@@ -25,7 +25,7 @@ import os
 import signal
 import sys
 from collections.abc import Mapping
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import dataclass
 from types import FrameType
 
@@ -128,8 +128,11 @@ def _real_store(environ: Mapping[str, str]) -> StoreAccess | None:
 class StopSignal:
     """Ctrl-C or SIGTERM, turned into a byte on a pipe that the main thread waits on.
 
-    The handler only writes to the pipe: a handler that takes a lock (`threading.Event.set`) can run
-    while the main thread, which it interrupts, holds that very lock inside `Event.wait`, and hang.
+    The byte is written by Python's C-level handler (`signal.set_wakeup_fd`), whichever thread the
+    kernel delivered the signal to: a Python-level handler runs only in the main thread, once it runs
+    bytecode again, and the main thread blocked in `os.read` does not, when the signal went to one of
+    the servers' threads (CI once waited 30 s for that). The Python-level handler does nothing: it
+    is there to replace the default action (KeyboardInterrupt, or death by SIGTERM).
     """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -137,18 +140,20 @@ class StopSignal:
     def __init__(self) -> None:
         self._read, self._write = os.pipe()
         os.set_blocking(self._write, False)
-        self._previous = {number: signal.signal(number, self._handle) for number in self.SIGNALS}
-
-    def _handle(self, _signal: int, _frame: FrameType | None) -> None:
+        self._previous = {number: signal.signal(number, self._ignore) for number in self.SIGNALS}
         # A full pipe means a stop is already pending: nothing more to say.
-        with suppress(BlockingIOError):
-            os.write(self._write, b"x")
+        self._previous_wakeup = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
+
+    @staticmethod
+    def _ignore(_signal: int, _frame: FrameType | None) -> None:
+        """The stop is the byte the wakeup fd received."""
 
     def wait(self) -> None:
         """Block until a signal arrives (os.read is retried across signals, PEP 475)."""
         os.read(self._read, 1)
 
     def close(self) -> None:
+        signal.set_wakeup_fd(self._previous_wakeup)
         for number, handler in self._previous.items():
             signal.signal(number, handler)
         os.close(self._read)

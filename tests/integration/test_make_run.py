@@ -3,7 +3,8 @@
 - Every event in events/, replayed in order (`make replay RESET=1`: the sandbox back to its demo store
   before each), answers what its name says: the status, and for errors the code.
 - SIGTERM to `make run`'s process group (make and Python both get it) stops it, every time: the
-  handler only writes to a pipe, so it cannot deadlock on a lock the interrupted main thread holds.
+  signal only writes a byte to a pipe (Python's wakeup fd, from whichever thread it reached), so it
+  cannot deadlock on a lock the interrupted main thread holds (tests/unit/test_stop_signal.py).
   `make test` stops MAKE_RUN_STOPS fresh starts (default 5); `MAKE_RUN_STOPS=20 pytest -k sigterm`
   runs the 20-stop loop.
 """
