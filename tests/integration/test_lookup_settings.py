@@ -110,21 +110,25 @@ def test_slow_bigcommerce_is_a_503_within_the_deadline(
     assert len(bc_sandbox.requests.find("GET", r"^/v3/customers$")) == 1
 
 
-def test_a_rate_limit_that_outlasts_the_deadline_is_a_503_within_it(
+def test_a_rate_limit_that_outlasts_the_deadline_is_a_503_at_once(
     configured_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
-    # Given every call is refused with 429 and a window that resets in 1 s
-    bc_sandbox.faults.add(r".", "rate_limit", retry_after=1)
-    # When Gladly searches
-    response = configured_client.post("/lookup", search(email=seed.MARTHA_EMAIL))
-    # Then the adaptor waits once for the window, then gives up before its deadline: 503
-    assert response.status_code == 503
+    # Given every call is refused with 429 and a window that resets in 2 s, after the 1.5 s deadline
+    bc_sandbox.faults.add(r".", "rate_limit", retry_after=2)
+    try:
+        # When Gladly searches
+        response = configured_client.post("/lookup", search(email=seed.MARTHA_EMAIL))
+    finally:
+        # The gateway's container remembers the store said stop (it sends it nothing until the window
+        # resets): wait that out whatever happens here, so the next test meets a store it may call.
+        time.sleep(2.2)
+    # Then the adaptor did not wait for a window it cannot outlast: a 503 that says so, and no call
+    # was sent twice (how far the calls got before the first 429 closed the store is a matter of
+    # timing; that a wait that fits is waited is shown on a manual clock in the client's fault tests)
+    assert response.status_code == 503, response.text
     assert response.json()["errors"][0]["code"] == "upstream_rate_limited"
-    # (each of its two calls got a 429; once the window had reset, one was sent again and refused)
-    assert len(bc_sandbox.requests.find("GET", r"^/v3/customers$|^/v2/orders$")) >= 3
-    # The gateway's container remembers the store said stop (it sends it nothing until the window
-    # resets): wait that out, so the next test meets a store it may call.
-    time.sleep(1.2)
+    sent = [(r.method, r.path, r.query_string) for r in bc_sandbox.requests.snapshot()]
+    assert sent and len(sent) == len(set(sent))
 
 
 def test_an_outage_is_a_503_within_the_deadline(
