@@ -214,10 +214,22 @@ class RequestLog(Sequence[RequestRecord]):
     def __init__(self) -> None:
         self._records: list[RequestRecord] = []
         self._lock = threading.Lock()
+        self._grown = threading.Condition(self._lock)
 
     def append(self, record: RequestRecord) -> None:
-        with self._lock:
+        with self._grown:
             self._records.append(record)
+            self._grown.notify_all()
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[RequestRecord]:
+        """The records once there are `count` of them, or those that came within `timeout` seconds.
+
+        For a call the answer did not wait for (it may land after the answer): wait for it, rather
+        than for a fixed time that a loaded machine can outlast.
+        """
+        with self._grown:
+            self._grown.wait_for(lambda: len(self._records) >= count, timeout)
+            return list(self._records)
 
     def clear(self) -> None:
         with self._lock:

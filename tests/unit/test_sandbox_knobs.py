@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -82,3 +83,19 @@ def test_the_request_log_is_a_sequence_that_finds_and_clears() -> None:
     assert get.response_json == {"data": []}
     log.clear()
     assert len(log) == 0
+
+
+def test_the_request_log_waits_for_a_call_that_lands_after_the_answer() -> None:
+    # Given a log with one call, and a second one appended by another thread (before or during the wait)
+    log = RequestLog()
+    first, late = _record("GET", "/v3/customers"), _record("GET", "/v2/orders")
+    log.append(first)
+    started = threading.Event()
+    appender = threading.Thread(target=lambda: (started.wait(5), log.append(late)))
+    appender.start()
+    # When a test waits for two Then it gets both
+    started.set()
+    assert log.wait_for(2) == [first, late]
+    appender.join(5)
+    # And a wait for more than ever come ends at its timeout with what there is
+    assert log.wait_for(3, timeout=0.01) == [first, late]
