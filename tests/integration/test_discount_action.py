@@ -493,6 +493,9 @@ def test_a_missing_marketing_scope_is_reported_and_the_form_works_once_granted(
         ("discount-submit-missing-token", 400, None, "invalid_token"),
         ("discount-submit-token-of-another-customer", 400, None, "form_not_for_this"),
         ("discount-submit-bad-signature", 401, None, None),
+        # issue 16: every value means one thing (tests/integration/test_strict_submits.py)
+        ("discount-submit-percentage-in-arabic-indic-digits", 400, "amount", "invalid_percentage"),
+        ("discount-submit-days-as-json-number", 400, "valid_days", "invalid_type"),
     ],
 )
 def test_each_discount_event_gets_its_documented_answer(

@@ -98,8 +98,29 @@ ACTION_EVENTS: dict[str, tuple[int, str | None]] = {
     "refund-submit-nothing-left.json": (406, "nothing_to_refund"),
     "refund-submit-over-refund-amount.json": (400, "exceeds_remaining"),
     "refund-submit-over-refund-quantity.json": (400, "exceeds_remaining"),
-    "refund-submit-store-credit-guest.json": (400, "method_not_offered"),
+    # a guest's refund form offers no store credit: it is no option of the select
+    "refund-submit-store-credit-guest.json": (400, "invalid_choice"),
     "refund-submit-token-of-another-order.json": (400, "form_not_for_this"),
+    # issue 16: every value means one thing
+    "refund-submit-method-as-list.json": (400, "invalid_type"),
+    "refund-submit-method-as-number.json": (400, "invalid_type"),
+    "refund-submit-line-zero-padded.json": (400, "unknown_field"),
+    "refund-submit-line-alias-beside-its-field.json": (400, "unknown_field"),
+    "refund-submit-line-in-arabic-indic-digits.json": (400, "unknown_field"),
+    "refund-submit-field-name-of-4301-digits.json": (400, "unknown_field"),
+    "refund-submit-amount-in-arabic-indic-digits.json": (400, "invalid_amount"),
+    "refund-submit-amount-in-fullwidth-digits.json": (400, "invalid_amount"),
+    "refund-submit-amount-in-mathematical-digits.json": (400, "invalid_amount"),
+    "refund-submit-amount-with-no-break-space.json": (400, "invalid_amount"),
+    "refund-submit-amount-as-json-number.json": (400, "invalid_type"),
+    "refund-submit-order-id-with-leading-zero.json": (400, "invalid"),
+    "refund-submit-reason-right-to-left-override.json": (400, "invalid_text"),
+    "refund-submit-reason-with-nul.json": (400, "invalid_text"),
+    "refund-submit-reason-with-markup.json": (200, None),
+    "cancel-submit-refund-choice-without-method.json": (400, "invalid_choice"),
+    "cancel-submit-refund-choice-with-space.json": (400, "invalid_choice"),
+    "discount-submit-percentage-in-arabic-indic-digits.json": (400, "invalid_percentage"),
+    "discount-submit-days-as-json-number.json": (400, "invalid_type"),
 }
 # The auto-link events answer their scenario's decision (test_auto_link_handler.SCENARIOS), under
 # `make run`'s default Auto-Linking Fields (email, phone): auto-link-disabled-field.json links by

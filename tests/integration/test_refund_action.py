@@ -230,11 +230,8 @@ def test_an_offline_method_says_no_money_was_sent(gladly_client: GladlyClient) -
         ({"refund": "items", "qty_1": "0", f"qty_{GREATER_LINE}": "0"}, "qty_1", "missing"),
         ({"refund": "everything", "amount": "5"}, "amount", "conflicting_fields"),
         ({"refund": "", "amount": "5"}, "refund", "missing"),
-        (
-            {"refund": "amount", "amount": "5", "payment_method": "paypal"},
-            "payment_method",
-            "method_not_offered",
-        ),
+        # a method the form did not offer (paypal) is no option of its select
+        ({"refund": "amount", "amount": "5", "payment_method": "paypal"}, "payment_method", "invalid_choice"),
     ],
     ids=[
         "over-refund-amount",
@@ -246,7 +243,7 @@ def test_an_offline_method_says_no_money_was_sent(gladly_client: GladlyClient) -
         "no-quantity",
         "fields-of-another-choice",
         "no-choice",
-        "method-not-offered",
+        "method-not-on-the-form",
     ],
 )
 def test_a_bad_choice_is_refused_on_its_field_and_nothing_is_refunded(
@@ -612,13 +609,29 @@ def test_an_expired_form_is_closed_without_refunding(
         ("refund-submit-malformed-amount", 400, "amount", "invalid_amount"),
         ("refund-submit-missing-reason", 400, "reason", "missing"),
         ("refund-submit-conflicting-fields", 400, "qty_2", "conflicting_fields"),
-        ("refund-submit-store-credit-guest", 400, "payment_method", "method_not_offered"),
+        ("refund-submit-store-credit-guest", 400, "payment_method", "invalid_choice"),
         ("refund-submit-declined", 200, None, None),
         ("refund-submit-nothing-left", 406, None, "nothing_to_refund"),
         ("refund-submit-expired-token", 406, None, "form_expired"),
         ("refund-submit-missing-token", 400, None, "invalid_token"),
         ("refund-submit-token-of-another-order", 400, None, "form_not_for_this"),
         ("refund-submit-bad-signature", 401, None, None),
+        # issue 16: every value means one thing (tests/integration/test_strict_submits.py)
+        ("refund-submit-method-as-list", 400, "payment_method", "invalid_type"),
+        ("refund-submit-method-as-number", 400, "payment_method", "invalid_type"),
+        ("refund-submit-line-zero-padded", 400, "qty_01", "unknown_field"),
+        ("refund-submit-line-alias-beside-its-field", 400, "qty_02", "unknown_field"),
+        ("refund-submit-line-in-arabic-indic-digits", 400, None, "unknown_field"),
+        ("refund-submit-field-name-of-4301-digits", 400, None, "unknown_field"),
+        ("refund-submit-amount-in-arabic-indic-digits", 400, "amount", "invalid_amount"),
+        ("refund-submit-amount-in-fullwidth-digits", 400, "amount", "invalid_amount"),
+        ("refund-submit-amount-in-mathematical-digits", 400, "amount", "invalid_amount"),
+        ("refund-submit-amount-with-no-break-space", 400, "amount", "invalid_amount"),
+        ("refund-submit-amount-as-json-number", 400, "amount", "invalid_type"),
+        ("refund-submit-order-id-with-leading-zero", 400, None, "invalid"),
+        ("refund-submit-reason-right-to-left-override", 400, "reason", "invalid_text"),
+        ("refund-submit-reason-with-nul", 400, "reason", "invalid_text"),
+        ("refund-submit-reason-with-markup", 200, None, None),
     ],
 )
 def test_each_refund_event_gets_its_documented_answer(

@@ -1,5 +1,6 @@
-"""The action framework: strict amounts, order locks, attempt journal, idempotent submits, the submit
-pipeline (token first, audit line), deadlines and BigCommerce writes. Form tokens: test_tokens.py.
+"""The action framework: order locks, attempt journal, idempotent submits, the submit pipeline (token
+first, audit line), deadlines and BigCommerce writes. Form tokens: test_tokens.py; the strict reading of
+submitted values: test_submit_reading.py.
 
 DynamoDB is moto (a server on 127.0.0.1) with the tables built from template.yaml.
 """
@@ -10,7 +11,6 @@ import json
 import threading
 import time
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, cast
 
 import pytest
@@ -19,7 +19,6 @@ from devtools.aws import LocalResources
 from devtools.template import SamTemplate
 from gladly_bigcommerce.actions import context as context_module
 from gladly_bigcommerce.actions import locks as locks_module
-from gladly_bigcommerce.actions.amounts import parse_amount, parse_quantity
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.context import ActionContext, action_deadlines
 from gladly_bigcommerce.actions.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
@@ -58,59 +57,6 @@ def stores(dynamodb: Any, tables: dict[str, str]) -> ActionStores:
 
 def fresh_token(subject: FormSubject = REFUND_100) -> FormToken:
     return TOKENS.issue(subject, now=datetime.now(UTC))
-
-
-# --- amounts typed by agents -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "currency", "amount"),
-    [
-        ("12.50", "USD", Decimal("12.50")),
-        (" 12.5 ", "USD", Decimal("12.5")),
-        ("7", "EUR", Decimal("7")),
-        ("1250", "JPY", Decimal("1250")),
-        ("0.125", "KWD", Decimal("0.125")),
-        (12, "USD", Decimal("12")),
-    ],
-)
-def test_amounts_in_plain_digits_are_read_exactly(text: Any, currency: str, amount: Decimal) -> None:
-    assert parse_amount(text, currency_code=currency, attr="amount") == amount
-
-
-@pytest.mark.parametrize(
-    ("text", "currency"),
-    [
-        ("12,5", "USD"),
-        ("12,5abc", "USD"),
-        ("1,234.50", "USD"),
-        ("$12.50", "USD"),
-        ("12.505", "USD"),
-        ("12.5", "JPY"),
-        ("-3", "USD"),
-        ("0", "USD"),
-        ("0.00", "USD"),
-        ("1e3", "USD"),
-        ("NaN", "USD"),
-        (12.5, "USD"),
-        (True, "USD"),
-    ],
-)
-def test_anything_else_is_a_bad_request_on_the_field(text: Any, currency: str) -> None:
-    with pytest.raises(BadRequest) as caught:
-        parse_amount(text, currency_code=currency, attr="custom_amount")
-    assert caught.value.errors[0].attr == "custom_amount"
-
-
-def test_an_empty_amount_is_none_and_an_empty_quantity_zero() -> None:
-    assert parse_amount("  ", currency_code="USD", attr="a") is None
-    assert parse_amount(None, currency_code="USD", attr="a") is None
-    assert parse_quantity("", attr="q") == 0
-    assert parse_quantity(" 3 ", attr="q") == 3
-    with pytest.raises(BadRequest):
-        parse_quantity("1.5", attr="q")
-    with pytest.raises(BadRequest):
-        parse_quantity("-1", attr="q")
 
 
 # --- order locks ---------------------------------------------------------------------------------------

@@ -1,23 +1,25 @@
-"""Money and quantities typed by agents into action forms, parsed strictly.
+"""The one spelling of a number in an action form: ASCII digits, at most one ``.``, nothing else.
 
 An agent's amount is read as plain digits with at most the currency's minor digits (``12.50`` for
-USD, ``1250`` for JPY): no thousands separators, no currency signs, no commas as decimal points.
-``12,5`` could mean twelve and a half or one hundred and twenty-five depending on who typed it, and
-money is not the place to guess.
+USD, ``1250`` for JPY): no thousands separators, no currency signs, no commas as decimal points, no
+spaces (not even a trailing no-break space), no sign, no exponent, and no digits of other scripts
+(Arabic-Indic ``\\u0661\\u0662``, fullwidth ``\\uff11\\uff12``, mathematical bold ``\\U0001d7d0``
+are digits to Python's ``str.isdigit`` and ``\\d``, and ``Decimal`` reads them; they are refused
+here). ``12,5`` could mean twelve and a half or one hundred and twenty-five depending on who typed
+it, and money is not the place to guess.
+
+The readers of ``fields.py`` apply this grammar to every number field of every form.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
 
 from babel.numbers import get_currency_precision
 
-from gladly_bigcommerce.gladly.errors import BadRequest
-
-_QUANTITY = re.compile(r"\d{1,6}")
-_PERCENTAGE = re.compile(r"\d{1,3}(\.\d{1,2})?")
+# An explicit [0-9] class matches the ten ASCII digits only (``\d`` matches every script's digits).
+_PLAIN_NUMBER = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<fraction>[0-9]+))?")
 
 
 def currency_digits(currency_code: str) -> int:
@@ -26,79 +28,17 @@ def currency_digits(currency_code: str) -> int:
 
 
 def amount_example(currency_code: str) -> str:
-    """A sample amount spelled the way ``parse_amount`` wants it, for hints and errors."""
+    """A sample amount spelled the way the amount fields want it, for hints and errors."""
     digits = currency_digits(currency_code)
     return "12" if digits == 0 else "12." + "5".ljust(digits, "0")
 
 
-def parse_amount(value: Any, *, currency_code: str, attr: str) -> Decimal | None:
-    """The amount in a form field; None when the field is empty.
-
-    Raises ``BadRequest`` on ``attr`` for anything but a positive amount with at most the currency's
-    minor digits.
-    """
-    digits = currency_digits(currency_code)
-    text = _field_text(value)
-    if text == "":
+def plain_number(text: str, *, whole_digits: int, decimals: int) -> Decimal | None:
+    """``text`` as a number when it is ASCII digits (at most ``whole_digits`` of them), then at most one
+    ``.`` followed by 1 to ``decimals`` ASCII digits; None for anything else."""
+    match = _PLAIN_NUMBER.fullmatch(text)
+    if match is None or len(match["whole"]) > whole_digits:
         return None
-    fraction = rf"(\.\d{{1,{digits}}})?" if digits else ""
-    if text is None or not re.fullmatch(rf"\d{{1,12}}{fraction}", text):
-        decimals = f"up to {digits} decimals after a point" if digits else "no decimals"
-        raise BadRequest.of(
-            "invalid_amount",
-            f"Type an amount in {currency_code.upper()} like {amount_example(currency_code)}: digits, "
-            f"{decimals}, no currency sign or thousands separator.",
-            attr=attr,
-        )
-    amount = Decimal(text)
-    if amount <= 0:
-        raise BadRequest.of("invalid_amount", "The amount must be more than zero.", attr=attr)
-    return amount
-
-
-def parse_quantity(value: Any, *, attr: str) -> int:
-    """A whole number of items from a form field; empty means 0. ``BadRequest`` on ``attr`` otherwise."""
-    text = _field_text(value)
-    if text == "":
-        return 0
-    if text is None or not _QUANTITY.fullmatch(text):
-        raise BadRequest.of("invalid_quantity", "Type a whole number of items, like 1.", attr=attr)
-    return int(text)
-
-
-def parse_percentage(value: Any, *, attr: str) -> Decimal | None:
-    """A percentage from a form field, ``10`` or ``12.5`` (no ``%`` sign); None when the field is empty.
-
-    Raises ``BadRequest`` on ``attr`` for anything but a positive number with at most 2 decimals.
-    """
-    text = _field_text(value)
-    if text == "":
+    if len(match["fraction"] or "") > decimals:
         return None
-    if text is None or not _PERCENTAGE.fullmatch(text) or Decimal(text) <= 0:
-        raise BadRequest.of(
-            "invalid_percentage",
-            "Type a percentage above zero like 10 or 12.5, without the % sign.",
-            attr=attr,
-        )
     return Decimal(text)
-
-
-def parse_count(value: Any, *, attr: str, unit: str) -> int | None:
-    """A whole number of ``unit`` (days, uses) from a form field; None when the field is empty."""
-    text = _field_text(value)
-    if text == "":
-        return None
-    if text is None or not _QUANTITY.fullmatch(text):
-        raise BadRequest.of("invalid_number", f"Type a whole number of {unit}, like 1.", attr=attr)
-    return int(text)
-
-
-def _field_text(value: Any) -> str | None:
-    """A form value as trimmed text (``""`` when absent); None for a value no text field produces."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None

@@ -22,13 +22,16 @@ from pydantic import BaseModel, ConfigDict
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import Attempt
 from gladly_bigcommerce.actions.context import ActionContext
-from gladly_bigcommerce.actions.forms import (
-    handle_action,
-    order_action_form,
-    parse_reason,
-    reason_input,
-    select_input,
+from gladly_bigcommerce.actions.fields import (
+    REASON,
+    FormField,
+    SubmittedForm,
+    echoed,
+    read_submit,
+    reason_field,
+    select_field,
 )
+from gladly_bigcommerce.actions.forms import handle_action, order_action_form
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
     STATUS_REFUNDED,
@@ -67,7 +70,7 @@ from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.models import Order
 from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
-from gladly_bigcommerce.gladly.models import ActionForm, ActionResult, FormSection
+from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 from gladly_bigcommerce.money import format_money
 
 ACTION: ActionName = "cancel"
@@ -111,27 +114,37 @@ def cancel_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
     if refusal is not None:
         raise refusal
     refundable = read_refundable(context.client, order, deadline=context.deadline)
-    sections: list[FormSection] = [
-        reason_input(
-            "Reason for cancelling",
-            "Required. Recorded in this conversation and the adaptor's audit log.",
-        )
-    ]
     everything = quote_everything(context.client, refundable, deadline=context.deadline)
-    if everything is not None:
-        sections.append(_refund_section(refundable, everything))
     return order_action_form(
         context,
         ACTION,
         f"Cancel order {order.id}",
         "Cancel order",
-        sections,
+        cancel_fields(refundable, everything),
         order_id=order.id,
         customer_id=query.customer,
     )
 
 
-def _refund_section(refundable: RefundableOrder, everything: QuotedRefund) -> FormSection:
+def cancel_fields(refundable: RefundableOrder, everything: QuotedRefund | None) -> list[FormField]:
+    """The cancel form's fields for the order as it is (``everything``: all that is left to refund, quoted;
+    None when nothing is): rendered by the form, read by the submit."""
+    fields = [
+        reason_field(
+            "Reason for cancelling",
+            "Required. Recorded in this conversation and the adaptor's audit log.",
+        )
+    ]
+    if everything is not None:
+        fields.append(_refund_field(refundable, everything))
+    else:
+        # Nothing to refund: the choice is not shown, and takes "none" only (a form opened before the
+        # order's money was refunded still submits it).
+        fields.append(select_field(REFUND, "", [(NO_REFUND, "No refund")], default=NO_REFUND).hidden())
+    return fields
+
+
+def _refund_field(refundable: RefundableOrder, everything: QuotedRefund) -> FormField:
     total = everything.total
     methods = refund_methods(everything.quote, refundable.order)
     preselected = default_method(methods)
@@ -142,7 +155,7 @@ def _refund_section(refundable: RefundableOrder, everything: QuotedRefund) -> Fo
         (f"{_REFUND_PREFIX}{method.key}", f"Also refund everything left, {left}, to {method.label}")
         for method in ordered
     ]
-    return select_input(
+    return select_field(
         REFUND,
         "Refund the payment too?",
         options,
@@ -164,6 +177,8 @@ class CancelSnapshot(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     status_before: int
+    reason: str = ""
+    """The agent's reason (empty in attempts journaled before it was kept: the refund's is used then)."""
     refund: RefundSnapshot | None = None
     """The refund this attempt sends before cancelling (None: cancel only)."""
     refund_id: int | None = None
@@ -177,44 +192,46 @@ def submit_cancel(context: ActionContext, query: OrderActionQuery, values: Mappi
     )
 
 
-def _refund_choice(values: Mapping[str, Any]) -> str | None:
-    """The refund method key the agent chose, or None for no refund."""
-    value = values.get(REFUND)
-    if value is None or (isinstance(value, str) and value.strip() in ("", NO_REFUND)):
+def _refund_method_key(form: SubmittedForm) -> str | None:
+    """The refund method key the agent chose (an offered ``refund:<key>``), or None for no refund."""
+    chosen = form.choice(REFUND)
+    if chosen is None or chosen == NO_REFUND:
         return None
-    if not isinstance(value, str) or not value.strip().startswith(_REFUND_PREFIX):
-        raise BadRequest.of("invalid_choice", "Choose one of the offered options.", attr=REFUND)
-    return value.strip()[len(_REFUND_PREFIX) :]
+    return chosen[len(_REFUND_PREFIX) :]
 
 
 def _cancel_once(
     context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any], token: FormToken
 ) -> SubmitAnswer:
-    reason = parse_reason(values)
-    refund_method_key = _refund_choice(values)
     with order_lock(context, query.order_id, token):
         attempt = recover_attempt(context, ACTION, token)
         if isinstance(attempt, SubmitAnswer):
             return attempt
         order = load_order(context.client, query, deadline=context.deadline)
         if attempt is not None:
-            answer = _resume(context, attempt, order, reason)
+            answer = _resume(context, attempt, order)
             if answer is not None:
                 return answer
         refusal = not_cancellable(order)
         if refusal is not None:
             raise refusal
-        return _refund_then_cancel(context, order, reason, refund_method_key, token, replacing=attempt)
+        # The submit is read against the form as the order is now: its refund choices included.
+        refundable = read_refundable(context.client, order, deadline=context.deadline)
+        everything = quote_everything(context.client, refundable, deadline=context.deadline)
+        form = read_submit(cancel_fields(refundable, everything), values)
+        return _refund_then_cancel(context, refundable, everything, form, token, replacing=attempt)
 
 
-def _resume(context: ActionContext, attempt: Attempt, order: Order, reason: str) -> SubmitAnswer | None:
-    """Carry on an earlier attempt of this form that ended without an answer (a timeout).
+def _resume(context: ActionContext, attempt: Attempt, order: Order) -> SubmitAnswer | None:
+    """Carry on an earlier attempt of this form that ended without an answer (a timeout), as it was
+    submitted then (its journaled snapshot, the reason included).
 
     What BigCommerce already did decides: a refund among the order's refunds is not sent again, a
     cancelled status is not set again. None when the earlier attempt's refund was never made: the
     submit then starts over.
     """
     snapshot = CancelSnapshot.model_validate(attempt.snapshot)
+    reason = snapshot.reason or (snapshot.refund.reason if snapshot.refund is not None else "")
     if snapshot.refund is not None and snapshot.refund_id is None:
         refundable = read_refundable(context.client, order, deadline=context.deadline)
         refund = recover_refund(context, attempt, snapshot.refund, refundable)
@@ -238,32 +255,29 @@ def _resume(context: ActionContext, attempt: Attempt, order: Order, reason: str)
 
 def _refund_then_cancel(
     context: ActionContext,
-    order: Order,
-    reason: str,
-    refund_method_key: str | None,
+    refundable: RefundableOrder,
+    everything: QuotedRefund | None,
+    form: SubmittedForm,
     token: FormToken,
     *,
     replacing: Attempt | None,
 ) -> SubmitAnswer:
-    if refund_method_key is None:
-        snapshot = CancelSnapshot(status_before=order.status_id)
+    order = refundable.order
+    reason = form.text(REASON)
+    refund_method_key = _refund_method_key(form)
+    if refund_method_key is None or everything is None:
+        snapshot = CancelSnapshot(status_before=order.status_id, reason=reason)
         attempt = begin_attempt(context, ACTION, token, snapshot, order_id=order.id, replacing=replacing)
         return _cancel(context, attempt, order, reason, snapshot)
-    refundable = read_refundable(context.client, order, deadline=context.deadline)
-    everything = quote_everything(context.client, refundable, deadline=context.deadline)
-    if everything is None:
-        raise BadRequest.of(
-            "nothing_to_refund",
-            "Nothing is left to refund on this order any more: choose 'No refund' to cancel only.",
-            attr=REFUND,
-        )
     refuse_adjusted_quote(context, refundable, everything, [REFUND], asked=refundable.money_left)
     try:
         method = choose_method(refundable, everything, refund_method_key)
     except BadRequest as error:
         raise BadRequest.of(error.errors[0].code, error.errors[0].detail, attr=REFUND) from error
     snapshot = CancelSnapshot(
-        status_before=order.status_id, refund=refund_snapshot(refundable, everything, method, reason)
+        status_before=order.status_id,
+        reason=reason,
+        refund=refund_snapshot(refundable, everything, method, reason),
     )
     attempt = begin_attempt(context, ACTION, token, snapshot, order_id=order.id, replacing=replacing)
     assert snapshot.refund is not None
@@ -335,7 +349,8 @@ def _cancelled_answer(order: Order, reason: str, snapshot: CancelSnapshot) -> Su
     else:
         message = f"Cancelled order {order.id}"
         money_line = "No money was refunded: cancelling does not refund the customer."
-    detail = "\n".join([f"Order {order.id} is now {status_label(order)}.", money_line, f"Reason: {reason}"])
+    lines = [f"Order {order.id} is now {status_label(order)}.", money_line]
+    detail = "\n".join([*lines, f"Reason: {echoed(reason)}"] if reason else lines)
     return SubmitAnswer.success(message, detail, audit=_audit(snapshot, reason))
 
 

@@ -39,21 +39,29 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from gladly_bigcommerce.actions.amounts import amount_example, parse_amount, parse_count, parse_percentage
+from gladly_bigcommerce.actions.amounts import amount_example
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import Attempt
 from gladly_bigcommerce.actions.audit import token_fingerprint
 from gladly_bigcommerce.actions.context import ActionContext
-from gladly_bigcommerce.actions.forms import (
-    choice,
-    customer_action_form,
-    handle_action,
-    parse_reason,
-    reason_input,
-    select_input,
-    text_input,
+from gladly_bigcommerce.actions.fields import (
+    REASON,
+    Amount,
+    Bound,
+    ByChoice,
+    FormField,
+    Percentage,
+    SubmittedForm,
+    Unused,
+    WholeNumber,
+    echoed,
+    read_submit,
+    reason_field,
+    select_field,
+    text_field,
 )
-from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER
+from gladly_bigcommerce.actions.forms import customer_action_form, handle_action
+from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, is_canonical_customer
 from gladly_bigcommerce.actions.refund import begin_attempt, discard_attempt, finish_attempt, recover_attempt
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
@@ -130,7 +138,7 @@ class Shopper:
     @classmethod
     def of(cls, query: CustomerActionQuery) -> Shopper:
         ref = parse_customer_ref(query.customer)
-        if ref is None:
+        if ref is None or not is_canonical_customer(query.customer):
             raise BadRequest.of(
                 "invalid_customer", "The URL names no customer this adaptor knows.", attr=CUSTOMER_PARAMETER
             )
@@ -216,78 +224,22 @@ def _percent(value: Decimal) -> str:
 
 
 def parse_terms(
-    values: Mapping[str, Any], settings: AdaptorSettings, currency: str, *, now: datetime
+    form: SubmittedForm, settings: AdaptorSettings, currency: str, *, now: datetime
 ) -> DiscountTerms:
-    """The agent's discount; ``BadRequest`` on the first field (in form order) that is not acceptable."""
-    kind: DiscountKind = _kind(values)
-    value = _size(values, kind, settings, currency)
-    valid_days = _whole_number(
-        values,
-        VALID_DAYS,
-        default=settings.discount_default_expiry_days,
-        maximum=settings.discount_max_expiry_days,
-        what="days",
-    )
-    uses = _whole_number(values, USES, default=1, maximum=MAX_CODE_USES, what="uses")
+    """The agent's discount, read by ``discount_fields`` (so within the deployment's bounds)."""
+    chosen = form.choice(DISCOUNT_TYPE)
+    kind = next(kind for kind in DISCOUNT_KINDS if kind == chosen)
+    valid_days = form.count(VALID_DAYS) or settings.discount_default_expiry_days
     starts_at = now.replace(microsecond=0)
     return DiscountTerms(
         kind=kind,
-        value=value,
+        value=form.number(AMOUNT),
         currency=currency.upper(),
-        uses=uses,
+        uses=form.count(USES) or 1,
         valid_days=valid_days,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(days=valid_days),
     )
-
-
-def _kind(values: Mapping[str, Any]) -> DiscountKind:
-    chosen = choice(values, DISCOUNT_TYPE, DISCOUNT_KINDS, missing="Choose the kind of discount.")
-    return next(kind for kind in DISCOUNT_KINDS if kind == chosen)
-
-
-def _size(
-    values: Mapping[str, Any], kind: DiscountKind, settings: AdaptorSettings, currency: str
-) -> Decimal | None:
-    raw = values.get(AMOUNT)
-    if kind == FREE_SHIPPING:
-        if raw is not None and str(raw).strip():
-            raise BadRequest.of(
-                "conflicting_fields",
-                "Free shipping takes no amount: clear this field, or choose a percentage or fixed amount.",
-                attr=AMOUNT,
-            )
-        return None
-    if kind == PERCENTAGE:
-        percentage = parse_percentage(raw, attr=AMOUNT)
-        if percentage is None:
-            raise BadRequest.of("missing", "Enter the percentage off, like 10.", attr=AMOUNT)
-        if percentage > settings.discount_max_percent:
-            raise BadRequest.of(
-                "exceeds_maximum",
-                f"At most {_percent(settings.discount_max_percent)} off can be given.",
-                attr=AMOUNT,
-            )
-        return percentage
-    amount = parse_amount(raw, currency_code=currency, attr=AMOUNT)
-    if amount is None:
-        raise BadRequest.of("missing", f"Enter the amount off in {currency.upper()}.", attr=AMOUNT)
-    if amount > settings.discount_max_amount:
-        raise BadRequest.of(
-            "exceeds_maximum",
-            f"At most {format_money(settings.discount_max_amount, currency)} off can be given.",
-            attr=AMOUNT,
-        )
-    return amount
-
-
-def _whole_number(values: Mapping[str, Any], attr: str, *, default: int, maximum: int, what: str) -> int:
-    number = parse_count(values.get(attr), attr=attr, unit=what)
-    if number is None:
-        return default
-    if not 1 <= number <= maximum:
-        raise BadRequest.of("out_of_range", f"Choose from 1 to {maximum} {what}.", attr=attr)
-    return number
 
 
 # --- the form -------------------------------------------------------------------------------------------
@@ -305,11 +257,44 @@ def discount_form(context: ActionContext, query: CustomerActionQuery) -> ActionF
                 attr=CUSTOMER_PARAMETER,
             )
     currency = context.client.get_store(deadline=context.deadline).currency.upper()
-    settings = context.settings
+    fields = discount_fields(context.settings, currency)
+    return customer_action_form(
+        context, ACTION, "Create a discount code", "Create code", fields, customer_id=shopper.external_id
+    )
+
+
+def discount_fields(settings: AdaptorSettings, currency: str) -> list[FormField]:
+    """The discount form's fields in the store's ``currency``, bounded by the deployment's settings:
+    rendered by the form, read by the submit."""
+    currency = currency.upper()
     max_amount = format_money(settings.discount_max_amount, currency)
     max_percent = _percent(settings.discount_max_percent)
-    sections = [
-        select_input(
+    max_days = settings.discount_max_expiry_days
+    size = ByChoice(
+        DISCOUNT_TYPE,
+        {
+            PERCENTAGE: Percentage(
+                Bound(
+                    settings.discount_max_percent,
+                    "exceeds_maximum",
+                    f"At most {max_percent} off can be given.",
+                ),
+                missing="Enter the percentage off, like 10.",
+            ),
+            FIXED_AMOUNT: Amount(
+                currency,
+                Bound(
+                    settings.discount_max_amount, "exceeds_maximum", f"At most {max_amount} off can be given."
+                ),
+                missing=f"Enter the amount off in {currency}.",
+            ),
+        },
+        otherwise=Unused(
+            "Free shipping takes no amount: clear this field, or choose a percentage or fixed amount."
+        ),
+    )
+    return [
+        select_field(
             DISCOUNT_TYPE,
             "Discount",
             [
@@ -318,30 +303,37 @@ def discount_form(context: ActionContext, query: CustomerActionQuery) -> ActionF
                 (FREE_SHIPPING, f"Free shipping on orders in {currency}"),
             ],
             placeholder="Choose a discount",
+            missing="Choose the kind of discount.",
         ),
-        text_input(
+        text_field(
             AMOUNT,
             f"Percentage (up to {max_percent}) or amount in {currency} (up to {max_amount})",
+            size,
             placeholder=amount_example(currency),
             optional=True,
             hint="Digits and a decimal point only, no % or currency sign. Leave empty for free shipping.",
         ),
-        text_input(
+        text_field(
             VALID_DAYS,
-            f"Valid for how many days (1 to {settings.discount_max_expiry_days})",
+            f"Valid for how many days (1 to {max_days})",
+            _count("days", max_days),
             default=str(settings.discount_default_expiry_days),
             hint="The code expires this many days after it is created.",
         ),
-        text_input(
+        text_field(
             USES,
             f"How many times it can be used (1 to {MAX_CODE_USES})",
+            _count("uses", MAX_CODE_USES),
             default="1",
             hint=f"1 makes a single-use code. {_ANYONE_WITH_THE_CODE}",
         ),
-        reason_input("Reason", "Required. Recorded in this conversation and the adaptor's audit log."),
+        reason_field("Reason", "Required. Recorded in this conversation and the adaptor's audit log."),
     ]
-    return customer_action_form(
-        context, ACTION, "Create a discount code", "Create code", sections, customer_id=shopper.external_id
+
+
+def _count(unit: str, most: int) -> WholeNumber:
+    return WholeNumber(
+        unit, least=1, bound=Bound(Decimal(most), "out_of_range", f"Choose from 1 to {most} {unit}.")
     )
 
 
@@ -387,8 +379,9 @@ def _discount_once(
     codes: Callable[[], str],
 ) -> SubmitAnswer:
     currency = context.client.get_store(deadline=context.deadline).currency
-    terms = parse_terms(values, context.settings, currency, now=context.now)
-    reason = parse_reason(values)
+    form = read_submit(discount_fields(context.settings, currency), values)
+    terms = parse_terms(form, context.settings, currency, now=context.now)
+    reason = form.text(REASON)
     earlier = recover_attempt(context, ACTION, token)
     if isinstance(earlier, SubmitAnswer):
         return earlier
@@ -532,7 +525,7 @@ def code_answer(
         f"{terms.summary()}{where}. {terms.uses_text()}.",
         f"Valid until {terms.ends_at:%Y-%m-%d %H:%M} UTC ({terms.valid_days} days).",
         _ANYONE_WITH_THE_CODE,
-        f"Reason: {reason}",
+        f"Reason: {echoed(reason)}",
         f"BigCommerce promotion {snapshot.promotion_id}.",
     ]
     if recovered:

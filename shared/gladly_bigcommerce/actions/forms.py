@@ -1,26 +1,27 @@
-"""Building action forms and reading their submits: URLs, inputs, the reason field, the request split.
+"""Building action forms: their URLs, the forms themselves, and the route split of an action Lambda.
 
-URLs are absolute, on the public base URL Gladly called (``https://<api>/<stage>``, or
-``PUBLIC_BASE_URL``; see ``api.public_base_url_of``): ``https://<api>/<stage>/actions/refund?orderId=...``.
+URLs are absolute, on the API's public base URL (``PUBLIC_BASE_URL``, else where API Gateway says it
+was called: see ``api.public_base_url_of``): ``https://<api>/<stage>/actions/refund?orderId=...``.
 No public source says how Gladly resolves a relative ``formUrl`` or ``actionUrl`` (protocol section 7),
 and behind a stage path the plausible readings disagree; an absolute URL means the same under all.
+A form's inputs, and how their submitted values are read, are ``fields.py``'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel
 
+from gladly_bigcommerce.actions.fields import FormField, sections, submitted_values
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest
-from gladly_bigcommerce.gladly.models import ActionForm, ActionResult, FormInput, FormOption, FormSection
+from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 
 if TYPE_CHECKING:
     # The lookup function builds form URLs with this module but never runs an action: the action
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
     from gladly_bigcommerce.actions.context import ActionContext
 
 Query = TypeVar("Query", bound=BaseModel)
-
-REASON = "reason"
-REASON_MAX_LENGTH = 1000
-"""BigCommerce keeps at most 1000 characters of a refund reason."""
 
 
 def order_form_url(base_url: str, action: str, order_id: int, customer_id: str) -> str:
@@ -70,7 +67,7 @@ def order_action_form(
     action: ActionName,
     title: str,
     submit_button: str,
-    sections: list[FormSection],
+    fields: Sequence[FormField],
     *,
     order_id: int,
     customer_id: str | None,
@@ -79,7 +76,7 @@ def order_action_form(
     action, order and customer (as the URL names them): it submits once, and only there."""
     token = context.issue_token(FormSubject(action, order_id, customer_id))
     url = order_action_url(context.public_base_url, action, order_id, customer_id, token)
-    return _action_form(title, submit_button, sections, url)
+    return _action_form(title, submit_button, fields, url)
 
 
 def customer_action_form(
@@ -87,114 +84,26 @@ def customer_action_form(
     action: ActionName,
     title: str,
     submit_button: str,
-    sections: list[FormSection],
+    fields: Sequence[FormField],
     *,
     customer_id: str,
 ) -> ActionForm:
     """A customer-level form to render, its ``actionUrl``'s token issued for this action and customer."""
     token = context.issue_token(FormSubject(action, None, customer_id))
     url = customer_action_url(context.public_base_url, action, customer_id, token)
-    return _action_form(title, submit_button, sections, url)
+    return _action_form(title, submit_button, fields, url)
 
 
-def _action_form(title: str, submit_button: str, sections: list[FormSection], action_url: str) -> ActionForm:
+def _action_form(title: str, submit_button: str, fields: Sequence[FormField], action_url: str) -> ActionForm:
+    """The form Gladly renders: its fields' sections (``fields.py`` reads the submit against the same
+    fields, built again for the order or customer as they are then)."""
     return ActionForm(
         title=title,
         submit_button=submit_button,
         close_button="Close",
         action_url=action_url,
-        sections=sections,
+        sections=sections(fields),
     )
-
-
-def text_input(
-    attr: str,
-    label: str,
-    *,
-    hint: str | None = None,
-    default: str | None = None,
-    placeholder: str | None = None,
-    optional: bool = False,
-) -> FormSection:
-    return FormSection(
-        label=label,
-        attr=attr,
-        hint=hint,
-        default_value=default,
-        input=FormInput(type="text", placeholder=placeholder, optional=optional or None),
-    )
-
-
-def select_input(
-    attr: str,
-    label: str,
-    options: Sequence[tuple[str, str]],
-    *,
-    hint: str | None = None,
-    default: str | None = None,
-    placeholder: str | None = None,
-) -> FormSection:
-    """A select of ``(value, text)`` options."""
-    return FormSection(
-        label=label,
-        attr=attr,
-        hint=hint,
-        default_value=default,
-        input=FormInput(
-            type="select",
-            placeholder=placeholder,
-            options=[FormOption(value=value, text=text) for value, text in options],
-        ),
-    )
-
-
-def reason_input(label: str, hint: str) -> FormSection:
-    """The required free-text reason every money- or order-changing action asks for."""
-    return text_input(REASON, label, hint=hint, placeholder="e.g. Item arrived damaged")
-
-
-def parse_reason(values: Mapping[str, Any]) -> str:
-    """The trimmed reason; ``BadRequest`` on ``reason`` when it is missing or too long."""
-    value = values.get(REASON)
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise BadRequest.of("missing", "Give a reason: it is recorded with the action.", attr=REASON)
-    if len(text) > REASON_MAX_LENGTH:
-        raise BadRequest.of("too_long", f"Keep the reason under {REASON_MAX_LENGTH} characters.", attr=REASON)
-    return text
-
-
-def choice(values: Mapping[str, Any], attr: str, allowed: Sequence[str], *, missing: str) -> str:
-    """The value of a select; ``BadRequest`` on ``attr`` when it is empty (``missing``) or unknown."""
-    value = values.get(attr)
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise BadRequest.of("missing", missing, attr=attr)
-    if text not in allowed:
-        raise BadRequest.of("invalid_choice", "Choose one of the offered options.", attr=attr)
-    return text
-
-
-def submitted_values(request: GladlyRequest) -> dict[str, Any]:
-    """The submitted form: a JSON object keyed by each section's ``attr``, as plain JSON values.
-
-    Numbers come back from the JSON parser as ``Decimal``; they are turned into their exact text so
-    the values can be hashed and stored unchanged.
-    """
-    body = request.json_body
-    if not isinstance(body, dict):
-        raise BadRequest.of("invalid_body", "The submit must be a JSON object of form values.", attr="body")
-    return {str(key): _plain(value) for key, value in body.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    return value
 
 
 def handle_action(
@@ -208,7 +117,9 @@ def handle_action(
     """An action Lambda's logic: ``GET`` renders the form, ``POST`` submits it (the only routes).
 
     The action's context comes first: with the action turned off, every request is a 406. A form and a
-    submit have deadlines of their own (``context.py``).
+    submit have deadlines of their own (``context.py``). A submit's values (``fields.submitted_values``)
+    are checked for what no form may carry before its token (``submit.run_submit``), and read against
+    its form's fields by the action (``fields.read_submit``).
     """
     from gladly_bigcommerce.actions.context import action_context  # imported at init by every action
 

@@ -5,6 +5,7 @@ Status ids are BigCommerce's fixed ids (labels are renamable by merchants, ids a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -13,7 +14,7 @@ from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import NotFound
 from gladly_bigcommerce.bigcommerce.models import Order
-from gladly_bigcommerce.customer_search import guest_customer_id
+from gladly_bigcommerce.customer_search import RegisteredRef, guest_customer_id, parse_customer_ref
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 
 STATUS_SHIPPED = 2
@@ -27,10 +28,34 @@ SHIPPED_STATUSES = frozenset({STATUS_SHIPPED, STATUS_PARTIALLY_SHIPPED, STATUS_C
 
 ORDER_PARAMETER = "orderId"
 CUSTOMER_PARAMETER = "customer"
+_CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
+"""An id as the adaptor writes one: ASCII digits, no leading zero, no sign, no space (at most 10)."""
+
+
+def is_canonical_id(text: str) -> bool:
+    """Whether ``text`` is an id spelled as the adaptor spells ids in its URLs: ``104``, never ``0104``,
+    ``+104``, `` 104`` or another script's digits. A form's token is bound to the URL's text, so one id
+    has exactly one spelling."""
+    return _CANONICAL_ID.fullmatch(text) is not None
+
+
+def is_canonical_customer(text: str) -> bool:
+    """Whether ``text`` is an ``externalCustomerId`` spelled exactly as the adaptor hands them out: a
+    canonical customer id, or ``guest:`` and a normalised email (``guest_customer_id``)."""
+    ref = parse_customer_ref(text)
+    if ref is None:
+        return False
+    if isinstance(ref, RegisteredRef):
+        return is_canonical_id(text)
+    return text == guest_customer_id(ref.email)
 
 
 class OrderActionQuery(BaseModel):
-    """The query string of an order action's form and submit URLs (covered by Gladly's signature)."""
+    """The query string of an order action's form and submit URLs (covered by Gladly's signature).
+
+    The order and customer are spelled as the adaptor writes them (``is_canonical_id``,
+    ``is_canonical_customer``): ``orderId=0104`` names no order, rather than order 104.
+    """
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
@@ -40,9 +65,16 @@ class OrderActionQuery(BaseModel):
 
     @field_validator("order_id", mode="before")
     @classmethod
-    def _digits_only(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.isdigit():
-            raise ValueError("must be an order number")
+    def _canonical_order_id(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not is_canonical_id(value):
+            raise ValueError("must be an order number as the adaptor writes it: digits, no leading zero")
+        return value
+
+    @field_validator("customer")
+    @classmethod
+    def _canonical_customer(cls, value: str | None) -> str | None:
+        if value is not None and not is_canonical_customer(value):
+            raise ValueError("must be a customer id as the adaptor writes it")
         return value
 
 
@@ -81,7 +113,7 @@ def belongs_to(order: Order, customer: str | None) -> bool:
     """
     if customer is None:
         return True
-    return order_customer_id(order) == customer.strip().lower()
+    return order_customer_id(order) == customer
 
 
 def order_customer_id(order: Order) -> str:

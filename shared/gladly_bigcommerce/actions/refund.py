@@ -24,26 +24,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from gladly_bigcommerce.actions.amounts import amount_example, parse_amount, parse_quantity
+from gladly_bigcommerce.actions.amounts import amount_example
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import Attempt
 from gladly_bigcommerce.actions.context import ActionContext
 from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
-from gladly_bigcommerce.actions.forms import (
-    choice,
-    handle_action,
-    order_action_form,
-    parse_reason,
-    reason_input,
-    select_input,
-    text_input,
+from gladly_bigcommerce.actions.fields import (
+    REASON,
+    Amount,
+    Bound,
+    ByChoice,
+    FormField,
+    SubmittedForm,
+    Unused,
+    WholeNumber,
+    echoed,
+    read_submit,
+    reason_field,
+    select_field,
+    text_field,
 )
+from gladly_bigcommerce.actions.forms import handle_action, order_action_form
 from gladly_bigcommerce.actions.orders import OrderActionQuery, load_order, status_label
 from gladly_bigcommerce.actions.refundable import (
     ZERO,
@@ -63,7 +70,7 @@ from gladly_bigcommerce.bigcommerce.errors import Conflict, ValidationFailed
 from gladly_bigcommerce.bigcommerce.models import Refund, RefundItem
 from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
-from gladly_bigcommerce.gladly.models import ActionForm, ActionResult, FormSection
+from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 from gladly_bigcommerce.money import format_money
 from gladly_bigcommerce.observability import logger
 
@@ -89,12 +96,14 @@ LOCK_WAIT_SECONDS = 5.0
 READS_AFTER_THE_LOCK_SECONDS = 2.5
 """What a lock wait leaves of the reads' deadline for the reads and quotes that follow it."""
 
-_QUANTITY_ATTR = re.compile(r"^qty_(\d+)$")
-_SHIPPING_ATTR = re.compile(r"^shipping_(\d+)$")
 _ITEM_FIELD_ERROR = re.compile(r"^items\.(\d+)")
 
 ChosenItems = tuple[list[RefundItem], list[str]]
 """Refund items and, for each, the form field it came from."""
+_OTHER_SCOPE = (
+    "This field is filled in, but 'What to refund' says otherwise: clear it, or choose the option it "
+    "belongs to."
+)
 
 
 def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
@@ -112,23 +121,27 @@ def refund_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
     everything = quote_everything(context.client, refundable, deadline=context.deadline)
     if everything is None:
         raise nothing_to_refund(refundable)
-    methods = refund_methods(everything.quote, order)
-    sections = [
-        _scope_section(refundable, everything),
-        *refund_detail_sections(refundable),
-        *payment_method_sections(methods),
-        reason_input(
+    title = f"Refund order {order.id}"
+    fields = refund_fields(refundable, everything)
+    return order_action_form(
+        context, ACTION, title, "Refund", fields, order_id=order.id, customer_id=query.customer
+    )
+
+
+def refund_fields(refundable: RefundableOrder, everything: QuotedRefund) -> list[FormField]:
+    """The refund form's fields for the order as it is: rendered by the form, read by the submit."""
+    return [
+        _scope_field(refundable, everything),
+        *refund_detail_fields(refundable),
+        *payment_method_fields(refund_methods(everything.quote, refundable.order)),
+        reason_field(
             "Reason",
             "Required. Recorded with the refund in BigCommerce and in this conversation.",
         ),
     ]
-    title = f"Refund order {order.id}"
-    return order_action_form(
-        context, ACTION, title, "Refund", sections, order_id=order.id, customer_id=query.customer
-    )
 
 
-def _scope_section(refundable: RefundableOrder, everything: QuotedRefund) -> FormSection:
+def _scope_field(refundable: RefundableOrder, everything: QuotedRefund) -> FormField:
     """The choice of what to refund; its hint says what is left, and names earlier declined refunds."""
     options = [(SCOPE_EVERYTHING, f"Everything left: {refundable.money(everything.total)}")]
     if refundable.lines:
@@ -136,11 +149,12 @@ def _scope_section(refundable: RefundableOrder, everything: QuotedRefund) -> For
     if refundable.shipping:
         options.append((SCOPE_SHIPPING, "Shipping (amount below)"))
     options.append((SCOPE_AMOUNT, "A custom amount (below)"))
-    return select_input(
+    return select_field(
         SCOPE,
         "What to refund",
         options,
         placeholder="Choose what to refund",
+        missing="Choose what to refund.",
         hint=with_declined_note(
             refundable,
             f"{refundable.money(refundable.money_left)} of order {refundable.order.id} can be refunded.",
@@ -158,39 +172,107 @@ def _unit_price(refundable: RefundableOrder, price: Decimal | None) -> str:
     return "" if price is None else f" at {refundable.money(price)} each"
 
 
-def refund_detail_sections(refundable: RefundableOrder) -> list[FormSection]:
+def _for_scope(scope: str, reader: Amount | WholeNumber) -> ByChoice:
+    """A field of one choice of 'What to refund': read by ``reader`` there, to be left empty otherwise."""
+    unused_reader = replace(reader, bound=None, missing=None)
+    return ByChoice(SCOPE, {scope: reader}, otherwise=Unused(_OTHER_SCOPE, unused_reader))
+
+
+def refund_detail_fields(refundable: RefundableOrder) -> list[FormField]:
     """The quantity, shipping and custom amount fields, each labelled with what is left."""
-    sections = [
-        text_input(
+    currency = refundable.currency
+    fields = [
+        text_field(
             line.attr,
             f"Quantity of {line.product.name or f'item {line.product.id}'}: {line.quantity_left} left"
             + _unit_price(refundable, line.product.price_inc_tax),
+            _for_scope(
+                SCOPE_ITEMS,
+                WholeNumber(
+                    "items",
+                    code="invalid_quantity",
+                    bound=Bound(
+                        Decimal(line.quantity_left),
+                        "exceeds_remaining",
+                        f"Only {line.quantity_left} of this item can be refunded.",
+                    ),
+                ),
+            ),
             default="0",
             optional=True,
             hint="For 'Chosen items'.",
         )
         for line in refundable.lines
     ]
-    sections += [
-        text_input(
+    fields += [
+        text_field(
             shipping.attr,
             f"Shipping{_shipping_name(refundable, index)}: up to {refundable.money(shipping.amount_left)}",
-            placeholder=amount_example(refundable.currency),
+            _for_scope(
+                SCOPE_SHIPPING,
+                Amount(
+                    currency,
+                    Bound(
+                        shipping.amount_left,
+                        "exceeds_remaining",
+                        f"At most {refundable.money(shipping.amount_left)} of this shipping can still be "
+                        "refunded.",
+                    ),
+                ),
+            ),
+            placeholder=amount_example(currency),
             optional=True,
             hint="For 'Shipping'.",
         )
         for index, shipping in enumerate(refundable.shipping, start=1)
     ]
-    sections.append(
-        text_input(
+    fields += _fields_with_nothing_left(refundable)
+    left = refundable.money(refundable.money_left)
+    fields.append(
+        text_field(
             AMOUNT,
-            f"Custom amount in {refundable.currency}: up to {refundable.money(refundable.money_left)}",
-            placeholder=amount_example(refundable.currency),
+            f"Custom amount in {currency}: up to {left}",
+            _for_scope(
+                SCOPE_AMOUNT,
+                Amount(
+                    currency,
+                    Bound(
+                        refundable.money_left,
+                        "exceeds_remaining",
+                        f"At most {left} can still be refunded on this order.",
+                    ),
+                    missing="Enter the amount to refund.",
+                ),
+            ),
+            placeholder=amount_example(currency),
             optional=True,
             hint="For 'A custom amount'. Digits and a decimal point only.",
         )
     )
-    return sections
+    return fields
+
+
+def _fields_with_nothing_left(refundable: RefundableOrder) -> list[FormField]:
+    """The order's lines and shipping with nothing left to refund: not shown, and read as fields that
+    take nothing (a form opened before they were refunded still submits its "0" or empty value)."""
+    nothing = Bound(
+        Decimal(0), "exceeds_remaining", "Nothing is left to refund of this; open the form again."
+    )
+    lines = {line.product.id for line in refundable.lines}
+    shipping = {item.address.id for item in refundable.shipping}
+    gone = [
+        text_field(f"qty_{product.id}", "", _for_scope(SCOPE_ITEMS, WholeNumber("items", bound=nothing)))
+        for product in refundable.products
+        if product.id not in lines
+    ]
+    gone += [
+        text_field(
+            f"shipping_{address}", "", _for_scope(SCOPE_SHIPPING, Amount(refundable.currency, nothing))
+        )
+        for address in refundable.address_ids
+        if address not in shipping
+    ]
+    return [field.hidden() for field in gone]
 
 
 def _shipping_name(refundable: RefundableOrder, index: int) -> str:
@@ -200,20 +282,20 @@ def _shipping_name(refundable: RefundableOrder, index: int) -> str:
     return f" of shipment {index}" + (f" ({method})" if method else "")
 
 
-def payment_method_sections(methods: list[RefundMethod]) -> list[FormSection]:
-    """A choice of refund method, only when the quote offers more than one."""
-    if len(methods) < 2:
+def payment_method_fields(methods: list[RefundMethod]) -> list[FormField]:
+    """A choice of refund method, shown only when the quote offers more than one (one: the field takes
+    that one, or nothing)."""
+    if not methods:
         return []
     preselected = default_method(methods)
-    return [
-        select_input(
-            PAYMENT_METHOD,
-            "Refund to",
-            [(method.key, method.label) for method in methods],
-            default=preselected.key if preselected else None,
-            hint="How the money goes back to the customer.",
-        )
-    ]
+    field = select_field(
+        PAYMENT_METHOD,
+        "Refund to",
+        [(method.key, method.label) for method in methods],
+        default=preselected.key if preselected else None,
+        hint="How the money goes back to the customer.",
+    )
+    return [field if len(methods) > 1 else field.hidden()]
 
 
 def nothing_to_refund(refundable: RefundableOrder) -> NotAcceptable:
@@ -236,13 +318,6 @@ def submit_refund(context: ActionContext, query: OrderActionQuery, values: Mappi
 def _refund_once(
     context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any], token: FormToken
 ) -> SubmitAnswer:
-    scope = choice(
-        values,
-        SCOPE,
-        (SCOPE_EVERYTHING, SCOPE_ITEMS, SCOPE_SHIPPING, SCOPE_AMOUNT),
-        missing="Choose what to refund.",
-    )
-    reason = parse_reason(values)
     with order_lock(context, query.order_id, token):
         earlier = recover_attempt(context, ACTION, token)
         if isinstance(earlier, SubmitAnswer):
@@ -255,8 +330,14 @@ def _refund_once(
             if refund is not None:
                 answer = refund_answer(refund, snapshot, order_id=order.id, recovered=True)
                 return finish_attempt(context, earlier, answer)
-        planned = plan_refund(context, refundable, scope, values)
-        method = choose_method(refundable, planned, values.get(PAYMENT_METHOD))
+        everything = quote_everything(context.client, refundable, deadline=context.deadline)
+        if everything is None:
+            raise nothing_to_refund(refundable)
+        # The submit is read against the form as the order is now: what it may carry, and what is left.
+        form = read_submit(refund_fields(refundable, everything), values)
+        planned = plan_refund(context, refundable, everything, form)
+        method = choose_method(refundable, planned, form.choice(PAYMENT_METHOD))
+        reason = form.text(REASON)
         return refund_exactly_once(context, refundable, planned, method, reason, token, replacing=earlier)
 
 
@@ -311,24 +392,20 @@ def begin_attempt(
 
 
 def plan_refund(
-    context: ActionContext, refundable: RefundableOrder, scope: str, values: Mapping[str, Any]
+    context: ActionContext, refundable: RefundableOrder, everything: QuotedRefund, form: SubmittedForm
 ) -> QuotedRefund:
-    """The quoted refund for the agent's choice; 400 on the field that asks for more than is left."""
-    if not refundable.anything_left:
-        raise nothing_to_refund(refundable)
-    _refuse_fields_of_other_scopes(scope, values, refundable)
+    """The quoted refund for the agent's choice (``everything`` is the quote of all that is left); 400 on
+    the field that asks for more than BigCommerce will refund."""
+    scope = form.choice(SCOPE)
     if scope == SCOPE_EVERYTHING:
-        everything = quote_everything(context.client, refundable, deadline=context.deadline)
-        if everything is None:
-            raise nothing_to_refund(refundable)
         refuse_adjusted_quote(context, refundable, everything, [SCOPE], asked=refundable.money_left)
         return everything
     if scope == SCOPE_ITEMS:
-        items, attrs = _chosen_items(refundable, values)
+        items, attrs = _chosen_items(refundable, form)
     elif scope == SCOPE_SHIPPING:
-        items, attrs = _chosen_shipping(refundable, values)
+        items, attrs = _chosen_shipping(refundable, form)
     else:
-        items, attrs = _custom_amount(refundable, values)
+        items, attrs = _custom_amount(refundable, form)
     try:
         planned = quote_items(context.client, refundable, items, deadline=context.deadline)
     except ValidationFailed as error:
@@ -389,99 +466,37 @@ def _field_at_fault(
     return attrs[0]
 
 
-def _chosen_items(refundable: RefundableOrder, values: Mapping[str, Any]) -> ChosenItems:
-    items: list[RefundItem] = []
-    attrs: list[str] = []
-    for attr, value in sorted(values.items()):
-        match = _QUANTITY_ATTR.match(attr)
-        if match is None:
-            continue
-        quantity = parse_quantity(value, attr=attr)
-        if quantity == 0:
-            continue
-        line = refundable.line(int(match[1]))
-        left = line.quantity_left if line else 0
-        if quantity > left:
-            detail = f"Only {left} of this item can be refunded." if left else "Nothing is left to refund."
-            raise BadRequest.of("exceeds_remaining", detail, attr=attr)
-        items.append(RefundItem(item_type="PRODUCT", item_id=int(match[1]), quantity=quantity))
-        attrs.append(attr)
+def _chosen_items(refundable: RefundableOrder, form: SubmittedForm) -> ChosenItems:
+    """The lines with a quantity (each at most what is left of it: the fields' readers checked that)."""
+    chosen = [(line, form.count(line.attr) or 0) for line in refundable.lines]
+    items = [
+        RefundItem(item_type="PRODUCT", item_id=line.product.id, quantity=quantity)
+        for line, quantity in chosen
+        if quantity > 0
+    ]
     if not items:
         first = refundable.lines[0].attr if refundable.lines else SCOPE
         raise BadRequest.of("missing", "Enter how many of at least one item to refund.", attr=first)
-    return items, attrs
+    return items, [line.attr for line, quantity in chosen if quantity > 0]
 
 
-def _chosen_shipping(refundable: RefundableOrder, values: Mapping[str, Any]) -> ChosenItems:
-    items: list[RefundItem] = []
-    attrs: list[str] = []
-    left_by_attr = {shipping.attr: shipping for shipping in refundable.shipping}
-    for attr, value in sorted(values.items()):
-        match = _SHIPPING_ATTR.match(attr)
-        if match is None:
-            continue
-        amount = parse_amount(value, currency_code=refundable.currency, attr=attr)
-        if amount is None:
-            continue
-        shipping = left_by_attr.get(attr)
-        left = shipping.amount_left if shipping else Decimal(0)
-        if amount > left:
-            raise BadRequest.of(
-                "exceeds_remaining",
-                f"At most {refundable.money(left)} of this shipping can still be refunded.",
-                attr=attr,
-            )
-        items.append(RefundItem(item_type="SHIPPING", item_id=int(match[1]), amount=amount))
-        attrs.append(attr)
+def _chosen_shipping(refundable: RefundableOrder, form: SubmittedForm) -> ChosenItems:
+    chosen = [(shipping, form.number(shipping.attr)) for shipping in refundable.shipping]
+    items = [
+        RefundItem(item_type="SHIPPING", item_id=shipping.address.id, amount=amount)
+        for shipping, amount in chosen
+        if amount is not None
+    ]
     if not items:
         first = refundable.shipping[0].attr if refundable.shipping else SCOPE
         raise BadRequest.of("missing", "Enter the shipping amount to refund.", attr=first)
-    return items, attrs
+    return items, [shipping.attr for shipping, amount in chosen if amount is not None]
 
 
-def _custom_amount(refundable: RefundableOrder, values: Mapping[str, Any]) -> ChosenItems:
-    amount = parse_amount(values.get(AMOUNT), currency_code=refundable.currency, attr=AMOUNT)
-    if amount is None:
-        raise BadRequest.of("missing", "Enter the amount to refund.", attr=AMOUNT)
-    if amount > refundable.money_left:
-        raise BadRequest.of(
-            "exceeds_remaining",
-            f"At most {refundable.money(refundable.money_left)} can still be refunded on this order.",
-            attr=AMOUNT,
-        )
+def _custom_amount(refundable: RefundableOrder, form: SubmittedForm) -> ChosenItems:
+    amount = form.number(AMOUNT)
+    assert amount is not None  # the field is required when a custom amount is chosen
     return [refundable.order_amount_item(amount)], [AMOUNT]
-
-
-def _refuse_fields_of_other_scopes(
-    scope: str, values: Mapping[str, Any], refundable: RefundableOrder
-) -> None:
-    """Refuse a submit that filled in fields its chosen scope ignores: money is not the place to guess."""
-    for attr, value in sorted(values.items()):
-        field_scope = _scope_of_field(attr)
-        if field_scope is None or field_scope == scope:
-            continue
-        filled = (
-            parse_quantity(value, attr=attr) > 0
-            if field_scope == SCOPE_ITEMS
-            else parse_amount(value, currency_code=refundable.currency, attr=attr) is not None
-        )
-        if filled:
-            raise BadRequest.of(
-                "conflicting_fields",
-                "This field is filled in, but 'What to refund' says otherwise: clear it, or choose the "
-                "option it belongs to.",
-                attr=attr,
-            )
-
-
-def _scope_of_field(attr: str) -> str | None:
-    if _QUANTITY_ATTR.match(attr):
-        return SCOPE_ITEMS
-    if _SHIPPING_ATTR.match(attr):
-        return SCOPE_SHIPPING
-    if attr == AMOUNT:
-        return SCOPE_AMOUNT
-    return None
 
 
 def _quote_refusal(error: ValidationFailed, attrs: list[str]) -> BadRequest:
@@ -496,11 +511,11 @@ def _quote_refusal(error: ValidationFailed, attrs: list[str]) -> BadRequest:
     return BadRequest.of("refund_refused", f"BigCommerce refused this refund: {title}.", attr=attr)
 
 
-def choose_method(refundable: RefundableOrder, planned: QuotedRefund, requested: Any) -> RefundMethod:
+def choose_method(refundable: RefundableOrder, planned: QuotedRefund, requested: str | None) -> RefundMethod:
     """The refund method the agent chose (or the default), checked to pay back the whole quote."""
     methods = refund_methods(planned.quote, refundable.order)
-    if isinstance(requested, str) and requested.strip():
-        method = next((m for m in methods if m.key == requested.strip()), None)
+    if requested is not None:
+        method = next((m for m in methods if m.key == requested), None)
         if method is None:
             raise BadRequest.of(
                 "method_not_offered",
@@ -738,7 +753,7 @@ def refund_answer(
             f"{snapshot.description}.",
             PAYMENT_PROCESSED_LATER,
         ]
-    detail = [*lines, f"Reason: {snapshot.reason}", f"BigCommerce refund {refund.id}."]
+    detail = [*lines, f"Reason: {echoed(snapshot.reason)}", f"BigCommerce refund {refund.id}."]
     if recovered:
         detail.append("(Confirmed after an earlier timeout: the refund was not requested twice.)")
     return SubmitAnswer.success(message, "\n".join(detail), audit=audit)

@@ -73,6 +73,8 @@ class RefundableOrder:
     shipping: tuple[RefundableShipping, ...]
     money_left: Decimal
     """The order total less every refund payment that was not declined."""
+    address_ids: tuple[int, ...] = ()
+    """Every shipping address of the order, with shipping left to refund or not."""
 
     @property
     def currency(self) -> str:
@@ -184,6 +186,7 @@ def read_refundable(client: BigCommerceClient, order: Order, *, deadline: Deadli
         lines=tuple(lines),
         shipping=tuple(shipping),
         money_left=money_left,
+        address_ids=tuple(address.id for address in addresses),
     )
 
 

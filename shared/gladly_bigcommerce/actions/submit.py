@@ -4,8 +4,10 @@ An action (refund, cancel, discount) supplies only ``perform(token) -> SubmitAns
 validation, BigCommerce calls and wording. ``run_submit`` wraps it so that every action gets the
 same guarantees:
 
-- the form's one-time token is checked (present, well formed, issued by this deployment for this
-  action, order and customer, not expired) before anything is looked up or locked;
+- the values are checked for what no form may carry (``fields.check_submitted``), then the form's
+  one-time token (present, well formed, issued by this deployment for this action, order and
+  customer, not expired), before anything is looked up or locked; the action reads the values
+  against its form's fields itself (``fields.read_submit``), before it journals or writes anything;
 - ``perform`` runs at most once per token and values; repeats get the stored answer;
 - one audit line records who (Gladly correlation id), what, for which order or customer, and how it
   ended, whether the answer was fresh or replayed, succeeded or raised;
@@ -24,6 +26,7 @@ from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.attempts import AttemptJournal
 from gladly_bigcommerce.actions.audit import AuditOutcome, AuditRecord, audit, token_fingerprint
 from gladly_bigcommerce.actions.errors import WriteError
+from gladly_bigcommerce.actions.fields import check_submitted
 from gladly_bigcommerce.actions.idempotency import IdempotentSubmits, RemainingTime, Submission
 from gladly_bigcommerce.actions.locks import OrderLocks
 from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
@@ -96,8 +99,9 @@ def run_submit(
 ) -> ActionResult:
     """Check the token, run ``perform`` exactly once for it, audit, and return or raise the answer.
 
-    A token that is not ours, or not for this action, order and customer, is refused here: no
-    idempotency record, journal entry, lock or BigCommerce call, and its audit line says so.
+    Values no form may carry, and a token that is not ours or not for this action, order and customer,
+    are refused here: no idempotency record, journal entry, lock or BigCommerce call, and the audit line
+    says so.
     """
     ran = False
 
@@ -116,6 +120,7 @@ def run_submit(
         status=500,
     )
     try:
+        check_submitted(request.values)
         token = tokens.check(request.raw_token, request.form, now=now)
         submission = Submission(
             action=request.action, subject=request.subject, token=token, values=request.values
