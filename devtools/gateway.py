@@ -9,9 +9,12 @@ Timeout becomes `502 {"message": "Internal server error"}`, an unknown route or 
 
 URLs keep the deployed shape, stage first: `http://127.0.0.1:3000/prod/lookup` stands for
 `https://<api>.execute-api.<region>.amazonaws.com/prod/lookup`, so the path Gladly signs is the same
-in both places. The event says where it was called as API Gateway's does (`requestContext.domainName`
-`127.0.0.1:3000`, `requestContext.path` `/prod/...`, `X-Forwarded-Proto: http`), so the absolute action
-URLs the handlers build from it (`http://127.0.0.1:3000/prod/actions/...`) lead back here. Handlers
+in both places. The event says where it was called as API Gateway's does, from what the gateway knows
+itself, never from the request's headers: `requestContext.domainName` is the address it serves on
+(`127.0.0.1:3000`), `requestContext.path` `/prod/...`. The handlers build absolute action URLs from
+those alone (`api.public_base_url_of`: `http` for a loopback domain name, which API Gateway never
+sends), so they lead back here (`http://127.0.0.1:3000/prod/actions/...`) whatever `Host` or
+`X-Forwarded-Proto` a caller sends. Handlers
 run concurrently in the server's threads, as concurrent Lambda invocations would. Outside the stage,
 `/` and `/__preview/...` serve the agent preview page (devtools/preview, development only).
 
@@ -80,13 +83,16 @@ def build_event(
     now: datetime | None = None,
     scheme: str = "https",
     port: int = 443,
+    domain_name: str = LOCAL_DOMAIN_NAME,
 ) -> dict[str, Any]:
     """The REST API proxy event API Gateway sends for this request.
 
     `path` is the resource path without the stage (`/lookup`); `query` the raw query string.
     API Gateway adds its forwarding headers (`X-Forwarded-Proto` and `-Port` from `scheme` and `port`,
-    which the request came in on); `headers` keeps the last of repeated values and
-    `multiValueHeaders` all of them; empty collections are `null`, as API Gateway sends them.
+    which the request came in on, unless the caller sent its own); `headers` keeps the last of repeated
+    values and `multiValueHeaders` all of them; empty collections are `null`, as API Gateway sends them.
+    `domain_name` is the domain API Gateway received the request on (`requestContext.domainName`): the
+    API's own, whatever `Host` header the caller sent.
     """
     stage = stage or default_stage()
     moment = now or datetime.now(UTC)
@@ -133,9 +139,7 @@ def build_event(
                 "userAgent": lower_headers.get("user-agent"),
                 "user": None,
             },
-            "domainName": lower_headers.get(
-                "host", f"{LOCAL_API_ID}.execute-api.{LOCAL_REGION}.amazonaws.com"
-            ),
+            "domainName": domain_name,
             "apiId": LOCAL_API_ID,
         },
         # Without BinaryMediaTypes on the API, API Gateway hands every body over as text.
@@ -394,6 +398,8 @@ class LocalGateway:
             source_ip=request.remote_addr or "127.0.0.1",
             scheme="http",  # served without TLS, unlike API Gateway
             port=self._server.port,
+            # Where this gateway serves, as it knows it itself: never the caller's Host header.
+            domain_name=f"{self._server.host}:{self._server.port}",
         )
         return self.invoke(event)
 
@@ -426,7 +432,12 @@ def mask_query_values(text: str) -> str:
 
 
 class _MaskingRequestHandler(WSGIRequestHandler):
-    """werkzeug's access log, one line per request, with query values masked (`mask_query_values`)."""
+    """werkzeug's access log, one line per request, with query values masked (`mask_query_values`).
+
+    Whatever the web server logs, a line is written and nothing raises: `http.server` logs a malformed
+    request's error as `log_error("code %d, message %s", 400, "Bad request version ('...')")`, so the
+    line is formatted first, with the arguments as they are, and the finished line is masked.
+    """
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         target = mask_query_values(getattr(self, "path", "") or "-")
@@ -434,7 +445,16 @@ class _MaskingRequestHandler(WSGIRequestHandler):
 
     def log_error(self, format: str, *args: Any) -> None:
         """A malformed request's error line quotes its request line: masked too."""
-        self.log("error", format, *(mask_query_values(str(arg)) for arg in args))
+        self.log("error", "%s", mask_query_values(formatted_log_line(format, args)))
+
+
+def formatted_log_line(format: str, args: tuple[Any, ...]) -> str:
+    """`format % args` as `logging` would write it; when they do not fit each other (a caller's mistake,
+    or a format string holding `%` of its own), the format and the arguments side by side."""
+    try:
+        return str(format) % args if args else str(format)
+    except (TypeError, ValueError, KeyError):
+        return " ".join([str(format), *(repr(arg) for arg in args)])
 
 
 class _QuietRequestHandler(WSGIRequestHandler):

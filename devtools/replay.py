@@ -5,10 +5,13 @@ way Gladly would, with the local signing key and the current time, and sends it 
 running local API (`make run`). Two kinds of file exist to show a rejected request: files whose name
 contains `bad-signature` are signed now (a fresh Gladly-Time) with a wrong key, so the adaptor refuses
 them for their signature, not their age; files whose name contains `unsigned` are sent without a
-signature. An action submit's one-time form token expires and proves the deployment, action, order and
-customer it was issued for, so submit events carry `token=FRESH_FORM_TOKEN`, replaced at replay time by
-a token issued for the event's action, `orderId` and `customer`, as the deployment would issue it
-(keyed from the signing key).
+signature. Files whose name contains `forged-host` keep the `Host` and `X-Forwarded-*` headers they
+record (a caller forging where it called), which a replay otherwise leaves to the HTTP client and the
+gateway: the URLs in the answer must still lead to the API itself. An action submit's one-time form
+token expires and proves the deployment, action, order and customer it was issued for, so submit
+events carry `token=FRESH_FORM_TOKEN`, replaced at replay time by a token issued for the event's
+action, `orderId` and `customer`, as the deployment would issue it (keyed from the signing key; for an
+`orderId` spelled with leading zeros, the order its digits name).
 
 Actions change the sandbox's demo store (a refunded order has nothing left to refund), so an event
 replayed after others may answer differently from its name. `--reset` (`make replay RESET=1`) puts the
@@ -50,6 +53,9 @@ DEFAULT_GATEWAY_PORT = 3000
 REQUEST_TIMEOUT_SECONDS = 30
 BAD_SIGNATURE_MARKER = "bad-signature"
 UNSIGNED_MARKER = "unsigned"
+FORGED_HOST_MARKER = "forged-host"
+FORGED_HEADERS = frozenset({"host", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port"})
+"""What a `forged-host` event sends as recorded."""
 WRONG_SIGNING_KEY_SUFFIX = "-but-not-the-deployment-key"
 """Appended to the signing key to sign the `bad-signature` events: a valid signature with a wrong key."""
 DEFAULT_SANDBOX_PORT = 3001
@@ -249,10 +255,11 @@ class GladlyClient:
         """Replay an event file: signed now (with a wrong key for `bad-signature`), `unsigned` as recorded."""
         event = with_fresh_form_token(load_event(event_file), self.form_tokens)
         query = event_query_string(event)
+        kept = FORGED_HEADERS if FORGED_HOST_MARKER in event_file.name else frozenset()
         headers = {
             name: value
             for name, value in (event.get("headers") or {}).items()
-            if name.lower() not in TRANSPORT_HEADERS
+            if name.lower() not in TRANSPORT_HEADERS or name.lower() in kept
         }
         target = event["path"] + (f"?{query}" if query else "")
         if has_bad_signature(event_file):

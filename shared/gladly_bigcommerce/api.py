@@ -4,7 +4,7 @@ A handler is ``lambda_handler = gladly_handler(logic)`` (``gladly_handler(logic,
 action's form and submit), where ``logic(request, dependencies)`` returns a pydantic model. Around it,
 ``handle_gladly``:
 1. reads the REST proxy event (v1 payload) into a ``GladlyRequest`` (raw body bytes, lowercase headers,
-   and the public base URL Gladly called: scheme, host and stage or base path), refusing what breaks
+   and the public base URL as API Gateway names it: host and stage or base path), refusing what breaks
    the cheap limits of ``gladly/limits.py`` (body size 413; text that is not valid Unicode, repeated,
    too many or too long query parameters, ids of too many digits 400) before any other work;
 2. loads the settings (once per container) and the credentials (Powertools cache);
@@ -69,8 +69,9 @@ class GladlyRequest:
     ``signed_paths`` are the spellings of the URL path Gladly may have signed: behind an API Gateway
     stage the event's ``path`` lacks the stage (``/lookup``) while the URL Gladly called has it
     (``/prod/lookup``, which is ``requestContext.path``), and behind ``PUBLIC_BASE_URL`` it is that
-    URL's path plus the route. ``public_base_url`` is where Gladly reached the API, without trailing
-    slash (``https://<api>/prod``): the base of every URL we hand Gladly to follow.
+    URL's path plus the route. ``public_base_url`` is where Gladly reached the API, as API Gateway (never
+    a request header) says, without trailing slash (``https://<api>/prod``): the base of every URL we
+    hand Gladly to follow (``public_base_url_of``).
     """
 
     method: str
@@ -159,23 +160,28 @@ def request_from_event(event: Mapping[str, Any], correlation_id: str) -> GladlyR
         headers=headers,
         body=body,
         correlation_id=correlation_id,
-        public_base_url=public_base_url_of(event, headers),
+        public_base_url=public_base_url_of(event),
     )
 
 
-def public_base_url_of(event: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> str:
-    """Where Gladly reached the API, e.g. ``https://<api>.execute-api.<region>.amazonaws.com/prod``.
+def public_base_url_of(event: Mapping[str, Any]) -> str:
+    """Where Gladly reached the API, e.g. ``https://<api>.execute-api.<region>.amazonaws.com/prod``, from
+    what API Gateway itself says (``requestContext``), never from what the caller says.
 
-    Host: ``requestContext.domainName``, else the ``Host`` header. Base path: ``requestContext.path``
-    (the path of the URL called) less the route (the event's ``resource``, our routes having no path
-    parameters): the stage on the execute-api host, the base path mapping on a custom domain
-    (``/gladly``, or nothing; there the event's ``path`` keeps the mapping, so it cannot serve as the
-    route). Scheme: ``https``, as API Gateway serves, unless ``X-Forwarded-Proto`` says otherwise (the
-    local gateway's ``http``).
+    Host: ``requestContext.domainName``, the API's own domain or the custom domain the request came in
+    on (API Gateway routes by it), else the execute-api domain of ``requestContext.apiId`` in the
+    function's region. Never the ``Host`` or ``X-Forwarded-*`` headers: a caller writes those and API
+    Gateway passes them on, so a request sent with ``Host: attacker.example`` would hand Gladly action
+    URLs on the attacker's host. Base path: ``requestContext.path`` (the path of the URL called, which
+    Gladly signed) less the route (the event's ``resource``, our routes having no path parameters): the
+    stage on the execute-api host, the base path mapping on a custom domain (``/gladly``, or nothing;
+    there the event's ``path`` keeps the mapping, so it cannot serve as the route). Scheme: ``https``,
+    the only one API Gateway serves; ``http`` only for a loopback domain name (``127.0.0.1:<port>``),
+    which API Gateway never sends and the local gateway of ``make run`` does (``devtools/gateway.py``).
+    ``PUBLIC_BASE_URL``, when set, takes the place of all this (``GladlyRequest.behind``).
     """
-    headers = _event_headers(event) if headers is None else headers
     request_context = event.get("requestContext") or {}
-    host = str(request_context.get("domainName") or headers.get("host") or "")
+    host = _trusted_host(request_context)
     route = str(event.get("resource") or event.get("path") or "")
     called = str(request_context.get("path") or "")
     if called and called.endswith(route):
@@ -183,9 +189,24 @@ def public_base_url_of(event: Mapping[str, Any], headers: Mapping[str, str] | No
     else:
         stage = request_context.get("stage")
         base_path = f"/{stage}" if stage and stage != "$default" else ""
-    forwarded = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
-    scheme = forwarded if forwarded in ("http", "https") else "https"
-    return f"{scheme}://{host}{base_path.rstrip('/')}"
+    scheme = "http" if host.rsplit(":", 1)[0] in _LOOPBACK_HOSTS else "https"
+    return f"{scheme}://{host}{base_path.rstrip('/')}" if host else ""
+
+
+_DOMAIN_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::[0-9]{1,5})?")
+_API_ID = re.compile(r"[a-z0-9]{1,32}")
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+
+def _trusted_host(request_context: Mapping[str, Any]) -> str:
+    """The API's host as API Gateway names it (see ``public_base_url_of``); "" when it names none."""
+    domain = request_context.get("domainName")
+    if isinstance(domain, str) and _DOMAIN_NAME.fullmatch(domain):
+        return domain
+    api_id, region = request_context.get("apiId"), os.environ.get("AWS_REGION", "")
+    if isinstance(api_id, str) and _API_ID.fullmatch(api_id) and re.fullmatch(r"[a-z0-9-]{1,32}", region):
+        return f"{api_id}.execute-api.{region}.amazonaws.com"
+    return ""
 
 
 def _event_headers(event: Mapping[str, Any]) -> dict[str, str]:
@@ -310,8 +331,9 @@ def reset_runtime() -> None:
 class Dependencies:
     """What logic functions receive besides the request.
 
-    ``public_base_url`` is where Gladly reaches this API (``PUBLIC_BASE_URL``, else the scheme, host and
-    stage or base path it called), without trailing slash: action URLs are built on it.
+    ``public_base_url`` is where Gladly reaches this API (``PUBLIC_BASE_URL``, else the host and stage or
+    base path API Gateway says were called, ``public_base_url_of``), without trailing slash: action URLs
+    are built on it.
     """
 
     settings: AdaptorSettings

@@ -24,6 +24,26 @@ def _ids(body: Any) -> list[str]:
     return [result["externalCustomerId"] for result in body["results"]]
 
 
+def _urls(body: Any) -> list[str]:
+    """Every formUrl (and actionUrl) anywhere in an answer."""
+    found: list[str] = []
+    stack = [body]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            found += [str(item) for key, item in value.items() if key in ("formUrl", "actionUrl")]
+            stack += list(value.values())
+        elif isinstance(value, list):
+            stack += value
+    return found
+
+
+def _urls_lead_back_to_the_local_api(body: Any) -> bool:
+    """The action URLs are on the API itself (the local gateway's own address), not on a forged host."""
+    urls = _urls(body)
+    return bool(urls) and all(url.startswith("http://127.0.0.1:") and "attacker" not in url for url in urls)
+
+
 def _error(attr: str | None, code: str | None = None) -> Callable[[Any], bool]:
     def check(body: Any) -> bool:
         (item,) = body["errors"]
@@ -41,6 +61,11 @@ LOOKUP_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
     "lookup-detailed-registered.json": (
         200,
         lambda body: _ids(body) == [MARTHA_ID] and len(body["results"][0]["transactions"]) == 10,
+    ),
+    # Sent with a forged Host and X-Forwarded-Proto (devtools/replay.py keeps them for `forged-host`)
+    "lookup-detailed-forged-host.json": (
+        200,
+        lambda body: _ids(body) == [MARTHA_ID] and _urls_lead_back_to_the_local_api(body),
     ),
     "lookup-detailed-guest.json": (
         200,

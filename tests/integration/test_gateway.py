@@ -7,6 +7,7 @@ gateway's behaviour whatever the product's handlers do; the last ones check the 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -24,7 +25,7 @@ import requests
 
 from devtools import replay
 from devtools.aws import LocalResources
-from devtools.gateway import LocalGateway, build_event
+from devtools.gateway import LocalGateway, build_event, formatted_log_line
 from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer
 from devtools.signer import event_query_string
@@ -78,6 +79,7 @@ Resources:
 
 ECHO_HANDLER = """\
 import json
+import logging
 import os
 import signal
 import socket
@@ -150,20 +152,23 @@ API_GATEWAY_REQUEST_CONTEXT_KEYS = {
 }
 
 
-@pytest.fixture(scope="module")
-def echo_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalGateway]:
-    root = tmp_path_factory.mktemp("echo-api")
+def echo_api(root: Path, *, access_log: bool = False) -> LocalGateway:
+    """A gateway (not started) for the echo API, written under ``root``."""
     (root / "template.yaml").write_text(ECHO_TEMPLATE)
     (root / "echo").mkdir()
     (root / "echo" / "app.py").write_text(ECHO_HANDLER)
-    gateway = LocalGateway(
+    return LocalGateway(
         root / "template.yaml",
         parameters={"Setting": "from-a-parameter"},
         references={"EchoTable": "local-EchoTable"},
         environment={"ECHO_LOCAL": "a local override"},
-        access_log=False,
+        access_log=access_log,
     )
-    with gateway:
+
+
+@pytest.fixture(scope="module")
+def echo_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalGateway]:
+    with echo_api(tmp_path_factory.mktemp("echo-api")) as gateway:
         yield gateway
 
 
@@ -217,6 +222,59 @@ def test_a_request_becomes_the_rest_api_proxy_event(echo_gateway: LocalGateway) 
     assert context["identity"]["userAgent"] == event["headers"]["User-Agent"]
     assert started_ms - 1000 <= context["requestTimeEpoch"] <= int(time.time() * 1000)
     assert context["accountId"].isdigit() and len(context["accountId"]) == 12
+
+
+def test_where_the_event_says_it_was_called_is_the_gateways_own_address_never_the_callers_host(
+    echo_gateway: LocalGateway,
+) -> None:
+    # Given a request whose Host and forwarding headers a caller forged
+    forged = {
+        "Host": "attacker.example",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "attacker.example",
+    }
+    # When it goes through the gateway
+    event = _echo(requests.get(f"{echo_gateway.url}/echo", headers=forged, timeout=5))["event"]
+    # Then requestContext names the address the gateway serves on, as API Gateway names its own domain
+    port = echo_gateway.url.split(":")[2].split("/")[0]
+    assert event["requestContext"]["domainName"] == f"127.0.0.1:{port}"
+    assert event["headers"]["Host"] == "attacker.example"  # passed on as a header, and nothing more
+
+
+def test_the_access_log_writes_a_web_server_error_line_masked(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given the echo API behind a gateway that writes its access log
+    gateway = echo_api(tmp_path, access_log=True)
+    # When a client sends a request line the web server cannot read (four words), carrying a guest's email
+    line = b"GET /test/echo?customer=guest:a@example.com&token=17.abc extra HTTP/1.1\r\n\r\n"
+    with caplog.at_level(logging.INFO, logger="werkzeug"), gateway:
+        host, port = gateway.url.split("//")[1].split("/")[0].split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as connection:
+            connection.sendall(line)
+            answer = connection.recv(4096)
+    # Then the server answers 400 and its error line is logged, formatted, with the query values masked
+    assert answer.split(b" ")[1] == b"400", answer
+    messages = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    (error_line,) = [message for message in messages if "code 400" in message]
+    assert "Bad request syntax" in error_line and "customer=***&token=***" in error_line
+    assert "a@example.com" not in "\n".join(messages)
+    # And logging never failed on the way (it prints "--- Logging error ---" when a line cannot be built)
+    assert "Logging error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("format", "args", "line"),
+    [
+        ("code %d, message %s", (400, "Bad request"), "code 400, message Bad request"),
+        ("code %d, message %s", ("400", "Bad"), "code %d, message %s '400' 'Bad'"),
+        ("100% done", (), "100% done"),
+        ("%s %s", ("one",), "%s %s 'one'"),
+    ],
+    ids=["as-the-server-logs", "wrong-type", "a-percent-sign-without-arguments", "too-few-arguments"],
+)
+def test_an_access_log_line_is_always_formatted(format: str, args: tuple[Any, ...], line: str) -> None:
+    assert formatted_log_line(format, args) == line
 
 
 def test_a_bare_get_has_nulls_where_api_gateway_puts_them(

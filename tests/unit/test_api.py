@@ -510,6 +510,18 @@ def _custom_domain_event(base_path: str) -> dict[str, Any]:
     return event
 
 
+def _forged_headers_event(**headers: str) -> dict[str, Any]:
+    """A request to the API's own domain that a caller sent with forged forwarding headers."""
+    return _event(headers=headers)
+
+
+def _local_gateway_event() -> dict[str, Any]:
+    """A request to `make run`'s local gateway: its requestContext names the loopback address it serves."""
+    event = _event()
+    event["requestContext"]["domainName"] = "127.0.0.1:3000"
+    return event
+
+
 @pytest.mark.parametrize(
     ("event", "expected"),
     [
@@ -517,34 +529,66 @@ def _custom_domain_event(base_path: str) -> dict[str, Any]:
         (_event(stage="live"), f"https://{EXECUTE_API_HOST}/live"),
         (_custom_domain_event("/gladly"), "https://support-api.example.com/gladly"),
         (_custom_domain_event(""), "https://support-api.example.com"),
-        (_event(headers={"X-Forwarded-Proto": "http"}), f"http://{EXECUTE_API_HOST}/prod"),
+        (
+            _forged_headers_event(**{"Host": "attacker.example", "X-Forwarded-Proto": "http"}),
+            f"https://{EXECUTE_API_HOST}/prod",
+        ),
+        (
+            _forged_headers_event(**{"X-Forwarded-Host": "attacker.example", "X-Forwarded-Port": "8080"}),
+            f"https://{EXECUTE_API_HOST}/prod",
+        ),
+        (_local_gateway_event(), "http://127.0.0.1:3000/prod"),
     ],
     ids=[
         "execute-api-stage",
         "another-stage",
         "custom-domain-base-path",
         "custom-domain-root",
-        "forwarded-http",
+        "forged-host-and-proto",
+        "forged-forwarded-host",
+        "local-gateway-loopback",
     ],
 )
-def test_the_public_base_url_is_the_host_and_base_path_gladly_called(
+def test_the_public_base_url_is_what_api_gateway_says_was_called(
     event: dict[str, Any], expected: str
 ) -> None:
     # Given a request Gladly sent to <expected>/lookup, signed over the path it called
     logic = _recorder()
     # When it is handled
     response = handle_gladly(_signed(event), None, logic, runtime=_runtime())
-    # Then the logic is told that base URL, to build action URLs on
+    # Then the logic is told that base URL, to build action URLs on, whatever the headers say
     assert response["statusCode"] == 200, response["body"]
     ((request, dependencies),) = logic.calls
     assert request.public_base_url == dependencies.public_base_url == expected
     assert api.public_base_url_of(event) == expected
 
 
-def test_without_a_domain_name_the_host_header_names_the_host() -> None:
-    event = _event(headers={"Host": "127.0.0.1:3000", "X-Forwarded-Proto": "http"})
+def test_a_forged_host_changes_no_action_url_of_a_detailed_lookup() -> None:
+    # Given a signed lookup whose Host and X-Forwarded-Proto a caller forged
+    event = _forged_headers_event(**{"Host": "attacker.example", "X-Forwarded-Proto": "http"})
+    # Then the base URL action URLs are built on is the API's own, in https
+    assert api.public_base_url_of(event) == f"https://{EXECUTE_API_HOST}/prod"
+    assert "attacker" not in api.request_from_event(event, "c").public_base_url
+
+
+def test_without_a_domain_name_the_api_id_names_the_host_never_a_header(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    event = _event(headers={"Host": "attacker.example", "X-Forwarded-Proto": "http"})
     del event["requestContext"]["domainName"]
-    assert api.public_base_url_of(event) == "http://127.0.0.1:3000/prod"
+    event["requestContext"]["apiId"] = "abc123defg"
+    assert api.public_base_url_of(event) == "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod"
+    # And with neither, there is no base URL to hand out: never the caller's Host
+    del event["requestContext"]["apiId"]
+    assert api.public_base_url_of(event) == ""
+
+
+@pytest.mark.parametrize("domain", ["attacker.example/evil", "a b", "host:port", "", "x" * 300])
+def test_a_domain_name_that_is_no_host_is_not_used(domain: str) -> None:
+    event = _event(headers={"Host": "attacker.example"})
+    event["requestContext"]["domainName"] = domain
+    assert api.public_base_url_of(event) == ""
 
 
 def test_public_base_url_overrides_the_called_address_and_its_path_is_accepted_as_signed() -> None:
