@@ -30,6 +30,7 @@ import importlib.util
 import json
 import os
 import re
+import secrets
 import sys
 import threading
 import time
@@ -279,6 +280,8 @@ class LocalGateway:
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._saved_environment: dict[str, str | None] = {}
+        self.preview_secret = secrets.token_urlsafe(32)
+        """This run's secret of the agent preview's relay: only the page it serves holds it (preview)."""
 
     def _resolve_environment(
         self, parameters: Mapping[str, str], references: Mapping[str, str], extra: Mapping[str, str]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from types import FrameType
@@ -207,6 +207,7 @@ def _banner(
         ]
     else:
         source = [f"  BigCommerce    the REAL store {store.store_hash} at {store.api_base}"]
+        source += _real_store_warning(gateway, store, actions)
     replay_environment = (
         f"GATEWAY_URL={gateway.url} "
         if not gateway.url.startswith(f"http://127.0.0.1:{DEFAULT_GATEWAY_PORT}/")
@@ -237,6 +238,26 @@ def _banner(
             "Ctrl-C stops everything.",
         ]
     )
+
+
+_WHAT_ACTIONS_DO = {
+    "refund": "refund real orders (money goes back to the shopper)",
+    "cancel": "cancel real orders",
+    "discount": "create real discount codes",
+}
+
+
+def _real_store_warning(gateway: LocalGateway, store: StoreAccess, actions: Iterable[str]) -> list[str]:
+    """What the agent preview can do to a real store with actions on, said plainly (none: no lines)."""
+    deeds = [_WHAT_ACTIONS_DO[action] for action in actions if action in _WHAT_ACTIONS_DO]
+    if not deeds:
+        return []
+    preview = f"{gateway.url.rsplit('/', 1)[0]}/"
+    return [
+        f"  !! WARNING     actions are ON against the REAL store {store.store_hash}: the agent preview",
+        f"                 ({preview}) can {', '.join(deeds)}, as an agent in Gladly can.",
+        "                 It answers only a browser on this machine, at that address, through its own page.",
+    ]
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import requests
 from playwright.sync_api import Browser, Locator, Page, Playwright, Route, expect, sync_playwright
 
 from devtools.gateway import LocalGateway
+from devtools.preview import SECRET_HEADER
 from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer, seed
 from tests.fixtures.gateway import configured_gateway
@@ -379,9 +380,14 @@ def test_checkboxes_and_errors_naming_no_field_are_rendered_as_gladly_does(page:
 
 
 def test_the_preview_routes_send_only_to_this_gateways_stage(gateway: LocalGateway, site: str) -> None:
-    # When the preview's signing route is asked to send somewhere else than this gateway's stage
+    # When the preview's signing route is asked, as the page asks it (its origin and the run's secret),
+    # to send somewhere else than this gateway's stage (tests/integration/test_preview_relay.py: more)
+    own_page = {"Origin": site.rstrip("/"), SECRET_HEADER: gateway.preview_secret}
     elsewhere = requests.post(
-        f"{site}__preview/send", json={"method": "GET", "url": "http://example.com/prod/lookup"}, timeout=10
+        f"{site}__preview/send",
+        json={"method": "GET", "url": "http://example.com/prod/lookup"},
+        headers=own_page,
+        timeout=10,
     )
     # Then it refuses, naming the stage it sends to
     assert elsewhere.status_code == 400

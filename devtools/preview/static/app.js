@@ -29,10 +29,13 @@ function link(href, text, className) {
   return el("a", { href, class: className, target: "_blank", rel: "noopener noreferrer", text });
 }
 
+// The relay signs only for this page: it wants the run's secret, which the gateway wrote into the page.
+const PREVIEW_SECRET = document.querySelector('meta[name="preview-secret"]').content;
+
 async function send(method, url, body) {
   const answer = await fetch("/__preview/send", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-preview-secret": PREVIEW_SECRET },
     body: JSON.stringify({ method, url, body: body === undefined ? null : body }),
   });
   const document_ = await answer.json();
@@ -411,6 +414,13 @@ async function start() {
   const answer = await fetch("/__preview/settings");
   state.settings = await answer.json();
   $("deployment").textContent = `Deployment "${state.settings.deploymentName}", API ${state.settings.stageUrl}.`;
+  const actions = state.settings.actionsEnabled || [];
+  if (state.settings.realStore && actions.length) {
+    $("real-store").textContent =
+      `This preview acts on the REAL store ${state.settings.realStore}: its ${actions.join(", ")} ` +
+      "action forms refund and cancel real orders and create real discount codes, for real money.";
+    $("real-store").hidden = false;
+  }
   renderSearchForm();
   $("search-form").addEventListener("submit", search);
   $("action-form").addEventListener("submit", submitForm);
