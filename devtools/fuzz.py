@@ -17,6 +17,15 @@ behind it), sent to the running local stack and its answer checked:
 Action submits are also sent through a real form: for a share of the cases the form of a seeded order
 or customer is fetched first and the generated values are submitted to its `actionUrl` (with the
 form's one-time token), so the values reach the action's own parsing instead of stopping at the token.
+Then hostile submits (`devtools/fuzz_submits.py`): every action's seeded forms, submitted with values
+no form offers (oversized field names, other JSON types in every field, other names for a field, other
+scripts' digits, respelled options, unsafe text); one of those answered 200 is a failure. When a seeded
+form cannot be served any more (the campaign refunded or cancelled its order), the store is reset
+(`reset`, when the campaign has one) and the form fetched again, so the values keep reaching the
+action's reading.
+
+Any answer whose error code is `internal_error` (a crash, which actions answer as a 406) is a failure,
+whatever its status.
 
 Hypothesis runs derandomized (the same cases on every run) and keeps no example database. Nothing is
 shrunk: a failing case is recorded, not raised, so a run always finishes with its figures.
@@ -24,9 +33,10 @@ shrunk: a failing case is recorded, not raised, so a run always finishes with it
 `make fuzz` (`python -m devtools.fuzz`) starts its own stack (sandbox, moto, gateway, as `make run`)
 unless GATEWAY_URL names a running one, sends every example of the file and FUZZ_EXAMPLES generated
 cases per operation and generation mode (default 150: 8 operations x 2 modes x 150 = 2,400 generated
-cases, about 3,000 requests with the examples and the forms fetched), prints the figures and exits 1
-when any check failed or, with its own stack, when the handlers' output (kept in a file) holds a stack
-trace.
+cases, about 3,000 requests with the examples and the forms fetched), then FUZZ_HOSTILE hostile
+submits per action (default 150: 900 requests with their forms), prints the figures and exits 1 when
+any check failed or, with its own stack, when the handlers' output (kept in a file) holds a stack
+trace. With GATEWAY_URL, SANDBOX_URL names the sandbox to reset (`POST /__sandbox/reset`).
 """
 
 from __future__ import annotations
@@ -38,7 +48,7 @@ import sys
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,13 +70,15 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from devtools.adaptor_contract import SPEC_PATH, AdaptorContract, adaptor_contract, answer_of
-from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, gladly_json
-from devtools.sandbox import seed
-from gladly_bigcommerce.customer_search import GUEST_ID_PREFIX
+from devtools.fuzz_submits import SEEDED_FORMS, FormQuery, Step, hostile_plans, hostile_submit
+from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, gladly_json, reset_sandbox
 from gladly_bigcommerce.observability import logger
 
 DEFAULT_EXAMPLES = 150
 """Generated cases per operation and generation mode (positive, negative) in `make fuzz`."""
+DEFAULT_HOSTILE = 150
+"""Hostile submits per action (`devtools/fuzz_submits.py`) in `make fuzz`."""
+CRASH_CODE = "internal_error"
 FUZZ_QUOTA = 1_000_000
 """The sandbox's quota during a campaign: BigCommerce's rate limit is tested elsewhere."""
 UPSTREAM_STATUSES = (502, 503)
@@ -81,28 +93,6 @@ SCHEMATHESIS_CHECKS = [
 # `gladly-authorization` itself, the HTTP client the transport headers.
 _KEPT_HEADERS = frozenset({"gladly-correlation-id"})
 _MAX_EXAMPLES_SHOWN = 3
-
-
-FormQuery = dict[str, str]
-_GUEST = f"{GUEST_ID_PREFIX}{seed.GUEST_EMAIL}"
-# Forms whose actionUrl a generated submit is sent to: seeded orders in several states (refundable,
-# partly refunded, a guest's, unshipped, unpaid) and two customers for discounts.
-SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
-    "/actions/refund": (
-        {"orderId": str(seed.REFUNDABLE_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
-        {"orderId": str(seed.PARTIALLY_REFUNDED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
-        {"orderId": str(seed.GUEST_ORDER_IDS[1]), "customer": _GUEST},
-    ),
-    "/actions/cancel": (
-        {"orderId": str(seed.UNSHIPPED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
-        {"orderId": str(seed.PENDING_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
-        {"orderId": str(seed.GUEST_ORDER_IDS[1]), "customer": _GUEST},
-    ),
-    "/actions/discount": (
-        {"customer": str(seed.MARTHA_CUSTOMER_ID)},
-        {"customer": str(seed.MIXED_CUSTOMER_ID)},
-    ),
-}
 
 
 @dataclass
@@ -122,6 +112,11 @@ class FuzzReport:
     @property
     def total(self) -> int:
         return sum(self.cases.values())
+
+    @property
+    def crashes(self) -> int:
+        """Answers with an `internal_error` (each is also a failure)."""
+        return sum(count for problem, count in self.failure_counts.items() if f": {CRASH_CODE} " in problem)
 
     @property
     def undocumented_5xx(self) -> int:
@@ -158,6 +153,7 @@ class FuzzReport:
         documented = ", ".join(f"{code}: {count}" for code, count in sorted(self.upstream_5xx.items()))
         lines.append(f"documented upstream 5xx: {sum(self.upstream_5xx.values())} ({documented or 'none'})")
         lines.append(f"undocumented 5xx: {self.undocumented_5xx}")
+        lines.append(f"{CRASH_CODE} answers: {self.crashes}")
         lines.append(f"401 for a body that is not UTF-8 (cannot be verified): {self.unverifiable_bodies}")
         lines.append(f"failed checks: {sum(self.failure_counts.values())} ({len(self.failures)} distinct)")
         for problem, examples in self.failures.items():
@@ -176,8 +172,11 @@ class Fuzzer:
         *,
         contract: AdaptorContract | None = None,
         report: FuzzReport | None = None,
+        reset: Callable[[], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.reset = reset
+        """Puts the store back to its seeded state, for a seeded form the campaign used up (None: never)."""
         self.client = GladlyClient(self.base_url, signing_key)
         self.contract = contract or adaptor_contract()
         self.schema = schemathesis.openapi.from_path(str(SPEC_PATH))
@@ -220,6 +219,8 @@ class Fuzzer:
             # A body that is not UTF-8 reaches the function as text with its bytes replaced (API
             # Gateway without binary media types): what was signed cannot be verified, as the file says.
             self.report.unverifiable_bodies += 1
+        if CRASH_CODE in _error_codes(answer.body):
+            problems.append(f"{label}: {CRASH_CODE} (the adaptor crashed) answered {answer.status}")
         if answer.status >= 500:
             if answer.status in UPSTREAM_STATUSES and answer.route in LOOKUP_ROUTES:
                 for code in _error_codes(answer.body):
@@ -237,18 +238,54 @@ class Fuzzer:
         """One case: sent as generated, or (an action submit with `form_query`) through a real form."""
         target = None
         if form_query is not None:
-            form = self.client.get(f"{case.path}?{_query(form_query)}")
-            self._record(None, form)
-            if form.status_code == 200:
-                target = form.json()["actionUrl"]
+            form = self.open_form(case.path, form_query)
+            if form is not None:
+                target = form["actionUrl"]
         try:
             response = self.send(case, target)
         except requests.RequestException as error:  # no answer at all: the connection was dropped
-            label = f"{case.method.upper()} {case.path}"
-            self.report.cases[label] += 1
-            self.report.note(f"{label}: no answer ({type(error).__name__})", repr(error)[:300])
+            self._no_answer(f"{case.method.upper()} {case.path}", error)
             return
         self._record(case, response)
+
+    def open_form(self, route: str, form_query: FormQuery) -> dict[str, Any] | None:
+        """A seeded form, as Gladly opens it; when it cannot be served (its order used up by the campaign),
+        once more after a reset of the store. None when it still cannot."""
+        for attempt in range(2):
+            if attempt and self.reset is None:
+                return None
+            if attempt and self.reset is not None:
+                self.reset()
+            form = self.client.get(f"{route}?{_query(form_query)}")
+            self._record(None, form)
+            if form.status_code == 200:
+                document: dict[str, Any] = form.json()
+                return document
+        return None
+
+    def run_hostile_case(self, route: str, form_query: FormQuery, plan: Sequence[Step]) -> None:
+        """One hostile submit (`fuzz_submits.py`) to a fresh form of `form_query`; a 200 to values that
+        must be refused is a failure."""
+        form = self.open_form(route, form_query)
+        if form is None:
+            return
+        submit = hostile_submit(plan, form)
+        headers = {"content-type": "application/json", "gladly-correlation-id": uuid.uuid4().hex[:22]}
+        try:
+            response = self.client.request("POST", form["actionUrl"], submit.body(), headers)
+        except requests.RequestException as error:
+            self._no_answer(f"POST {route}", error)
+            return
+        self._record(None, response)
+        if submit.must_refuse and response.status_code == 200:
+            self.report.note(
+                f"POST {route}: a submit no form offers was done ({submit.describe()})",
+                _describe_request(response),
+            )
+
+    def _no_answer(self, label: str, error: requests.RequestException) -> None:
+        self.report.cases[label] += 1
+        self.report.note(f"{label}: no answer ({type(error).__name__})", repr(error)[:300])
 
     def _record(self, case: Case | None, response: requests.Response) -> None:
         answer = answer_of(response, self.base_url)
@@ -257,8 +294,9 @@ class Fuzzer:
 
     # -- campaigns ------------------------------------------------------------------------------
 
-    def run(self, examples: int) -> FuzzReport:
-        """Every operation: its examples, then `examples` positive and `examples` negative cases."""
+    def run(self, examples: int, hostile: int = 0) -> FuzzReport:
+        """Every operation: its examples, then `examples` positive and `examples` negative cases; then
+        `hostile` hostile submits per action."""
         for operation in self._operations():
             forms = SEEDED_FORMS.get(operation.path, ()) if operation.method.upper() == "POST" else ()
             # Each example of the file once as it is, and once through each seeded form: every time.
@@ -269,7 +307,23 @@ class Fuzzer:
             targets = st.sampled_from([None, *forms]) if forms else st.none()
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 self._explore(operation.as_strategy(generation_mode=mode), examples, targets)
+        if hostile:
+            self.run_hostile(hostile)
         return self.report
+
+    def run_hostile(self, examples: int) -> FuzzReport:
+        """`examples` hostile submits to each action's seeded forms."""
+        for route, forms in SEEDED_FORMS.items():
+            self._explore_hostile(route, forms, examples)
+        return self.report
+
+    def _explore_hostile(self, route: str, forms: Sequence[FormQuery], examples: int) -> None:
+        @_campaign_settings(examples)
+        @given(form_query=st.sampled_from(forms), plan=hostile_plans())
+        def explore(form_query: FormQuery, plan: list[Step]) -> None:
+            self.run_hostile_case(route, form_query, plan)
+
+        explore()
 
     def _operations(self) -> Iterator[Any]:
         for result in self.schema.get_all_operations():
@@ -278,21 +332,26 @@ class Fuzzer:
             yield result.ok()
 
     def _explore(self, strategy: Any, examples: int, targets: st.SearchStrategy[FormQuery | None]) -> None:
-        @settings(
-            max_examples=examples,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            print_blob=False,
-            report_multiple_bugs=False,
-        )
+        @_campaign_settings(examples)
         @given(case=strategy, form_query=targets)
         def explore(case: Case, form_query: FormQuery | None) -> None:
             self.run_case(case, form_query)
 
         explore()
+
+
+def _campaign_settings(examples: int) -> settings:
+    """Derandomized, no example database, no deadline, nothing shrunk: a failure is recorded, not raised."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+        report_multiple_bugs=False,
+    )
 
 
 def _utf8(body: Any) -> bool:
@@ -330,14 +389,22 @@ def _describe_request(response: requests.Response) -> str:
     return f"{request.method} {path.path}?{path.query[:200]} body={text[:300]!r} -> {response.status_code}"
 
 
-def fuzz(base_url: str, examples: int, signing_key: str = DEFAULT_SIGNING_KEY) -> FuzzReport:
+def fuzz(
+    base_url: str,
+    examples: int,
+    signing_key: str = DEFAULT_SIGNING_KEY,
+    *,
+    hostile: int = 0,
+    reset: Callable[[], None] | None = None,
+) -> FuzzReport:
     """One campaign against the stack at `base_url` (the stage URL)."""
-    return Fuzzer(base_url, signing_key).run(examples)
+    return Fuzzer(base_url, signing_key, reset=reset).run(examples, hostile)
 
 
 @contextmanager
-def local_stack() -> Iterator[str]:
-    """`make run`'s stack on free ports (sandbox with a quota no campaign reaches, moto, gateway)."""
+def local_stack() -> Iterator[tuple[str, str]]:
+    """`make run`'s stack on free ports (sandbox with a quota no campaign reaches, moto, gateway): the
+    stage URL and the sandbox's URL."""
     from devtools.aws import create_resources_from_template, start_local_aws
     from devtools.run import local_secret, sandbox_store, start_gateway
     from devtools.sandbox import SandboxServer
@@ -351,7 +418,7 @@ def local_stack() -> Iterator[str]:
         resources = create_resources_from_template(aws, local_secret(sandbox_store(sandbox.url)))
         gateway = start_gateway(resources, sandbox_store(sandbox.url), access_log=False)
         running.callback(gateway.stop)
-        yield gateway.url
+        yield gateway.url, sandbox.url
 
 
 @contextmanager
@@ -377,24 +444,38 @@ def main(environ: dict[str, str] | None = None) -> int:
     is kept in a file and scanned for stack traces (each one a failure)."""
     environ = dict(os.environ) if environ is None else environ
     examples = int(environ.get("FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
+    hostile = int(environ.get("FUZZ_HOSTILE", DEFAULT_HOSTILE))
     signing_key = environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
     with ExitStack() as running:
         base_url = environ.get("GATEWAY_URL")
+        sandbox_url = environ.get("SANDBOX_URL")
         output = None
         if not base_url:
-            base_url = running.enter_context(local_stack())
+            base_url, sandbox_url = running.enter_context(local_stack())
             output = Path(tempfile.mkdtemp(prefix="adaptor-fuzz-")) / "handlers.log"
-        print(f"Fuzzing {base_url}: {examples} cases per operation and mode (FUZZ_EXAMPLES)", flush=True)
+        print(
+            f"Fuzzing {base_url}: {examples} cases per operation and mode (FUZZ_EXAMPLES), {hostile} "
+            "hostile submits per action (FUZZ_HOSTILE)",
+            flush=True,
+        )
         if output is not None:
             running.enter_context(handler_output_to(running.enter_context(output.open("w"))))
-        report = fuzz(base_url, examples, signing_key)
+        reset = (lambda: reset_sandbox(sandbox_url)) if sandbox_url else None
+        report = fuzz(base_url, examples, signing_key, hostile=hostile, reset=reset)
     print(report.summary())
     failed = bool(report.failures)
     if output is not None:
-        traces = output.read_text(encoding="utf-8", errors="replace").count("Traceback")
+        traces = count_tracebacks(output.read_text(encoding="utf-8", errors="replace"))
         print(f"stack traces in the handlers' output: {traces} (the output: {output})")
         failed = failed or traces > 0
+    crashes = report.crashes
+    print(f"{CRASH_CODE} answers: {crashes}")
     return 1 if failed else 0
+
+
+def count_tracebacks(output: str) -> int:
+    """Stack traces in the handlers' output: printed ones, and those inside JSON log lines."""
+    return output.count("Traceback (most recent call last)")
 
 
 if __name__ == "__main__":
