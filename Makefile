@@ -88,7 +88,9 @@ bench: $(STAMP)
 	$(PY) -m bench.lookup_bench
 
 # A long signed fuzzing campaign against a local stack of its own (or GATEWAY_URL): FUZZ_EXAMPLES cases
-# per operation and generation mode (default 150: about 3,000 signed requests); prints its figures.
+# per operation and generation mode (default 150), then FUZZ_HOSTILE hostile submits per action to real
+# forms (default 150): about 4,000 signed requests; prints its figures, fails on any internal_error,
+# stack trace or failed check.
 fuzz: $(STAMP)
 	$(PY) -m devtools.fuzz
 
