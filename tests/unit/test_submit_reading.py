@@ -32,7 +32,7 @@ from gladly_bigcommerce.actions.fields import (
     text_field,
 )
 from gladly_bigcommerce.actions.orders import OrderActionQuery
-from gladly_bigcommerce.actions.refund import payment_method_fields
+from gladly_bigcommerce.actions.refund_fields import payment_method_fields
 from gladly_bigcommerce.actions.refundable import RefundableOrder, RefundMethod
 from gladly_bigcommerce.api import GladlyRequest
 from gladly_bigcommerce.bigcommerce.models import RefundMethodPayment

@@ -55,8 +55,8 @@ from gladly_bigcommerce.actions.refund import (
     refuse_adjusted_quote,
     send_refund,
     submit_order_action,
-    with_declined_note,
 )
+from gladly_bigcommerce.actions.refund_fields import with_declined_note
 from gladly_bigcommerce.actions.refundable import (
     QuotedRefund,
     RefundableOrder,
