@@ -33,6 +33,7 @@ from tests.integration.actions_support import (
     submit,
     with_query,
 )
+from tests.integration.test_discount_action import TEN_PERCENT
 
 REFUND_ORDER = seed.REFUNDABLE_ORDER_ID  # $331.92 paid by card (braintree); lines 1 and 2 (2 graters)
 CANCEL_ORDER = seed.UNSHIPPED_ORDER_ID  # $170.54 paid by card: the form offers none and three refunds
@@ -226,13 +227,6 @@ def test_a_discount_in_other_digits_or_json_numbers_makes_no_code(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
     seeded = promotions(bc_sandbox)
-    values = {
-        "discount_type": "percentage",
-        "amount": "10",
-        "valid_days": "30",
-        "uses": "1",
-        "reason": "Late",
-    }
     for changes, attr, code in [
         ({"amount": "\u0661\u0660"}, "amount", "invalid_percentage"),
         ({"uses": "\uff11"}, "uses", "invalid_number"),
@@ -240,7 +234,7 @@ def test_a_discount_in_other_digits_or_json_numbers_makes_no_code(
         ({"discount_type": "percentage "}, "discount_type", "invalid_choice"),
     ]:
         form = open_action_form(gladly_client, "discount", {"customer": MARTHA})
-        assert_refused(submit(gladly_client, form, {**values, **changes}), attr, code)
+        assert_refused(submit(gladly_client, form, {**TEN_PERCENT, **changes}), attr, code)
     assert writes(bc_sandbox) == [] and promotions(bc_sandbox) == seeded
 
 
