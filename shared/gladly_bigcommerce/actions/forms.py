@@ -15,7 +15,6 @@ from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel
 
-from gladly_bigcommerce.actions.fields import FormField, sections, submitted_values
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
@@ -25,8 +24,10 @@ from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 
 if TYPE_CHECKING:
     # The lookup function builds form URLs with this module but never runs an action: the action
-    # context (DynamoDB, boto3, the submit machinery) is imported only by the action functions.
+    # context (DynamoDB, boto3, the submit machinery) and the fields of forms and their reading are
+    # imported only by the action functions (each action module imports ``fields`` at init).
     from gladly_bigcommerce.actions.context import ActionContext
+    from gladly_bigcommerce.actions.fields import FormField
 
 Query = TypeVar("Query", bound=BaseModel)
 
@@ -97,6 +98,8 @@ def customer_action_form(
 def _action_form(title: str, submit_button: str, fields: Sequence[FormField], action_url: str) -> ActionForm:
     """The form Gladly renders: its fields' sections (``fields.py`` reads the submit against the same
     fields, built again for the order or customer as they are then)."""
+    from gladly_bigcommerce.actions.fields import sections  # imported at init by every action
+
     return ActionForm(
         title=title,
         submit_button=submit_button,
@@ -122,6 +125,7 @@ def handle_action(
     its form's fields by the action (``fields.read_submit``).
     """
     from gladly_bigcommerce.actions.context import action_context  # imported at init by every action
+    from gladly_bigcommerce.actions.fields import submitted_values
 
     context = action_context(action, dependencies, submitting=request.method == "POST")
     query = request.parse_query(query_model)
