@@ -237,15 +237,24 @@ def parse_json_body(body: bytes) -> Any:
     """The JSON value of ``body`` (None when empty), numbers with a fraction as ``Decimal``; else 400.
 
     The nesting depth is checked on the raw bytes first (the parser recurses), and every string of the
-    parsed value must be valid Unicode (``"\\ud800"`` parses to a lone surrogate).
+    parsed value must be valid Unicode (``"\\ud800"`` parses to a lone surrogate). An object that gives a
+    key twice is refused (``duplicate_key``): the parser would keep the last value silently, and a value
+    means one thing.
     """
     if not body.strip():
         return None
     limits.check_json_depth(body)
     try:
-        document = json.loads(body.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
+        document = json.loads(
+            body.decode("utf-8"),
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_object_with_unique_keys,
+        )
     except UnicodeDecodeError:
         raise BadRequest.of("invalid_json", "The body is not UTF-8 text.", attr="body") from None
+    except _DuplicateKey:
+        raise BadRequest.of("duplicate_key", "The body gives a key more than once.", attr="body") from None
     except ValueError as error:
         # json's message gives the position only, never the content (nor does int()'s digit limit).
         raise BadRequest.of("invalid_json", f"The body is not valid JSON: {error}.", attr="body") from None
@@ -255,6 +264,17 @@ def parse_json_body(body: bytes) -> Any:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+class _DuplicateKey(Exception):
+    """A JSON object gave one key twice (the key itself is not kept: it may be any text)."""
+
+
+def _object_with_unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise _DuplicateKey
+    return document
 
 
 # --- Runtime state (one per Lambda container) --------------------------------------------------------

@@ -180,6 +180,17 @@ def test_a_line_item_under_another_name_is_refused_and_nothing_is_refunded(
     assert_nothing_done(gladly_client, bc_sandbox, journal, form, REFUND_SUBJECT)
 
 
+def test_a_line_item_given_twice_under_the_same_name_is_refused_and_nothing_is_refunded(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, journal: AttemptJournal
+) -> None:
+    # Given a submit whose JSON gives qty_2 twice (a parser keeps the last one silently)
+    form = open_form(gladly_client, "refund", REFUND_ORDER)
+    body = b'{"payment_method":"braintree","qty_2":"1","qty_2":"2","reason":"Chipped","refund":"items"}'
+    # Then it is refused as a body, naming no field, and nothing is refunded
+    assert_refused(raw_submit(gladly_client, form, body), "", "duplicate_key")
+    assert_nothing_done(gladly_client, bc_sandbox, journal, form, REFUND_SUBJECT)
+
+
 # --- Numbers: ASCII digits, one point, as strings ---------------------------------------------------------
 
 

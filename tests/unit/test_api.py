@@ -287,6 +287,25 @@ def test_a_body_that_is_not_json_is_a_400(body: str | bytes, detail: str) -> Non
     assert logic.calls == []
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"lookupLevel":"BASIC","lookupLevel":"DETAILED","query":{}}',
+        '{"lookupLevel":"BASIC","query":{"email":"a@example.com","email":"b@example.com"}}',
+    ],
+    ids=["top-level", "nested"],
+)
+def test_a_body_that_gives_a_key_twice_is_a_400_and_reaches_no_logic(body: str) -> None:
+    # Given a body whose parser would keep the last of two values silently
+    event = _event(body=None)
+    event["body"] = body
+    logic = _recorder()
+    # When it is sent, signed Then it is refused on the body, and the logic never sees it
+    response = handle_gladly(_signed(event), None, logic, runtime=_runtime())
+    assert _error_codes(response) == [("body", "duplicate_key")]
+    assert logic.calls == []
+
+
 def test_a_detailed_lookup_without_external_customer_id_is_a_400_naming_it() -> None:
     def logic(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
         return request.parse_body(LookupRequest)
