@@ -172,7 +172,9 @@ def test_the_searches_run_at_once_within_the_lookup_deadline(
     # on its way when the decision is made: wait for it rather than race it.)
     arrivals = _wait_for_requests(bc_sandbox, 4)
     assert len(arrivals) == 4
-    assert (max(arrivals) - min(arrivals)).total_seconds() < 1.0
+    # The sandbox logs arrivals to the second (as BigCommerce stores times): overlapping searches can
+    # straddle a second's boundary (1 s apart in the log), one after the other they are 3 s apart or more.
+    assert (max(arrivals) - min(arrivals)).total_seconds() <= 1.0
 
 
 def _wait_for_requests(sandbox: SandboxServer, count: int, timeout: float = 5.0) -> list[datetime]:

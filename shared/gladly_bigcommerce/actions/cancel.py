@@ -7,6 +7,9 @@ answer says the refund was requested: BigCommerce processes its payment afterwar
 ``createOrderRefund``) and records a decline on the order, where the refund form shows it. A decline
 already in BigCommerce's answer cancels nothing.
 
+The submit is read against the form's fields built for the order as it is then (``cancel_fields``:
+the refund choice is one the form offers, exactly; ``fields.read_submit``).
+
 Exactly-once, as for refunds: one-time token and idempotency (``submit.py``), the order's lock, and
 a journaled attempt, so a submit repeated after a timeout first looks at what BigCommerce already
 did (the refund among the order's refunds, the status on the order) and never does it twice.

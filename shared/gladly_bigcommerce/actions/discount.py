@@ -7,7 +7,9 @@ it stays valid (``DISCOUNT_DEFAULT_EXPIRY_DAYS``, at most ``DISCOUNT_MAX_EXPIRY_
 times it can be used, and a reason.
 
 Submit (signed POST), under the framework of ``submit.py`` (one-time token, idempotency, audit):
-1. the values are checked against the bounds (400 on the offending field) before anything is written;
+1. the values are read against the form's fields (``discount_fields``: the kind, a size spelled for
+   that kind within the bounds, days and uses in range; 400 on the offending field) before anything is
+   written;
 2. ``POST /v3/promotions`` makes a coupon promotion, its uses capped at the number chosen;
 3. ``POST /v3/promotions/{id}/codes`` adds one generated, readable code; a duplicate (422, or 409:
    the client raises ``Conflict`` for both) means nothing was made (the code is taken elsewhere), so

@@ -9,6 +9,7 @@ customer as it is when the submit arrives: one declaration, two uses. So, for ev
 - a field name is the ``attr`` of one of the form's fields, exactly: ``qty_01``, ``qty_\\u0661`` or a
   4,301-digit name are no field of any form, and two names for one line item cannot both be fields
   (a form has fields it does not show now, such as a line item with nothing left: see ``FormField``);
+  a body giving one name twice never gets here (``api.parse_json_body``: ``duplicate_key``);
 - a select's value is one of the option values its form renders, compared exactly (no trimming, no
   case folding): ``"refund:"`` and ``"refund: braintree"`` are not ``"refund:braintree"``;
 - a value has the JSON type Gladly submits: text and select inputs submit strings (protocol section 7;
@@ -51,7 +52,6 @@ MAX_FIELD_NAME_LENGTH = 64
 MAX_VALUE_LENGTH = 1000
 """The longest value any field takes (a reason: BigCommerce keeps at most 1000 characters of one)."""
 REASON = "reason"
-REASON_MAX_LENGTH = MAX_VALUE_LENGTH
 
 _FIELD_NAME = re.compile(rf"[A-Za-z_][A-Za-z0-9_]{{0,{MAX_FIELD_NAME_LENGTH - 1}}}")
 # Controls (C0, DEL, C1), Unicode's Bidi_Control characters, and the line and paragraph separators.
