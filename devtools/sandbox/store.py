@@ -56,10 +56,19 @@ COUNTRY_NAMES = {
     "IE": "Ireland",
     "CA": "Canada",
     "AU": "Australia",
+    "JP": "Japan",
+    "IN": "India",
 }
-CURRENCY_IDS = {"USD": 1, "EUR": 2, "GBP": 3}
+CURRENCY_IDS = {"USD": 1, "EUR": 2, "GBP": 3, "JPY": 4, "INR": 5, "AUD": 6}
 # Store default (USD) -> transactional currency, as `store_default_to_transactional_exchange_rate`.
-EXCHANGE_RATES = {"USD": Decimal("1"), "EUR": Decimal("0.92"), "GBP": Decimal("0.79")}
+EXCHANGE_RATES = {
+    "USD": Decimal("1"),
+    "EUR": Decimal("0.92"),
+    "GBP": Decimal("0.79"),
+    "JPY": Decimal("150"),
+    "INR": Decimal("83"),
+    "AUD": Decimal("1.5"),
+}
 UNPAID_STATUSES = frozenset({0, 1, 6, 7})
 COUPON_CODE_PATTERN = re.compile(r"[A-Za-z0-9 _-]+")
 COUPON_CODE_MAX_LENGTH = 50

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.sandbox import seed
+from devtools.sandbox import seed, seed_world
 from devtools.sandbox.api_customers import customer_json
 from devtools.sandbox.records import ORDER_STATUSES
 from devtools.sandbox.store import SandboxStore
@@ -83,8 +83,8 @@ def test_the_store_is_varied_enough_for_demos(store: SandboxStore) -> None:
     currencies = {o.currency_code for o in store.orders.values()}
     phones = [c.phone for c in store.customers.values() if c.phone]
     assert {ORDER_STATUSES[i][0] for i in (1, 2, 3, 4, 5, 10, 11, 14)} <= statuses
-    assert currencies == {"USD", "EUR", "GBP"}
-    assert len(store.customers) == 8 + seed.FILLER_CUSTOMER_COUNT
+    assert {"USD", "EUR", "GBP", "JPY", "INR", "AUD"} <= currencies
+    assert len(store.customers) == 8 + seed.FILLER_CUSTOMER_COUNT + seed_world.WORLD_CUSTOMER_COUNT
     assert any(p.startswith("+44") for p in phones) and any(p.startswith("07700") for p in phones)
     assert len(set(phones)) == len(phones)
     assert {c.customer_group_id for c in store.customers.values()} == set(seed.CUSTOMER_GROUPS)
