@@ -1,7 +1,9 @@
 """BigCommerce records as Gladly sees them: customer results, custom attributes, ORDER transactions.
 
 Pure functions, no I/O: the lookup fetches, this module translates. Money is formatted in the
-order's own (transactional) currency; phones go out in E.164; every custom attribute is a string.
+order's own (transactional) currency; phones are read in their record's country (`shopper_phones`;
+`region`, the store's country or DEFAULT_PHONE_REGION, only where a record names none) and go out in
+E.164 (an address's phone that fits no country as stored); every custom attribute is a string.
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ from gladly_bigcommerce.gladly.models import (
     Transaction,
 )
 from gladly_bigcommerce.money import format_money
+from gladly_bigcommerce.shopper_phones import (
+    StoredPhone,
+    billing_phones,
+    customer_phones,
+    distinct_numbers,
+    shown_phone,
+)
 
 # Orders that never were, or no longer are, a sale: left out of the lifetime value, never shipped.
 CLOSED_STATUS_IDS = frozenset({0, 4, 5, 6})  # Incomplete, Refunded, Cancelled, Declined
@@ -109,14 +118,12 @@ def customer_address_line(customer: Customer) -> str | None:
     )
 
 
-def gladly_phones(numbers: Iterable[str], region: str) -> list[Phone]:
-    """Phones Gladly can use: E.164 only (a number we cannot read is left out), each once."""
-    found: dict[str, Phone] = {}
-    for number in numbers:
-        e164 = phones.to_e164(number, region)
-        if e164 and e164 not in found:
-            found[e164] = Phone(original=e164, type=phones.phone_type(e164, region))
-    return list(found.values())
+def gladly_phones(stored: Iterable[StoredPhone], region: str) -> list[Phone]:
+    """Phones Gladly can use (`shopper_phones.distinct_numbers`): E.164 only, each once, typed."""
+    return [
+        Phone(original=number, type=phones.phone_type(number, commercial=phone.commercial))
+        for number, phone in distinct_numbers(stored, region)
+    ]
 
 
 def gladly_emails(emails: Iterable[str]) -> list[Email]:
@@ -124,26 +131,31 @@ def gladly_emails(emails: Iterable[str]) -> list[Email]:
     return [Email(original=email) for email in unique]
 
 
-def customer_result(customer: Customer, region: str) -> CustomerResult:
-    """A registered customer: id, name, email, phone and address."""
+def customer_result(customer: Customer, region: str, orders: Iterable[Order] = ()) -> CustomerResult:
+    """A registered customer: id, name, email, phones and address.
+
+    Phones: the account's, the address book's, then the billing phones of `orders` (the recent
+    ones, newest first), each read in its record's country (`region` where it names none).
+    """
     return CustomerResult(
         external_customer_id=str(customer.id),
         name=customer.full_name or None,
         address=customer_address_line(customer),
         emails=gladly_emails([customer.email]),
-        phones=gladly_phones([customer.phone], region),
+        phones=gladly_phones(customer_phones(customer, orders), region),
     )
 
 
 def guest_result(guest: GuestShopper, region: str) -> CustomerResult:
-    """A guest shopper: name, phone and address from its newest guest order's billing address."""
+    """A guest shopper: name and address from its newest guest order's billing address, phones
+    from the billing addresses of its orders, newest first."""
     billing = guest.billing_address
     return CustomerResult(
         external_customer_id=guest.external_customer_id,
         name=(billing.full_name or None) if billing else None,
         address=postal_address_line(billing) if billing else None,
         emails=gladly_emails([guest.email]),
-        phones=gladly_phones([billing.phone], region) if billing else [],
+        phones=gladly_phones(billing_phones(guest.orders), region),
     )
 
 
@@ -260,7 +272,7 @@ def gladly_address(address: PostalAddress, region: str) -> Address | None:
     """A postal address in Gladly's shape; None when it holds nothing."""
     mapped = Address(
         name=address.full_name or None,
-        phone=(phones.to_e164(address.phone, region) or address.phone.strip() or None),
+        phone=shown_phone(address, region),
         street1=address.street_1 or None,
         street2=address.street_2 or None,
         city=address.city or None,
