@@ -28,7 +28,8 @@ Well-known shoppers (`WORLD_SHOPPERS`; tests find them by email: their ids follo
 * `RAVI` (India): account phone `9876543210` and no address book: nothing places the number in a
   country but the store's (US), where it is no number, so it is never shown; his orders are billed
   in India with `+91 98765 43210`.
-* `YUKI` (Japan): a guest, no account; billed `080-9876-5432` and `+81 80 9876 5432`.
+* `YUKI` (Japan): a guest, no account; billed `080-9876-5432`, `+81 80 9876 5432` (the same
+  mobile) and, on her newest order, the fixed line `+81 3-1234-9876`.
 """
 
 from __future__ import annotations
@@ -203,8 +204,9 @@ YUKI = WorldShopper(
     (
         WorldOrder(((108, 1),), "080-9876-5432", "", 11),
         WorldOrder(((101, 1),), "+81 80 9876 5432", "", 11),
+        WorldOrder(((107, 1),), "+81 3-1234-9876", "", 11),
     ),
-    ("+818098765432",),
+    ("+818098765432", "+81312349876"),
     registered=False,
     billing_place=OSAKA,
 )

@@ -37,7 +37,7 @@ _NON_DIGITS = re.compile(r"\D")
 # A leading `+` (ASCII or full-width), possibly after an opening bracket: the number names its country.
 _EXPLICIT = re.compile(r"^[\s(\[]*[+\uff0b]")
 # How many spellings of one number a search asks for at most (one `phone:in` query carries them all).
-MAX_SPELLINGS = 32
+MAX_SPELLINGS = 40
 # Parsing is the costly part of mapping a profile (the same few numbers recur on every address):
 # the pure string-to-string functions below remember their answers.
 _CACHE_SIZE = 4096
@@ -200,6 +200,19 @@ def _spellings(number: PhoneNumber, raw: str) -> list[str]:
             f"+{cc}({trunk}){significant}",
             f"00{cc} {' '.join(world)}",
         ]
+    return spellings + _other_splits(cc, trunk, significant, len(world[0]))
+
+
+def _other_splits(cc: str, trunk: str, significant: str, first: int) -> list[str]:
+    """The number split after a prefix one digit shorter or longer than phonenumbers' first group:
+    where prefixes have several lengths, people write them their way (German mobiles: phonenumbers
+    writes `01512 3456789`, shoppers `0151 23456789`)."""
+    spellings = []
+    for cut in (first - 1, first + 1):
+        if 2 <= cut <= len(significant) - 4:
+            head, tail = significant[:cut], significant[cut:]
+            spellings += [f"{trunk}{head} {tail}", f"{trunk}{head}/{tail}", f"{trunk}{head}-{tail}"]
+            spellings += [f"+{cc} {head} {tail}"] + ([f"+{cc} ({trunk}){head} {tail}"] if trunk else [])
     return spellings
 
 
