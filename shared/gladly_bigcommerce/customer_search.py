@@ -166,11 +166,18 @@ def searched_numbers(numbers: Sequence[str], region: PhoneRegion, limit: int) ->
     read as written; another in the store's country (`region`, read only then)."""
     found: dict[str, str] = {}
     for raw in numbers:
-        number = phones.to_e164(raw, "ZZ" if phones.is_explicit(raw) else region.get())
-        if number and number not in found and len(found) < limit:
+        if len(found) == limit:
+            break
+        number = phones.to_e164(raw, _typed_in(raw, region))
+        if number and number not in found:
             found[number] = raw
     _log_skipped("phones", len(numbers), len(found))
     return found
+
+
+def _typed_in(raw: str, region: PhoneRegion) -> str:
+    """Where a searched value is read: its own country when written with `+`, else the store's."""
+    return "ZZ" if phones.is_explicit(raw) else region.get()
 
 
 def searched_emails(emails: Sequence[str], limit: int) -> list[str]:
@@ -210,7 +217,7 @@ def find_customers_by_phones(
     shared pool). Budget: one call when BigCommerce splits (and a customer is found, or the probe is
     known); at most 1 + 8 per number otherwise.
     """
-    given = [(raw, "ZZ" if phones.is_explicit(raw) else region.get()) for raw in numbers.values()]
+    given = [(raw, _typed_in(raw, region)) for raw in numbers.values()]
     spellings = list(dict.fromkeys(s for raw, where in given for s in phones.search_spellings(raw, where)))
     if not spellings:
         return []
