@@ -41,6 +41,7 @@ from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import (
     GUEST_ID_PREFIX,
     GuestShopper,
+    PhoneRegion,
     find_by_contacts,
     normalize_email,
 )
@@ -58,7 +59,7 @@ from gladly_bigcommerce.gladly.models import (
 from gladly_bigcommerce.mapping import customer_result, guest_result, with_search_columns
 from gladly_bigcommerce.observability import count, logger, mask_email, mask_phone
 from gladly_bigcommerce.phones import to_e164
-from gladly_bigcommerce.shopper_phones import PhoneRegion, StoredPhone, customer_countries
+from gladly_bigcommerce.shopper_phones import StoredPhone, customer_countries
 
 ProfileField = Literal["email", "phone"]
 CustomerField = Literal["email", "phone", "guest_order_email"]

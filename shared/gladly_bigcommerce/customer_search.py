@@ -20,10 +20,18 @@ from functools import partial
 from typing import TypeVar
 
 from gladly_bigcommerce import phones
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Customer, Deadline, DeadlineExceeded, Order
+from gladly_bigcommerce.bigcommerce import (
+    BigCommerceClient,
+    BigCommerceError,
+    Customer,
+    Deadline,
+    DeadlineExceeded,
+    Order,
+    StoreInfo,
+)
 from gladly_bigcommerce.bigcommerce.models import PostalAddress
 from gladly_bigcommerce.observability import logger
-from gladly_bigcommerce.shopper_phones import PhoneRegion, account_phone
+from gladly_bigcommerce.shopper_phones import account_phone, store_region
 
 T = TypeVar("T")
 
@@ -67,6 +75,52 @@ def result(future: Future[T], deadline: Deadline) -> T:
         return future.result(timeout=deadline.remaining() + _RESULT_GRACE_SECONDS)
     except FutureTimeout:
         raise DeadlineExceeded("the deadline passed while waiting for BigCommerce") from None
+
+
+class PhoneRegion:
+    """Where a search reads a phone whose record names no country: the store's country, else
+    `DEFAULT_PHONE_REGION` (`shopper_phones.store_region`). With `read_store`, the store's information
+    is read at most once: started by `prefetch` (a lookup about to search, so the read runs alongside
+    its searches) or by the first `get`, which waits for it within `deadline`; a read that fails
+    leaves `default` (logged), costing the search nothing else."""
+
+    def __init__(
+        self,
+        default: str,
+        read_store: Callable[[], Future[StoreInfo]] | None = None,
+        deadline: Deadline | None = None,
+    ) -> None:
+        self._default, self._read_store, self._deadline = default, read_store, deadline
+        self._started: Future[StoreInfo] | None = None
+        self._region: str | None = None if read_store is not None else default
+        self._lock = threading.Lock()
+
+    def prefetch(self) -> None:
+        with self._lock:
+            self._start()
+
+    def get(self) -> str:
+        with self._lock:
+            if self._region is None:
+                self._region = store_region(self._store(), self._default)
+            return self._region
+
+    def _start(self) -> None:
+        if self._region is None and self._started is None and self._read_store is not None:
+            self._started = self._read_store()
+
+    def _store(self) -> StoreInfo | None:
+        self._start()
+        if self._started is None or self._deadline is None:
+            return None
+        try:
+            return result(self._started, self._deadline)
+        except BigCommerceError as error:
+            logger.warning(
+                "Store information unreadable; phones read in DEFAULT_PHONE_REGION",
+                extra={"error": str(error)},
+            )
+            return None
 
 
 # --- identities --------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ from gladly_bigcommerce.customer_search import (
     CustomerRef,
     GuestRef,
     GuestShopper,
+    PhoneRegion,
     RegisteredRef,
     find_by_contacts,
     guest_orders,
@@ -84,7 +85,7 @@ from gladly_bigcommerce.mapping import (
 from gladly_bigcommerce.observability import count, logger, mask_email
 from gladly_bigcommerce.product_images import CACHE as IMAGE_CACHE
 from gladly_bigcommerce.product_images import product_images
-from gladly_bigcommerce.shopper_phones import PhoneRegion, store_region
+from gladly_bigcommerce.shopper_phones import store_region
 
 T = TypeVar("T")
 
@@ -258,32 +259,13 @@ class LookupDeps:
         return self.connection.client
 
     def phone_region(self) -> PhoneRegion:
-        """Where a search reads phones whose record names no country: the store's country, read once
-        per container alongside the first search (`PhoneRegion.prefetch`) and not while the store's
-        quota is nearly spent, else DEFAULT_PHONE_REGION. A failed read costs the search nothing but
-        that (logged)."""
-        default = self.settings.default_phone_region
-        setting = self.connection.store
-        kept = setting.value
+        """Where a search reads phones whose record names no country: the store's country, kept per
+        container or read alongside the search (not while the store's quota is nearly spent), else
+        DEFAULT_PHONE_REGION."""
+        kept, default = self.connection.store.value, self.settings.default_phone_region
         if kept is not None or self.client.quota.nearly_spent(1):
             return PhoneRegion(store_region(kept, default))
-
-        def read_store() -> Callable[[], StoreInfo | None]:
-            started = setting.fetch(self.deadline)
-
-            def wait() -> StoreInfo | None:
-                try:
-                    return result(started, self.deadline)
-                except BigCommerceError as error:
-                    logger.warning(
-                        "Store information unreadable; phones read in DEFAULT_PHONE_REGION",
-                        extra={"error": str(error)},
-                    )
-                    return None
-
-            return wait
-
-        return PhoneRegion(default, read_store)
+        return PhoneRegion(default, partial(self.connection.store.fetch, self.deadline), self.deadline)
 
 
 class Skipped:

@@ -7,7 +7,8 @@ sits on a customer whose address book names the countries the shopper lives in. 
 * an address's phone is read in the address's country;
 * the account phone in the countries of the customer's addresses;
 * a phone whose record names no country (no address book, an address without a country) in the
-  store's country (`/v2/store` `country_code`), else `DEFAULT_PHONE_REGION` (`PhoneRegion`).
+  store's country (`/v2/store` `country_code`), else `DEFAULT_PHONE_REGION` (`store_region`;
+  `customer_search.PhoneRegion` reads it for a search).
 
 A number written with `+` names its own country wherever it is (`phones.read`). A number that is
 not a valid number of the countries its record names is shown as stored where Gladly takes free text
@@ -17,8 +18,7 @@ given a country its data does not support.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -55,39 +55,6 @@ def store_region(store: StoreInfo | None, default: str) -> str:
     """The store's country, else `default` (`DEFAULT_PHONE_REGION`)."""
     found = country_of(store.country_code, store.country) if store is not None else None
     return found or default
-
-
-StoreRead = Callable[[], Callable[[], StoreInfo | None]]
-"""Starts reading the store's information and answers how to wait for it (None: unreadable)."""
-
-
-class PhoneRegion:
-    """Where a phone is read when its record names no country: the store's country, else
-    `DEFAULT_PHONE_REGION`. With `read_store`, the store's information is read at most once: started
-    by `prefetch` (a lookup about to search, so the read runs alongside its searches) or by the
-    first `get`, which waits for it."""
-
-    def __init__(self, default: str, read_store: StoreRead | None = None) -> None:
-        self._default = default
-        self._read_store = read_store
-        self._wait: Callable[[], StoreInfo | None] | None = None
-        self._region: str | None = None if read_store is not None else default
-        self._lock = threading.Lock()
-
-    def prefetch(self) -> None:
-        with self._lock:
-            self._start()
-
-    def get(self) -> str:
-        with self._lock:
-            if self._region is None:
-                self._start()
-                self._region = store_region(self._wait() if self._wait else None, self._default)
-            return self._region
-
-    def _start(self) -> None:
-        if self._region is None and self._wait is None and self._read_store is not None:
-            self._wait = self._read_store()
 
 
 @dataclass(frozen=True)
