@@ -42,6 +42,7 @@ from pydantic import (
     model_validator,
 )
 
+from gladly_bigcommerce.bigcommerce.lenient import Lenient, reading
 from gladly_bigcommerce.observability import count
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -54,6 +55,8 @@ _metrics_lock = threading.Lock()
 
 def _money(value: Any) -> Any:
     """Exact money from a decimal string, an int or a Decimal; `""` means absent; floats are refused."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError("money must be finite")
     if value is None or isinstance(value, Decimal):
         return value
     if isinstance(value, bool | float):
@@ -65,9 +68,12 @@ def _money(value: Any) -> Any:
         if not text:
             return None
         try:
-            return Decimal(text)
+            value = Decimal(text)
         except InvalidOperation:
             raise ValueError("money must be a decimal number") from None
+        if not value.is_finite():
+            raise ValueError("money must be finite")
+        return value
     raise ValueError("money must be a decimal string or number")
 
 
@@ -100,7 +106,20 @@ def _default_if_null(default: Any) -> BeforeValidator:
     return BeforeValidator(lambda value: default if value is None else value)
 
 
-Text = Annotated[str, _default_if_null("")]
+def _text(value: Any) -> Any:
+    """`null` reads as `""`; a whole number where text is expected reads as its digits (a public
+    client's sample order has its billing `zip` and `phone` as JSON numbers: `lenient`). A number
+    with a fraction or an exponent is not read: `78108.0` as a zip says nothing certain."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == 0:
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
 Count = Annotated[int, _default_if_null(0)]
 Flag = Annotated[bool, _default_if_null(False)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
@@ -149,7 +168,12 @@ def skipped_unusable(what: str, skipped: int, total: int, where: Collection[str]
 
 
 def usable_items(model: type[_M], items: list[Any]) -> list[_M]:
-    """The items of a list that `model` can read; the others are skipped (logged and counted)."""
+    """The items of a list that `model` can read; the others are skipped (logged and counted), and
+    the fields a lenient model left out of the items it read are logged and counted (`lenient`)."""
+    return reading(model.__name__, lambda: _usable_items(model, items))
+
+
+def _usable_items(model: type[_M], items: list[Any]) -> list[_M]:
     usable: list[_M] = []
     where: set[str] = set()
     for item in items:
@@ -197,6 +221,11 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
+class RecordModel(ApiModel, Lenient):
+    """A record the adaptor shows (customers, addresses, orders, their lines and shipments): a field
+    it cannot read is left out, never the record (`lenient`)."""
+
+
 class RequestModel(BaseModel):
     """A model sent to BigCommerce: strict, so that a misspelt field is an error, not a silent drop.
 
@@ -229,7 +258,7 @@ RefundAmount = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_refun
 # --- customers (v3) ----------------------------------------------------------------------------
 
 
-class CustomerAddress(ApiModel):
+class CustomerAddress(RecordModel):
     id: int
     customer_id: int | None = None
     first_name: Text = ""
@@ -246,11 +275,11 @@ class CustomerAddress(ApiModel):
     address_type: str | None = None
 
 
-class StoreCreditAmount(ApiModel):
+class StoreCreditAmount(RecordModel):
     amount: OptionalMoney = None
 
 
-class Customer(ApiModel):
+class Customer(RecordModel):
     id: int
     email: Text = ""
     first_name: Text = ""
@@ -330,8 +359,9 @@ class _PostalFields(BaseModel):
     email: Text = ""
 
 
-class PostalAddress(_PostalFields):
-    """An order's billing address, or the recipient part of a shipping address or consignment."""
+class PostalAddress(_PostalFields, Lenient):
+    """An order's billing address, or the recipient part of a shipping address or consignment
+    (lenient: a field it cannot read is left out, never the address)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -340,13 +370,28 @@ class PostalAddress(_PostalFields):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class OrderProductOption(ApiModel):
+class OrderProductOption(RecordModel):
+    """An option the shopper chose or typed (`Size: S`, a text field's words, a picked product), as
+    the storefront showed it (`display_name`/`display_value` are the customer's spellings)."""
+
     id: int | None = None
     display_name: Text = ""
     display_value: Text = ""
+    type: Text = ""
 
 
-class OrderProduct(ApiModel):
+class AppliedDiscount(RecordModel):
+    """A discount on an order line (orders.v2 `orderProductAppliedDiscounts`): a coupon, an automatic
+    promotion or a manual discount spread over the lines."""
+
+    id: Annotated[str | None, BeforeValidator(_number_as_text)] = None
+    amount: OptionalMoney = None
+    name: Text = ""
+    code: Text = ""
+    target: Text = ""
+
+
+class OrderProduct(RecordModel):
     """An order line. Without its id and quantity a line can be neither shown nor refunded."""
 
     id: int
@@ -373,6 +418,15 @@ class OrderProduct(ApiModel):
     product_options: Annotated[list[OrderProductOption], _usable(OrderProductOption)] = Field(
         default_factory=list
     )
+    applied_discounts: Annotated[list[AppliedDiscount], _usable(AppliedDiscount)] = Field(
+        default_factory=list
+    )
+    # A bundle's or pick list's child line names its parent line; the child is part of what the
+    # parent's shopper bought (orders.v2 `orderProducts` example: a pick-list child at $0).
+    parent_order_product_id: int | None = None
+    is_bundled_product: Flag = False
+    gift_certificate_id: int | None = None
+    order_pickup_method_id: Count = 0
 
 
 def _expanded_line_items(value: Any) -> Any:
@@ -403,7 +457,7 @@ class ShippingConsignment(PostalAddress):
     )
 
 
-class OrderConsignments(ApiModel):
+class OrderConsignments(RecordModel):
     shipping: Annotated[list[ShippingConsignment], _usable(ShippingConsignment)] = Field(default_factory=list)
 
 
@@ -417,7 +471,7 @@ def _consignments(value: Any) -> Any:
     return value
 
 
-class Order(ApiModel):
+class Order(RecordModel):
     """An order. Its id names it; its status decides every action (cancel, refund), so an order
     without one is not guessed at: both are required, everything else degrades field by field."""
 
@@ -425,6 +479,9 @@ class Order(ApiModel):
     customer_id: Count = 0
     status_id: int
     status: Text = ""
+    # The store's own label for the status when the merchant renamed it, else the system label
+    # (BigCommerce staff, bigcommerce/bigcommerce-api-python#82); absent from the OpenAPI schema.
+    custom_status: Text = ""
     date_created: OptionalTimestamp = None
     date_modified: OptionalTimestamp = None
     date_shipped: OptionalTimestamp = None
@@ -477,13 +534,13 @@ class ShippingAddress(PostalAddress):
     shipping_zone_name: Text = ""
 
 
-class ShipmentItem(ApiModel):
+class ShipmentItem(RecordModel):
     order_product_id: int
     product_id: int | None = None
     quantity: int
 
 
-class Shipment(ApiModel):
+class Shipment(RecordModel):
     id: int
     order_id: int | None = None
     customer_id: int | None = None
@@ -877,6 +934,7 @@ class StoreInfo(ApiModel):
 
 __all__ = [
     "ApiModel",
+    "AppliedDiscount",
     "CartCondition",
     "CartValueAction",
     "CatalogProduct",
@@ -913,6 +971,7 @@ __all__ = [
     "PromotionCreate",
     "PromotionCustomer",
     "PromotionRule",
+    "RecordModel",
     "Refund",
     "RefundItem",
     "RefundItemType",
