@@ -340,7 +340,10 @@ def test_an_order_becomes_a_complete_order_transaction() -> None:
                     "id": 9,
                     **address(),
                     "shipping_method": "Express",
-                    "line_items": [line(1, quantity_shipped=2), line(2, quantity=1, image_url=None, sku="")],
+                    "line_items": [
+                        line(1, quantity_shipped=2),
+                        line(2, quantity=1, total_inc_tax="10.1250", image_url=None, sku=""),
+                    ],
                 }
             ]
         },
@@ -355,7 +358,7 @@ def test_an_order_becomes_a_complete_order_transaction() -> None:
         "orderNumber": "100",
         "createdAt": "2026-03-01T17:04:05Z",
         "orderStatus": "Partially Shipped",
-        "orderTotal": "€1,234.50",
+        "orderTotal": "€1234.50",
         "currencyCode": "EUR",
         "itemCount": 3,
         "orderLink": "https://store-abc123.mybigcommerce.com/manage/orders/100",
