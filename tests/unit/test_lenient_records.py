@@ -109,6 +109,12 @@ def test_numbers_where_text_is_expected_read_as_their_digits_when_unambiguous() 
     assert dropped_fields(odd) == ["billing_address.zip"]
 
 
+def test_numbers_are_never_read_as_dates_nor_flags_as_counts() -> None:
+    order = Order.model_validate(an_order(date_created=5, items_total=True, date_modified=Decimal("1.5")))
+    assert (order.date_created, order.items_total, order.date_modified) == (None, 0, None)
+    assert dropped_fields(order) == ["date_created", "date_modified", "items_total"]
+
+
 def test_a_shipment_and_its_items_keep_what_they_can() -> None:
     shipment = Shipment.model_validate(
         {

@@ -78,7 +78,12 @@ def _money(value: Any) -> Any:
 
 
 def _timestamp(value: Any) -> Any:
-    """A tz-aware datetime from ISO 8601 (v3) or RFC 2822 (v2); `""` means absent; naive means UTC."""
+    """A tz-aware datetime from ISO 8601 (v3) or RFC 2822 (v2); `""` means absent; naive means UTC.
+
+    A number is refused: BigCommerce writes dates as text, and reading 5 as 1970-01-01T00:00:05Z
+    would show an agent a date nobody sent."""
+    if isinstance(value, int | float | Decimal):
+        raise ValueError("a date is text, not a number")
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -120,7 +125,16 @@ def _text(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_text)]
-Count = Annotated[int, _default_if_null(0)]
+
+
+def _count(value: Any) -> Any:
+    """`null` reads as 0; `true`/`false` are no count (pydantic alone would read them as 1 and 0)."""
+    if isinstance(value, bool):
+        raise ValueError("a count is a number, not true or false")
+    return 0 if value is None else value
+
+
+Count = Annotated[int, BeforeValidator(_count)]
 Flag = Annotated[bool, _default_if_null(False)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 OptionalMoney = Annotated[Decimal | None, BeforeValidator(_money)]
