@@ -33,7 +33,6 @@ from gladly_bigcommerce.mapping import (
     store_links,
     with_search_columns,
 )
-from gladly_bigcommerce.money import format_money
 
 LINKS = StoreLinks(
     admin_base="https://store-abc123.mybigcommerce.com/manage", storefront_base="https://shop.example.com"
@@ -143,27 +142,6 @@ def customer(**overrides: Any) -> Customer:
         "store_credit_amounts": [{"amount": Decimal("10")}, {"amount": Decimal("2.5")}],
     }
     return Customer.model_validate(payload | overrides)
-
-
-# --- money -------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("amount", "currency", "expected"),
-    [
-        ("50", "USD", "$50.00"),
-        ("12.3", "EUR", "€12.30"),
-        ("12.3000", "eur", "€12.30"),
-        ("1234.5", "GBP", "£1,234.50"),
-        ("1234.5", "CAD", "CA$1,234.50"),
-        ("10.1250", "USD", "$10.13"),  # half-up, where babel alone would round half-even to $10.12
-        ("10.1150", "USD", "$10.12"),
-        ("1234.5", "JPY", "¥1,235"),  # no minor unit
-        ("-5", "USD", "-$5.00"),
-    ],
-)
-def test_money_is_formatted_exactly_in_its_own_currency(amount: str, currency: str, expected: str) -> None:
-    assert format_money(Decimal(amount), currency) == expected
 
 
 # --- ids ---------------------------------------------------------------------------------------------

@@ -78,8 +78,22 @@ def test_a_thousand_or_more_is_never_read_as_its_first_group(amount: Decimal) ->
         assert _machine_reads(money_as_data(amount, currency)) >= 1000
 
 
-def test_text_for_people_keeps_its_grouping() -> None:
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("2400", "USD", "$2,400.00"),
+        ("50", "USD", "$50.00"),
+        ("12.3", "EUR", "€12.30"),
+        ("12.3000", "eur", "€12.30"),
+        ("1234.5", "GBP", "£1,234.50"),
+        ("1234.5", "CAD", "CA$1,234.50"),
+        ("10.1250", "USD", "$10.13"),  # half-up, where babel alone would round half-even to $10.12
+        ("10.1150", "USD", "$10.12"),
+        ("31650", "JPY", "¥31,650"),  # no minor unit
+        ("1234.5", "JPY", "¥1,235"),
+        ("-5", "USD", "-$5.00"),
+    ],
+)
+def test_text_for_people_keeps_its_grouping(amount: str, currency: str, expected: str) -> None:
     # Action forms and their answers are read by agents only
-    assert format_money(Decimal("2400"), "USD") == "$2,400.00"
-    assert format_money(Decimal("31650"), "JPY") == "¥31,650"
-    assert format_money(Decimal("10.125"), "USD") == "$10.13"
+    assert format_money(Decimal(amount), currency) == expected
