@@ -42,7 +42,7 @@ from pydantic import (
     model_validator,
 )
 
-from gladly_bigcommerce.bigcommerce.lenient import Lenient, reading
+from gladly_bigcommerce.bigcommerce.lenient import Lenient, later, reading
 from gladly_bigcommerce.observability import count
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -54,16 +54,11 @@ _metrics_lock = threading.Lock()
 
 
 def _money(value: Any) -> Any:
-    """Exact money from a decimal string, an int or a Decimal; `""` means absent; floats are refused."""
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError("money must be finite")
-    if value is None or isinstance(value, Decimal):
+    """Exact money from a decimal string, an int or a Decimal; `""` means absent; floats, and numbers
+    that are not finite (`NaN`, `Infinity`), are refused."""
+    if value is None:
         return value
-    if isinstance(value, bool | float):
-        raise ValueError("money must be a decimal string or an exact number, not a float or bool")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str):
+    if isinstance(value, str):  # v2's spelling, the common case: checked first
         text = value.strip()
         if not text:
             return None
@@ -71,10 +66,15 @@ def _money(value: Any) -> Any:
             value = Decimal(text)
         except InvalidOperation:
             raise ValueError("money must be a decimal number") from None
-        if not value.is_finite():
-            raise ValueError("money must be finite")
-        return value
-    raise ValueError("money must be a decimal string or number")
+    elif isinstance(value, bool | float):
+        raise ValueError("money must be a decimal string or an exact number, not a float or bool")
+    elif isinstance(value, int):
+        return Decimal(value)
+    elif not isinstance(value, Decimal):
+        raise ValueError("money must be a decimal string or number")
+    if not value.is_finite():
+        raise ValueError("money must be finite")
+    return value
 
 
 def _timestamp(value: Any) -> Any:
@@ -115,6 +115,8 @@ def _text(value: Any) -> Any:
     """`null` reads as `""`; a whole number where text is expected reads as its digits (a public
     client's sample order has its billing `zip` and `phone` as JSON numbers: `lenient`). A number
     with a fraction or an exponent is not read: `78108.0` as a zip says nothing certain."""
+    if type(value) is str:  # the common case: checked first
+        return value
     if value is None:
         return ""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -129,6 +131,8 @@ Text = Annotated[str, BeforeValidator(_text)]
 
 def _count(value: Any) -> Any:
     """`null` reads as 0; `true`/`false` are no count (pydantic alone would read them as 1 and 0)."""
+    if type(value) is int:  # the common case: checked first
+        return value
     if isinstance(value, bool):
         raise ValueError("a count is a number, not true or false")
     return 0 if value is None else value
@@ -171,14 +175,19 @@ def encode_json(value: Any) -> str:
 
 
 def skipped_unusable(what: str, skipped: int, total: int, where: Collection[str] = ()) -> None:
-    """Log and count items of a BigCommerce list that lack what the adaptor needs.
+    """Log and count items of a BigCommerce list that lack what the adaptor needs (once the answer
+    in progress is read: `lenient.later`).
 
     Only field names are logged, never values (they may be personal data).
     """
     at = f" (at {', '.join(sorted(where)[:5])})" if where else ""
-    logger.warning("bigcommerce %s list: skipped %d unusable item(s) of %d%s", what, skipped, total, at)
-    with _metrics_lock:  # reads run on pool threads
-        count("UpstreamItemsSkipped", skipped)
+
+    def report() -> None:
+        logger.warning("bigcommerce %s list: skipped %d unusable item(s) of %d%s", what, skipped, total, at)
+        with _metrics_lock:  # reads run on pool threads
+            count("UpstreamItemsSkipped", skipped)
+
+    later(report)
 
 
 def usable_items(model: type[_M], items: list[Any]) -> list[_M]:
