@@ -152,3 +152,22 @@ def test_the_profile_names_at_most_five_lost_fields_then_how_many_more() -> None
         "order 303 date_created, order 304 date_created and 2 more"
     )
     assert describe_dropped([("order 1", Order.model_validate(an_order()))]) == ""
+
+
+def test_a_record_read_again_reports_its_losses_and_skips_once(
+    caplog: pytest.LogCaptureFixture, counted: dict[str, Any]
+) -> None:
+    # Given an order with an unreadable date (so it is read twice) whose consignment lists a line
+    # without its id (skipped each time the order is read)
+    odd = an_order(
+        date_created=[2019],
+        consignments={"shipping": [{"id": 9, "line_items": [{"id": 4, "quantity": 1}, {"quantity": 1}]}]},
+    )
+    with caplog.at_level(logging.WARNING):
+        (order,) = client_module._many(Order, [odd])
+    # Then the date and the line are each reported and counted once
+    assert dropped_fields(order) == ["date_created"]
+    assert caplog.text.count("skipped 1 unusable item(s)") == 1
+    assert caplog.text.count("left out 1 unreadable field(s)") == 1
+    assert counted["UpstreamItemsSkipped"]["Value"] == [1.0]
+    assert counted["FieldsDropped"]["Value"] == [1.0]
