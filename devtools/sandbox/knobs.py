@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, overload
 
-from devtools.sandbox.formats import loads
+from devtools.sandbox.formats import dumps, loads
 
 FaultKind = Literal[500, 502, 503, 504, "rate_limit", "reset", "slow", "malformed_json", "retyped"]
 FAULT_KINDS: tuple[FaultKind, ...] = (
@@ -112,6 +112,11 @@ class FaultPlan:
     def __len__(self) -> int:
         with self._lock:
             return len(self._faults)
+
+
+def retyped_answer(body: bytes, values: Mapping[str, Any]) -> bytes:
+    """A JSON answer's body with `values` put into its records (`retyped`); an empty body stays."""
+    return dumps(retyped(loads(body), values)).encode() if body.strip() else body
 
 
 def retyped(payload: Any, values: Mapping[str, Any]) -> Any:

@@ -31,10 +31,8 @@ Well-known fixtures
   0131`, `(628) 555-0132`, `6285550133`, `628-555-0134`, `+16285550135`, `+44 20 7946 0136`,
   `020 7946 0137`, `07700 900138`, `+447700900139`), groups, store credit and a few orders each.
 
-Beside these, `devtools.sandbox.seed_orders` adds Olivia Options and her orders as real stores hold
-them (options and a bundle, a digital order, a gift certificate, a Completed order without shipments,
-a renamed status), in an id block of their own. `JAPAN` (`devtools.sandbox.seed_japan`) is the seed of
-the second store the sandbox serves, at store hash `sandboxjp`, whose default currency is the yen.
+`seed_orders` adds Olivia Options and her orders as real stores hold them; `JAPAN` (`seed_japan`) is
+the seed of the sandbox's second store, `sandboxjp`, in yen.
 
 Customer groups (`CUSTOMER_GROUPS`): 0 none, 1 Retail, 2 VIP, 3 Wholesale (the store lists the
 three groups; 0 is a customer's "no group" and no group of its own). The catalog (`CATALOG`)

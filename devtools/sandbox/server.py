@@ -3,10 +3,8 @@
     with SandboxServer(store_hash="sandbox", tokens={"sandbox-token": ALL_SCOPES}) as server:
         requests.get(f"{server.url}/stores/sandbox/v3/customers", headers={"X-Auth-Token": "sandbox-token"})
 
-One server holds several stores, each at its own store hash: the demo store at `store_hash`
-(`sandbox`) and, beside it, the stores of `other_stores` (by default `sandboxjp`, a Japanese store whose
-default currency is JPY: `devtools.sandbox.seed_japan`). Faults are planned for the demo store; the
-other knobs (latency, tokens, the rate limit) are the server's and apply to every store.
+It serves several stores by store hash: the demo store and `other_stores` (`sandboxjp`, in yen:
+`seed_japan`). Faults are planned for the demo store; the other knobs apply to every store.
 
 Every answer passes the gateway steps BigCommerce applies, in this order: latency (knob), store hash
 (unknown: 404), planned fault (knob), `X-Auth-Token` (missing or unknown: 401), the store's rate limit
@@ -57,7 +55,7 @@ from devtools.sandbox.knobs import (
     RateLimitState,
     RequestLog,
     RequestRecord,
-    retyped,
+    retyped_answer,
 )
 from devtools.sandbox.routing import ALL_SCOPES, ApiRequest, Route, Router, shape_for_path
 from devtools.sandbox.sparse import sparsify
@@ -66,8 +64,7 @@ from devtools.sandbox.store import SandboxStore
 DEFAULT_STORE_HASH = "sandbox"
 DEFAULT_TOKEN = "sandbox-token"
 JAPAN_STORE_HASH = "sandboxjp"
-OTHER_STORES: Mapping[str, str] = {JAPAN_STORE_HASH: demo_seed.JAPAN}
-"""The stores served beside the demo store, by store hash: the seed each is loaded with."""
+OTHER_STORES: Mapping[str, str] = {JAPAN_STORE_HASH: demo_seed.JAPAN}  # store hash -> its seed
 JSON = "application/json"
 RESET_DRAIN_SECONDS = 5.0
 ROUTER = Router(
@@ -101,8 +98,7 @@ class SandboxServer:
 
     `tokens` maps each accepted `X-Auth-Token` to its OAuth scopes (default: one token with every
     scope). `seed` names the demo data to load (`"demo"`, see `devtools.sandbox.seed`) or None for
-    an empty store; `other_stores` are the stores served beside it (store hash -> seed; with `seed`
-    None they are empty too). `port=0` picks a free port.
+    an empty store (the `other_stores` too). `port=0` picks a free port.
     """
 
     def __init__(
@@ -139,8 +135,7 @@ class SandboxServer:
         self.store = SandboxStore()
         self._other_seeds = {hash_: seed for hash_, seed in other_stores.items() if hash_ != store_hash}
         self.stores: dict[str, SandboxStore] = {store_hash: self.store}
-        self.stores |= {hash_: SandboxStore() for hash_ in self._other_seeds}
-        """Every store served, by store hash (`store` is the demo store's)."""
+        self.stores |= {hash_: SandboxStore() for hash_ in self._other_seeds}  # every store, by hash
         self.faults = FaultPlan()
         self.requests = RequestLog()
         self.rate_limit = RateLimiter(quota, window_seconds)
@@ -231,7 +226,7 @@ class SandboxServer:
         self.phone_in_no_split = self._initial_phone_in_no_split
         for store in self.stores.values():
             store.clear()
-        if self._seed is not None:
+        if self._seed is not None:  # and the other stores' own seeds
             demo_seed.populate(self.store, self._seed)
             for store_hash, seed in self._other_seeds.items():
                 demo_seed.populate(self.stores[store_hash], seed)
@@ -389,13 +384,8 @@ def _apply_answer_fault(outcome: Outcome, fault: Fault) -> None:
     elif fault.kind == "malformed_json":
         outcome.status, outcome.body = 200, _truncated(outcome.body)
         outcome.headers["Content-Type"] = JSON
-    elif (
-        fault.kind == "retyped"
-        and outcome.body.strip()
-        and outcome.status is not None
-        and outcome.status < 300
-    ):
-        outcome.body = dumps(retyped(loads(outcome.body), fault.retype or {})).encode()
+    elif fault.kind == "retyped" and (outcome.status or 500) < 300:
+        outcome.body = retyped_answer(outcome.body, fault.retype or {})
 
 
 def headers_get(headers: Mapping[str, str], name: str) -> str | None:

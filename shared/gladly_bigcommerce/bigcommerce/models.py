@@ -1,9 +1,9 @@
 """BigCommerce payloads as pydantic models: what the client reads and what it sends.
 
-Reading: unknown fields are ignored (BigCommerce adds fields freely); money becomes an exact
-`Decimal` whether it arrives as a v2 four-place string (`"12.5000"`) or a v3 number (the client
-decodes JSON numbers straight to `Decimal`); v2 RFC 2822 dates and v3 ISO 8601 dates become
-timezone-aware datetimes; v2's empty strings for "not yet" (`date_shipped: ""`) become `None`.
+Reading: unknown fields are ignored (BigCommerce adds fields freely); values (money, dates, text,
+counts) are read as `values` says: money an exact `Decimal`, dates timezone-aware, v2's `""` for
+"not yet" `None`. Records the adaptor shows are lenient (`lenient`): a field of an unexpected type
+costs that field, never the record.
 
 Absent and `null` (the OpenAPI files require almost nothing, and real answers carry `null`, e.g.
 `customer_message` of orders created through the API): a text, count or flag field reads `null` as
@@ -21,157 +21,45 @@ promotions take strings. `Decimal` fields are sent as exact JSON numbers by `enc
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Collection, Mapping
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from email.utils import format_datetime, parsedate_to_datetime
+from collections.abc import Collection
+from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     ValidationError,
     model_validator,
 )
 
 from gladly_bigcommerce.bigcommerce.lenient import Lenient, later, reading
+from gladly_bigcommerce.bigcommerce.values import (
+    Count,
+    Flag,
+    IsoDatetime,
+    Money,
+    MoneyString,
+    OptionalMoney,
+    OptionalTimestamp,
+    Rfc2822Datetime,
+    Text,
+    Timestamp,
+    default_if_null,
+    encode_json,
+    format_rfc2822,
+    money_value,
+)
 from gladly_bigcommerce.observability import count
 
 _M = TypeVar("_M", bound=BaseModel)
 
 logger = logging.getLogger(__name__)
 _metrics_lock = threading.Lock()
-
-# --- value types -------------------------------------------------------------------------------
-
-
-def _money(value: Any) -> Any:
-    """Exact money from a decimal string, an int or a Decimal; `""` means absent; floats, and numbers
-    that are not finite (`NaN`, `Infinity`), are refused."""
-    if value is None:
-        return value
-    if isinstance(value, str):  # v2's spelling, the common case: checked first
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("money must be a decimal number") from None
-    elif isinstance(value, bool | float):
-        raise ValueError("money must be a decimal string or an exact number, not a float or bool")
-    elif isinstance(value, int):
-        return Decimal(value)
-    elif not isinstance(value, Decimal):
-        raise ValueError("money must be a decimal string or number")
-    if not value.is_finite():
-        raise ValueError("money must be finite")
-    return value
-
-
-def _timestamp(value: Any) -> Any:
-    """A tz-aware datetime from ISO 8601 (v3) or RFC 2822 (v2); `""` means absent; naive means UTC.
-
-    A number is refused: BigCommerce writes dates as text, and reading 5 as 1970-01-01T00:00:05Z
-    would show an agent a date nobody sent."""
-    if isinstance(value, int | float | Decimal):
-        raise ValueError("a date is text, not a number")
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            try:
-                value = parsedate_to_datetime(text)
-            except (TypeError, ValueError):
-                raise ValueError("not an ISO 8601 or RFC 2822 date") from None
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def _decimal_string(value: Decimal) -> str:
-    if not value.is_finite():
-        raise ValueError("money must be finite")
-    return format(value, "f")
-
-
-def _default_if_null(default: Any) -> BeforeValidator:
-    """`null` reads as the field's default (BigCommerce sends `null` for "none" in many places)."""
-    return BeforeValidator(lambda value: default if value is None else value)
-
-
-def _text(value: Any) -> Any:
-    """`null` reads as `""`; a whole number where text is expected reads as its digits (a public
-    client's sample order has its billing `zip` and `phone` as JSON numbers: `lenient`). A number
-    with a fraction or an exponent is not read: `78108.0` as a zip says nothing certain."""
-    if type(value) is str:  # the common case: checked first
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == 0:
-        return str(value)
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_text)]
-
-
-def _count(value: Any) -> Any:
-    """`null` reads as 0; `true`/`false` are no count (pydantic alone would read them as 1 and 0)."""
-    if type(value) is int:  # the common case: checked first
-        return value
-    if isinstance(value, bool):
-        raise ValueError("a count is a number, not true or false")
-    return 0 if value is None else value
-
-
-Count = Annotated[int, BeforeValidator(_count)]
-Flag = Annotated[bool, _default_if_null(False)]
-Money = Annotated[Decimal, BeforeValidator(_money)]
-OptionalMoney = Annotated[Decimal | None, BeforeValidator(_money)]
-Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
-OptionalTimestamp = Annotated[datetime | None, BeforeValidator(_timestamp)]
-
-# Request-only spellings.
-MoneyString = Annotated[Decimal, BeforeValidator(_money), PlainSerializer(_decimal_string, return_type=str)]
-Rfc2822Datetime = Annotated[AwareDatetime, PlainSerializer(format_datetime, return_type=str)]
-IsoDatetime = Annotated[AwareDatetime, PlainSerializer(lambda value: value.isoformat(), return_type=str)]
-
-
-def format_rfc2822(value: datetime) -> str:
-    """A tz-aware datetime in v2's spelling, e.g. `Tue, 20 Nov 2012 00:00:00 +0000`."""
-    return format_datetime(value)
-
-
-def encode_json(value: Any) -> str:
-    """JSON with every `Decimal` written as its exact decimal literal (a JSON number), never via float."""
-    if isinstance(value, Decimal):
-        return _decimal_string(value)
-    if isinstance(value, BaseModel):
-        return encode_json(value.model_dump(mode="python", exclude_none=True))
-    if isinstance(value, Mapping):
-        members = (f"{json.dumps(str(key))}:{encode_json(item)}" for key, item in value.items())
-        return "{" + ",".join(members) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(encode_json(item) for item in value) + "]"
-    if isinstance(value, datetime):
-        return json.dumps(value.isoformat())
-    if isinstance(value, float):
-        raise TypeError("floats are not sent to BigCommerce; use Decimal")
-    return json.dumps(value)
 
 
 def skipped_unusable(what: str, skipped: int, total: int, where: Collection[str] = ()) -> None:
@@ -275,7 +163,7 @@ def _refundable_amount(value: Decimal) -> Decimal:
 
 
 # What v3 refunds accept: a non-negative amount rounded to cents, sent as a JSON number.
-RefundAmount = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_refundable_amount)]
+RefundAmount = Annotated[Decimal, BeforeValidator(money_value), AfterValidator(_refundable_amount)]
 
 
 # --- customers (v3) ----------------------------------------------------------------------------
@@ -424,7 +312,7 @@ class OrderProduct(RecordModel):
     order_address_id: int | None = None
     name: Text = ""
     sku: Text = ""
-    type: Annotated[str, _default_if_null("physical")] = "physical"
+    type: Annotated[str, default_if_null("physical")] = "physical"
     quantity: int
     quantity_shipped: Count = 0
     quantity_refunded: Count = 0
@@ -723,10 +611,10 @@ class RefundQuote(ActionApiModel):
 
     order_id: int | None = None
     total_refund_amount: Money
-    total_refund_tax_amount: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
+    total_refund_tax_amount: Annotated[Money, default_if_null(Decimal(0))] = Decimal(0)
     order_level_refund_amount: OptionalMoney = None
-    rounding: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
-    adjustment: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
+    rounding: Annotated[Money, default_if_null(Decimal(0))] = Decimal(0)
+    adjustment: Annotated[Money, default_if_null(Decimal(0))] = Decimal(0)
     tax_inclusive: bool | None = None
     # Each inner list is one way to pay the refund back (possibly split across providers).
     refund_methods: Annotated[list[list[RefundMethodPayment]], BeforeValidator(_usable_refund_methods)] = (
@@ -763,7 +651,7 @@ class Refund(ActionApiModel):
     user_id: int | None = None
     reason: Text = ""
     total_amount: Money
-    total_tax: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
+    total_tax: Annotated[Money, default_if_null(Decimal(0))] = Decimal(0)
     created: OptionalTimestamp = None
     items: Annotated[list[RefundedItem], BeforeValidator(_empty_if_null)] = Field(default_factory=list)
     payments: Annotated[list[RefundPaymentResult], BeforeValidator(_empty_if_null)] = Field(
@@ -948,9 +836,9 @@ class StoreInfo(ApiModel):
     currency: Text = ""
     currency_symbol: Text = ""
     currency_symbol_location: Text = ""
-    decimal_separator: Annotated[str, _default_if_null(".")] = "."
-    thousands_separator: Annotated[str, _default_if_null(",")] = ","
-    decimal_places: Annotated[int, _default_if_null(2)] = 2
+    decimal_separator: Annotated[str, default_if_null(".")] = "."
+    thousands_separator: Annotated[str, default_if_null(",")] = ","
+    decimal_places: Annotated[int, default_if_null(2)] = 2
     timezone: StoreTimeZone | None = None
     default_channel_id: int | None = None
 
