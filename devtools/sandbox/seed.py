@@ -34,6 +34,9 @@ Well-known fixtures
   as their countries write them, their orders in their currencies: seeded last, so the ids above
   stay as they are.
 
+`seed_orders` adds Olivia Options and her orders as real stores hold them; `JAPAN` (`seed_japan`) is
+the seed of the sandbox's second store, `sandboxjp`, in yen.
+
 Customer groups (`CUSTOMER_GROUPS`): 0 none, 1 Retail, 2 VIP, 3 Wholesale (the store lists the
 three groups; 0 is a customer's "no group" and no group of its own). The catalog (`CATALOG`)
 gives each product an image URL; BigCommerce order products carry none.
@@ -46,7 +49,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from devtools.sandbox import refunds, seed_world
+from devtools.sandbox import refunds, seed_japan, seed_orders, seed_world
 from devtools.sandbox.formats import cents
 from devtools.sandbox.inputs import RefundCreateIn, RefundQuoteIn
 from devtools.sandbox.records import (
@@ -59,6 +62,7 @@ from devtools.sandbox.records import (
 from devtools.sandbox.store import EXCHANGE_RATES, SandboxStore
 
 DEMO = "demo"
+JAPAN = seed_japan.JAPAN
 
 CUSTOMER_GROUPS = {0: "No group", 1: "Retail", 2: "VIP", 3: "Wholesale"}
 
@@ -183,8 +187,11 @@ class Shipping:
 
 def populate(store: SandboxStore, name: str) -> None:
     """Load the named seed into an empty store."""
+    if name == JAPAN:
+        seed_japan.populate(store)
+        return
     if name != DEMO:
-        raise ValueError(f"unknown seed {name!r}; the sandbox knows {DEMO!r}")
+        raise ValueError(f"unknown seed {name!r}; the sandbox knows {DEMO!r} and {JAPAN!r}")
     with store.lock:
         for group_id, group_name in CUSTOMER_GROUPS.items():
             if group_id:
@@ -208,6 +215,7 @@ def populate(store: SandboxStore, name: str) -> None:
         )
         code = store.add_coupon_code(promotion.id, WELCOME_CODE, max_uses=0, max_uses_per_customer=1)
         code.created = START
+        seed_orders.populate(store)
 
 
 def _customer(

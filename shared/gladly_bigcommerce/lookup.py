@@ -15,7 +15,9 @@ Near the end of the store's request quota (shared with checkout and the store's 
 DETAILED profile spends what is left on the shopper and the orders, and skips the enrichment (all
 but the newest order's shipments, images, group names, store information not kept yet). Every part
 a profile leaves out, skipped or failed, is named in its `detailsSkipped` custom attribute, which
-Gladly shows beside the profile (`""` when nothing was left out, which clears an earlier note).
+Gladly shows beside the profile (`""` when nothing was left out, which clears an earlier note),
+and so is every value BigCommerce sent that could not be read (a record loses that field, never
+itself: `bigcommerce/lenient.py`).
 While BigCommerce has said the quota is spent, a profile answered in the last minutes is shown again
 from memory, saying when it was read, rather than nothing.
 """
@@ -52,6 +54,7 @@ from gladly_bigcommerce.bigcommerce import (
     Shipment,
     StoreInfo,
 )
+from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.config import AdaptorSecret, AdaptorSettings
 from gladly_bigcommerce.customer_search import (
     ContactMatches,
@@ -109,6 +112,7 @@ DETAILS_SKIPPED_ATTRIBUTE = "detailsSkipped"
 QUOTA_NEARLY_SPENT = "the store's BigCommerce request limit is nearly used up"
 QUOTA_SPENT = "the store's BigCommerce request limit is used up"
 UNREADABLE = "BigCommerce did not provide them"
+UNREADABLE_VALUES = "BigCommerce sent values of an unexpected type"
 
 # How the profile names each part it can leave out.
 _PART_LABELS = {
@@ -663,6 +667,7 @@ def _profile(
         )
         for order in recent
     ]
+    _note_unreadable_values(customer, orders, enrichment, detailed.skipped)
     attributes = customer_attributes(
         customer=customer,
         orders=orders,
@@ -682,6 +687,27 @@ def _profile(
             "actions": customer_actions(ref, deps) or None,
         }
     )
+
+
+def _note_unreadable_values(
+    customer: Customer | None, orders: Sequence[Order], enrichment: _Enrichment, skipped: Skipped
+) -> None:
+    """Name the fields the profile's records lost (their values were unreadable), if any."""
+    records: list[tuple[str, Customer | Order | Shipment | OrderProduct | None]] = [("customer", customer)]
+    records += [(f"order {order.id}", order) for order in orders]
+    records += [
+        (f"order {order_id} shipment {shipment.id}", shipment)
+        for order_id, shipments in enrichment.shipments.items()
+        for shipment in shipments
+    ]
+    records += [
+        (f"order {order_id} line {line.id}", line)
+        for order_id, lines in enrichment.products.items()
+        for line in lines
+    ]
+    lost = describe_dropped(records)
+    if lost:
+        skipped.add(lost, UNREADABLE_VALUES)
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,34 @@ def test_the_checker_refuses_what_the_file_does_not_allow(contract: AdaptorContr
     assert contract.check(bad) != []
 
 
+def order_with(total: str, unit_price: str) -> Answer:
+    transaction = {
+        "type": "ORDER",
+        "orderTotal": total,
+        "products": [{"id": "1", "name": "Mug", "unitPrice": unit_price}],
+        "fulfillments": [],
+    }
+    return answer("POST", "/lookup", 200, {"results": [{**A_RESULT, "transactions": [transaction]}]})
+
+
+@pytest.mark.parametrize(
+    ("total", "unit_price", "readable"),
+    [
+        ("$2400.00", "$240.00", True),
+        ("¥31650", "¥12000", True),
+        ("-€5.00", "KWD12.500", True),
+        ("$2,400.00", "$240.00", False),  # Gladly's App Platform bridge reads it as 2
+        ("$2400.00", "¥12,000", False),
+        ("2400.00", "$240.00", False),  # no currency
+        ("$ 2400", "$240.00", False),
+    ],
+)
+def test_the_checker_refuses_money_a_machine_would_misread(
+    contract: AdaptorContract, total: str, unit_price: str, readable: bool
+) -> None:
+    assert (contract.check(order_with(total, unit_price)) == []) is readable
+
+
 @pytest.mark.parametrize(
     ("body", "problem"),
     [

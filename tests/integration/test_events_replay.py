@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from devtools.replay import GladlyClient
-from devtools.sandbox import SandboxServer, seed, seed_world
+from devtools.sandbox import SandboxServer, seed, seed_orders, seed_world
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 MARTHA_ID = str(seed.MARTHA_CUSTOMER_ID)
@@ -56,6 +56,16 @@ LOOKUP_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
         lambda body: (
             _ids(body) == [f"guest:{seed.GUEST_EMAIL}"]
             and len(body["results"][0]["transactions"]) == len(seed.GUEST_ORDER_IDS)
+        ),
+    ),
+    "lookup-detailed-orders-as-bought.json": (
+        200,
+        lambda body: (
+            _ids(body) == [str(seed_orders.OLIVIA_CUSTOMER_ID)]
+            and len(body["results"][0]["transactions"]) == len(seed_orders.OLIVIA_ORDER_IDS)
+            and body["results"][0]["transactions"][-1]["products"][0]["name"].startswith(
+                "Classic Tee (Size: M"
+            )
         ),
     ),
     "lookup-bad-body.json": (400, _error("body", "invalid_json")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 
-from devtools.sandbox import seed, seed_world
+from devtools.sandbox import seed, seed_orders, seed_world
 from devtools.sandbox.records import Customer, Order
 from devtools.sandbox.seed_world import WORLD_SHOPPERS, WorldShopper
 from devtools.sandbox.store import SandboxStore
@@ -32,7 +32,8 @@ def test_the_us_demo_keeps_its_ids_and_the_world_comes_after(store: SandboxStore
     assert store.customers[seed.MARTHA_CUSTOMER_ID].email == seed.MARTHA_EMAIL
     assert store.orders[seed.BANK_DEPOSIT_ORDER_ID].customer_id == seed.DECLINING_CUSTOMER_ID
     us_demo = 8 + seed.FILLER_CUSTOMER_COUNT
-    world = [c for c in store.customers.values() if c.id > us_demo]
+    # after the US demo and before seed_orders' own block of ids (Olivia Options, 900)
+    world = [c for c in store.customers.values() if us_demo < c.id < seed_orders.OLIVIA_CUSTOMER_ID]
     assert sorted(c.email for c in world) == sorted(s.email for s in WORLD_SHOPPERS if s.registered)
 
 
