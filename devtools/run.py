@@ -12,6 +12,7 @@ Environment:
                            `make replay` signs with the same default
   GATEWAY_PORT, SANDBOX_PORT
   SANDBOX_SPARSE=1         the sandbox answers as sparsely as the OpenAPI files allow (sandbox/sparse.py)
+  SANDBOX_STORE=sandboxjp  use another of the sandbox's stores: its Japanese store, in yen
   BIGCOMMERCE_STORE_HASH, BIGCOMMERCE_ACCESS_TOKEN, BIGCOMMERCE_CLIENT_ID
                            use this real store instead of the sandbox (all three are needed; actions
                            stay off unless ACTIONS_ENABLED says otherwise)
@@ -65,8 +66,8 @@ def local_secret(store: StoreAccess | None = None, signing_key: str = DEFAULT_SI
     }
 
 
-def sandbox_store(api_base: str) -> StoreAccess:
-    return StoreAccess(SANDBOX_STORE_HASH, api_base, SANDBOX_CLIENT_ID, SANDBOX_ACCESS_TOKEN, is_sandbox=True)
+def sandbox_store(api_base: str, store_hash: str = SANDBOX_STORE_HASH) -> StoreAccess:
+    return StoreAccess(store_hash, api_base, SANDBOX_CLIENT_ID, SANDBOX_ACCESS_TOKEN, is_sandbox=True)
 
 
 def local_parameters(store: StoreAccess, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -173,7 +174,10 @@ def main(environ: Mapping[str, str] = os.environ) -> int:
             sparse = environ.get("SANDBOX_SPARSE", "").strip().lower() in ("1", "true", "yes")
             sandbox = SandboxServer(host="127.0.0.1", port=sandbox_port, sparse=sparse).start()
             running.callback(sandbox.stop)
-            store = sandbox_store(sandbox.url)
+            chosen = environ.get("SANDBOX_STORE", "").strip() or SANDBOX_STORE_HASH
+            if chosen not in sandbox.stores:
+                raise SystemExit(f"SANDBOX_STORE={chosen}: the sandbox serves {', '.join(sandbox.stores)}.")
+            store = sandbox_store(sandbox.url, chosen)
         aws = start_local_aws()
         running.callback(aws.stop)
         resources = create_resources_from_template(aws, local_secret(store, signing_key))
@@ -199,8 +203,9 @@ def _banner(
     actions = enabled_actions(local_parameters(store, overrides).get("ActionsEnabled", ""))
     action_urls = " | ".join(f"{gateway.url}/actions/{action}" for action in actions)
     if store.is_sandbox:
+        which = "demo store" if store.store_hash == SANDBOX_STORE_HASH else f"store {store.store_hash}"
         source = [
-            f"  BigCommerce    the sandbox's demo store: BIGCOMMERCE_API_BASE={store.api_base}",
+            f"  BigCommerce    the sandbox's {which}: BIGCOMMERCE_API_BASE={store.api_base}",
             f"                 (its API: {store.api_base}/stores/{store.store_hash}/v3/..., "
             f"X-Auth-Token {store.access_token})",
             f"  Sandbox reset  POST {store.api_base}/__sandbox/reset (back to the demo store)",

@@ -38,7 +38,7 @@ from devtools.sandbox.routing import (
     TRANSACTIONS,
     TRANSACTIONS_READ,
 )
-from devtools.sandbox.server import DEFAULT_STORE_HASH, DEFAULT_TOKEN, SandboxServer
+from devtools.sandbox.server import DEFAULT_STORE_HASH, DEFAULT_TOKEN, JAPAN_STORE_HASH, SandboxServer
 from devtools.sandbox.store import SandboxStore
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "FAULT_KINDS",
     "INFORMATION",
     "INFORMATION_READ",
+    "JAPAN_STORE_HASH",
     "MARKETING",
     "MARKETING_READ",
     "ORDERS",

@@ -86,6 +86,10 @@ def main(argv: list[str] | None = None) -> None:
         for token, scopes in tokens.items():
             granted = "every scope" if scopes == ALL_SCOPES else ", ".join(sorted(scopes)) or "no scope"
             print(f"X-Auth-Token: {token}  ({granted})", flush=True)
+        for store_hash in server.stores:
+            if store_hash != args.store_hash:
+                currency, api = server.stores[store_hash].info.currency, server.api_base_of(store_hash)
+                print(f"also store hash: {store_hash} ({currency}; its API: {api}/v3/...)", flush=True)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

@@ -10,15 +10,25 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, overload
 
-from devtools.sandbox.formats import loads
+from devtools.sandbox.formats import dumps, loads
 
-FaultKind = Literal[500, 502, 503, 504, "rate_limit", "reset", "slow", "malformed_json"]
-FAULT_KINDS: tuple[FaultKind, ...] = (500, 502, 503, 504, "rate_limit", "reset", "slow", "malformed_json")
+FaultKind = Literal[500, 502, 503, 504, "rate_limit", "reset", "slow", "malformed_json", "retyped"]
+FAULT_KINDS: tuple[FaultKind, ...] = (
+    500,
+    502,
+    503,
+    504,
+    "rate_limit",
+    "reset",
+    "slow",
+    "malformed_json",
+    "retyped",
+)
 
 DEFAULT_QUOTA = 150
 DEFAULT_WINDOW_SECONDS = 30.0
@@ -32,7 +42,10 @@ class Fault:
     `X-Retry-After` (`retry_after` seconds) and reset headers; `reset` closes the connection without
     an answer; `slow` does the work, then answers after `seconds` (so a client that times out may
     have changed data: the refund case); `malformed_json` does the work and answers 200 with a
-    truncated JSON body.
+    truncated JSON body; `retyped` does the work and answers with the values of `retype` (dotted path
+    -> any JSON value) put into every record of the answer that has the path's parent, as an untidy
+    store answers a field of another type (a public client's sample order has its `zip` and `phone`
+    as numbers: Space48/bigcommerce-api-js, `src/test/orderv2/sample-responses/order.ts`).
     """
 
     path_pattern: str
@@ -42,6 +55,7 @@ class Fault:
     seconds: float = 2.0
     retry_after: int = 1
     hits: int = 0
+    retype: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -75,8 +89,9 @@ class FaultPlan:
         times: int | None = None,
         seconds: float = 2.0,
         retry_after: int = 1,
+        retype: Mapping[str, Any] | None = None,
     ) -> Fault:
-        fault = Fault(path_pattern, kind, method, times, seconds, retry_after)
+        fault = Fault(path_pattern, kind, method, times, seconds, retry_after, retype=retype)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -97,6 +112,26 @@ class FaultPlan:
     def __len__(self) -> int:
         with self._lock:
             return len(self._faults)
+
+
+def retyped_answer(body: bytes, values: Mapping[str, Any]) -> bytes:
+    """A JSON answer's body with `values` put into its records (`retyped`); an empty body stays."""
+    return dumps(retyped(loads(body), values)).encode() if body.strip() else body
+
+
+def retyped(payload: Any, values: Mapping[str, Any]) -> Any:
+    """`payload` (a v2 list, a v3 `{data}` envelope or one record) with each dotted path of `values`
+    set in every record that has the path's parent object."""
+    data = payload.get("data") if isinstance(payload, dict) and "data" in payload else payload
+    for record in data if isinstance(data, list) else [data]:
+        for path, value in values.items():
+            *parents, name = path.split(".")
+            target = record
+            for part in parents:
+                target = target.get(part) if isinstance(target, dict) else None
+            if isinstance(target, dict):
+                target[name] = value
+    return payload
 
 
 @dataclass(frozen=True)

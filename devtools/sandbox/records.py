@@ -177,6 +177,29 @@ class Address:
     state: str = ""
 
 
+@dataclass(frozen=True)
+class ProductOption:
+    """An option the shopper chose or typed, as the storefront showed it (orders.v2
+    `orderProductOptions`: `display_name`/`display_value`, its `type` one of the file's enum)."""
+
+    display_name: str
+    display_value: str
+    type: str = "Multiple choice"
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class LineDiscount:
+    """A discount on a line, tax included (orders.v2 `orderProductAppliedDiscounts`); a manual
+    discount has no code (`"id": "manual-discount"`, "Manual Discount", as the file's example)."""
+
+    id: str
+    name: str
+    amount: Decimal
+    code: str | None = None
+    target: str = "order"
+
+
 @dataclass
 class OrderProduct:
     id: int
@@ -192,6 +215,18 @@ class OrderProduct:
     quantity_refunded: int = 0
     brand: str = ""
     variant_id: int | None = None
+    type: str = "physical"
+    """orders.v2 `orderProducts.type`: physical, digital or giftcertificate."""
+    options: list[ProductOption] = field(default_factory=list)
+    parent_id: int | None = None
+    """`parent_order_product_id`: a bundle's or pick list's child line names its parent line."""
+    discounts: list[LineDiscount] = field(default_factory=list)
+    gift_certificate_id: int | None = None
+
+    @property
+    def discounted_total_inc_tax(self) -> Decimal:
+        """What the line cost the shopper: its total less its discounts (orders.v2)."""
+        return self.total_inc_tax - sum((d.amount for d in self.discounts), ZERO)
 
     @property
     def price_tax(self) -> Decimal:

@@ -30,6 +30,12 @@ Well-known fixtures
 * Two dozen more customers (`FILLER_CUSTOMER_COUNT`) with phones in many spellings (`+1 628 555
   0131`, `(628) 555-0132`, `6285550133`, `628-555-0134`, `+16285550135`, `+44 20 7946 0136`,
   `020 7946 0137`, `07700 900138`, `+447700900139`), groups, store credit and a few orders each.
+* Shoppers of the UK, India, Japan, Germany and Australia (`seed_world.WORLD_SHOPPERS`), their phones
+  as their countries write them, their orders in their currencies: seeded last, so the ids above
+  stay as they are.
+
+`seed_orders` adds Olivia Options and her orders as real stores hold them; `JAPAN` (`seed_japan`) is
+the seed of the sandbox's second store, `sandboxjp`, in yen.
 
 Customer groups (`CUSTOMER_GROUPS`): 0 none, 1 Retail, 2 VIP, 3 Wholesale (the store lists the
 three groups; 0 is a customer's "no group" and no group of its own). The catalog (`CATALOG`)
@@ -43,7 +49,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from devtools.sandbox import refunds
+from devtools.sandbox import refunds, seed_japan, seed_orders, seed_world
 from devtools.sandbox.formats import cents
 from devtools.sandbox.inputs import RefundCreateIn, RefundQuoteIn
 from devtools.sandbox.records import (
@@ -56,6 +62,7 @@ from devtools.sandbox.records import (
 from devtools.sandbox.store import EXCHANGE_RATES, SandboxStore
 
 DEMO = "demo"
+JAPAN = seed_japan.JAPAN
 
 CUSTOMER_GROUPS = {0: "No group", 1: "Retail", 2: "VIP", 3: "Wholesale"}
 
@@ -180,8 +187,11 @@ class Shipping:
 
 def populate(store: SandboxStore, name: str) -> None:
     """Load the named seed into an empty store."""
+    if name == JAPAN:
+        seed_japan.populate(store)
+        return
     if name != DEMO:
-        raise ValueError(f"unknown seed {name!r}; the sandbox knows {DEMO!r}")
+        raise ValueError(f"unknown seed {name!r}; the sandbox knows {DEMO!r} and {JAPAN!r}")
     with store.lock:
         for group_id, group_name in CUSTOMER_GROUPS.items():
             if group_id:
@@ -195,6 +205,7 @@ def populate(store: SandboxStore, name: str) -> None:
         _martha_orders(store)
         _other_orders(store)
         _fillers(store)
+        seed_world.populate(store)
         promotion = store.add_promotion(
             name="Welcome 10% off",
             display_name="10% off your first order",
@@ -204,6 +215,7 @@ def populate(store: SandboxStore, name: str) -> None:
         )
         code = store.add_coupon_code(promotion.id, WELCOME_CODE, max_uses=0, max_uses_per_customer=1)
         code.created = START
+        seed_orders.populate(store)
 
 
 def _customer(

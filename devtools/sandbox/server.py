@@ -3,6 +3,9 @@
     with SandboxServer(store_hash="sandbox", tokens={"sandbox-token": ALL_SCOPES}) as server:
         requests.get(f"{server.url}/stores/sandbox/v3/customers", headers={"X-Auth-Token": "sandbox-token"})
 
+It serves several stores by store hash: the demo store and `other_stores` (`sandboxjp`, in yen:
+`seed_japan`). Faults are planned for the demo store; the other knobs apply to every store.
+
 Every answer passes the gateway steps BigCommerce applies, in this order: latency (knob), store hash
 (unknown: 404), planned fault (knob), `X-Auth-Token` (missing or unknown: 401), the store's rate limit
 (429 with the reset headers but no `X-Retry-After`), route (404/405), OAuth scope (403 saying only
@@ -52,6 +55,7 @@ from devtools.sandbox.knobs import (
     RateLimitState,
     RequestLog,
     RequestRecord,
+    retyped_answer,
 )
 from devtools.sandbox.routing import ALL_SCOPES, ApiRequest, Route, Router, shape_for_path
 from devtools.sandbox.sparse import sparsify
@@ -59,6 +63,8 @@ from devtools.sandbox.store import SandboxStore
 
 DEFAULT_STORE_HASH = "sandbox"
 DEFAULT_TOKEN = "sandbox-token"
+JAPAN_STORE_HASH = "sandboxjp"
+OTHER_STORES: Mapping[str, str] = {JAPAN_STORE_HASH: demo_seed.JAPAN}  # store hash -> its seed
 JSON = "application/json"
 RESET_DRAIN_SECONDS = 5.0
 ROUTER = Router(
@@ -92,7 +98,7 @@ class SandboxServer:
 
     `tokens` maps each accepted `X-Auth-Token` to its OAuth scopes (default: one token with every
     scope). `seed` names the demo data to load (`"demo"`, see `devtools.sandbox.seed`) or None for
-    an empty store. `port=0` picks a free port.
+    an empty store (the `other_stores` too). `port=0` picks a free port.
     """
 
     def __init__(
@@ -108,6 +114,7 @@ class SandboxServer:
         window_seconds: float = DEFAULT_WINDOW_SECONDS,
         sparse: bool = False,
         phone_in_no_split: bool = False,
+        other_stores: Mapping[str, str] = OTHER_STORES,
     ) -> None:
         self.store_hash = store_hash
         self.host = host
@@ -126,6 +133,9 @@ class SandboxServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.store = SandboxStore()
+        self._other_seeds = {hash_: seed for hash_, seed in other_stores.items() if hash_ != store_hash}
+        self.stores: dict[str, SandboxStore] = {store_hash: self.store}
+        self.stores |= {hash_: SandboxStore() for hash_ in self._other_seeds}  # every store, by hash
         self.faults = FaultPlan()
         self.requests = RequestLog()
         self.rate_limit = RateLimiter(quota, window_seconds)
@@ -185,7 +195,11 @@ class SandboxServer:
     @property
     def api_base(self) -> str:
         """`{url}/stores/{store_hash}`: append `/v2/...` or `/v3/...`."""
-        return f"{self.url}/stores/{self.store_hash}"
+        return self.api_base_of(self.store_hash)
+
+    def api_base_of(self, store_hash: str) -> str:
+        """The API root of one of the stores served (`stores`)."""
+        return f"{self.url}/stores/{store_hash}"
 
     def reset(self, seed: Any = _KEEP_SEED) -> None:
         """Back to a fresh store (the constructor's seed unless another is given) and default knobs.
@@ -210,9 +224,12 @@ class SandboxServer:
         self.refund_processing_seconds = 0.0
         self.sparse = self._initial_sparse
         self.phone_in_no_split = self._initial_phone_in_no_split
-        self.store.clear()
-        if self._seed is not None:
+        for store in self.stores.values():
+            store.clear()
+        if self._seed is not None:  # and the other stores' own seeds
             demo_seed.populate(self.store, self._seed)
+            for store_hash, seed in self._other_seeds.items():
+                demo_seed.populate(self.stores[store_hash], seed)
 
     # --- knobs ----------------------------------------------------------------------------------
 
@@ -294,7 +311,8 @@ class SandboxServer:
         if fault is not None and fault.kind == "reset":
             return Outcome(None, fault="reset")
         try:
-            if store_hash != self.store_hash:
+            store = self.stores.get(store_hash or "")
+            if store is None:
                 raise ApiError(404, "Store not found", detail="Unknown store hash.")
             if fault is not None:
                 self._raise_planned_error(fault)
@@ -305,8 +323,8 @@ class SandboxServer:
                 params=params,
                 query=parse_qs(query, keep_blank_values=True),
                 body=body,
-                api_base=self.api_base,
-                store=self.store,
+                api_base=self.api_base_of(store_hash or ""),
+                store=store,
                 refund_processing_seconds=self.refund_processing_seconds,
                 pause=self.pause,
                 phone_in_no_split=self.phone_in_no_split,
@@ -366,6 +384,8 @@ def _apply_answer_fault(outcome: Outcome, fault: Fault) -> None:
     elif fault.kind == "malformed_json":
         outcome.status, outcome.body = 200, _truncated(outcome.body)
         outcome.headers["Content-Type"] = JSON
+    elif fault.kind == "retyped" and (outcome.status or 500) < 300:
+        outcome.body = retyped_answer(outcome.body, fault.retype or {})
 
 
 def headers_get(headers: Mapping[str, str], name: str) -> str | None:

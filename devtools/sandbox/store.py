@@ -12,6 +12,7 @@ import itertools
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -28,6 +29,7 @@ from devtools.sandbox.inputs import (
     ShipmentCreateIn,
 )
 from devtools.sandbox.records import (
+    ORDER_STATUSES,
     STATUS_PARTIALLY_SHIPPED,
     STATUS_SHIPPED,
     ZERO,
@@ -56,10 +58,20 @@ COUNTRY_NAMES = {
     "IE": "Ireland",
     "CA": "Canada",
     "AU": "Australia",
+    "JP": "Japan",
+    "IN": "India",
 }
-CURRENCY_IDS = {"USD": 1, "EUR": 2, "GBP": 3}
-# Store default (USD) -> transactional currency, as `store_default_to_transactional_exchange_rate`.
-EXCHANGE_RATES = {"USD": Decimal("1"), "EUR": Decimal("0.92"), "GBP": Decimal("0.79")}
+CURRENCY_IDS = {"USD": 1, "EUR": 2, "GBP": 3, "JPY": 4, "INR": 5, "AUD": 6}
+# Units of each currency per US dollar; a store's `store_default_to_transactional_exchange_rate` is
+# the order's currency per unit of the store's default currency.
+EXCHANGE_RATES = {
+    "USD": Decimal("1"),
+    "EUR": Decimal("0.92"),
+    "GBP": Decimal("0.79"),
+    "JPY": Decimal("150"),
+    "INR": Decimal("83"),
+    "AUD": Decimal("1.5"),
+}
 UNPAID_STATUSES = frozenset({0, 1, 6, 7})
 COUPON_CODE_PATTERN = re.compile(r"[A-Za-z0-9 _-]+")
 COUPON_CODE_MAX_LENGTH = 50
@@ -92,6 +104,8 @@ class SandboxStore:
             for table in (self.catalog, self.customers, self.orders, self.shipments, self.refunds):
                 table.clear()
             self.customer_groups.clear()
+            self.status_labels: dict[int, str] = {}
+            """Statuses the merchant renamed (id -> label): orders answer it as `custom_status`."""
             self.promotions.clear()
             self.coupon_codes.clear()
             self.refunds_in_progress.clear()
@@ -107,6 +121,23 @@ class SandboxStore:
 
     def next_id(self, kind: str) -> int:
         return next(self._ids[kind])
+
+    @contextmanager
+    def numbered_from(self, **starts: int) -> Iterator[None]:
+        """Records made inside take ids from `starts` (kind -> first id), and each sequence resumes
+        afterwards where it was: a seed's own block of ids (real stores' ids have gaps too) that
+        never moves the ids of the fixtures seeded around it."""
+        with self.lock:
+            saved = {kind: self._ids[kind] for kind in starts}
+            self._ids.update({kind: itertools.count(start) for kind, start in starts.items()})
+            try:
+                yield
+            finally:
+                self._ids.update(saved)
+
+    def status_label(self, status_id: int) -> str:
+        """The store's label for a status: the merchant's when renamed, else the system label."""
+        return self.status_labels.get(status_id) or ORDER_STATUSES[status_id][0]
 
     # --- catalog --------------------------------------------------------------------------------
 
@@ -264,7 +295,8 @@ class SandboxStore:
                 shipping_addresses=addresses,
                 currency_code=currency,
                 store_default_currency_code=self.info.currency,
-                store_default_to_transactional_exchange_rate=EXCHANGE_RATES[currency],
+                store_default_to_transactional_exchange_rate=EXCHANGE_RATES[currency]
+                / EXCHANGE_RATES[self.info.currency],
                 is_tax_inclusive_pricing=tax_inclusive,
                 discount_amount=data.discount_amount,
                 payment_method=data.payment_method,
@@ -360,7 +392,11 @@ class SandboxStore:
                 wanted[item.order_product_id] = wanted.get(item.order_product_id, 0) + item.quantity
             for order_product_id, quantity in wanted.items():
                 product = order.product(order_product_id)
-                if product is None or product.order_address_id != data.order_address_id:
+                if (
+                    product is None
+                    or product.order_address_id != data.order_address_id
+                    or product.type != "physical"
+                ):
                     raise ApiError(
                         400,
                         "Invalid items",
@@ -397,7 +433,7 @@ class SandboxStore:
                 merchant_shipping_cost=data.merchant_shipping_cost,
             )
             self.shipments[order_id].append(shipment)
-            fully_shipped = all(p.quantity_unshipped == 0 for p in order.products)
+            fully_shipped = all(p.quantity_unshipped == 0 for p in order.products if p.type == "physical")
             order.status_id = STATUS_SHIPPED if fully_shipped else STATUS_PARTIALLY_SHIPPED
             if fully_shipped:
                 order.date_shipped = created

@@ -15,7 +15,9 @@ def auto_link(request: GladlyRequest, dependencies: Dependencies) -> AutoLinkRep
     lookup_request = request.parse_body(LookupRequest)
 
     def explain(store: LookupDeps) -> AutoLinkReport:
-        return explain_auto_link(lookup_request, store.client, store.settings, store.deadline)
+        return explain_auto_link(
+            lookup_request, store.client, store.settings, store.deadline, store.phone_region()
+        )
 
     return with_store(dependencies, explain)
 

@@ -41,9 +41,11 @@ from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import (
     GUEST_ID_PREFIX,
     GuestShopper,
+    PhoneRegion,
     find_by_contacts,
     normalize_email,
 )
+from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import BadRequest
 from gladly_bigcommerce.gladly.models import (
     CustomerResult,
@@ -57,6 +59,7 @@ from gladly_bigcommerce.gladly.models import (
 from gladly_bigcommerce.mapping import customer_result, guest_result, with_search_columns
 from gladly_bigcommerce.observability import count, logger, mask_email, mask_phone
 from gladly_bigcommerce.phones import to_e164
+from gladly_bigcommerce.shopper_phones import StoredPhone, customer_countries
 
 ProfileField = Literal["email", "phone"]
 CustomerField = Literal["email", "phone", "guest_order_email"]
@@ -187,6 +190,7 @@ class FoundShopper:
     kind: ShopperKind
     email: str
     phone: str | None = None
+    phone_countries: tuple[str, ...] = ()  # where the shopper's record places its phone
 
 
 def match_evidence(
@@ -195,7 +199,8 @@ def match_evidence(
     """Every (profile value, shopper field) pair that matches, in a stable order, without duplicates.
 
     Computed from the records themselves, not from which search found them: a customer found by email
-    whose phone is also the profile's phone yields both items.
+    whose phone is also the profile's phone yields both items. A stored phone is read in the country
+    its record names (`shopper_phones.StoredPhone`; `default_region` only where it names none).
     """
     profile_phones = [(phone, to_e164(phone, default_region)) for phone in profile.phones]
     found: dict[tuple[str, ...], Evidence] = {}
@@ -211,9 +216,9 @@ def match_evidence(
                     customer_value=shopper.email,
                 )
                 found[_evidence_key(item)] = item
-        stored_phone = to_e164(shopper.phone, default_region) if shopper.phone else None
+        stored = StoredPhone(shopper.phone or "", shopper.phone_countries)
         for profile_phone, e164 in profile_phones:
-            if shopper.kind == "registered" and stored_phone is not None and stored_phone == e164:
+            if shopper.kind == "registered" and e164 is not None and stored.is_number(e164, default_region):
                 item = Evidence(
                     profile_field="phone",
                     profile_value=profile_phone,
@@ -456,27 +461,37 @@ class AutoLinkResolution:
 
     profile: GladlyProfile
     decision: AutoLinkDecision
+    region: str  # where phones whose record names no country are read
     customers: Mapping[str, Customer] = field(default_factory=dict)
     guests: Mapping[str, GuestShopper] = field(default_factory=dict)
 
 
 def resolve_auto_link(
-    client: BigCommerceClient, profile: GladlyProfile, settings: AdaptorSettings, deadline: Deadline
+    client: BigCommerceClient,
+    profile: GladlyProfile,
+    settings: AdaptorSettings,
+    deadline: Deadline,
+    region: PhoneRegion,
 ) -> AutoLinkResolution:
-    """Search BigCommerce by every email and phone of ``profile`` at once, then ``decide``.
+    """Search BigCommerce by the emails and phones of ``profile`` at once, then ``decide``.
 
-    Customers by email, customers by phone (every likely spelling, confirmed in E.164) and guest orders
-    by email run concurrently under ``deadline``. Any search that fails raises: deciding on part of the
-    evidence could miss the shopper that makes a match a conflict, so there is no partial answer.
+    Customers by email, customers by phone (every likely spelling, confirmed in E.164 read in each
+    customer's own country) and guest orders by email run concurrently under ``deadline``; a long
+    profile is searched by its first emails and phones (``gladly/limits.py``). Any search that fails
+    raises: deciding on part of the evidence could miss the shopper that makes a match a conflict,
+    so there is no partial answer. ``region`` (the store's country) reads phones whose record names
+    no country.
     """
     found = find_by_contacts(
         client,
         emails=profile.emails,
         numbers=profile.phones,
-        region=settings.default_phone_region,
+        region=region,
         deadline=deadline,
+        max_emails=limits.MAX_EMAILS,
+        max_phones=limits.MAX_PHONES,
     )
-    return resolution_from_matches(profile, found.customers, found.guests, settings)
+    return resolution_from_matches(profile, found.customers, found.guests, settings, region.get())
 
 
 def resolution_from_matches(
@@ -484,13 +499,21 @@ def resolution_from_matches(
     customers: Iterable[Customer],
     guests: Iterable[GuestShopper],
     settings: AdaptorSettings,
+    region: str | None = None,
 ) -> AutoLinkResolution:
-    """The decision on what the searches found (pure: the I/O is done)."""
-    region = settings.default_phone_region
+    """The decision on what the searches found (pure: the I/O is done). ``region`` reads phones
+    whose record names no country (the store's country; DEFAULT_PHONE_REGION when not given)."""
+    region = region or settings.default_phone_region
     by_ref = {str(customer.id): customer for customer in customers}
     guests_by_ref = {guest.external_customer_id: guest for guest in guests}
     shoppers = [
-        FoundShopper(customer_ref=ref, kind="registered", email=customer.email, phone=customer.phone)
+        FoundShopper(
+            customer_ref=ref,
+            kind="registered",
+            email=customer.email,
+            phone=customer.phone,
+            phone_countries=customer_countries(customer),
+        )
         for ref, customer in by_ref.items()
     ] + [
         FoundShopper(customer_ref=ref, kind="guest", email=guest.email)
@@ -501,6 +524,7 @@ def resolution_from_matches(
     return AutoLinkResolution(
         profile=profile,
         decision=decision,
+        region=region,
         customers={ref: by_ref[ref] for ref in decision.candidate_refs if ref in by_ref},
         guests={ref: guests_by_ref[ref] for ref in decision.candidate_refs if ref in guests_by_ref},
     )
@@ -521,7 +545,7 @@ def auto_link_response(resolution: AutoLinkResolution, settings: AdaptorSettings
     Existing Values itself.
     """
     decision = resolution.decision
-    region = settings.default_phone_region
+    region = resolution.region
     results = [_candidate_result(resolution, ref, region) for ref in decision.candidate_refs]
     if decision.kind == "linked":
         results = [_respelled_for_gladly(results[0], decision, region)]
@@ -580,10 +604,14 @@ def _as_basic_result(result: CustomerResult, settings: AdaptorSettings) -> Custo
 
 
 def answer_auto_link(
-    profile: GladlyProfile, client: BigCommerceClient, settings: AdaptorSettings, deadline: Deadline
+    profile: GladlyProfile,
+    client: BigCommerceClient,
+    settings: AdaptorSettings,
+    deadline: Deadline,
+    region: PhoneRegion,
 ) -> LookupResponse:
     """The lookup's answer to Gladly's auto-link request (protocol sections 1 and 5)."""
-    resolution = resolve_auto_link(client, profile, settings, deadline)
+    resolution = resolve_auto_link(client, profile, settings, deadline, region)
     record_decision(resolution.decision, source="lookup", profile_id=profile.id)
     return auto_link_response(resolution, settings)
 
@@ -597,7 +625,11 @@ class AutoLinkReport(AutoLinkDecision):
 
 
 def explain_auto_link(
-    request: LookupRequest, client: BigCommerceClient, settings: AdaptorSettings, deadline: Deadline
+    request: LookupRequest,
+    client: BigCommerceClient,
+    settings: AdaptorSettings,
+    deadline: Deadline,
+    region: PhoneRegion,
 ) -> AutoLinkReport:
     """Resolve a Gladly auto-link request body, as the lookup would, and report the decision.
 
@@ -607,7 +639,7 @@ def explain_auto_link(
     if request.kind != "auto_link":
         raise BadRequest.of("not_an_auto_link_request", _NOT_AUTO_LINK[request.kind], attr="query")
     profile = request.profile
-    resolution = resolve_auto_link(client, profile, settings, deadline)
+    resolution = resolve_auto_link(client, profile, settings, deadline, region)
     record_decision(resolution.decision, source="explain", profile_id=profile.id)
     return AutoLinkReport(
         **dict(resolution.decision),

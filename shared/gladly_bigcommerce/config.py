@@ -155,7 +155,8 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
     ),
     "DEFAULT_PHONE_REGION": EnvironmentVariable(
         "default_phone_region",
-        "ISO 3166 alpha-2 region used to read phone numbers written without a country code.",
+        "Last-fallback ISO 3166 alpha-2 region for phones written without a country code whose record "
+        "names no country and whose store's country cannot be read.",
         "US",
         "Set DEFAULT_PHONE_REGION to a two-letter region code such as 'US', 'GB' or 'DE'.",
         "DefaultPhoneRegion",

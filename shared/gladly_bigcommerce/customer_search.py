@@ -12,7 +12,7 @@ lookup's `Deadline`, so the pool never outlives the answer Gladly waits for.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -20,8 +20,18 @@ from functools import partial
 from typing import TypeVar
 
 from gladly_bigcommerce import phones
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Customer, Deadline, DeadlineExceeded, Order
+from gladly_bigcommerce.bigcommerce import (
+    BigCommerceClient,
+    BigCommerceError,
+    Customer,
+    Deadline,
+    DeadlineExceeded,
+    Order,
+    StoreInfo,
+)
 from gladly_bigcommerce.bigcommerce.models import PostalAddress
+from gladly_bigcommerce.observability import logger
+from gladly_bigcommerce.shopper_phones import account_phone, store_region
 
 T = TypeVar("T")
 
@@ -65,6 +75,52 @@ def result(future: Future[T], deadline: Deadline) -> T:
         return future.result(timeout=deadline.remaining() + _RESULT_GRACE_SECONDS)
     except FutureTimeout:
         raise DeadlineExceeded("the deadline passed while waiting for BigCommerce") from None
+
+
+class PhoneRegion:
+    """Where a search reads a phone whose record names no country: the store's country, else
+    `DEFAULT_PHONE_REGION` (`shopper_phones.store_region`). With `read_store`, the store's information
+    is read at most once: started by `prefetch` (a lookup about to search, so the read runs alongside
+    its searches) or by the first `get`, which waits for it within `deadline`; a read that fails
+    leaves `default` (logged), costing the search nothing else."""
+
+    def __init__(
+        self,
+        default: str,
+        read_store: Callable[[], Future[StoreInfo]] | None = None,
+        deadline: Deadline | None = None,
+    ) -> None:
+        self._default, self._read_store, self._deadline = default, read_store, deadline
+        self._started: Future[StoreInfo] | None = None
+        self._region: str | None = None if read_store is not None else default
+        self._lock = threading.Lock()
+
+    def prefetch(self) -> None:
+        with self._lock:
+            self._start()
+
+    def get(self) -> str:
+        with self._lock:
+            if self._region is None:
+                self._region = store_region(self._store(), self._default)
+            return self._region
+
+    def _start(self) -> None:
+        if self._region is None and self._started is None and self._read_store is not None:
+            self._started = self._read_store()
+
+    def _store(self) -> StoreInfo | None:
+        self._start()
+        if self._started is None or self._deadline is None:
+            return None
+        try:
+            return result(self._started, self._deadline)
+        except BigCommerceError as error:
+            logger.warning(
+                "Store information unreadable; phones read in DEFAULT_PHONE_REGION",
+                extra={"error": str(error)},
+            )
+            return None
 
 
 # --- identities --------------------------------------------------------------------------------------
@@ -158,13 +214,53 @@ def _remember_stored_phone(customers: Iterable[Customer]) -> None:
             return
 
 
+def searched_numbers(numbers: Sequence[str], region: PhoneRegion, limit: int) -> dict[str, str]:
+    """The numbers a search asks for, in E.164, each with the spelling given: Gladly's order, each
+    number once, only what can be a phone number, the first `limit`. A number written with `+` is
+    read as written; another in the store's country (`region`, read only then)."""
+    found: dict[str, str] = {}
+    for raw in numbers:
+        if len(found) == limit:
+            break
+        number = phones.to_e164(raw, _typed_in(raw, region))
+        if number and number not in found:
+            found[number] = raw
+    _log_skipped("phones", len(numbers), len(found))
+    return found
+
+
+def _typed_in(raw: str, region: PhoneRegion) -> str:
+    """Where a searched value is read: its own country when written with `+`, else the store's."""
+    return "ZZ" if phones.is_explicit(raw) else region.get()
+
+
+def searched_emails(emails: Sequence[str], limit: int) -> list[str]:
+    """The emails a search asks for, normalised: Gladly's order, each once, only addresses (an `@`),
+    the first `limit`."""
+    found = [email for email in unique_emails(emails) if "@" in email][:limit]
+    _log_skipped("emails", len(emails), len(found))
+    return found
+
+
+def _log_skipped(kind: str, given: int, searched: int) -> None:
+    """A long or untidy profile is searched by its first values: say how many were not (no values)."""
+    if searched < given:
+        logger.info(
+            "Searched the first values of a long profile",
+            extra={"kind": kind, "given": given, "searched": searched, "skipped": given - searched},
+        )
+
+
 def find_customers_by_phones(
-    client: BigCommerceClient, numbers: Sequence[str], region: str, deadline: Deadline
+    client: BigCommerceClient, numbers: Mapping[str, str], region: PhoneRegion, deadline: Deadline
 ) -> list[Customer]:
-    """Registered customers whose phone is one of `numbers`, however either side spells it.
+    """Registered customers whose phone is one of `numbers` (E.164 -> the spelling given), however
+    the store spelled it.
 
     BigCommerce matches the stored text exactly, so one `phone:in` call asks for every likely
-    spelling of every number; each match is then confirmed by comparing numbers in E.164.
+    spelling of every number, written as the number's own country writes it; each customer found is
+    then confirmed by reading its stored phone in its own country (`shopper_phones.StoredPhone`:
+    its addresses' country, else the store's, else DEFAULT_PHONE_REGION) and comparing E.164.
 
     The customers spec types `phone:in` as ONE string (unlike `email:in` and `id:in`), so whether
     BigCommerce splits a comma-joined list is not documented. The joined call carries a probe: a
@@ -175,8 +271,8 @@ def find_customers_by_phones(
     shared pool). Budget: one call when BigCommerce splits (and a customer is found, or the probe is
     known); at most 1 + 8 per number otherwise.
     """
-    wanted = {e164 for number in numbers if (e164 := phones.to_e164(number, region))}
-    spellings = list(dict.fromkeys(s for number in numbers for s in phones.search_spellings(number, region)))
+    given = [(raw, _typed_in(raw, region)) for raw in numbers.values()]
+    spellings = list(dict.fromkeys(s for raw, where in given for s in phones.search_spellings(raw, where)))
     if not spellings:
         return []
     probe = _known_stored_phone
@@ -184,15 +280,18 @@ def find_customers_by_phones(
     found = client.search_customers(phones=joined, deadline=deadline)
     if not found and len(joined) > 1:
         one_by_one = dict.fromkeys(
-            s
-            for number in numbers
-            for s in phones.likely_spellings(number, region, PHONE_SPELLINGS_ONE_BY_ONE)
+            s for raw, where in given for s in phones.likely_spellings(raw, where, PHONE_SPELLINGS_ONE_BY_ONE)
         )
         calls = [submit(partial(client.search_customers, phones=[s], deadline=deadline)) for s in one_by_one]
         found = [customer for call in calls for customer in result(call, deadline)]
     _remember_stored_phone(found)
+    if not found:
+        return []
+    where = region.get()
     matches = {
-        customer.id: customer for customer in found if phones.to_e164(customer.phone, region) in wanted
+        customer.id: customer
+        for customer in found
+        if any(account_phone(customer).is_number(number, where) for number in numbers)
     }
     return list(matches.values())
 
@@ -240,25 +339,32 @@ def find_by_contacts(
     *,
     emails: Sequence[str],
     numbers: Sequence[str],
-    region: str,
+    region: PhoneRegion,
     deadline: Deadline,
+    max_emails: int,
+    max_phones: int,
     guest_order_limit: int = 10,
 ) -> ContactMatches:
     """Search customers by email, by phone and guest orders by email, all at once.
 
-    At most 2 + (one per email) calls: customers by email, customers by phone, guest orders; plus
-    the phone search's one-by-one spellings when BigCommerce may read `phone:in` as one string
+    A profile of any length is searched by its first `max_emails` emails and `max_phones` phones
+    (`searched_emails`, `searched_numbers`; the call budget, ``gladly/limits.py``). At most
+    2 + (one per email) calls: customers by email, customers by phone, guest orders; plus the phone
+    search's one-by-one spellings when BigCommerce may read `phone:in` as one string
     (`find_customers_by_phones`). The phone search runs on this thread while the others run on the
     pool, so its one-by-one calls can run at once on the pool too.
     Guest searches that cannot matter (the email belongs to a customer) may fail without harm.
     """
-    wanted_emails = unique_emails(emails)
+    wanted_emails = searched_emails(emails, max_emails)
+    if wanted_emails or numbers:
+        region.prefetch()  # the store's country, read alongside the searches when not kept
     by_email = submit(lambda: find_customers_by_emails(client, wanted_emails, deadline))
     guest_searches = {
         email: submit(partial(find_guest_shopper, client, email, deadline, limit=guest_order_limit))
         for email in wanted_emails
     }
-    by_phone = find_customers_by_phones(client, numbers, region, deadline)
+    wanted_numbers = searched_numbers(numbers, region, max_phones)
+    by_phone = find_customers_by_phones(client, wanted_numbers, region, deadline)
     customers = {customer.id: customer for customer in result(by_email, deadline)}
     customers |= {customer.id: customer for customer in by_phone}
     registered_emails = {normalize_email(customer.email) for customer in customers.values()}

@@ -15,7 +15,9 @@ Near the end of the store's request quota (shared with checkout and the store's 
 DETAILED profile spends what is left on the shopper and the orders, and skips the enrichment (all
 but the newest order's shipments, images, group names, store information not kept yet). Every part
 a profile leaves out, skipped or failed, is named in its `detailsSkipped` custom attribute, which
-Gladly shows beside the profile (`""` when nothing was left out, which clears an earlier note).
+Gladly shows beside the profile (`""` when nothing was left out, which clears an earlier note),
+and so is every value BigCommerce sent that could not be read (a record loses that field, never
+itself: `bigcommerce/lenient.py`).
 While BigCommerce has said the quota is spent, a profile answered in the last minutes is shown again
 from memory, saying when it was read, rather than nothing.
 """
@@ -52,20 +54,22 @@ from gladly_bigcommerce.bigcommerce import (
     Shipment,
     StoreInfo,
 )
+from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.config import AdaptorSecret, AdaptorSettings
 from gladly_bigcommerce.customer_search import (
     ContactMatches,
     CustomerRef,
     GuestRef,
     GuestShopper,
+    PhoneRegion,
     RegisteredRef,
     find_by_contacts,
     guest_orders,
     normalize_email,
     parse_customer_ref,
     result,
+    searched_emails,
     submit,
-    unique_emails,
 )
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.models import Action, CustomerResult, LookupKind, LookupRequest, LookupResponse
@@ -84,6 +88,7 @@ from gladly_bigcommerce.mapping import (
 from gladly_bigcommerce.observability import count, logger, mask_email
 from gladly_bigcommerce.product_images import CACHE as IMAGE_CACHE
 from gladly_bigcommerce.product_images import product_images
+from gladly_bigcommerce.shopper_phones import store_region
 
 T = TypeVar("T")
 
@@ -107,6 +112,7 @@ DETAILS_SKIPPED_ATTRIBUTE = "detailsSkipped"
 QUOTA_NEARLY_SPENT = "the store's BigCommerce request limit is nearly used up"
 QUOTA_SPENT = "the store's BigCommerce request limit is used up"
 UNREADABLE = "BigCommerce did not provide them"
+UNREADABLE_VALUES = "BigCommerce sent values of an unexpected type"
 
 # How the profile names each part it can leave out.
 _PART_LABELS = {
@@ -255,6 +261,15 @@ class LookupDeps:
     @property
     def client(self) -> BigCommerceClient:
         return self.connection.client
+
+    def phone_region(self) -> PhoneRegion:
+        """Where a search reads phones whose record names no country: the store's country, kept per
+        container or read alongside the search (not while the store's quota is nearly spent), else
+        DEFAULT_PHONE_REGION."""
+        kept, default = self.connection.store.value, self.settings.default_phone_region
+        if kept is not None or self.client.quota.nearly_spent(1):
+            return PhoneRegion(store_region(kept, default))
+        return PhoneRegion(default, partial(self.connection.store.fetch, self.deadline), self.deadline)
 
 
 class Skipped:
@@ -421,30 +436,35 @@ def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     """An agent's search: exact email and/or phone, as the Search Query Attributes allow.
 
     Several attributes widen the search (any of them may match); with email only, it costs two
-    calls at once (customers, guest orders).
+    calls at once (customers, guest orders), and a third, once per container, for the store's
+    country (`LookupDeps.phone_region`).
     """
     searchable = {item.attribute for item in deps.settings.search_query_attributes}
     terms = request.search_terms
+    region = deps.phone_region()
     matches = find_by_contacts(
         deps.client,
         emails=terms.emails if "email" in searchable else [],
         numbers=terms.phones if "phone" in searchable else [],
-        region=deps.settings.default_phone_region,
+        region=region,
         deadline=deps.deadline,
+        max_emails=limits.MAX_EMAILS,
+        max_phones=limits.MAX_PHONES,
     )
-    return _basic_response(matches, deps.settings)
+    return _basic_response(matches, deps.settings, region)
 
 
 def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     """Gladly's auto-link request, answered by the auto-link resolver (auto_link.py): a lone result
     only for a shopper it may link, every candidate when ambiguous, `[]` when nothing matched."""
-    return answer_auto_link(request.profile, deps.client, deps.settings, deps.deadline)
+    return answer_auto_link(request.profile, deps.client, deps.settings, deps.deadline, deps.phone_region())
 
 
-def _basic_response(matches: ContactMatches, settings: AdaptorSettings) -> LookupResponse:
-    region = settings.default_phone_region
-    results = [customer_result(customer, region) for customer in matches.customers]
-    results += [guest_result(guest, region) for guest in matches.guests]
+def _basic_response(
+    matches: ContactMatches, settings: AdaptorSettings, region: PhoneRegion
+) -> LookupResponse:
+    results = [customer_result(customer, region.get()) for customer in matches.customers]
+    results += [guest_result(guest, region.get()) for guest in matches.guests]
     columns = settings.search_results_attributes
     return LookupResponse(results=[with_search_columns(found, columns) for found in results])
 
@@ -505,7 +525,7 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     if ref is None:
         logger.info("DETAILED lookup for an id this adaptor never issues")
         return LookupResponse()
-    emails = unique_emails(request.profile.emails)
+    emails = searched_emails(request.profile.emails, limits.MAX_EMAILS)
     key = (deps.client.store_hash, request.external_customer_id or "", *emails)
     needed = 3 + deps.settings.recent_orders  # the shopper's three calls, a shipments call per order
     detailed = _Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped())
@@ -582,7 +602,7 @@ def _registered_profile(
     limit = _order_limit(deps.settings)
     complete = len(orders) < limit and len(by_email) < limit
     return _profile(
-        customer_result(customer, deps.settings.default_phone_region),
+        partial(customer_result, customer),
         RegisteredRef(customer.id),
         customer,
         merge_orders(orders, guest_orders(by_email, email)),
@@ -604,14 +624,15 @@ def _guest_profile(
         return None
     guest = GuestShopper(ref.email, tuple(merge_orders(found)))
     complete = len(by_email) < _order_limit(deps.settings)
-    region = deps.settings.default_phone_region
-    return _profile(
-        guest_result(guest, region), ref, None, list(guest.orders), complete, detailed, store, None
-    )
+
+    def identity(region: str, _recent: Sequence[Order]) -> CustomerResult:
+        return guest_result(guest, region)
+
+    return _profile(identity, ref, None, list(guest.orders), complete, detailed, store, None)
 
 
 def _profile(
-    identity: CustomerResult,
+    identity: Callable[[str, Sequence[Order]], CustomerResult],
     ref: CustomerRef,
     customer: Customer | None,
     orders: list[Order],
@@ -620,9 +641,12 @@ def _profile(
     store_call: Future[StoreInfo] | None,
     groups_call: Future[dict[int, str]] | None,
 ) -> CustomerResult:
-    """The identity plus custom attributes, the recent orders as transactions and the actions.
+    """The identity (name, emails, phones and address, from the store's country and the recent
+    orders) plus custom attributes, the recent orders as transactions and the actions.
 
-    Without group names (a guest, or they could not be read) a customer's group shows as its id.
+    Phones whose record names no country are read in the store's country, else
+    DEFAULT_PHONE_REGION (a lean profile that did not read the store). Without group names (a guest,
+    or they could not be read) a customer's group shows as its id.
     """
     deps = detailed.deps
     recent = orders[: deps.settings.recent_orders]
@@ -630,11 +654,12 @@ def _profile(
     store = _optional(store_call, "store", detailed) if store_call else None
     group_names = _optional(groups_call, "customer_groups", detailed) if groups_call else None
     links = store_links(deps.settings, store)
+    region = store_region(store, deps.settings.default_phone_region)
     transactions = [
         order_transaction(
             order,
             links=links,
-            region=deps.settings.default_phone_region,
+            region=region,
             shipments=enrichment.shipments.get(order.id),
             products=enrichment.products.get(order.id),
             images=enrichment.images,
@@ -642,6 +667,7 @@ def _profile(
         )
         for order in recent
     ]
+    _note_unreadable_values(customer, orders, enrichment, detailed.skipped)
     attributes = customer_attributes(
         customer=customer,
         orders=orders,
@@ -654,13 +680,34 @@ def _profile(
     attributes[DETAILS_SKIPPED_ATTRIBUTE] = detailed.skipped.note()
     if detailed.skipped:
         count("LookupsDegraded")
-    return identity.model_copy(
+    return identity(region, recent).model_copy(
         update={
             "custom_attributes": attributes,
             "transactions": transactions,
             "actions": customer_actions(ref, deps) or None,
         }
     )
+
+
+def _note_unreadable_values(
+    customer: Customer | None, orders: Sequence[Order], enrichment: _Enrichment, skipped: Skipped
+) -> None:
+    """Name the fields the profile's records lost (their values were unreadable), if any."""
+    records: list[tuple[str, Customer | Order | Shipment | OrderProduct | None]] = [("customer", customer)]
+    records += [(f"order {order.id}", order) for order in orders]
+    records += [
+        (f"order {order_id} shipment {shipment.id}", shipment)
+        for order_id, shipments in enrichment.shipments.items()
+        for shipment in shipments
+    ]
+    records += [
+        (f"order {order_id} line {line.id}", line)
+        for order_id, lines in enrichment.products.items()
+        for line in lines
+    ]
+    lost = describe_dropped(records)
+    if lost:
+        skipped.add(lost, UNREADABLE_VALUES)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
 """BigCommerce records as Gladly sees them: customer results, custom attributes, ORDER transactions.
 
-Pure functions, no I/O: the lookup fetches, this module translates. Money is formatted in the
-order's own (transactional) currency; phones go out in E.164; every custom attribute is a string.
+Pure functions, no I/O: the lookup fetches, this module translates (an order's lines and their
+statuses: `order_lines`). Money is data Gladly receives (`money_as_data`: `$2400.00`, never
+`$2,400.00`), in the order's own (transactional) currency; phones are read in their record's country
+(`shopper_phones`; `region`, the store's country or DEFAULT_PHONE_REGION, only where a record names
+none) and go out in E.164 (an address's phone that fits no country as stored); every custom
+attribute is a string.
 """
 
 from __future__ import annotations
@@ -24,16 +28,27 @@ from gladly_bigcommerce.gladly.models import (
     Email,
     Fulfillment,
     Phone,
-    Product,
     Transaction,
 )
-from gladly_bigcommerce.money import format_money
-
-# Orders that never were, or no longer are, a sale: left out of the lifetime value, never shipped.
-CLOSED_STATUS_IDS = frozenset({0, 4, 5, 6})  # Incomplete, Refunded, Cancelled, Declined
-SHIPPED = "Shipped"
-NOT_SHIPPED = "Not shipped"
-
+from gladly_bigcommerce.money import money_as_data
+from gladly_bigcommerce.order_lines import (
+    CLOSED_STATUS_IDS,
+    NOT_SHIPPED,
+    SHIPPED,
+    gladly_products,
+    group_lines,
+    order_status_label,
+    shipping_speed,
+    shown_line_ids,
+    waits_to_ship,
+)
+from gladly_bigcommerce.shopper_phones import (
+    StoredPhone,
+    billing_phones,
+    customer_phones,
+    distinct_numbers,
+    shown_phone,
+)
 
 # --- links -------------------------------------------------------------------------------------------
 
@@ -109,14 +124,12 @@ def customer_address_line(customer: Customer) -> str | None:
     )
 
 
-def gladly_phones(numbers: Iterable[str], region: str) -> list[Phone]:
-    """Phones Gladly can use: E.164 only (a number we cannot read is left out), each once."""
-    found: dict[str, Phone] = {}
-    for number in numbers:
-        e164 = phones.to_e164(number, region)
-        if e164 and e164 not in found:
-            found[e164] = Phone(original=e164, type=phones.phone_type(e164, region))
-    return list(found.values())
+def gladly_phones(stored: Iterable[StoredPhone], region: str) -> list[Phone]:
+    """Phones Gladly can use (`shopper_phones.distinct_numbers`): E.164 only, each once, typed."""
+    return [
+        Phone(original=number, type=phones.phone_type(number, commercial=phone.commercial))
+        for number, phone in distinct_numbers(stored, region)
+    ]
 
 
 def gladly_emails(emails: Iterable[str]) -> list[Email]:
@@ -124,26 +137,31 @@ def gladly_emails(emails: Iterable[str]) -> list[Email]:
     return [Email(original=email) for email in unique]
 
 
-def customer_result(customer: Customer, region: str) -> CustomerResult:
-    """A registered customer: id, name, email, phone and address."""
+def customer_result(customer: Customer, region: str, orders: Iterable[Order] = ()) -> CustomerResult:
+    """A registered customer: id, name, email, phones and address.
+
+    Phones: the account's, the address book's, then the billing phones of `orders` (the recent
+    ones, newest first), each read in its record's country (`region` where it names none).
+    """
     return CustomerResult(
         external_customer_id=str(customer.id),
         name=customer.full_name or None,
         address=customer_address_line(customer),
         emails=gladly_emails([customer.email]),
-        phones=gladly_phones([customer.phone], region),
+        phones=gladly_phones(customer_phones(customer, orders), region),
     )
 
 
 def guest_result(guest: GuestShopper, region: str) -> CustomerResult:
-    """A guest shopper: name, phone and address from its newest guest order's billing address."""
+    """A guest shopper: name and address from its newest guest order's billing address, phones
+    from the billing addresses of its orders, newest first."""
     billing = guest.billing_address
     return CustomerResult(
         external_customer_id=guest.external_customer_id,
         name=(billing.full_name or None) if billing else None,
         address=postal_address_line(billing) if billing else None,
         emails=gladly_emails([guest.email]),
-        phones=gladly_phones([billing.phone], region) if billing else [],
+        phones=gladly_phones(billing_phones(guest.orders), region),
     )
 
 
@@ -180,8 +198,8 @@ def lifetime_value(orders: Iterable[Order], default_currency: str | None) -> str
             return None
         totals[order_currency(order)] += order.total_inc_tax
     if not totals:
-        return format_money(Decimal(0), default_currency) if default_currency else "0"
-    return " + ".join(format_money(amount, code) for code, amount in sorted(totals.items()))
+        return money_as_data(Decimal(0), default_currency) if default_currency else "0"
+    return " + ".join(money_as_data(amount, code) for code, amount in sorted(totals.items()))
 
 
 def customer_attributes(
@@ -212,7 +230,7 @@ def customer_attributes(
             attributes["customerSince"] = customer.date_created.date().isoformat()
         # Only when BigCommerce answered the amounts: a missing list is unknown credit, not none.
         if store_currency and "store_credit_amounts" in customer.model_fields_set:
-            attributes["storeCredit"] = format_money(customer.store_credit, store_currency)
+            attributes["storeCredit"] = money_as_data(customer.store_credit, store_currency)
     return attributes
 
 
@@ -260,7 +278,7 @@ def gladly_address(address: PostalAddress, region: str) -> Address | None:
     """A postal address in Gladly's shape; None when it holds nothing."""
     mapped = Address(
         name=address.full_name or None,
-        phone=(phones.to_e164(address.phone, region) or address.phone.strip() or None),
+        phone=shown_phone(address, region),
         street1=address.street_1 or None,
         street2=address.street_2 or None,
         city=address.city or None,
@@ -271,38 +289,15 @@ def gladly_address(address: PostalAddress, region: str) -> Address | None:
     return mapped if mapped.model_dump(exclude_none=True) else None
 
 
-def _line_status(line: OrderProduct) -> str | None:
-    if line.is_refunded or (line.quantity and line.quantity_refunded >= line.quantity):
-        return "Refunded"
-    if line.type == "digital":
-        return None
-    if line.quantity_shipped >= line.quantity:
-        return SHIPPED
-    return "Partially shipped" if line.quantity_shipped else NOT_SHIPPED
-
-
-def _money_or_none(amount: Decimal | None, currency: str) -> str | None:
-    """Formatted money, or None when BigCommerce left the amount out (the field is then not shown)."""
-    return None if amount is None else format_money(amount, currency)
-
-
-def gladly_product(line: OrderProduct, currency: str, catalog_image: str | None = None) -> Product:
-    """A line item; its image is the line's own when BigCommerce sent one, else the catalog's."""
-    return Product(
-        id=str(line.id),
-        product_id=str(line.product_id) if line.product_id else None,
-        name=line.name or None,
-        sku=line.sku or None,
-        unit_price=_money_or_none(line.price_inc_tax, currency),
-        quantity=line.quantity,
-        status=_line_status(line),
-        image_url=line.image_url or catalog_image or None,
-    )
-
-
-def shipment_fulfillment(shipment: Shipment, region: str) -> Fulfillment:
+def shipment_fulfillment(
+    shipment: Shipment, region: str, shown_as: Mapping[int, str] | None = None
+) -> Fulfillment:
+    """A shipment; `shown_as` names the product Gladly shows for each line (a bundle's child line
+    is shown as its parent: `order_lines`)."""
+    shown = shown_as or {}
+    product_ids = (shown.get(item.order_product_id, str(item.order_product_id)) for item in shipment.items)
     return Fulfillment(
-        product_ids=list(dict.fromkeys(str(item.order_product_id) for item in shipment.items)) or None,
+        product_ids=list(dict.fromkeys(product_ids)) or None,
         tracking_number=shipment.tracking_number or None,
         tracking_url=shipment.tracking_link or shipment.generated_tracking_link or None,
         carrier=(
@@ -311,7 +306,7 @@ def shipment_fulfillment(shipment: Shipment, region: str) -> Fulfillment:
             or shipment.shipping_provider
             or None
         ),
-        shipping_speed=shipment.shipping_method or None,
+        shipping_speed=shipping_speed(shipment.shipping_method),
         status=SHIPPED,
         shipping_address=gladly_address(shipment.shipping_address, region)
         if shipment.shipping_address
@@ -319,18 +314,23 @@ def shipment_fulfillment(shipment: Shipment, region: str) -> Fulfillment:
     )
 
 
-def pending_fulfillment(consignment: ShippingConsignment, region: str) -> Fulfillment | None:
-    """What of a consignment has yet to ship, and where to; None when all of it shipped."""
+def pending_fulfillment(
+    consignment: ShippingConsignment,
+    region: str,
+    order: Order,
+    shown_as: Mapping[int, str] | None = None,
+) -> Fulfillment | None:
+    """What of a consignment has yet to ship, and where to; None when nothing waits (all of it
+    shipped, or the order is closed, Shipped or Completed: `order_lines.waits_to_ship`)."""
+    shown = shown_as or {}
     waiting = [
-        str(line.id)
-        for line in consignment.line_items
-        if line.quantity_shipped < line.quantity and _line_status(line) != "Refunded"
+        shown.get(line.id, str(line.id)) for line in consignment.line_items if waits_to_ship(line, order)
     ]
     if not waiting:
         return None
     return Fulfillment(
-        product_ids=waiting,
-        shipping_speed=consignment.shipping_method or None,
+        product_ids=list(dict.fromkeys(waiting)),
+        shipping_speed=shipping_speed(consignment.shipping_method),
         status=NOT_SHIPPED,
         shipping_address=gladly_address(consignment, region),
     )
@@ -355,17 +355,22 @@ def order_transaction(
     """
     currency = order_currency(order)
     lines = list(products) if products is not None else consignment_lines(order)
-    catalog_images = images or {}
-    items = [gladly_product(line, currency, catalog_images.get(line.product_id)) for line in lines]
-    fulfillments = [shipment_fulfillment(shipment, region) for shipment in shipments or ()]
-    if order.status_id not in CLOSED_STATUS_IDS and order.consignments is not None:
-        pending = (pending_fulfillment(consignment, region) for consignment in order.consignments.shipping)
+    groups = group_lines(lines)
+    shown_as = shown_line_ids(groups)
+    fulfillments = [shipment_fulfillment(shipment, region, shown_as) for shipment in shipments or ()]
+    if order.consignments is not None:
+        pending = (
+            pending_fulfillment(consignment, region, order, shown_as)
+            for consignment in order.consignments.shipping
+        )
         fulfillments += [fulfillment for fulfillment in pending if fulfillment is not None]
     return Transaction(
         order_number=str(order.id),
         created_at=order.date_created,
-        order_status=order.status or None,
-        order_total=_money_or_none(order.total_inc_tax, currency),
+        order_status=order_status_label(order) or None,
+        order_total=money_as_data(order.total_inc_tax, currency)
+        if order.total_inc_tax is not None and currency
+        else None,
         currency_code=currency or None,
         # items_total is optional in the spec: absent, it reads 0 while the lines say otherwise.
         item_count=order.items_total or sum(line.quantity for line in lines),
@@ -374,7 +379,7 @@ def order_transaction(
         customer_order_url=None if order.is_guest else links.customer_order_url(order.id),
         note=order.customer_message or None,
         billing_address=gladly_address(order.billing_address, region) if order.billing_address else None,
-        products=items,
+        products=gladly_products(order, groups, images),
         fulfillments=fulfillments,
         actions=list(actions) or None,
     )

@@ -1,9 +1,21 @@
-"""Phone numbers: E.164 normalisation and the spellings a store may have stored.
+"""Phone numbers: read in the country they belong to, in E.164, and the spellings a store may hold.
 
-BigCommerce keeps a customer's phone as free text and `phone:in` matches it exactly, so a number is
-found only when we ask for the spelling the store used. We therefore ask for every likely spelling
-of a number in one call, then keep only the customers whose stored phone is the same number once
-normalised to E.164 (Gladly's own format for phones).
+BigCommerce keeps every phone as free text: the customer's `phone` and each address's `phone` are
+strings of at most 50 characters with no format (customers.v3 and orders.v2 OpenAPI files), so a
+store holds `8987656787`, `07439250893`, `+44 20 7946 0958` and `(415) 555-0100` side by side. What
+country such a number is in follows from the record it sits on, never from one region per
+deployment (`shopper_phones` decides which countries a record names):
+
+* `read` is for what a store holds. A number written with `+` (or an unambiguous `00` international
+  prefix) names its own country. Otherwise it is read in the countries its record names and kept
+  only when it is a valid number there (one reading, or several that agree): a number that fits no
+  plausible country is None, never given a wrong one (`8987656787` read as a US number would be
+  `+1 898...`, which no US number is).
+* `to_e164` is for what is searched by (Gladly's E.164 profile phones, an agent's typed number):
+  lenient, any possible number, since every match is confirmed against the stored record anyway.
+* `search_spellings` / `likely_spellings` are the spellings a store may hold for a number, written
+  as people of the number's own country write it (national with and without the trunk prefix,
+  international, with their separators), because `phone:in` matches the stored text exactly.
 """
 
 from __future__ import annotations
@@ -15,18 +27,30 @@ from typing import Literal
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
-GladlyPhoneType = Literal["MOBILE", "HOME"]
+GladlyPhoneType = Literal["MOBILE", "HOME", "OFFICE"]
 
-# Gladly auto-links by phone only on MOBILE numbers, so a number that may be mobile counts as one.
-_MOBILE_TYPES = frozenset(
-    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.UNKNOWN}
-)
-_GROUP_SEPARATORS = (" ", "-", ".")
+# Gladly auto-links by phone only on MOBILE numbers. A NANP number (US, Canada...) cannot be told
+# apart from a fixed line (FIXED_LINE_OR_MOBILE) and may be mobile; a number of UNKNOWN type (a
+# possible but not valid number) is not known to be anything, so it is "other" (no type).
+_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _NON_DIGITS = re.compile(r"\D")
+# A leading `+` (ASCII or full-width), possibly after an opening bracket: the number names its country.
+_EXPLICIT = re.compile(r"^[\s(\[]*[+\uff0b]")
+# How many spellings of one number a search asks for at most (one `phone:in` query carries them all).
+MAX_SPELLINGS = 40
+# Parsing is the costly part of mapping a profile (the same few numbers recur on every address):
+# the pure string-to-string functions below remember their answers.
+_CACHE_SIZE = 4096
 
 
-def parse(raw: str, default_region: str) -> PhoneNumber | None:
-    """The number `raw` spells, or None when it is not a possible phone number.
+def is_explicit(raw: str) -> bool:
+    """Whether `raw` is written with its country code (`+44 ...`): then nothing else decides its country."""
+    return bool(_EXPLICIT.match(raw))
+
+
+def parse(raw: str, region: str | None) -> PhoneNumber | None:
+    """The number `raw` spells, read in `region` unless it carries `+`; None when it is not a possible
+    phone number.
 
     Possible, not valid: stores (and test data) hold numbers from reserved ranges such as UK
     07700 900xxx that phonenumbers rightly calls invalid but that are still somebody's key.
@@ -35,117 +59,194 @@ def parse(raw: str, default_region: str) -> PhoneNumber | None:
     if not text:
         return None
     try:
-        number = phonenumbers.parse(text, default_region)
+        number = phonenumbers.parse(text, None if is_explicit(text) else region)
     except NumberParseException:
         return None
     return number if phonenumbers.is_possible_number(number) else None
 
 
-# Parsing is the costly part of mapping a profile (the same few numbers recur on every address):
-# the pure string-to-string functions below remember their answers.
-_CACHE_SIZE = 4096
+def e164(number: PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def to_e164(raw: str, default_region: str) -> str | None:
-    """`raw` in E.164 (`+14155550100`), or None when it is not a phone number."""
-    number = parse(raw, default_region)
-    return None if number is None else phonenumbers.format_number(number, PhoneNumberFormat.E164)
+def to_e164(raw: str, region: str) -> str | None:
+    """`raw` in E.164 (`+14155550100`), read leniently in `region`, or None when it is not a phone
+    number. For what is searched by; a stored phone is read with `read`."""
+    number = parse(raw, region)
+    return None if number is None else e164(number)
 
 
-def same_number(a: str, b: str, default_region: str) -> bool:
-    """True when both strings spell the same phone number (compared in E.164)."""
-    e164_a = to_e164(a, default_region)
-    return e164_a is not None and e164_a == to_e164(b, default_region)
+def own_region(number: PhoneNumber) -> str:
+    """The region whose national spellings the number has (`GB` for +44, `CA` for a Canadian +1)."""
+    return phonenumbers.region_code_for_number(number) or phonenumbers.region_code_for_country_code(
+        number.country_code or 0
+    )
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def phone_type(raw: str, default_region: str) -> GladlyPhoneType | None:
-    """Gladly's phone type: MOBILE when mobile or possibly mobile, HOME for a fixed line, else None.
+def read(raw: str, countries: tuple[str, ...]) -> str | None:
+    """The number a stored phone is, in E.164, read in the `countries` its record names; None when
+    it fits none of them (or they disagree), so that it is never given a wrong country.
 
-    None means "other" in Gladly (the key is left out): toll-free, VoIP, pager and similar numbers.
+    `+44 ...` names its own country (a possible number is enough: the store says so); so does `00`
+    followed by a valid number with its country code. A national spelling must be a valid number of
+    one of `countries`; a valid reading in each of two countries that are different numbers is
+    ambiguous, and None.
     """
-    number = parse(raw, default_region)
-    if number is None:
+    text = raw.strip()
+    if not text:
         return None
-    kind = phonenumbers.number_type(number)
+    if is_explicit(text):
+        number = parse(text, None)
+        return None if number is None else e164(number)
+    readings = {reading} if (reading := _after_international_prefix(text)) else set()
+    for country in countries:
+        number = _valid(text, country)
+        if number is not None:
+            readings.add(e164(number))
+    return readings.pop() if len(readings) == 1 else None
+
+
+def _valid(text: str, region: str | None) -> PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def _after_international_prefix(text: str) -> str | None:
+    """`0044 20 7946 0958` as +44 20 7946 0958: `00` is the international prefix of most of the world
+    (the reading in a country that dials out with `00` gives the same); kept only when what follows
+    is a valid number with its country code."""
+    digits = _NON_DIGITS.sub("", text)
+    if not text.lstrip("( ").startswith("00") or digits.startswith("000"):
+        return None
+    number = _valid("+" + digits[2:], None)
+    return None if number is None else e164(number)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def phone_type(number: str, *, commercial: bool = False) -> GladlyPhoneType | None:
+    """Gladly's type of an E.164 number: MOBILE when mobile or possibly mobile, HOME for a fixed line
+    (OFFICE on a commercial address), else None ("other" in Gladly: toll-free, VoIP, pager, and
+    numbers of no known type)."""
+    parsed = parse(number, None)
+    if parsed is None:
+        return None
+    kind = phonenumbers.number_type(parsed)
     if kind in _MOBILE_TYPES:
         return "MOBILE"
     if kind == PhoneNumberType.FIXED_LINE:
-        return "HOME"
+        return "OFFICE" if commercial else "HOME"
     return None
 
 
-def search_spellings(raw: str, default_region: str) -> list[str]:
-    """The spellings a store may have stored for the number `raw`, most likely first, no duplicates.
+# --- the spellings a store may hold --------------------------------------------------------------
 
-    Covers E.164, international and national formats, digit groups separated by space, dash or dot
-    or nothing, with and without the country code or trunk prefix, and a parenthesised area code.
-    Only spellings that normalise back to the same number are kept: the search confirms every match
-    by E.164, so asking for any other spelling would be a wasted value in the query. Empty when
-    `raw` is not a phone number (nothing could match it).
-    """
-    number = parse(raw, default_region)
-    if number is None:
-        return []
-    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+def _groups(text: str) -> list[str]:
+    return [group for group in re.split(r"\D+", text) if group]
+
+
+def _spellings(number: PhoneNumber, raw: str) -> list[str]:
+    """Every spelling of `number` worth asking for, likeliest first (duplicates and spellings that
+    are another number are removed by the caller)."""
+    cc = str(number.country_code)
     international = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
-    country = str(number.country_code)
     significant = phonenumbers.national_significant_number(number)
-    # Digit groups of the national number as the international format splits them ("415 555 0100").
-    groups = [g for g in re.split(r"[^\d]+", international.removeprefix(f"+{country}")) if g]
-    # Trunk prefix the national format writes ("0" in "07700 900123"; none for NANP numbers).
-    national_digits = _NON_DIGITS.sub("", national)
-    trunk = national_digits[: -len(significant)] if national_digits.endswith(significant) else ""
-    trunk_groups = [trunk + groups[0], *groups[1:]] if trunk else []
-    first, rest = groups[0], groups[1:]
-
-    spellings = [raw.strip(), e164, international, national]
-    for sep in _GROUP_SEPARATORS:
-        spellings.append(f"+{country}{sep}{sep.join(groups)}")
-        spellings.append(f"{country}{sep}{sep.join(groups)}")
-        spellings.append(sep.join(groups))
-        if trunk_groups:
-            spellings.append(sep.join(trunk_groups))
-    spellings += [significant, country + significant, trunk + significant, f"00{country}{significant}"]
-    if rest:
-        for sep in _GROUP_SEPARATORS[:2]:
-            spellings.append(f"+{country} ({first}) {sep.join(rest)}")
-            spellings.append(f"({first}) {sep.join(rest)}")
-        spellings.append(f"({first}){'-'.join(rest)}")
-    if trunk:
-        spellings.append(f"+{country} ({trunk}){' '.join(groups)}")
-        spellings.append(f"+{country} ({trunk}) {' '.join(groups)}")
-    return [s for s in dict.fromkeys(spellings) if s and to_e164(s, default_region) == e164]
-
-
-def likely_spellings(raw: str, default_region: str, limit: int) -> list[str]:
-    """The `limit` spellings of `raw` a store most likely holds, for searches that ask one at a time.
-
-    The spelling given (an agent often pastes it from the store), E.164, the national format, bare
-    digits (with and without a trunk prefix), the international format, digit groups with spaces or
-    dashes; then the rest of `search_spellings`, whose spellings these all are.
-    """
-    every = search_spellings(raw, default_region)
-    number = parse(raw, default_region)
-    if number is None:
-        return []
-    country = str(number.country_code)
-    significant = phonenumbers.national_significant_number(number)
-    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
-    international = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
-    groups = [g for g in re.split(r"[^\d]+", international.removeprefix(f"+{country}")) if g]
-    preferred = [
+    # Digit groups as the country writes the number at home (`020 7946 0958`, `090-1234-5678`) and
+    # as it writes it for the world, without the country code (`20 7946 0958`).
+    home, world = _groups(national), _groups(international.removeprefix(f"+{cc}"))
+    home_digits = "".join(home)
+    trunk = home_digits[: -len(significant)] if home_digits.endswith(significant) else ""
+    first, rest = home[0], home[1:]
+    spellings = [
         raw.strip(),
-        phonenumbers.format_number(number, PhoneNumberFormat.E164),
+        e164(number),
         national,
         significant,
-        _NON_DIGITS.sub("", national),
+        home_digits,
         international,
-        f"+{country} {' '.join(groups)}",
-        "-".join(groups),
-        " ".join(groups),
+        f"+{cc} {' '.join(world)}",
+        "-".join(home),
+        " ".join(home),
+        f"+{cc} {significant}",
+        cc + significant,
+        f"+{cc}-{significant}",
+        f"00{cc}{significant}",
     ]
-    kept = set(every)
-    return [s for s in dict.fromkeys([*preferred, *every]) if s in kept][:limit]
+    for sep in (" ", "-", "."):
+        spellings += [f"+{cc}{sep}{sep.join(world)}", f"{cc}{sep}{sep.join(world)}", sep.join(world)]
+        spellings.append(sep.join(home))
+    if rest:
+        tail = "".join(rest)
+        spellings += [
+            f"({first}) {' '.join(rest)}",
+            f"({first}) {'-'.join(rest)}",
+            f"({first}){'-'.join(rest)}",
+            f"{first}/{tail}",  # German-speaking countries: 030/123456
+            f"{first} / {' '.join(rest)}",
+            f"{first}-{tail}",
+            f"+{cc} ({world[0]}) {' '.join(world[1:])}",
+            f"+{cc} ({world[0]}) {'-'.join(world[1:])}",
+        ]
+    if trunk:
+        spellings += [
+            f"+{cc} ({trunk}){' '.join(world)}",  # +44 (0)20 7946 0958
+            f"+{cc} ({trunk}) {' '.join(world)}",
+            f"+{cc}({trunk}){significant}",
+            f"00{cc} {' '.join(world)}",
+        ]
+    return spellings + _other_splits(cc, trunk, significant, len(world[0]))
+
+
+def _other_splits(cc: str, trunk: str, significant: str, first: int) -> list[str]:
+    """The number split after a prefix one digit shorter or longer than phonenumbers' first group:
+    where prefixes have several lengths, people write them their way (German mobiles: phonenumbers
+    writes `01512 3456789`, shoppers `0151 23456789`)."""
+    spellings = []
+    for cut in (first - 1, first + 1):
+        if 2 <= cut <= len(significant) - 4:
+            head, tail = significant[:cut], significant[cut:]
+            spellings += [f"{trunk}{head} {tail}", f"{trunk}{head}/{tail}", f"{trunk}{head}-{tail}"]
+            spellings += [f"+{cc} {head} {tail}"] + ([f"+{cc} ({trunk}){head} {tail}"] if trunk else [])
+    return spellings
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _spellings_of(raw: str, region: str) -> tuple[str, ...]:
+    number = parse(raw, region)
+    if number is None:
+        return ()
+    target, home = e164(number), own_region(number)
+    kept = (
+        spelling
+        for spelling in dict.fromkeys(_spellings(number, raw))
+        if spelling and to_e164(spelling, home) == target
+    )
+    return tuple(kept)
+
+
+def search_spellings(raw: str, region: str) -> list[str]:
+    """The spellings a store may have stored for the number `raw` (read in `region` unless it is
+    written with `+`), likeliest first, no duplicates, at most `MAX_SPELLINGS`.
+
+    They are written as the number's own country writes it (an Indian number as `089876 56787`,
+    whatever `region` is): E.164, international and national formats, digit groups separated by
+    space, dash, dot, slash or nothing, with and without the country code or trunk prefix, a
+    bracketed area code. Only spellings that read back as the same number in its own country are
+    kept: every match is confirmed anyway, so another number's spelling would be a wasted value.
+    Empty when `raw` is not a phone number (nothing could match it).
+    """
+    return list(_spellings_of(raw, region)[:MAX_SPELLINGS])
+
+
+def likely_spellings(raw: str, region: str, limit: int) -> list[str]:
+    """The `limit` spellings of `raw` a store most likely holds, for searches that ask one at a time:
+    the spelling given (an agent often pastes it from the store), E.164, the national format, bare
+    digits without and with the trunk prefix, the international format, digit groups with dashes
+    or spaces; `search_spellings` in its order."""
+    return list(_spellings_of(raw, region)[:limit])

@@ -110,9 +110,11 @@ def test_the_limits_in_the_file_are_the_limits_the_code_applies(contract: Adapto
     parameters = contract.spec["components"]["parameters"]
     emails, phones = schemas["EmailValues"]["oneOf"], schemas["PhoneValues"]["oneOf"]
     assert emails[0]["maxLength"] == emails[1]["items"]["maxLength"] == limits.MAX_EMAIL_LENGTH
-    assert emails[1]["maxItems"] == limits.MAX_EMAILS
     assert phones[0]["maxLength"] == phones[1]["items"]["maxLength"] == limits.MAX_PHONE_LENGTH
-    assert phones[1]["maxItems"] == limits.MAX_PHONES
+    # Any number of emails and phones is answered (the first few are searched): no maxItems
+    assert "maxItems" not in emails[1] and "maxItems" not in phones[1]
+    assert f"first {limits.MAX_EMAILS} distinct emails" in schemas["EmailValues"]["description"]
+    assert f"first {limits.MAX_PHONES} distinct phone numbers" in schemas["PhoneValues"]["description"]
     query = schemas["LookupQuery"]["properties"]
     assert query["id"]["maxLength"] == limits.MAX_PROFILE_ID_LENGTH
     assert query["name"]["maxLength"] == limits.MAX_NAME_LENGTH
@@ -179,6 +181,34 @@ def test_the_checker_accepts_what_the_file_allows(contract: AdaptorContract, goo
 )
 def test_the_checker_refuses_what_the_file_does_not_allow(contract: AdaptorContract, bad: Answer) -> None:
     assert contract.check(bad) != []
+
+
+def order_with(total: str, unit_price: str) -> Answer:
+    transaction = {
+        "type": "ORDER",
+        "orderTotal": total,
+        "products": [{"id": "1", "name": "Mug", "unitPrice": unit_price}],
+        "fulfillments": [],
+    }
+    return answer("POST", "/lookup", 200, {"results": [{**A_RESULT, "transactions": [transaction]}]})
+
+
+@pytest.mark.parametrize(
+    ("total", "unit_price", "readable"),
+    [
+        ("$2400.00", "$240.00", True),
+        ("¥31650", "¥12000", True),
+        ("-€5.00", "KWD12.500", True),
+        ("$2,400.00", "$240.00", False),  # Gladly's App Platform bridge reads it as 2
+        ("$2400.00", "¥12,000", False),
+        ("2400.00", "$240.00", False),  # no currency
+        ("$ 2400", "$240.00", False),
+    ],
+)
+def test_the_checker_refuses_money_a_machine_would_misread(
+    contract: AdaptorContract, total: str, unit_price: str, readable: bool
+) -> None:
+    assert (contract.check(order_with(total, unit_price)) == []) is readable
 
 
 @pytest.mark.parametrize(

@@ -722,13 +722,14 @@ def test_catalog_products_by_id_answer_their_primary_image_when_included(
 
 def test_catalog_products_page_like_v3_and_carry_no_image_unless_included(bc_http: SandboxHttp) -> None:
     first = data(bc_http.get("/v3/catalog/products", params={"limit": 4}))
-    last = data(bc_http.get("/v3/catalog/products", params={"limit": 4, "page": 3}))
+    # 14 products: the demo's 101-110 and Olivia's 201-204 (seed_orders)
+    last = data(bc_http.get("/v3/catalog/products", params={"limit": 4, "page": 4}))
     assert [p["id"] for p in first["data"]] == [101, 102, 103, 104]
-    assert [p["id"] for p in last["data"]] == [109, 110]
+    assert [p["id"] for p in last["data"]] == [203, 204]
     towel = first["data"][0]
     assert (towel["sku"], towel["price"]) == ("FLCT-BS", Decimal("49.00"))
     assert "primary_image" not in towel
-    assert first["meta"]["pagination"]["total_pages"] == 3
+    assert first["meta"]["pagination"]["total_pages"] == 4
     assert "next" in first["meta"]["pagination"]["links"]
     assert "next" not in last["meta"]["pagination"]["links"]
 

@@ -19,7 +19,7 @@ from devtools.sandbox import seed as demo
 from gladly_bigcommerce.auto_link import ProfileField, resolve_auto_link
 from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline, DeadlineExceeded
 from gladly_bigcommerce.config import AdaptorSettings
-from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE, guest_customer_id
+from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE, PhoneRegion, guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile
 from tests.unit.test_auto_link import Store, deployment, enabled_fields, oracle, profile, stores_and_profiles
 
@@ -83,6 +83,7 @@ def test_the_resolver_links_only_a_shopper_that_alone_matches_on_an_enabled_fiel
         gladly_profile,
         sandbox_deployment(bc_sandbox, sorted(enabled)),
         Deadline.after(LOOKUP_DEADLINE_SECONDS),
+        PhoneRegion("US"),
     )
     decision = resolution.decision
     truth = oracle(store, gladly_profile)
@@ -128,6 +129,7 @@ def test_the_seeded_store_decides_each_kind(
         profile(emails, phones),
         sandbox_deployment(bc_sandbox),
         Deadline.after(LOOKUP_DEADLINE_SECONDS),
+        PhoneRegion("US"),
     )
     assert resolution.decision.kind == kind
     assert resolution.decision.candidate_refs == candidates
@@ -140,7 +142,11 @@ def test_auto_link_by_phone_finds_the_stored_spelling_within_the_call_budget(
     gladly_profile = profile([], ["+14155550123"])
     # When the resolver searches, under either reading of `phone:in`
     resolution = resolve_auto_link(
-        client, gladly_profile, sandbox_deployment(bc_sandbox), Deadline.after(LOOKUP_DEADLINE_SECONDS)
+        client,
+        gladly_profile,
+        sandbox_deployment(bc_sandbox),
+        Deadline.after(LOOKUP_DEADLINE_SECONDS),
+        PhoneRegion("US"),
     )
     # Then Devon is linked
     assert resolution.decision.kind == "linked"
@@ -163,7 +169,7 @@ def test_the_searches_run_at_once_within_the_lookup_deadline(
     gladly_profile = profile([demo.MARTHA_EMAIL, "other@example.net"], [demo.MARTHA_PHONE])
     # When the resolver runs with 3.5 s left
     resolution = resolve_auto_link(
-        client, gladly_profile, sandbox_deployment(bc_sandbox), Deadline.after(3.5)
+        client, gladly_profile, sandbox_deployment(bc_sandbox), Deadline.after(3.5), PhoneRegion("US")
     )
     # Then it decides in time
     assert resolution.decision.kind == "linked"
@@ -197,4 +203,5 @@ def test_a_search_past_the_deadline_fails_instead_of_deciding_on_part_of_the_evi
             profile([demo.MARTHA_EMAIL], [demo.MARTHA_PHONE]),
             sandbox_deployment(bc_sandbox),
             Deadline.after(0.3),
+            PhoneRegion("US"),
         )

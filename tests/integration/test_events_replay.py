@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from devtools.replay import GladlyClient
-from devtools.sandbox import SandboxServer, seed
+from devtools.sandbox import SandboxServer, seed, seed_orders, seed_world
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 MARTHA_ID = str(seed.MARTHA_CUSTOMER_ID)
@@ -58,6 +58,15 @@ LOOKUP_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
     "lookup-manual-search-phone.json": (200, lambda body: _ids(body) == [MARTHA_ID]),
     "lookup-manual-search-no-match.json": (200, lambda body: body == {"results": []}),
     "lookup-auto-link.json": (200, lambda body: _ids(body) == [MARTHA_ID]),
+    # Gladly's E.164 number of an Indian national phone ("8987656787") links the shopper storing it
+    "lookup-auto-link-indian-phone.json": (
+        200,
+        lambda body: (
+            [result["emails"][0]["original"] for result in body["results"]] == [seed_world.PRIYA.email]
+        ),
+    ),
+    # 160 emails and 200 phones: answered, searched by the first few (Martha's first)
+    "lookup-auto-link-long-profile.json": (200, lambda body: _ids(body) == [MARTHA_ID]),
     "lookup-detailed-registered.json": (
         200,
         lambda body: _ids(body) == [MARTHA_ID] and len(body["results"][0]["transactions"]) == 10,
@@ -72,6 +81,16 @@ LOOKUP_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
         lambda body: (
             _ids(body) == [f"guest:{seed.GUEST_EMAIL}"]
             and len(body["results"][0]["transactions"]) == len(seed.GUEST_ORDER_IDS)
+        ),
+    ),
+    "lookup-detailed-orders-as-bought.json": (
+        200,
+        lambda body: (
+            _ids(body) == [str(seed_orders.OLIVIA_CUSTOMER_ID)]
+            and len(body["results"][0]["transactions"]) == len(seed_orders.OLIVIA_ORDER_IDS)
+            and body["results"][0]["transactions"][-1]["products"][0]["name"].startswith(
+                "Classic Tee (Size: M"
+            )
         ),
     ),
     "lookup-bad-body.json": (400, _error("body", "invalid_json")),

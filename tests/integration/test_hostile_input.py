@@ -4,6 +4,7 @@ sandbox's request log shows no call; and the call budget caps what any one reque
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -21,6 +22,7 @@ from gladly_bigcommerce.bigcommerce import (
     RetryPolicy,
     UpstreamUnavailable,
 )
+from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly import limits
 
 LOOKUP_ROUTES = ("/lookup", "/auto-link")
@@ -138,30 +140,72 @@ def test_a_65000_character_email_is_a_400_not_an_upstream_rejection(
     nothing_asked(bc_sandbox)
 
 
-def test_200_phones_are_a_400(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
-    phones = [f"+1415555{index:04d}" for index in range(200)]
-    for route in LOOKUP_ROUTES:
-        refused(
-            gladly_client.post(route, {**search(phones=phones), "query": {"id": "p1", "phones": phones}}), 400
-        )
-    nothing_asked(bc_sandbox)
+def calls_to(sandbox: SandboxServer, path: str) -> int:
+    return len(sandbox.requests.find("GET", f"^{path}$"))
 
 
-def test_160_emails_are_a_400_and_the_next_ordinary_search_is_answered(
+@pytest.mark.parametrize("route", LOOKUP_ROUTES)
+def test_a_profile_of_200_phones_is_answered_within_the_call_budget(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, route: str, log_lines: io.StringIO
+) -> None:
+    # Given an auto-link request whose profile holds 200 phones, Bob's first (once refused with a 400,
+    # which Gladly takes as a failed lookup), and a store that reads `phone:in` as one literal string
+    # (the costliest reading: each number's spellings are then asked one call each)
+    bc_sandbox.phone_in_no_split = True
+    phones = [seed.CONFLICT_PHONE, *(f"+1415555{index:04d}" for index in range(199))]
+    body = {**search(), "query": {"id": "p1", "phones": phones}}
+    # When Gladly sends it
+    response = gladly_client.post(route, body)
+    # Then it is answered: Bob is found by the first phone, and the first 5 numbers were searched
+    assert response.status_code == 200, response.text
+    assert str(seed.BOB_CUSTOMER_ID) in response.text
+    phone_calls = calls_to(bc_sandbox, "/v3/customers")
+    assert 0 < phone_calls <= 1 + PHONE_SPELLINGS_ONE_BY_ONE * limits.MAX_PHONES
+    assert len(bc_sandbox.requests.snapshot()) <= limits.basic_lookup_calls()
+    # And the log says how many were skipped, naming no number
+    (line,) = [json.loads(text) for text in log_lines.getvalue().splitlines() if "long profile" in text]
+    assert (line["kind"], line["given"], line["searched"], line["skipped"]) == ("phones", 200, 5, 195)
+    assert "555" not in json.dumps(line)
+
+
+def test_a_search_of_160_emails_is_answered_within_the_call_budget_and_the_next_search_too(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
-    # Given a lookup with 160 emails (it once made 161 calls and spent the store's quota of 150)
-    emails = [f"shopper{index}@example.com" for index in range(160)]
-    # When Gladly sends it Then it is refused naming the emails, before any call
-    item = refused(gladly_client.post("/lookup", search(emails=emails)), 400, "query.emails")
-    assert str(limits.MAX_EMAILS) in item["detail"]
-    nothing_asked(bc_sandbox)
-    # And an ordinary search right after is answered
-    response = gladly_client.post("/lookup", search(email=seed.MARTHA_EMAIL))
+    # Given a lookup with 160 emails (it once made 161 calls and spent the store's quota of 150; then
+    # it was refused, and Gladly failed the whole lookup), Martha's among the first ten
+    emails = [seed.MARTHA_EMAIL, *(f"shopper{index}@example.com" for index in range(159))]
+    # When Gladly sends it Then it is answered with Martha, asking for the first ten emails only
+    response = gladly_client.post("/lookup", search(emails=emails))
     assert response.status_code == 200, response.text
     assert [found["externalCustomerId"] for found in response.json()["results"]] == [
         str(seed.MARTHA_CUSTOMER_ID)
     ]
+    assert calls_to(bc_sandbox, "/v2/orders") <= limits.MAX_EMAILS
+    assert len(bc_sandbox.requests.snapshot()) <= limits.basic_lookup_calls()
+    # And an ordinary search right after is answered
+    response = gladly_client.post("/lookup", search(email=seed.MIXED_EMAIL))
+    assert response.status_code == 200, response.text
+    assert [found["externalCustomerId"] for found in response.json()["results"]] == [
+        str(seed.MIXED_CUSTOMER_ID)
+    ]
+
+
+def test_duplicates_and_values_that_are_no_address_or_number_use_none_of_the_search(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given a profile whose first values repeat or are not addresses or numbers, Alice's email and
+    # Bob's phone coming only after them (Gladly's order)
+    emails = [*(["no email", "NOBODY@example.com", "nobody@example.com "] * 5), seed.ALICE_CONFLICT_EMAIL]
+    phones = [*(["n/a", "12", "+1 999 555 0100"] * 5), seed.CONFLICT_PHONE]
+    body = {**search(), "query": {"id": "p1", "emails": emails, "phones": phones}}
+    # When it is resolved Then both are searched (distinct, valid values only count) and found
+    report = gladly_client.post("/auto-link", body)
+    assert report.status_code == 200, report.text
+    assert report.json()["kind"] == "ambiguous"
+    assert {candidate["customerRef"] for candidate in report.json()["candidates"]} == {
+        str(seed.ALICE_CUSTOMER_ID),
+        str(seed.BOB_CUSTOMER_ID),
+    }
 
 
 # --- Body size and depth ---------------------------------------------------------------------------

@@ -279,7 +279,7 @@ def test_detailed_registered_customer_has_attributes_and_recent_orders(
     assert profile["customAttributes"] == {
         "accountType": "Registered",
         "orderCount": "10",
-        "lifetimeValue": "€72.86 + £83.92 + $1,105.34",
+        "lifetimeValue": "€72.86 + £83.92 + $1105.34",
         "customerGroup": "VIP",
         "adminLink": "https://store-sandbox.mybigcommerce.com/manage/customers/1/edit",
         "customerSince": "2023-10-03",

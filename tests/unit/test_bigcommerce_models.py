@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from gladly_bigcommerce.bigcommerce import client as client_module
 from gladly_bigcommerce.bigcommerce.errors import BadUpstreamResponse
+from gladly_bigcommerce.bigcommerce.lenient import dropped_fields
 from gladly_bigcommerce.bigcommerce.models import (
     CartCondition,
     CartValueAction,
@@ -110,9 +111,12 @@ def test_refund_quote_numbers_are_exact() -> None:
     assert quote.refund_methods[0][0].amount + quote.adjustment == Decimal("0.20")
 
 
-def test_floats_are_refused_as_money() -> None:
-    with pytest.raises(ValidationError):
-        Order.model_validate(v2_order(total_inc_tax=18.75))
+def test_floats_are_never_read_as_money() -> None:
+    # An order an agent is shown loses the float amount, never the order (lenient records)...
+    order = Order.model_validate(v2_order(total_inc_tax=18.75))
+    assert order.total_inc_tax is None
+    assert dropped_fields(order) == ["total_inc_tax"]
+    # ... while a refund, which moves money, refuses it whole
     with pytest.raises(ValidationError):
         RefundPayment(provider_id="storecredit", amount=0.1)
 

@@ -1,13 +1,15 @@
-"""The shared pool of customer_search: concurrent, deadline-bound, and safe to use from inside itself."""
+"""The shared pool of customer_search: concurrent, deadline-bound, and safe to use from inside itself;
+and the store's country a search reads phones in, read once."""
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Deadline, DeadlineExceeded
-from gladly_bigcommerce.customer_search import POOL_SIZE, result, submit
+from gladly_bigcommerce.bigcommerce import Deadline, DeadlineExceeded, StoreInfo, UpstreamUnavailable
+from gladly_bigcommerce.customer_search import POOL_SIZE, PhoneRegion, result, submit
 
 
 def test_calls_submitted_together_run_at_once() -> None:
@@ -54,3 +56,45 @@ def test_waiting_stops_at_the_deadline() -> None:
         assert not future.done()
     finally:
         release.set()
+
+
+# --- the store's country, read once, alongside a search ----------------------------------------------
+
+
+class StoreReads:
+    """Counts the store reads a PhoneRegion starts; each answers `info`, or raises `error`."""
+
+    def __init__(self, info: StoreInfo | None = None, error: Exception | None = None) -> None:
+        self.info, self.error, self.started = info, error, 0
+
+    def __call__(self) -> Future[StoreInfo]:
+        self.started += 1
+
+        def read() -> StoreInfo:
+            if self.error is not None:
+                raise self.error
+            assert self.info is not None
+            return self.info
+
+        return submit(read)
+
+
+def test_a_phone_region_reads_the_store_once_started_by_prefetch_and_answers_its_country() -> None:
+    reads = StoreReads(StoreInfo(country="India", country_code="IN"))
+    region = PhoneRegion("US", reads, Deadline.after(2))
+    region.prefetch()
+    region.prefetch()
+    assert reads.started == 1
+    assert region.get() == "IN" and region.get() == "IN"
+    assert reads.started == 1
+
+
+def test_a_store_without_a_known_country_code_is_read_by_its_country_name() -> None:
+    region = PhoneRegion("US", StoreReads(StoreInfo(country="Japan", country_code="")), Deadline.after(2))
+    assert region.get() == "JP"
+
+
+def test_an_unreadable_store_leaves_the_default_region() -> None:
+    reads = StoreReads(error=UpstreamUnavailable("BigCommerce failed to answer (500)"))
+    assert PhoneRegion("DE", reads, Deadline.after(2)).get() == "DE"
+    assert PhoneRegion("GB").get() == "GB"  # nothing to read: the default at once

@@ -33,7 +33,7 @@ from gladly_bigcommerce.mapping import (
     store_links,
     with_search_columns,
 )
-from gladly_bigcommerce.money import format_money
+from gladly_bigcommerce.shopper_phones import MAX_PROFILE_PHONES, StoredPhone
 
 LINKS = StoreLinks(
     admin_base="https://store-abc123.mybigcommerce.com/manage", storefront_base="https://shop.example.com"
@@ -145,27 +145,6 @@ def customer(**overrides: Any) -> Customer:
     return Customer.model_validate(payload | overrides)
 
 
-# --- money -------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("amount", "currency", "expected"),
-    [
-        ("50", "USD", "$50.00"),
-        ("12.3", "EUR", "€12.30"),
-        ("12.3000", "eur", "€12.30"),
-        ("1234.5", "GBP", "£1,234.50"),
-        ("1234.5", "CAD", "CA$1,234.50"),
-        ("10.1250", "USD", "$10.13"),  # half-up, where babel alone would round half-even to $10.12
-        ("10.1150", "USD", "$10.12"),
-        ("1234.5", "JPY", "¥1,235"),  # no minor unit
-        ("-5", "USD", "-$5.00"),
-    ],
-)
-def test_money_is_formatted_exactly_in_its_own_currency(amount: str, currency: str, expected: str) -> None:
-    assert format_money(Decimal(amount), currency) == expected
-
-
 # --- ids ---------------------------------------------------------------------------------------------
 
 
@@ -214,11 +193,55 @@ def test_customer_result_carries_a_string_id_and_e164_mobile_phone() -> None:
 
 
 def test_phones_that_are_not_numbers_are_left_out_and_duplicates_merged() -> None:
-    found = gladly_phones(["n/a", "(415) 555-0100", "+1 415 555 0100", "+44 20 7946 0958"], "US")
+    stored = [StoredPhone(text) for text in ("n/a", "(415) 555-0100", "+1 415 555 0100", "+44 20 7946 0958")]
+    found = gladly_phones(stored, "US")
     assert [(phone.original, phone.type) for phone in found] == [
         ("+14155550100", "MOBILE"),
         ("+442079460958", "HOME"),
     ]
+
+
+def test_a_profile_has_the_account_address_book_and_recent_billing_phones_each_once_and_at_most_five() -> (
+    None
+):
+    # Given an Indian account phone, an office line on a commercial UK address, and orders billed
+    # with the account phone again (another spelling), a German phone and more numbers
+    record = customer(
+        phone="8987656787",
+        addresses=[
+            {
+                "id": 1,
+                "address1": "Trench Colony",
+                "city": "Hyderabad",
+                "country_code": "IN",
+                "phone": "9898712123",
+            },
+            {
+                "id": 2,
+                "address1": "10 Downing St",
+                "city": "London",
+                "country_code": "GB",
+                "phone": "020 7946 0958",
+                "address_type": "commercial",
+            },
+        ],
+    )
+    billed = [
+        v2_order(id=index, billing_address=address(country_iso2=iso2, phone=phone))
+        for index, (iso2, phone) in enumerate(
+            [("IN", "+91 89876 56787"), ("DE", "030 123456"), ("IN", "07439250893"), ("AU", "0412 345 678")]
+        )
+    ]
+    result = customer_result(record, "US", billed).to_body()
+    # Then each is read in its record's country, typed, each once, and the list stops at five
+    assert result["phones"] == [
+        {"original": "+918987656787", "type": "MOBILE"},
+        {"original": "+919898712123", "type": "MOBILE"},
+        {"original": "+442079460958", "type": "OFFICE"},
+        {"original": "+4930123456", "type": "HOME"},
+        {"original": "+917439250893", "type": "MOBILE"},
+    ]
+    assert len(result["phones"]) == MAX_PROFILE_PHONES
 
 
 def test_guest_result_comes_from_the_newest_guest_order() -> None:
@@ -233,7 +256,8 @@ def test_guest_result_comes_from_the_newest_guest_order() -> None:
     result = guest_result(guest, "US").to_body()
     assert result["externalCustomerId"] == "guest:martha@example.com"
     assert result["name"] == "Marty Williams"
-    assert result["phones"] == [{"original": "+447700900123", "type": "MOBILE"}]
+    # phones from every billing address, newest first (a reserved UK number has no type: not MOBILE)
+    assert result["phones"] == [{"original": "+447700900123"}, {"original": "+14155550100", "type": "MOBILE"}]
     assert result["address"] == "12 Main St, Apt 4, Springfield, Illinois 62701, US"
 
 
@@ -340,7 +364,10 @@ def test_an_order_becomes_a_complete_order_transaction() -> None:
                     "id": 9,
                     **address(),
                     "shipping_method": "Express",
-                    "line_items": [line(1, quantity_shipped=2), line(2, quantity=1, image_url=None, sku="")],
+                    "line_items": [
+                        line(1, quantity_shipped=2),
+                        line(2, quantity=1, total_inc_tax="10.1250", image_url=None, sku=""),
+                    ],
                 }
             ]
         },
@@ -355,7 +382,7 @@ def test_an_order_becomes_a_complete_order_transaction() -> None:
         "orderNumber": "100",
         "createdAt": "2026-03-01T17:04:05Z",
         "orderStatus": "Partially Shipped",
-        "orderTotal": "€1,234.50",
+        "orderTotal": "€1234.50",
         "currencyCode": "EUR",
         "itemCount": 3,
         "orderLink": "https://store-abc123.mybigcommerce.com/manage/orders/100",

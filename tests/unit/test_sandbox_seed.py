@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from devtools.sandbox import seed
+from devtools.sandbox import seed, seed_japan, seed_orders, seed_world
 from devtools.sandbox.api_customers import customer_json
 from devtools.sandbox.records import ORDER_STATUSES
 from devtools.sandbox.store import SandboxStore
@@ -83,12 +85,50 @@ def test_the_store_is_varied_enough_for_demos(store: SandboxStore) -> None:
     currencies = {o.currency_code for o in store.orders.values()}
     phones = [c.phone for c in store.customers.values() if c.phone]
     assert {ORDER_STATUSES[i][0] for i in (1, 2, 3, 4, 5, 10, 11, 14)} <= statuses
-    assert currencies == {"USD", "EUR", "GBP"}
-    assert len(store.customers) == 8 + seed.FILLER_CUSTOMER_COUNT
+    assert {"USD", "EUR", "GBP", "JPY", "INR", "AUD"} <= currencies
+    # the demo's eight, the fillers, the world's shoppers and Olivia Options (seed_orders)
+    assert len(store.customers) == 8 + seed.FILLER_CUSTOMER_COUNT + seed_world.WORLD_CUSTOMER_COUNT + 1
     assert any(p.startswith("+44") for p in phones) and any(p.startswith("07700") for p in phones)
     assert len(set(phones)) == len(phones)
     assert {c.customer_group_id for c in store.customers.values()} == set(seed.CUSTOMER_GROUPS)
     assert {g.id: g.name for g in store.customer_groups.values()} == {
         group_id: name for group_id, name in seed.CUSTOMER_GROUPS.items() if group_id
     }
-    assert all(store.product_image_url(p.product_id) for o in store.orders.values() for p in o.products)
+    # Every catalog product has an image; a gift certificate is no catalog product
+    lines = [p for o in store.orders.values() for p in o.products]
+    assert all(store.product_image_url(p.product_id) for p in lines if p.type != "giftcertificate")
+
+
+def test_olivias_orders_are_the_kinds_real_stores_hold(store: SandboxStore) -> None:
+    orders = {o.id: o for o in store.orders.values() if o.customer_id == seed_orders.OLIVIA_CUSTOMER_ID}
+    assert tuple(orders) == seed_orders.OLIVIA_ORDER_IDS
+    tee, bundle, brewer, chemex = orders[seed_orders.OPTIONS_BUNDLE_ORDER_ID].products
+    assert [o.display_name for o in tee.options] == ["Size", "Color", "Back print"]
+    assert tee.discounted_total_inc_tax == tee.total_inc_tax - Decimal("5.00")
+    assert (brewer.parent_id, chemex.parent_id) == (bundle.id, bundle.id)
+    assert [p.quantity_shipped for p in (tee, bundle, brewer, chemex)] == [2, 1, 1, 0]
+    assert [p.type for p in orders[seed_orders.DIGITAL_ORDER_ID].products] == ["digital"]
+    assert [p.type for p in orders[seed_orders.GIFT_CERTIFICATE_ORDER_ID].products] == [
+        "giftcertificate",
+        "physical",
+    ]
+    completed = orders[seed_orders.COMPLETED_UNSHIPPED_ORDER_ID]
+    assert (completed.status, store.shipments[completed.id]) == ("Completed", [])
+    renamed = orders[seed_orders.RENAMED_STATUS_ORDER_ID]
+    assert store.status_label(renamed.status_id) == seed_orders.RENAMED_STATUS_LABEL
+    # Their id block leaves every other fixture's ids where they were
+    assert max(o.id for o in store.orders.values() if o.id not in orders) < min(orders)
+
+
+def test_the_japanese_store_sells_in_whole_yen() -> None:
+    japan = SandboxStore()
+    seed.populate(japan, seed.JAPAN)
+    assert (japan.info.currency, japan.info.decimal_places) == ("JPY", 0)
+    shipped = japan.orders[seed_japan.JP_SHIPPED_ORDER_ID]
+    assert (shipped.currency_code, shipped.total_inc_tax) == ("JPY", seed_japan.JP_SHIPPED_TOTAL)
+    assert shipped.store_default_to_transactional_exchange_rate == 1
+    assert all(
+        o.total_inc_tax >= 1000 and o.total_inc_tax == o.total_inc_tax.to_integral()
+        for o in japan.orders.values()
+    )
+    assert japan.customers[seed_japan.HARUKA_CUSTOMER_ID].email == seed_japan.HARUKA_EMAIL

@@ -41,6 +41,7 @@ from .errors import (
     ValidationFailed,
     error_for_response,
 )
+from .lenient import reading
 from .models import (
     CatalogProduct,
     Customer,
@@ -829,7 +830,7 @@ def _parse_success(response: requests.Response, parse: Callable[[Any], T], *, re
 
 def _one(model: type[M], payload: Any) -> M:
     try:
-        return model.model_validate(payload)
+        return reading(model.__name__, lambda: model.model_validate(payload))
     except ValidationError as exc:
         # Field locations only: the input values may be personal data.
         where = sorted({".".join(str(part) for part in error["loc"]) for error in exc.errors()})[:5]

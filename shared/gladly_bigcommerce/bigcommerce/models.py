@@ -1,9 +1,9 @@
 """BigCommerce payloads as pydantic models: what the client reads and what it sends.
 
-Reading: unknown fields are ignored (BigCommerce adds fields freely); money becomes an exact
-`Decimal` whether it arrives as a v2 four-place string (`"12.5000"`) or a v3 number (the client
-decodes JSON numbers straight to `Decimal`); v2 RFC 2822 dates and v3 ISO 8601 dates become
-timezone-aware datetimes; v2's empty strings for "not yet" (`date_shipped: ""`) become `None`.
+Reading: unknown fields are ignored (BigCommerce adds fields freely); values (money, dates, text,
+counts) are read as `values` says: money an exact `Decimal`, dates timezone-aware, v2's `""` for
+"not yet" `None`. Records the adaptor shows are lenient (`lenient`): a field of an unexpected type
+costs that field, never the record.
 
 Absent and `null` (the OpenAPI files require almost nothing, and real answers carry `null`, e.g.
 `customer_message` of orders created through the API): a text, count or flag field reads `null` as
@@ -21,27 +21,39 @@ promotions take strings. `Decimal` fields are sent as exact JSON numbers by `enc
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from collections.abc import Collection, Mapping
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from email.utils import format_datetime, parsedate_to_datetime
+from collections.abc import Collection
+from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     ValidationError,
     model_validator,
 )
 
+from gladly_bigcommerce.bigcommerce.lenient import Lenient, later, reading
+from gladly_bigcommerce.bigcommerce.values import (
+    Count,
+    Flag,
+    IsoDatetime,
+    Money,
+    MoneyString,
+    OptionalMoney,
+    OptionalTimestamp,
+    Rfc2822Datetime,
+    Text,
+    Timestamp,
+    default_if_null,
+    encode_json,
+    format_rfc2822,
+    money_value,
+)
 from gladly_bigcommerce.observability import count
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -49,107 +61,30 @@ _M = TypeVar("_M", bound=BaseModel)
 logger = logging.getLogger(__name__)
 _metrics_lock = threading.Lock()
 
-# --- value types -------------------------------------------------------------------------------
-
-
-def _money(value: Any) -> Any:
-    """Exact money from a decimal string, an int or a Decimal; `""` means absent; floats are refused."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool | float):
-        raise ValueError("money must be a decimal string or an exact number, not a float or bool")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            raise ValueError("money must be a decimal number") from None
-    raise ValueError("money must be a decimal string or number")
-
-
-def _timestamp(value: Any) -> Any:
-    """A tz-aware datetime from ISO 8601 (v3) or RFC 2822 (v2); `""` means absent; naive means UTC."""
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            try:
-                value = parsedate_to_datetime(text)
-            except (TypeError, ValueError):
-                raise ValueError("not an ISO 8601 or RFC 2822 date") from None
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def _decimal_string(value: Decimal) -> str:
-    if not value.is_finite():
-        raise ValueError("money must be finite")
-    return format(value, "f")
-
-
-def _default_if_null(default: Any) -> BeforeValidator:
-    """`null` reads as the field's default (BigCommerce sends `null` for "none" in many places)."""
-    return BeforeValidator(lambda value: default if value is None else value)
-
-
-Text = Annotated[str, _default_if_null("")]
-Count = Annotated[int, _default_if_null(0)]
-Flag = Annotated[bool, _default_if_null(False)]
-Money = Annotated[Decimal, BeforeValidator(_money)]
-OptionalMoney = Annotated[Decimal | None, BeforeValidator(_money)]
-Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
-OptionalTimestamp = Annotated[datetime | None, BeforeValidator(_timestamp)]
-
-# Request-only spellings.
-MoneyString = Annotated[Decimal, BeforeValidator(_money), PlainSerializer(_decimal_string, return_type=str)]
-Rfc2822Datetime = Annotated[AwareDatetime, PlainSerializer(format_datetime, return_type=str)]
-IsoDatetime = Annotated[AwareDatetime, PlainSerializer(lambda value: value.isoformat(), return_type=str)]
-
-
-def format_rfc2822(value: datetime) -> str:
-    """A tz-aware datetime in v2's spelling, e.g. `Tue, 20 Nov 2012 00:00:00 +0000`."""
-    return format_datetime(value)
-
-
-def encode_json(value: Any) -> str:
-    """JSON with every `Decimal` written as its exact decimal literal (a JSON number), never via float."""
-    if isinstance(value, Decimal):
-        return _decimal_string(value)
-    if isinstance(value, BaseModel):
-        return encode_json(value.model_dump(mode="python", exclude_none=True))
-    if isinstance(value, Mapping):
-        members = (f"{json.dumps(str(key))}:{encode_json(item)}" for key, item in value.items())
-        return "{" + ",".join(members) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(encode_json(item) for item in value) + "]"
-    if isinstance(value, datetime):
-        return json.dumps(value.isoformat())
-    if isinstance(value, float):
-        raise TypeError("floats are not sent to BigCommerce; use Decimal")
-    return json.dumps(value)
-
 
 def skipped_unusable(what: str, skipped: int, total: int, where: Collection[str] = ()) -> None:
-    """Log and count items of a BigCommerce list that lack what the adaptor needs.
+    """Log and count items of a BigCommerce list that lack what the adaptor needs (once the answer
+    in progress is read: `lenient.later`).
 
     Only field names are logged, never values (they may be personal data).
     """
     at = f" (at {', '.join(sorted(where)[:5])})" if where else ""
-    logger.warning("bigcommerce %s list: skipped %d unusable item(s) of %d%s", what, skipped, total, at)
-    with _metrics_lock:  # reads run on pool threads
-        count("UpstreamItemsSkipped", skipped)
+
+    def report() -> None:
+        logger.warning("bigcommerce %s list: skipped %d unusable item(s) of %d%s", what, skipped, total, at)
+        with _metrics_lock:  # reads run on pool threads
+            count("UpstreamItemsSkipped", skipped)
+
+    later(report)
 
 
 def usable_items(model: type[_M], items: list[Any]) -> list[_M]:
-    """The items of a list that `model` can read; the others are skipped (logged and counted)."""
+    """The items of a list that `model` can read; the others are skipped (logged and counted), and
+    the fields a lenient model left out of the items it read are logged and counted (`lenient`)."""
+    return reading(model.__name__, lambda: _usable_items(model, items))
+
+
+def _usable_items(model: type[_M], items: list[Any]) -> list[_M]:
     usable: list[_M] = []
     where: set[str] = set()
     for item in items:
@@ -197,6 +132,11 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
+class RecordModel(ApiModel, Lenient):
+    """A record the adaptor shows (customers, addresses, orders, their lines and shipments): a field
+    it cannot read is left out, never the record (`lenient`)."""
+
+
 class RequestModel(BaseModel):
     """A model sent to BigCommerce: strict, so that a misspelt field is an error, not a silent drop.
 
@@ -223,13 +163,13 @@ def _refundable_amount(value: Decimal) -> Decimal:
 
 
 # What v3 refunds accept: a non-negative amount rounded to cents, sent as a JSON number.
-RefundAmount = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_refundable_amount)]
+RefundAmount = Annotated[Decimal, BeforeValidator(money_value), AfterValidator(_refundable_amount)]
 
 
 # --- customers (v3) ----------------------------------------------------------------------------
 
 
-class CustomerAddress(ApiModel):
+class CustomerAddress(RecordModel):
     id: int
     customer_id: int | None = None
     first_name: Text = ""
@@ -246,11 +186,11 @@ class CustomerAddress(ApiModel):
     address_type: str | None = None
 
 
-class StoreCreditAmount(ApiModel):
+class StoreCreditAmount(RecordModel):
     amount: OptionalMoney = None
 
 
-class Customer(ApiModel):
+class Customer(RecordModel):
     id: int
     email: Text = ""
     first_name: Text = ""
@@ -330,8 +270,9 @@ class _PostalFields(BaseModel):
     email: Text = ""
 
 
-class PostalAddress(_PostalFields):
-    """An order's billing address, or the recipient part of a shipping address or consignment."""
+class PostalAddress(_PostalFields, Lenient):
+    """An order's billing address, or the recipient part of a shipping address or consignment
+    (lenient: a field it cannot read is left out, never the address)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -340,13 +281,28 @@ class PostalAddress(_PostalFields):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class OrderProductOption(ApiModel):
+class OrderProductOption(RecordModel):
+    """An option the shopper chose or typed (`Size: S`, a text field's words, a picked product), as
+    the storefront showed it (`display_name`/`display_value` are the customer's spellings)."""
+
     id: int | None = None
     display_name: Text = ""
     display_value: Text = ""
+    type: Text = ""
 
 
-class OrderProduct(ApiModel):
+class AppliedDiscount(RecordModel):
+    """A discount on an order line (orders.v2 `orderProductAppliedDiscounts`): a coupon, an automatic
+    promotion or a manual discount spread over the lines."""
+
+    id: Annotated[str | None, BeforeValidator(_number_as_text)] = None
+    amount: OptionalMoney = None
+    name: Text = ""
+    code: Text = ""
+    target: Text = ""
+
+
+class OrderProduct(RecordModel):
     """An order line. Without its id and quantity a line can be neither shown nor refunded."""
 
     id: int
@@ -356,7 +312,7 @@ class OrderProduct(ApiModel):
     order_address_id: int | None = None
     name: Text = ""
     sku: Text = ""
-    type: Annotated[str, _default_if_null("physical")] = "physical"
+    type: Annotated[str, default_if_null("physical")] = "physical"
     quantity: int
     quantity_shipped: Count = 0
     quantity_refunded: Count = 0
@@ -373,6 +329,15 @@ class OrderProduct(ApiModel):
     product_options: Annotated[list[OrderProductOption], _usable(OrderProductOption)] = Field(
         default_factory=list
     )
+    applied_discounts: Annotated[list[AppliedDiscount], _usable(AppliedDiscount)] = Field(
+        default_factory=list
+    )
+    # A bundle's or pick list's child line names its parent line; the child is part of what the
+    # parent's shopper bought (orders.v2 `orderProducts` example: a pick-list child at $0).
+    parent_order_product_id: int | None = None
+    is_bundled_product: Flag = False
+    gift_certificate_id: int | None = None
+    order_pickup_method_id: Count = 0
 
 
 def _expanded_line_items(value: Any) -> Any:
@@ -403,7 +368,7 @@ class ShippingConsignment(PostalAddress):
     )
 
 
-class OrderConsignments(ApiModel):
+class OrderConsignments(RecordModel):
     shipping: Annotated[list[ShippingConsignment], _usable(ShippingConsignment)] = Field(default_factory=list)
 
 
@@ -417,7 +382,7 @@ def _consignments(value: Any) -> Any:
     return value
 
 
-class Order(ApiModel):
+class Order(RecordModel):
     """An order. Its id names it; its status decides every action (cancel, refund), so an order
     without one is not guessed at: both are required, everything else degrades field by field."""
 
@@ -425,6 +390,9 @@ class Order(ApiModel):
     customer_id: Count = 0
     status_id: int
     status: Text = ""
+    # The store's own label for the status when the merchant renamed it, else the system label
+    # (BigCommerce staff, bigcommerce/bigcommerce-api-python#82); absent from the OpenAPI schema.
+    custom_status: Text = ""
     date_created: OptionalTimestamp = None
     date_modified: OptionalTimestamp = None
     date_shipped: OptionalTimestamp = None
@@ -477,13 +445,13 @@ class ShippingAddress(PostalAddress):
     shipping_zone_name: Text = ""
 
 
-class ShipmentItem(ApiModel):
+class ShipmentItem(RecordModel):
     order_product_id: int
     product_id: int | None = None
     quantity: int
 
 
-class Shipment(ApiModel):
+class Shipment(RecordModel):
     id: int
     order_id: int | None = None
     customer_id: int | None = None
@@ -643,10 +611,10 @@ class RefundQuote(ActionApiModel):
 
     order_id: int | None = None
     total_refund_amount: Money
-    total_refund_tax_amount: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
+    total_refund_tax_amount: Annotated[Money, default_if_null(Decimal(0))] = Decimal(0)
     order_level_refund_amount: OptionalMoney = None
-    rounding: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
-    adjustment: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
+    rounding: Annotated[Money, default_if_null(Decimal(0))] = Decimal(0)
+    adjustment: Annotated[Money, default_if_null(Decimal(0))] = Decimal(0)
     tax_inclusive: bool | None = None
     # Each inner list is one way to pay the refund back (possibly split across providers).
     refund_methods: Annotated[list[list[RefundMethodPayment]], BeforeValidator(_usable_refund_methods)] = (
@@ -683,7 +651,7 @@ class Refund(ActionApiModel):
     user_id: int | None = None
     reason: Text = ""
     total_amount: Money
-    total_tax: Annotated[Money, _default_if_null(Decimal(0))] = Decimal(0)
+    total_tax: Annotated[Money, default_if_null(Decimal(0))] = Decimal(0)
     created: OptionalTimestamp = None
     items: Annotated[list[RefundedItem], BeforeValidator(_empty_if_null)] = Field(default_factory=list)
     payments: Annotated[list[RefundPaymentResult], BeforeValidator(_empty_if_null)] = Field(
@@ -868,15 +836,16 @@ class StoreInfo(ApiModel):
     currency: Text = ""
     currency_symbol: Text = ""
     currency_symbol_location: Text = ""
-    decimal_separator: Annotated[str, _default_if_null(".")] = "."
-    thousands_separator: Annotated[str, _default_if_null(",")] = ","
-    decimal_places: Annotated[int, _default_if_null(2)] = 2
+    decimal_separator: Annotated[str, default_if_null(".")] = "."
+    thousands_separator: Annotated[str, default_if_null(",")] = ","
+    decimal_places: Annotated[int, default_if_null(2)] = 2
     timezone: StoreTimeZone | None = None
     default_channel_id: int | None = None
 
 
 __all__ = [
     "ApiModel",
+    "AppliedDiscount",
     "CartCondition",
     "CartValueAction",
     "CatalogProduct",
@@ -913,6 +882,7 @@ __all__ = [
     "PromotionCreate",
     "PromotionCustomer",
     "PromotionRule",
+    "RecordModel",
     "Refund",
     "RefundItem",
     "RefundItemType",

@@ -59,23 +59,27 @@ MAX_NAME_LENGTH = 256
 at most, and we only ever echo Gladly's own."""
 
 MAX_EMAILS = 10
-"""Emails per lookup, across ``emails`` and ``email``. A Gladly profile has a handful; each email costs
-one guest-orders call, so 160 emails once spent the store's whole 150-per-30-s quota."""
+"""Emails a lookup searches, across ``emails`` and ``email``: the first ten distinct addresses, in
+Gladly's order (``customer_search.searched_emails``); the rest are skipped and counted in the log, never
+refused (Gladly treats a refused lookup as failed, so a long profile would open nothing). Each email
+costs one guest-orders call: 160 emails once spent the store's whole 150-per-30-s quota."""
 
 MAX_PHONES = 5
-"""Phones per search or auto-link, across ``phones`` and ``phone`` (a DETAILED lookup searches no
-phone, so its profile's phones are not bounded beyond the body size). A profile has one to three; each
-number may cost up to ``customer_search.PHONE_SPELLINGS_ONE_BY_ONE`` (8) calls when ``phone:in`` is
-read literally."""
+"""Phones a search or an auto-link searches, across ``phones`` and ``phone``: the first five distinct
+numbers, in Gladly's order (``customer_search.searched_numbers``); the rest are skipped and counted in
+the log, never refused. A profile has one to three; each number may cost up to
+``customer_search.PHONE_SPELLINGS_ONE_BY_ONE`` (8) calls when ``phone:in`` is read literally. A
+DETAILED lookup searches no phone."""
 
 # --- BigCommerce calls one request may cause -------------------------------------------------------
 
 
 def basic_lookup_calls() -> int:
-    """A search or an auto-link (Lookup URL and ``/auto-link``): customers by email (1), guest orders
-    per email (``MAX_EMAILS``), customers by phone (1), and when ``phone:in`` may be read as one
-    literal string, each number's likeliest spellings one call each (8 x ``MAX_PHONES``): 52."""
-    return 2 + MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * MAX_PHONES
+    """A search or an auto-link (Lookup URL and ``/auto-link``): the store's information once per
+    container (its country reads phones whose record names none), customers by email (1), guest orders
+    per email (``MAX_EMAILS``), customers by phone (1), and when ``phone:in`` may be read as one literal
+    string, each number's likeliest spellings one call each (8 x ``MAX_PHONES``): 53."""
+    return 3 + MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * MAX_PHONES
 
 
 DETAILED_FIXED_CALLS = 16

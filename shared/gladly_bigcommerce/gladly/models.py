@@ -54,11 +54,10 @@ class GladlyModel(BaseModel):
 # --- Requests ----------------------------------------------------------------------------------------
 
 
-def _contact_values(
-    kind: str, max_items: int | None = None, max_length: int | None = None
-) -> BeforeValidator:
-    """Emails and phones arrive as a string or an array of strings, within the lookup limits
-    (``gladly/limits.py``) when given; anything else is a 400. The count is checked before the items."""
+def _contact_values(kind: str, max_length: int | None = None) -> BeforeValidator:
+    """Emails and phones arrive as a string or an array of strings, each within the lookup's length
+    limit (``gladly/limits.py``) when given; anything else is a 400. Any number of them is accepted:
+    a lookup searches the first few (``customer_search.searched_emails`` / ``searched_numbers``)."""
 
     def validate(value: Any) -> Any:
         if value is None:
@@ -66,10 +65,6 @@ def _contact_values(
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             raise PydanticCustomError("contact_values", "must be a string or an array of strings")
-        if max_items is not None and len(items) > max_items:
-            raise PydanticCustomError(
-                "too_many", "at most {limit} {kind} per lookup", {"limit": max_items, "kind": kind}
-            )
         if max_length is not None and any(len(item) > max_length for item in items):
             raise PydanticCustomError(
                 "too_long",
@@ -96,9 +91,7 @@ def _bounded_external_id(value: str | None) -> str | None:
     return value
 
 
-Emails = Annotated[
-    str | list[str] | None, _contact_values("emails", limits.MAX_EMAILS, limits.MAX_EMAIL_LENGTH)
-]
+Emails = Annotated[str | list[str] | None, _contact_values("emails", limits.MAX_EMAIL_LENGTH)]
 # Phones cost BigCommerce calls only in a search or an auto-link (a DETAILED lookup reads the linked
 # shopper by id), so their limits are checked there only (``LookupRequest._bounded_contacts``): a linked
 # profile with many phones still opens.
@@ -160,26 +153,20 @@ class LookupRequest(GladlyModel):
 
     @model_validator(mode="after")
     def _bounded_contacts(self) -> LookupRequest:
-        """Each search costs BigCommerce calls: ``emails`` and ``email`` together, and (in a search or an
-        auto-link, where phones are searched) ``phones`` and ``phone`` together, stay within the lookup
-        limits (``gladly/limits.py``)."""
+        """Every email, and (in a search or an auto-link, where phones are searched) every phone, is
+        within its length limit (``gladly/limits.py``): longer is no address or number. How many
+        there are is no reason to refuse: a lookup searches the first few."""
         profile = self.profile
-        bounded = [("emails", profile.emails, limits.MAX_EMAILS, limits.MAX_EMAIL_LENGTH)]
+        bounded = [("emails", profile.emails, limits.MAX_EMAIL_LENGTH)]
         if self.lookup_level == "BASIC":
-            bounded.append(("phones", profile.phones, limits.MAX_PHONES, limits.MAX_PHONE_LENGTH))
-        for field, values, limit, length in bounded:
-            error = None
-            if len(values) > limit:
-                error = PydanticCustomError(
-                    "too_many", "at most {limit} {kind} per lookup", {"limit": limit, "kind": field}
-                )
-            elif any(len(value) > length for value in values):
+            bounded.append(("phones", profile.phones, limits.MAX_PHONE_LENGTH))
+        for field, values, length in bounded:
+            if any(len(value) > length for value in values):
                 error = PydanticCustomError(
                     "too_long",
                     "each of the {kind} is at most {limit} characters",
                     {"limit": length, "kind": field},
                 )
-            if error is not None:
                 raise ValidationError.from_exception_data(
                     "LookupRequest", [InitErrorDetails(type=error, loc=("query", field), input=None)]
                 )
