@@ -50,9 +50,14 @@ from gladly_bigcommerce.bigcommerce import (
     Order,
     OrderProduct,
     RateLimited,
-    RequestRecord,
     Shipment,
     StoreInfo,
+)
+from gladly_bigcommerce.bigcommerce.connection import (
+    LOOKUP_READ_TIMEOUT,
+    StoreConnection,
+    forget_kept_state,
+    store_connection,
 )
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.config import AdaptorSecret, AdaptorSettings
@@ -183,19 +188,24 @@ class StoreSetting(Generic[T]):
             self._value = None
 
 
-class StoreConnection:
-    """One store's BigCommerce client, and the store's configuration once read.
+@dataclass(frozen=True)
+class StoreSettings:
+    """A store's configuration as lookups keep it per container, on the store's connection
+    (``StoreConnection.kept``).
 
     Store information (storefront domain, default currency) is read at most once per container,
     alongside the first DETAILED lookup, and read again only if that failed. Customer group names
     change more often (a merchant adds or renames a group) and are kept for `GROUP_NAMES_TTL_SECONDS`.
     """
 
-    def __init__(self, client: BigCommerceClient) -> None:
-        self.client = client
-        self.store = StoreSetting(lambda deadline: client.get_store(deadline=deadline))
-        self.group_names = StoreSetting(
-            partial(_read_group_names, client), ttl_seconds=GROUP_NAMES_TTL_SECONDS
+    store: StoreSetting[StoreInfo]
+    group_names: StoreSetting[dict[int, str]]
+
+    @classmethod
+    def of(cls, client: BigCommerceClient) -> StoreSettings:
+        return cls(
+            store=StoreSetting(lambda deadline: client.get_store(deadline=deadline)),
+            group_names=StoreSetting(partial(_read_group_names, client), ttl_seconds=GROUP_NAMES_TTL_SECONDS),
         )
 
 
@@ -203,49 +213,11 @@ def _read_group_names(client: BigCommerceClient, deadline: Deadline) -> dict[int
     return {group.id: group.name for group in client.list_customer_groups(deadline=deadline)}
 
 
-_connections: dict[tuple[str, str, str, str], StoreConnection] = {}
-_connections_lock = threading.Lock()
-_metrics_lock = threading.Lock()
-
-
-def _record_upstream_call(record: RequestRecord) -> None:
-    """Count every BigCommerce attempt, and the failed ones (the client calls this from pool threads)."""
-    with _metrics_lock:
-        count("UpstreamCalls")
-        if record.status is None or record.status >= 400:
-            count("UpstreamErrors")
-        if record.status == 429:  # the store's quota is spent (template.yaml alarms on it)
-            count("UpstreamRateLimited")
-
-
 def forget_store_settings() -> None:
-    """Forget the store configuration every connection has read, and the profiles kept, as a new
+    """Forget the store configuration every connection has kept, and the profiles kept, as a new
     container would have."""
-    with _connections_lock:
-        for connection in _connections.values():
-            connection.store.clear()
-            connection.group_names.clear()
+    forget_kept_state()
     recent_profiles.clear()
-
-
-def store_connection(settings: AdaptorSettings, secret: AdaptorSecret) -> StoreConnection:
-    """The container's connection for these credentials (a new one after the token is rotated)."""
-    token = secret.access_token.get_secret_value()
-    client_id = secret.client_id.get_secret_value()
-    key = (settings.api_base, settings.store_hash, token, client_id)
-    with _connections_lock:
-        connection = _connections.get(key)
-        if connection is None:
-            client = BigCommerceClient(
-                settings.store_hash,
-                token,
-                client_id=client_id,
-                api_base=settings.api_base,
-                on_request=_record_upstream_call,
-            )
-            _connections.clear()  # credentials of the past are not used again
-            connection = _connections[key] = StoreConnection(client)
-        return connection
 
 
 @dataclass(frozen=True)
@@ -262,14 +234,19 @@ class LookupDeps:
     def client(self) -> BigCommerceClient:
         return self.connection.client
 
+    @property
+    def store_settings(self) -> StoreSettings:
+        return self.connection.kept(StoreSettings, StoreSettings.of)
+
     def phone_region(self) -> PhoneRegion:
         """Where a search reads phones whose record names no country: the store's country, kept per
         container or read alongside the search (not while the store's quota is nearly spent), else
         DEFAULT_PHONE_REGION."""
-        kept, default = self.connection.store.value, self.settings.default_phone_region
+        store = self.store_settings.store
+        kept, default = store.value, self.settings.default_phone_region
         if kept is not None or self.client.quota.nearly_spent(1):
             return PhoneRegion(store_region(kept, default))
-        return PhoneRegion(default, partial(self.connection.store.fetch, self.deadline), self.deadline)
+        return PhoneRegion(default, partial(store.fetch, self.deadline), self.deadline)
 
 
 class Skipped:
@@ -414,7 +391,13 @@ def with_store(
     )
 
     def run(secret: AdaptorSecret) -> T:
-        connection = store_connection(settings, secret)
+        connection = store_connection(
+            settings.api_base,
+            settings.store_hash,
+            access_token=secret.access_token.get_secret_value(),
+            client_id=secret.client_id.get_secret_value(),
+            read_timeout=LOOKUP_READ_TIMEOUT,
+        )
         return logic(LookupDeps(settings, connection, deadline, dependencies.public_base_url))
 
     return dependencies.credentials.call_with_refresh(run)
@@ -532,7 +515,7 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     if detailed.lean:
         count("LookupsLean")
     try:
-        store = _store_setting(deps.connection.store, "store", detailed)
+        store = _store_setting(deps.store_settings.store, "store", detailed)
         if isinstance(ref, RegisteredRef):
             profile = _registered_profile(ref, emails, detailed, store)
         else:
@@ -589,7 +572,7 @@ def _registered_profile(
     deps = detailed.deps
     client, deadline = deps.client, deps.deadline
     customer_call = submit(lambda: client.get_customer(ref.customer_id, deadline=deadline))
-    groups_call = _store_setting(deps.connection.group_names, "customer_groups", detailed)
+    groups_call = _store_setting(deps.store_settings.group_names, "customer_groups", detailed)
     orders_call = _list_orders(deps, customer_id=ref.customer_id)
     guest_calls = {email: _list_orders(deps, email=email) for email in profile_emails}
     customer = result(customer_call, deadline)
@@ -774,8 +757,7 @@ def _optional(call: Future[T], part: str, detailed: _Detailed) -> T | None:
         return result(call, detailed.deps.deadline)
     except BigCommerceError as error:
         logger.warning("Enrichment failed; answering without it", extra={"part": part, "error": str(error)})
-        with _metrics_lock:
-            count("EnrichmentFailures")
+        count("EnrichmentFailures")
         detailed.skipped.add(part, QUOTA_SPENT if isinstance(error, RateLimited) else UNREADABLE)
         return None
 

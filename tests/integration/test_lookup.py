@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -27,10 +28,11 @@ from devtools.sandbox import (
     seed,
 )
 from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline
+from gladly_bigcommerce.bigcommerce.connection import StoreConnection
 from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import LookupRequest
-from gladly_bigcommerce.lookup import LookupDeps, StoreConnection, detailed_lookup, forget_store_settings
+from gladly_bigcommerce.lookup import LookupDeps, StoreSettings, detailed_lookup, forget_store_settings
 from gladly_bigcommerce.product_images import CACHE as PRODUCT_IMAGES
 from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 
@@ -543,7 +545,8 @@ def test_refused_group_names_show_the_group_id_logged_without_personal_data(
         BigCommerceClient(bc_sandbox.store_hash, "orders-only", api_base=bc_sandbox.url) as refused,
     ):
         connection = StoreConnection(client)
-        connection.group_names = StoreConnection(refused).group_names
+        refused_groups = StoreSettings.of(refused).group_names
+        connection.kept(StoreSettings, lambda c: replace(StoreSettings.of(c), group_names=refused_groups))
         deps = LookupDeps(settings, connection, Deadline.after(5), "https://gladly.example/prod")
         request = LookupRequest.model_validate(detailed(MARTHA_ID, **MARTHA_PROFILE))
         # When Martha's profile is made

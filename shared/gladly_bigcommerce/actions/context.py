@@ -1,7 +1,8 @@
 """What an action needs to run, built once per container from the deployment's settings and secret.
 
-The BigCommerce client and the boto3 DynamoDB client are reused across invocations of a warm
-Lambda (their connection pools are the point); a rotated access token gets a new client.
+The store's connection (``bigcommerce/connection.py``, the one every function uses: its metrics
+included) and the boto3 DynamoDB client are reused across invocations of a warm Lambda (their
+connection pools are the point); a rotated access token gets a new connection.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from gladly_bigcommerce.actions.submit import ActionStores, SubmitRequest, run_s
 from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
 from gladly_bigcommerce.api import Dependencies
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.connection import ACTION_READ_TIMEOUT, store_connection
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget, Deadline
 from gladly_bigcommerce.bigcommerce.errors import (
     BigCommerceError,
@@ -48,9 +50,6 @@ WRITE_RESERVE_SECONDS = 5.0
 for BigCommerce's answer (a refund waits on the payment provider). A write that cannot start in time is
 never sent; one whose answer comes too late is outcome-unknown, checked by the next submit."""
 _LAMBDA_MARGIN_SECONDS = 1.5
-# Reads are quick; a refund may take the payment provider a few seconds to accept. Every call is
-# shortened to what is left of its deadline.
-_BIGCOMMERCE_READ_TIMEOUT = 8.0
 _DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 3, "mode": "standard"})
 
 
@@ -157,31 +156,12 @@ class ActionContext:
 
 
 class _Clients:
-    """Per-container clients, rebuilt only when what they depend on changes."""
+    """The per-container DynamoDB client and action stores, rebuilt only when the tables change."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._bigcommerce: dict[tuple[str, str, str, str], BigCommerceClient] = {}
         self._stores: dict[tuple[str, str], ActionStores] = {}
         self._dynamodb: Any = None
-
-    def bigcommerce(self, settings: AdaptorSettings, access_token: str, client_id: str) -> BigCommerceClient:
-        key = (settings.store_hash, settings.api_base, access_token, client_id)
-        with self._lock:
-            client = self._bigcommerce.get(key)
-            if client is None:
-                for stale in self._bigcommerce.values():
-                    stale.close()
-                self._bigcommerce = {}
-                client = BigCommerceClient(
-                    settings.store_hash,
-                    access_token,
-                    client_id=client_id,
-                    api_base=settings.api_base,
-                    read_timeout=_BIGCOMMERCE_READ_TIMEOUT,
-                )
-                self._bigcommerce[key] = client
-            return client
 
     def stores(self, settings: AdaptorSettings) -> ActionStores:
         if not settings.idempotency_table_name or not settings.order_locks_table_name:
@@ -245,9 +225,13 @@ def action_context(action: ActionName, dependencies: Dependencies, *, submitting
     signing_key = secret.gladly_signing_key.get_secret_value()
     return ActionContext(
         settings=settings,
-        client=_clients.bigcommerce(
-            settings, secret.access_token.get_secret_value(), secret.client_id.get_secret_value()
-        ),
+        client=store_connection(
+            settings.api_base,
+            settings.store_hash,
+            access_token=secret.access_token.get_secret_value(),
+            client_id=secret.client_id.get_secret_value(),
+            read_timeout=ACTION_READ_TIMEOUT,
+        ).client,
         stores=_clients.stores(settings),
         tokens=FormTokens.of(signing_key, deployment_name=settings.name, store_hash=settings.store_hash),
         deadline=deadline,

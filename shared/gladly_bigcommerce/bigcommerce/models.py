@@ -22,7 +22,6 @@ promotions take strings. `Decimal` fields are sent as exact JSON numbers by `enc
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Collection
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
@@ -59,7 +58,6 @@ from gladly_bigcommerce.observability import count
 _M = TypeVar("_M", bound=BaseModel)
 
 logger = logging.getLogger(__name__)
-_metrics_lock = threading.Lock()
 
 
 def skipped_unusable(what: str, skipped: int, total: int, where: Collection[str] = ()) -> None:
@@ -72,8 +70,7 @@ def skipped_unusable(what: str, skipped: int, total: int, where: Collection[str]
 
     def report() -> None:
         logger.warning("bigcommerce %s list: skipped %d unusable item(s) of %d%s", what, skipped, total, at)
-        with _metrics_lock:  # reads run on pool threads
-            count("UpstreamItemsSkipped", skipped)
+        count("UpstreamItemsSkipped", skipped)
 
     later(report)
 
