@@ -68,7 +68,7 @@ from devtools.sandbox import seed
 from devtools.sandbox.server import SandboxServer
 from devtools.signer import sign_request
 from gladly_bigcommerce.api import reset_runtime
-from gladly_bigcommerce.bigcommerce import client as client_module
+from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
 from gladly_bigcommerce.observability import logger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -422,8 +422,8 @@ class ReplaySession(requests.Session):
 def processing_ms(stack_factory: Callable[[], Any], runs: int, profile: bool) -> float:
     """Milliseconds of our own work per DETAILED lookup (median), BigCommerce replayed from memory."""
     session = ReplaySession()
-    pooled = client_module._pooled_session
-    client_module._pooled_session = lambda pool_size: session  # the store's client is made below
+    pooled = bigcommerce_http._pooled_session
+    bigcommerce_http._pooled_session = lambda pool_size: session  # the store's client is made below
     try:
         with stack_factory() as stack:
             for _ in range(3):  # the container's first lookup, then warm ones: every answer recorded
@@ -445,7 +445,7 @@ def processing_ms(stack_factory: Callable[[], Any], runs: int, profile: bool) ->
             if profiler is not None:
                 print_profile(profiler)
     finally:
-        client_module._pooled_session = pooled
+        bigcommerce_http._pooled_session = pooled
     return round(statistics.median(seconds) * 1000, 2)
 
 

@@ -6,7 +6,7 @@
 
 With a parameters file (the one `make validate-config` checks) the store hash, API base and enabled
 actions come from it, and the token and client id from the secret file (or the two environment
-variables when no secret file is given). Prints one line per capability (`gladly_bigcommerce.
+variables when no secret file is given). Prints one line per capability (`devtools.
 store_check`); exit status 1 when a feature the settings enable cannot work, or the settings are bad.
 Every call is a read or a write that cannot succeed: nothing in the store changes.
 """
@@ -21,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, InvalidStoreHash
+from devtools.store_check import ProbingClient, check_store, render
+from gladly_bigcommerce.bigcommerce.store_hash import InvalidStoreHash
 from gladly_bigcommerce.config import (
     ActionName,
     AdaptorSecret,
@@ -30,7 +31,6 @@ from gladly_bigcommerce.config import (
     ConfigProblem,
     read_parameters_file,
 )
-from gladly_bigcommerce.store_check import check_store, render
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         sys.stderr.write("\n".join(lines) + "\n")
         return 1
     try:
-        client = BigCommerceClient(
+        client = ProbingClient(
             target.store_hash, target.access_token, client_id=target.client_id, api_base=target.api_base
         )
     except InvalidStoreHash as error:  # already validated above; kept so a bad hash never becomes a URL

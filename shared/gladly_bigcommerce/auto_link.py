@@ -36,7 +36,7 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Customer, Deadline
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Customer, Deadline
 from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import (
     GUEST_ID_PREFIX,

@@ -20,15 +20,8 @@ from functools import partial
 from typing import TypeVar
 
 from gladly_bigcommerce import phones
-from gladly_bigcommerce.bigcommerce import (
-    BigCommerceClient,
-    BigCommerceError,
-    Customer,
-    Deadline,
-    DeadlineExceeded,
-    Order,
-    StoreInfo,
-)
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Customer, Deadline, Order, StoreInfo
+from gladly_bigcommerce.bigcommerce.http import BigCommerceError, DeadlineExceeded
 from gladly_bigcommerce.bigcommerce.models import PostalAddress
 from gladly_bigcommerce.observability import logger
 from gladly_bigcommerce.shopper_phones import account_phone, store_region

@@ -41,15 +41,12 @@ from gladly_bigcommerce.actions.declare import customer_actions as declare_custo
 from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
 from gladly_bigcommerce.api import Dependencies
 from gladly_bigcommerce.auto_link import answer_auto_link
-from gladly_bigcommerce.bigcommerce import (
+from gladly_bigcommerce.bigcommerce.client import (
     BigCommerceClient,
-    BigCommerceError,
-    CallBudget,
     Customer,
     Deadline,
     Order,
     OrderProduct,
-    RateLimited,
     Shipment,
     StoreInfo,
 )
@@ -59,6 +56,8 @@ from gladly_bigcommerce.bigcommerce.connection import (
     forget_kept_state,
     store_connection,
 )
+from gladly_bigcommerce.bigcommerce.deadline import CallBudget
+from gladly_bigcommerce.bigcommerce.http import BigCommerceError, RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.config import AdaptorSecret, AdaptorSettings
 from gladly_bigcommerce.customer_search import (

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from gladly_bigcommerce import phones
-from gladly_bigcommerce.bigcommerce import Customer, Order, OrderProduct, PostalAddress, Shipment, StoreInfo
-from gladly_bigcommerce.bigcommerce.models import ShippingConsignment
+from gladly_bigcommerce.bigcommerce.client import Customer, Order, OrderProduct, Shipment, StoreInfo
+from gladly_bigcommerce.bigcommerce.models import PostalAddress, ShippingConsignment
 from gladly_bigcommerce.config import AdaptorSettings, SearchResultsAttribute
 from gladly_bigcommerce.customer_search import GuestShopper
 from gladly_bigcommerce.gladly.models import (

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from devtools.sandbox import DEFAULT_TOKEN, SandboxServer
 from devtools.sandbox import seed as demo
 from gladly_bigcommerce.auto_link import ProfileField, resolve_auto_link
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline, DeadlineExceeded
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline
+from gladly_bigcommerce.bigcommerce.http import DeadlineExceeded
 from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE, PhoneRegion, guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile

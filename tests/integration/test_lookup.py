@@ -27,7 +27,7 @@ from devtools.sandbox import (
     SandboxServer,
     seed,
 )
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline
 from gladly_bigcommerce.bigcommerce.connection import StoreConnection
 from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE

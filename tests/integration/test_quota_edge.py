@@ -15,7 +15,8 @@ import requests
 
 from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer, seed
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline, RateLimited
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline
+from gladly_bigcommerce.bigcommerce.http import RateLimited
 from gladly_bigcommerce.lookup import DETAILS_SKIPPED_ATTRIBUTE
 from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 from tests.fixtures.sandbox import SandboxHttp

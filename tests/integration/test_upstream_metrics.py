@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from devtools.replay import GladlyClient
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline, RetryPolicy
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline, RetryPolicy
 from gladly_bigcommerce.bigcommerce.connection import record_upstream_call
 from gladly_bigcommerce.observability import metrics
 

@@ -28,7 +28,7 @@ from gladly_bigcommerce.auto_link import (
     record_decision,
     resolution_from_matches,
 )
-from gladly_bigcommerce.bigcommerce import Customer
+from gladly_bigcommerce.bigcommerce.client import Customer
 from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import GuestShopper, guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile

@@ -8,7 +8,8 @@ from concurrent.futures import Future
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Deadline, DeadlineExceeded, StoreInfo, UpstreamUnavailable
+from gladly_bigcommerce.bigcommerce.client import Deadline, StoreInfo
+from gladly_bigcommerce.bigcommerce.http import DeadlineExceeded, UpstreamUnavailable
 from gladly_bigcommerce.customer_search import POOL_SIZE, PhoneRegion, result, submit
 
 

@@ -26,7 +26,8 @@ from gladly_bigcommerce.actions.discount import (
     promotion_draft,
 )
 from gladly_bigcommerce.actions.fields import read_submit
-from gladly_bigcommerce.bigcommerce.models import PromotionCode, encode_json
+from gladly_bigcommerce.bigcommerce.models import PromotionCode
+from gladly_bigcommerce.bigcommerce.values import encode_json
 from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import GuestRef, RegisteredRef
 from gladly_bigcommerce.gladly.errors import BadRequest

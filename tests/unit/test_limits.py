@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from gladly_bigcommerce import api
-from gladly_bigcommerce.bigcommerce import CallBudget, CallBudgetExceeded
+from gladly_bigcommerce.bigcommerce.deadline import CallBudget, CallBudgetExceeded
 from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import BadRequest, GladlyError

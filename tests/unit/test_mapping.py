@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Customer, Order, Shipment, StoreInfo
+from gladly_bigcommerce.bigcommerce.client import Customer, Order, Shipment, StoreInfo
 from gladly_bigcommerce.config import AdaptorSettings, SearchResultsAttribute
 from gladly_bigcommerce.customer_search import (
     GuestRef,

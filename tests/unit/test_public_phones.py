@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Customer, Order
+from gladly_bigcommerce.bigcommerce.client import Customer, Order
 from gladly_bigcommerce.bigcommerce.models import ShippingAddress
 from gladly_bigcommerce.customer_search import GuestShopper
 from gladly_bigcommerce.mapping import (

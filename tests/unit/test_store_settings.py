@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Deadline, UpstreamUnavailable
+from gladly_bigcommerce.bigcommerce.client import Deadline
+from gladly_bigcommerce.bigcommerce.http import UpstreamUnavailable
 from gladly_bigcommerce.lookup import StoreSetting
 
 DEADLINE_SECONDS = 5.0

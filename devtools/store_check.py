@@ -2,7 +2,7 @@
 
 BigCommerce's 403 for a missing scope does not name the scope (reference FACTS.md), so each scope is
 found from the STATUS of one probe through the one client: a read, or a write that cannot succeed
-(`BigCommerceClient.probe_*`, a refund quote, which moves no money, for an order that cannot exist).
+(`ProbingClient.probe_*` below, a refund quote, which moves no money, for an order that cannot exist).
 403 means the scope is missing; any other refusal (404, 400, 422) means the request got past the
 scope check. That ordering is our reading, not a documented guarantee: BigCommerce answers even a
 malformed store hash with the scope 403, so the check is made before the resource is looked up
@@ -19,19 +19,40 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from gladly_bigcommerce.bigcommerce import (
-    BigCommerceClient,
-    BigCommerceError,
-    Forbidden,
-    NotFound,
-    RefundItem,
-    Unauthorized,
-    UpstreamUnavailable,
-    ValidationFailed,
-    scopes,
-)
-from gladly_bigcommerce.bigcommerce.client import NO_SUCH_ORDER_ID
+from gladly_bigcommerce.bigcommerce import scopes
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, RefundItem, ValidationFailed
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import NotFound, Unauthorized
+from gladly_bigcommerce.bigcommerce.http import BigCommerceError, Forbidden, UpstreamUnavailable
 from gladly_bigcommerce.config import ActionName
+
+NO_SUCH_ORDER_ID = 0  # order ids are positive: the target of the harmless probes below
+
+
+class ProbingClient(BigCommerceClient):
+    """The adaptor's client plus two writes that cannot succeed, sent only by `make check-store` to learn
+    from the status alone whether a modify scope is granted: 403 (`Forbidden`) means missing; 404/400/
+    422 mean the request got past the scope check. Each is harmless whichever BigCommerce checks first:
+    the target cannot exist and the body changes nothing. Never retried."""
+
+    def probe_order_update(self, *, deadline: Deadline | None = None) -> None:
+        """An empty update (`{}`: no field to set) of order 0 (no order has id 0): "Orders modify"."""
+        self._request(
+            "PUT",
+            "/v2/orders/{order_id}",
+            path={"order_id": NO_SUCH_ORDER_ID},
+            body={},
+            parse=lambda payload: None,
+            retry=False,
+            deadline=deadline,
+        )
+
+    def probe_promotion_create(self, *, deadline: Deadline | None = None) -> None:
+        """An empty promotion (`{}`: no name, rules or redemption type, so refused): "Marketing modify"."""
+        self._request(
+            "POST", "/v3/promotions", body={}, parse=lambda payload: None, retry=False, deadline=deadline
+        )
+
 
 # An address no customer can have (`.invalid` is reserved, RFC 2606): the customer and order probes
 # read nothing personal.
@@ -40,14 +61,14 @@ PROBE_EMAIL = "check-store@example.invalid"
 PROBE_PRODUCT_ID = 1
 
 
-def _refund_quote(client: BigCommerceClient) -> None:
+def _refund_quote(client: ProbingClient) -> None:
     # A quote moves no money (orders.v3 `createOrderRefundQuotes`), and this one is for an order that
     # cannot exist: it is never a refund, whatever the answer.
     item = RefundItem(item_type="ORDER", item_id=NO_SUCH_ORDER_ID, amount=Decimal("0.01"))
     client.create_refund_quote(NO_SUCH_ORDER_ID, [item])
 
 
-Probe = Callable[[BigCommerceClient], object]
+Probe = Callable[[ProbingClient], object]
 
 # Each probe once, by name; several capabilities may share one.
 PROBES: dict[str, Probe] = {
@@ -187,7 +208,7 @@ class _StoreUnusable(Exception):
     """The store hash or the token is wrong: no scope can be learned, so the check stops."""
 
 
-def _probe(client: BigCommerceClient, probe: Probe, *, first: bool) -> ProbeResult:
+def _probe(client: ProbingClient, probe: Probe, *, first: bool) -> ProbeResult:
     try:
         probe(client)
     except Forbidden:
@@ -220,7 +241,7 @@ def _probe(client: BigCommerceClient, probe: Probe, *, first: bool) -> ProbeResu
 
 
 def check_store(
-    client: BigCommerceClient, actions_enabled: Collection[ActionName], *, api_base: str
+    client: ProbingClient, actions_enabled: Collection[ActionName], *, api_base: str
 ) -> StoreCheck:
     """Run every probe once (the store information first: it tells a bad store hash or token).
 
