@@ -22,15 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devtools.store_check import ProbingClient, check_store, render
+from devtools.validate_config import read_parameters_file
 from gladly_bigcommerce.bigcommerce.store_hash import InvalidStoreHash
-from gladly_bigcommerce.config import (
-    ActionName,
-    AdaptorSecret,
-    AdaptorSettings,
-    ConfigError,
-    ConfigProblem,
-    read_parameters_file,
-)
+from gladly_bigcommerce.settings.model import ActionName, AdaptorSettings
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
+from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 
 @dataclass(frozen=True)

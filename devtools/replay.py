@@ -46,7 +46,7 @@ from devtools.signer import event_query_string, sign_request
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.actions.tokens import FormSubject, FormTokens
 from gladly_bigcommerce.bigcommerce.store_hash import normalize_store_hash
-from gladly_bigcommerce.config import AdaptorSecret
+from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 DEFAULT_SIGNING_KEY = "local-dev-signing-key"
 DEFAULT_GATEWAY_PORT = 3000

@@ -36,7 +36,9 @@ from devtools.replay import DEFAULT_GATEWAY_PORT, DEFAULT_SIGNING_KEY
 from devtools.sandbox import DEFAULT_STORE_HASH as SANDBOX_STORE_HASH
 from devtools.sandbox import DEFAULT_TOKEN as SANDBOX_ACCESS_TOKEN
 from devtools.sandbox import SandboxServer
-from gladly_bigcommerce.config import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES, enabled_actions
+from gladly_bigcommerce.bigcommerce.http import DEFAULT_API_BASE
+from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
+from gladly_bigcommerce.settings.model import enabled_actions
 
 DEFAULT_SANDBOX_PORT = 3001
 # The sandbox checks only the access token; the client id is there because the secret requires one.

@@ -27,7 +27,8 @@ import requests
 
 from devtools.deploy import load_deployment, stack_lookup_url
 from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, default_gateway_url, gladly_headers
-from gladly_bigcommerce.config import AdaptorSecret, read_parameters_file
+from devtools.validate_config import read_parameters_file
+from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 LOOKUP_PATH = "/lookup"
 

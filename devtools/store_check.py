@@ -24,7 +24,7 @@ from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, RefundItem,
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import NotFound, Unauthorized
 from gladly_bigcommerce.bigcommerce.http import BigCommerceError, Forbidden, UpstreamUnavailable
-from gladly_bigcommerce.config import ActionName
+from gladly_bigcommerce.settings.model import ActionName
 
 NO_SUCH_ORDER_ID = 0  # order ids are positive: the target of the harmless probes below
 

@@ -42,7 +42,9 @@ from werkzeug.wrappers import Request
 
 from devtools.gateway import GatewayResponse
 from devtools.replay import GladlyClient, gladly_headers
-from gladly_bigcommerce.config import AdaptorSettings, ConfigError, load_secret
+from gladly_bigcommerce.settings.model import AdaptorSettings
+from gladly_bigcommerce.settings.problems import ConfigError
+from gladly_bigcommerce.settings.secret import load_secret
 
 if TYPE_CHECKING:
     from devtools.gateway import LocalGateway

@@ -33,16 +33,6 @@ from urllib.parse import quote, urlencode, urlsplit
 from pydantic import BaseModel, ValidationError
 
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
-from gladly_bigcommerce.config import (
-    AdaptorSecret,
-    AdaptorSettings,
-    ConfigError,
-    ConfigProblem,
-    Credentials,
-    SecretLoader,
-    SecretUnavailable,
-    load_secret,
-)
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import BadRequest, ErrorBody, ErrorItem, GladlyError
 from gladly_bigcommerce.gladly.signing import (
@@ -52,6 +42,15 @@ from gladly_bigcommerce.gladly.signing import (
     verify_gladly_request,
 )
 from gladly_bigcommerce.observability import capture_lambda_handler, count, logger, metrics
+from gladly_bigcommerce.settings.model import AdaptorSettings
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
+from gladly_bigcommerce.settings.secret import (
+    AdaptorSecret,
+    Credentials,
+    SecretLoader,
+    SecretUnavailable,
+    load_secret,
+)
 
 M = TypeVar("M", bound=BaseModel)
 CORRELATION_HEADER = "gladly-correlation-id"

@@ -37,7 +37,6 @@ from typing import Literal
 from pydantic import ConfigDict
 
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Customer, Deadline
-from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import (
     GUEST_ID_PREFIX,
     GuestShopper,
@@ -59,6 +58,7 @@ from gladly_bigcommerce.gladly.models import (
 from gladly_bigcommerce.mapping import customer_result, guest_result, with_search_columns
 from gladly_bigcommerce.observability import count, logger, mask_email, mask_phone
 from gladly_bigcommerce.phones import to_e164
+from gladly_bigcommerce.settings.model import AdaptorSettings
 from gladly_bigcommerce.shopper_phones import StoredPhone, customer_countries
 
 ProfileField = Literal["email", "phone"]

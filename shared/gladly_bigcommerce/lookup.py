@@ -59,7 +59,6 @@ from gladly_bigcommerce.bigcommerce.connection import (
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget
 from gladly_bigcommerce.bigcommerce.http import BigCommerceError, RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
-from gladly_bigcommerce.config import AdaptorSecret, AdaptorSettings
 from gladly_bigcommerce.customer_search import (
     ContactMatches,
     CustomerRef,
@@ -92,6 +91,8 @@ from gladly_bigcommerce.mapping import (
 from gladly_bigcommerce.observability import count, logger, mask_email
 from gladly_bigcommerce.product_images import CACHE as IMAGE_CACHE
 from gladly_bigcommerce.product_images import product_images
+from gladly_bigcommerce.settings.model import AdaptorSettings
+from gladly_bigcommerce.settings.secret import AdaptorSecret
 from gladly_bigcommerce.shopper_phones import store_region
 
 T = TypeVar("T")

@@ -19,7 +19,6 @@ from decimal import Decimal
 from gladly_bigcommerce import phones
 from gladly_bigcommerce.bigcommerce.client import Customer, Order, OrderProduct, Shipment, StoreInfo
 from gladly_bigcommerce.bigcommerce.models import PostalAddress, ShippingConsignment
-from gladly_bigcommerce.config import AdaptorSettings, SearchResultsAttribute
 from gladly_bigcommerce.customer_search import GuestShopper
 from gladly_bigcommerce.gladly.models import (
     Action,
@@ -42,6 +41,7 @@ from gladly_bigcommerce.order_lines import (
     shown_line_ids,
     waits_to_ship,
 )
+from gladly_bigcommerce.settings.model import AdaptorSettings, SearchResultsAttribute
 from gladly_bigcommerce.shopper_phones import (
     StoredPhone,
     billing_phones,

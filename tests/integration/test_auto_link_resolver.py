@@ -19,9 +19,9 @@ from devtools.sandbox import seed as demo
 from gladly_bigcommerce.auto_link import ProfileField, resolve_auto_link
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline
 from gladly_bigcommerce.bigcommerce.http import DeadlineExceeded
-from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE, PhoneRegion, guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile
+from gladly_bigcommerce.settings.model import AdaptorSettings
 from tests.unit.test_auto_link import Store, deployment, enabled_fields, oracle, profile, stores_and_profiles
 
 LOOKUP_DEADLINE_SECONDS = 4.5

@@ -29,11 +29,11 @@ from devtools.sandbox import (
 )
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline
 from gladly_bigcommerce.bigcommerce.connection import StoreConnection
-from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import LookupRequest
 from gladly_bigcommerce.lookup import LookupDeps, StoreSettings, detailed_lookup, forget_store_settings
 from gladly_bigcommerce.product_images import CACHE as PRODUCT_IMAGES
+from gladly_bigcommerce.settings.model import AdaptorSettings
 from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 
 MARTHA_PROFILE = {

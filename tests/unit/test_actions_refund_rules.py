@@ -28,8 +28,8 @@ from gladly_bigcommerce.actions.refundable import (
     refund_methods,
 )
 from gladly_bigcommerce.bigcommerce.models import Order, Refund, RefundItem, RefundMethodPayment, RefundQuote
-from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.gladly.errors import BadRequest
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 
 def order(**fields: Any) -> Order:

@@ -19,13 +19,6 @@ from gladly_bigcommerce import api
 from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
 from gladly_bigcommerce.api import Dependencies, GladlyRequest, Runtime, gladly_handler, handle_gladly
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
-from gladly_bigcommerce.config import (
-    AdaptorSecret,
-    AdaptorSettings,
-    ConfigError,
-    ConfigProblem,
-    SecretUnavailable,
-)
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from gladly_bigcommerce.gladly.models import (
     ActionResult,
@@ -34,6 +27,9 @@ from gladly_bigcommerce.gladly.models import (
     LookupRequest,
     LookupResponse,
 )
+from gladly_bigcommerce.settings.model import AdaptorSettings
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
+from gladly_bigcommerce.settings.secret import AdaptorSecret, SecretUnavailable
 
 SIGNING_KEY = "test-signing-key-for-the-glue"
 ENVIRONMENT = {"DEPLOYMENT_NAME": "acme", "STORE_HASH": "abc123xyz0", "SECRET_NAME": "gladly/acme"}

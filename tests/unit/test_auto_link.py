@@ -29,11 +29,11 @@ from gladly_bigcommerce.auto_link import (
     resolution_from_matches,
 )
 from gladly_bigcommerce.bigcommerce.client import Customer
-from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import GuestShopper, guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile
 from gladly_bigcommerce.observability import metrics
 from gladly_bigcommerce.phones import to_e164
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 REGION = "US"
 # Each number with spellings a store may hold for it (checked below, independently of the oracle).

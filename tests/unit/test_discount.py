@@ -28,9 +28,9 @@ from gladly_bigcommerce.actions.discount import (
 from gladly_bigcommerce.actions.fields import read_submit
 from gladly_bigcommerce.bigcommerce.models import PromotionCode
 from gladly_bigcommerce.bigcommerce.values import encode_json
-from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import GuestRef, RegisteredRef
 from gladly_bigcommerce.gladly.errors import BadRequest
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 NOW = datetime(2026, 3, 1, 17, 4, 5, 123456, tzinfo=UTC)
 GUEST_EMAIL = "gary.guest@example.com"

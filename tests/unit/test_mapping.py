@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from gladly_bigcommerce.bigcommerce.client import Customer, Order, Shipment, StoreInfo
-from gladly_bigcommerce.config import AdaptorSettings, SearchResultsAttribute
 from gladly_bigcommerce.customer_search import (
     GuestRef,
     GuestShopper,
@@ -33,6 +32,7 @@ from gladly_bigcommerce.mapping import (
     store_links,
     with_search_columns,
 )
+from gladly_bigcommerce.settings.model import AdaptorSettings, SearchResultsAttribute
 from gladly_bigcommerce.shopper_phones import MAX_PROFILE_PHONES, StoredPhone
 
 LINKS = StoreLinks(

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from devtools.replay import gladly_headers
 from devtools.signer import sign_request
-from gladly_bigcommerce.config import AdaptorSecret
 from gladly_bigcommerce.gladly.signing import (
     SignatureError,
     canonical_request,
@@ -25,6 +24,7 @@ from gladly_bigcommerce.gladly.signing import (
     path_and_query_candidates,
     verify_gladly_request,
 )
+from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 VECTORS_FILE = Path(__file__).resolve().parents[2] / "reference" / "gladly" / "signing-vectors.json"
 REFERENCE = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))

@@ -11,7 +11,8 @@ import pytest
 from devtools.template import REPOSITORY_ROOT, Route, SamTemplate, pseudo_parameters, resolve
 from gladly_bigcommerce import auto_link, lookup
 from gladly_bigcommerce.actions import audit
-from gladly_bigcommerce.config import ALL_ACTIONS, ENVIRONMENT_VARIABLES
+from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
+from gladly_bigcommerce.settings.model import ALL_ACTIONS
 
 ACTION_FUNCTIONS = {"RefundFunction", "CancelFunction", "DiscountFunction"}
 LOOKUP_FUNCTIONS = {"LookupFunction", "AutoLinkFunction"}

@@ -71,10 +71,10 @@ from gladly_bigcommerce.actions.refundable import (
 from gladly_bigcommerce.actions.tokens import FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.models import Order
-from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 from gladly_bigcommerce.money import format_money
+from gladly_bigcommerce.settings.model import ActionName
 
 ACTION: ActionName = "cancel"
 REFUND = "refund"

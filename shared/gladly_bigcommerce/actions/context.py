@@ -32,10 +32,11 @@ from gladly_bigcommerce.bigcommerce.errors import (
     RateLimited,
     UpstreamUnavailable,
 )
-from gladly_bigcommerce.config import ActionName, AdaptorSettings, ConfigError, ConfigProblem
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import NotAcceptable
 from gladly_bigcommerce.gladly.models import ActionResult
+from gladly_bigcommerce.settings.model import ActionName, AdaptorSettings
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
 
 T = TypeVar("T")
 

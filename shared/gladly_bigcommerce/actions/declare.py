@@ -20,9 +20,9 @@ from gladly_bigcommerce.actions.orders import (
     order_customer_id,
 )
 from gladly_bigcommerce.bigcommerce.models import Order
-from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.customer_search import CustomerRef, RegisteredRef, guest_customer_id
 from gladly_bigcommerce.gladly.models import Action
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 REFUND_ACTION_NAME = "Refund"
 CANCEL_ACTION_NAME = "Cancel order"

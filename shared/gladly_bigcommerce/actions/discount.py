@@ -80,11 +80,11 @@ from gladly_bigcommerce.bigcommerce.models import (
     PromotionRule,
     ShippingAction,
 )
-from gladly_bigcommerce.config import ActionName, AdaptorSettings
 from gladly_bigcommerce.customer_search import GuestRef, RegisteredRef, guest_customer_id, parse_customer_ref
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable, ServiceUnavailable
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 from gladly_bigcommerce.money import format_money
+from gladly_bigcommerce.settings.model import ActionName, AdaptorSettings
 
 ACTION: ActionName = "discount"
 

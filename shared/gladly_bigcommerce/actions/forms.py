@@ -18,9 +18,9 @@ from pydantic import BaseModel
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
 from gladly_bigcommerce.api import Dependencies, GladlyRequest
-from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
+from gladly_bigcommerce.settings.model import ActionName
 
 if TYPE_CHECKING:
     # The lookup function builds form URLs with this module but never runs an action: the action

@@ -64,11 +64,11 @@ from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import Conflict, ValidationFailed
 from gladly_bigcommerce.bigcommerce.models import Refund, RefundItem
-from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 from gladly_bigcommerce.money import format_money
 from gladly_bigcommerce.observability import logger
+from gladly_bigcommerce.settings.model import ActionName
 
 ACTION: ActionName = "refund"
 
