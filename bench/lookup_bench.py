@@ -67,8 +67,8 @@ from devtools.run import local_secret, sandbox_store, start_gateway
 from devtools.sandbox import seed
 from devtools.sandbox.server import SandboxServer
 from devtools.signer import sign_request
-from gladly_bigcommerce.api import reset_runtime
 from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
+from gladly_bigcommerce.edge.runtime import reset_runtime
 from gladly_bigcommerce.observability import logger
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -39,8 +39,7 @@ from typing import Generic, TypeVar
 from gladly_bigcommerce import IMPORTED_AT
 from gladly_bigcommerce.actions.declare import customer_actions as declare_customer_actions
 from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
-from gladly_bigcommerce.api import Dependencies
-from gladly_bigcommerce.auto_link import answer_auto_link
+from gladly_bigcommerce.auto_link import AutoLinkReport, answer_auto_link, explain_auto_link
 from gladly_bigcommerce.bigcommerce.client import (
     BigCommerceClient,
     Customer,
@@ -50,12 +49,7 @@ from gladly_bigcommerce.bigcommerce.client import (
     Shipment,
     StoreInfo,
 )
-from gladly_bigcommerce.bigcommerce.connection import (
-    LOOKUP_READ_TIMEOUT,
-    StoreConnection,
-    forget_kept_state,
-    store_connection,
-)
+from gladly_bigcommerce.bigcommerce.connection import StoreConnection, forget_kept_state
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget
 from gladly_bigcommerce.bigcommerce.http import BigCommerceError, RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
@@ -92,7 +86,6 @@ from gladly_bigcommerce.observability import count, logger, mask_email
 from gladly_bigcommerce.product_images import CACHE as IMAGE_CACHE
 from gladly_bigcommerce.product_images import product_images
 from gladly_bigcommerce.settings.model import AdaptorSettings
-from gladly_bigcommerce.settings.secret import AdaptorSecret
 from gladly_bigcommerce.shopper_phones import store_region
 
 T = TypeVar("T")
@@ -376,40 +369,23 @@ def customer_actions(customer_ref: CustomerRef, deps: LookupDeps) -> list[Action
 
 # --- routing -----------------------------------------------------------------------------------------
 
-
-def with_store(
-    dependencies: Dependencies, logic: Callable[[LookupDeps], T], *, kind: LookupKind = "auto_link"
-) -> T:
-    """Run ``logic`` against the store within the deadline and call cap of a lookup of ``kind``; on a
-    refused token, re-read it once."""
-    settings = dependencies.settings
-    deadline = lookup_deadline(
-        settings,
-        dependencies.received_at,
-        lookup_calls(kind, settings),
-        init_spent=init_clock.take(settings.lookup_deadline_seconds),
-    )
-
-    def run(secret: AdaptorSecret) -> T:
-        connection = store_connection(
-            settings.api_base,
-            settings.store_hash,
-            access_token=secret.access_token.get_secret_value(),
-            client_id=secret.client_id.get_secret_value(),
-            read_timeout=LOOKUP_READ_TIMEOUT,
-        )
-        return logic(LookupDeps(settings, connection, deadline, dependencies.public_base_url))
-
-    return dependencies.credentials.call_with_refresh(run)
+OnStore = Callable[[Callable[[LookupDeps], T]], T]
+"""Runs a use case against the store (the edge's ``with_store``: the lookup's deadline and call cap, the
+store's connection, and a refused token re-read once)."""
 
 
-def answer_lookup(request: LookupRequest, dependencies: Dependencies) -> LookupResponse:
-    """Run the lookup of the request's kind."""
+def answer_lookup(request: LookupRequest, on_store: OnStore[LookupResponse]) -> LookupResponse:
+    """Run the lookup of the request's kind on the store, counted and logged once."""
     count(_METRIC_BY_KIND[request.kind])
-    response = with_store(dependencies, partial(LOOKUPS[request.kind], request), kind=request.kind)
+    response = on_store(partial(LOOKUPS[request.kind], request))
     count("LookupResults", len(response.results))
     logger.info("Lookup answered", extra={"kind": request.kind, "results": len(response.results)})
     return response
+
+
+def explain(request: LookupRequest, deps: LookupDeps) -> AutoLinkReport:
+    """Why the profile of Gladly's auto-link request does or does not link (``/auto-link``)."""
+    return explain_auto_link(request, deps.client, deps.settings, deps.deadline, deps.phone_region())
 
 
 # --- BASIC -------------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from devtools.adaptor_contract import (
     gladly_error_shape_problems,
 )
 from devtools.template import DEFAULT_TEMPLATE_PATH, SamTemplate
-from gladly_bigcommerce import api
 from gladly_bigcommerce.bigcommerce.errors import CallBudgetExceeded
+from gladly_bigcommerce.edge import errors as edge_errors
 from gladly_bigcommerce.gladly import limits
 from tests.fixtures.gateway import AnswerChecker
 
@@ -98,8 +98,8 @@ def test_lookups_and_actions_document_their_statuses(contract: AdaptorContract) 
 
 def test_the_5xx_codes_are_the_codes_api_py_answers(contract: AdaptorContract) -> None:
     schemas = contract.spec["components"]["schemas"]
-    codes_502 = {rule.code for rule in api._UPSTREAM_RULES if rule.status == 502}
-    codes_503 = {rule.code for rule in api._UPSTREAM_RULES if rule.status == 503}
+    codes_502 = {rule.code for rule in edge_errors._UPSTREAM_RULES if rule.status == 502}
+    codes_503 = {rule.code for rule in edge_errors._UPSTREAM_RULES if rule.status == 503}
     codes_503 |= {"configuration_error", "secret_unavailable", CallBudgetExceeded.code}
     assert set(schemas["UpstreamCode502"]["enum"]) == codes_502
     assert set(schemas["UpstreamCode503"]["enum"]) == codes_503

@@ -26,9 +26,9 @@ from gladly_bigcommerce.actions.idempotency import Submission
 from gladly_bigcommerce.actions.locks import OrderLocks
 from gladly_bigcommerce.actions.submit import ActionStores, SubmitRequest, run_submit
 from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
-from gladly_bigcommerce.api import action_answer
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.edge.errors import action_answer
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from tests.fixtures.clock import ManualClock, SleepSpy
 
@@ -36,6 +36,11 @@ TOKENS = FormTokens.of("unit-test-signing-key", deployment_name="unit", store_ha
 REFUND_100 = FormSubject("refund", 100, None)
 GLADLY_ABANDONS_AFTER_SECONDS = 15
 GLADLY_FORM_PATIENCE_SECONDS = 5
+
+
+def answered(error: Exception, values: Any) -> int:
+    """The status Gladly gets for a submit's error: the edge's mapping, as edge/actions.py passes it."""
+    return action_answer(error, "c", submitted=values)[0]
 
 
 @pytest.fixture
@@ -299,7 +304,13 @@ def test_every_submit_writes_one_audit_line_and_a_repeat_says_it_was_replayed(
 
     for _ in range(2):
         result = run_submit(
-            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
+            request,
+            perform,
+            tokens=TOKENS,
+            stores=stores,
+            deadline=Deadline.after(5),
+            now=datetime.now(UTC),
+            answered=answered,
         )
         assert result.message == "Refunded $5.00"
     first, second = audit_lines(caplog)
@@ -326,6 +337,7 @@ def test_a_refused_submit_is_raised_as_406_and_audited_as_refused(
             stores=stores,
             deadline=Deadline.after(5),
             now=datetime.now(UTC),
+            answered=answered,
         )
     (line,) = audit_lines(caplog)
     assert (line["outcome"], line["status"], line["code"]) == ("refused", 406, "payment_declined")
@@ -376,6 +388,7 @@ def test_a_bad_token_is_audited_and_nothing_is_looked_up_or_run(
             stores=stores,
             deadline=Deadline.after(5),
             now=datetime.now(UTC),
+            answered=answered,
         )
     assert ran == [] and used == []
     # And the audit line records the refusal on order 100, and nothing done
@@ -414,9 +427,15 @@ def test_a_failed_submit_is_audited_with_what_happened_and_the_status_gladly_get
     # When it runs
     with pytest.raises(type(error)):
         run_submit(
-            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
+            request,
+            perform,
+            tokens=TOKENS,
+            stores=stores,
+            deadline=Deadline.after(5),
+            now=datetime.now(UTC),
+            answered=answered,
         )
-    # Then its audit line says what happened, and the status is the one the answer carries (api.py's
+    # Then its audit line says what happened, and the status is the one the answer carries (the edge's
     # action mapping: 400 keeps the form open to submit again, 406 closes it)
     (line,) = audit_lines(caplog)
     assert (line["outcome"], line["status"], line.get("code")) == (outcome, status, code)
@@ -439,7 +458,13 @@ def test_a_write_error_carries_what_was_done_before_it_into_the_audit_line(
 
     with pytest.raises(WriteNotSent):
         run_submit(
-            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
+            request,
+            perform,
+            tokens=TOKENS,
+            stores=stores,
+            deadline=Deadline.after(5),
+            now=datetime.now(UTC),
+            answered=answered,
         )
     # Then the line records the refund as well as the failure
     (line,) = audit_lines(caplog)
@@ -464,6 +489,7 @@ def write_context() -> ActionContext:
         correlation_id="c",
         lambda_context=None,
         public_base_url="https://example.test/prod",
+        answered=answered,
     )
 
 

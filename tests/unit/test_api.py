@@ -15,10 +15,13 @@ import pytest
 from pydantic import BaseModel
 
 from devtools.signer import sign_event
-from gladly_bigcommerce import api
 from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
-from gladly_bigcommerce.api import Dependencies, GladlyRequest, Runtime, gladly_handler, handle_gladly
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
+from gladly_bigcommerce.edge import request as edge_request
+from gladly_bigcommerce.edge import runtime as edge_runtime
+from gladly_bigcommerce.edge.handler import Dependencies, gladly_handler, handle_gladly
+from gladly_bigcommerce.edge.request import GladlyRequest
+from gladly_bigcommerce.edge.runtime import Runtime
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from gladly_bigcommerce.gladly.models import (
     ActionResult,
@@ -129,9 +132,9 @@ def _error_codes(response: dict[str, Any]) -> list[tuple[str, str]]:
 
 @pytest.fixture(autouse=True)
 def _fresh_runtime() -> Iterator[None]:
-    api.reset_runtime()
+    edge_runtime.reset_runtime()
     yield
-    api.reset_runtime()
+    edge_runtime.reset_runtime()
 
 
 # --- The happy path ----------------------------------------------------------------------------------
@@ -457,8 +460,8 @@ def test_a_config_error_body_holds_no_secret_value() -> None:
 def test_the_runtime_reads_the_process_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
-    first = api.current_runtime()
-    assert api.current_runtime() is first
+    first = edge_runtime.current_runtime()
+    assert edge_runtime.current_runtime() is first
     assert first.settings().name == "acme"
 
 
@@ -490,7 +493,7 @@ def test_the_correlation_id_comes_from_gladly_then_api_gateway_then_lambda(
 ) -> None:
     event = _event(headers=headers)
     event["requestContext"]["requestId"] = request_id
-    assert api.correlation_id_of(event, FakeLambdaContext()) == expected
+    assert edge_request.correlation_id_of(event, FakeLambdaContext()) == expected
 
 
 def test_a_lambda_handler_built_by_gladly_handler_runs_the_whole_pipeline(
@@ -499,7 +502,7 @@ def test_a_lambda_handler_built_by_gladly_handler_runs_the_whole_pipeline(
     # Given the process environment of a deployed function, and its secret behind the loader
     for name, value in ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(api, "_runtime", _runtime())
+    monkeypatch.setattr(edge_runtime, "_runtime", _runtime())
     handler = gladly_handler(_recorder(LookupResponse()))
     # When Lambda invokes it
     response = handler(_signed(_event()), FakeLambdaContext())
@@ -575,15 +578,15 @@ def test_the_public_base_url_is_what_api_gateway_says_was_called(
     assert response["statusCode"] == 200, response["body"]
     ((request, dependencies),) = logic.calls
     assert request.public_base_url == dependencies.public_base_url == expected
-    assert api.public_base_url_of(event) == expected
+    assert edge_request.public_base_url_of(event) == expected
 
 
 def test_a_forged_host_changes_no_action_url_of_a_detailed_lookup() -> None:
     # Given a signed lookup whose Host and X-Forwarded-Proto a caller forged
     event = _forged_headers_event(**{"Host": "attacker.example", "X-Forwarded-Proto": "http"})
     # Then the base URL action URLs are built on is the API's own, in https
-    assert api.public_base_url_of(event) == f"https://{EXECUTE_API_HOST}/prod"
-    assert "attacker" not in api.request_from_event(event, "c").public_base_url
+    assert edge_request.public_base_url_of(event) == f"https://{EXECUTE_API_HOST}/prod"
+    assert "attacker" not in edge_request.request_from_event(event, "c").public_base_url
 
 
 def test_without_a_domain_name_the_api_id_names_the_host_never_a_header(
@@ -593,17 +596,20 @@ def test_without_a_domain_name_the_api_id_names_the_host_never_a_header(
     event = _event(headers={"Host": "attacker.example", "X-Forwarded-Proto": "http"})
     del event["requestContext"]["domainName"]
     event["requestContext"]["apiId"] = "abc123defg"
-    assert api.public_base_url_of(event) == "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod"
+    assert (
+        edge_request.public_base_url_of(event)
+        == "https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod"
+    )
     # And with neither, there is no base URL to hand out: never the caller's Host
     del event["requestContext"]["apiId"]
-    assert api.public_base_url_of(event) == ""
+    assert edge_request.public_base_url_of(event) == ""
 
 
 @pytest.mark.parametrize("domain", ["attacker.example/evil", "a b", "host:port", "", "x" * 300])
 def test_a_domain_name_that_is_no_host_is_not_used(domain: str) -> None:
     event = _event(headers={"Host": "attacker.example"})
     event["requestContext"]["domainName"] = domain
-    assert api.public_base_url_of(event) == ""
+    assert edge_request.public_base_url_of(event) == ""
 
 
 def test_public_base_url_overrides_the_called_address_and_its_path_is_accepted_as_signed() -> None:

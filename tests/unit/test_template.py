@@ -125,7 +125,7 @@ def test_every_function_runs_with_snapstart_through_its_published_alias(template
 def test_every_handler_registers_the_snapstart_hooks_at_init(template: SamTemplate) -> None:
     for function in template.functions():
         source = function.module_file.read_text(encoding="utf-8")
-        assert "from gladly_bigcommerce import snapstart" in source, function.logical_id
+        assert "from gladly_bigcommerce.edge import snapstart" in source, function.logical_id
 
 
 def test_no_function_outlives_gladlys_patience(template: SamTemplate) -> None:

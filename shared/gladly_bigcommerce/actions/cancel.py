@@ -34,7 +34,7 @@ from gladly_bigcommerce.actions.fields import (
     reason_field,
     select_field,
 )
-from gladly_bigcommerce.actions.forms import handle_action, order_action_form
+from gladly_bigcommerce.actions.forms import order_action_form
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
     STATUS_REFUNDED,
@@ -68,8 +68,8 @@ from gladly_bigcommerce.actions.refundable import (
     read_refundable,
     refund_methods,
 )
+from gladly_bigcommerce.actions.route import ActionRoute
 from gladly_bigcommerce.actions.tokens import FormToken
-from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.models import Order
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
@@ -82,11 +82,6 @@ NO_REFUND = "none"
 _REFUND_PREFIX = "refund:"
 _NOT_CANCELLABLE_STATUSES = frozenset({STATUS_CANCELLED, STATUS_REFUNDED})
 """Cancelled or Refunded already (shipped orders are checked apart, shipments included)."""
-
-
-def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
-    """The cancel Lambda's logic: the form on GET, the submit on POST."""
-    return handle_action(request, dependencies, ACTION, OrderActionQuery, cancel_form, submit_cancel)
 
 
 def not_cancellable(order: Order) -> NotAcceptable | None:
@@ -376,3 +371,7 @@ def _refunded_not_cancelled(order: Order, snapshot: CancelSnapshot) -> SubmitAns
         f"{order.id} has shipped ({status_label(order)}) since, so it was not cancelled.",
         audit={"refund_id": str(snapshot.refund_id), "cancelled": "false"},
     )
+
+
+ROUTE = ActionRoute(ACTION, OrderActionQuery, cancel_form, submit_cancel)
+"""The cancel Lambda: the form on ``GET``, the submit on ``POST`` (``edge/actions.py``)."""

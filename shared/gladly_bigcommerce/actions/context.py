@@ -19,9 +19,8 @@ from botocore.config import Config
 from gladly_bigcommerce.actions.answers import SubmitAnswer
 from gladly_bigcommerce.actions.errors import WriteNotSent, WriteOutcomeUnknown, why_not_sent
 from gladly_bigcommerce.actions.idempotency import RemainingTime
-from gladly_bigcommerce.actions.submit import ActionStores, SubmitRequest, run_submit
+from gladly_bigcommerce.actions.submit import ActionStores, AnsweredStatus, SubmitRequest, run_submit
 from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
-from gladly_bigcommerce.api import Dependencies
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.connection import ACTION_READ_TIMEOUT, store_connection
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget, Deadline
@@ -37,6 +36,7 @@ from gladly_bigcommerce.gladly.errors import NotAcceptable
 from gladly_bigcommerce.gladly.models import ActionResult
 from gladly_bigcommerce.settings.model import ActionName, AdaptorSettings
 from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
+from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 T = TypeVar("T")
 
@@ -74,6 +74,8 @@ class ActionContext:
     correlation_id: str
     lambda_context: RemainingTime | None
     public_base_url: str
+    answered: AnsweredStatus
+    """The status Gladly gets for a submit's error (the edge's ``action_answer``), for its audit line."""
     _writes_started: list[int] = field(default_factory=list, repr=False)
 
     def issue_token(self, subject: FormSubject) -> FormToken:
@@ -109,11 +111,12 @@ class ActionContext:
             deadline=self.deadline,
             now=self.now,
             lambda_context=self.lambda_context,
+            answered=self.answered,
         )
 
     def _explained(self, perform: Callable[[FormToken], SubmitAnswer], token: FormToken) -> SubmitAnswer:
         """``perform``, where BigCommerce failing before any write of this run is said to have changed
-        nothing (after a write, ``api.py``'s wording applies: what was done is checked on the next submit)."""
+        nothing (after a write, the edge's wording applies: what was done is checked on the next submit)."""
         try:
             return perform(token)
         except (RateLimited, UpstreamUnavailable) as error:
@@ -143,7 +146,7 @@ class ActionContext:
           refusal is re-raised for the caller's own wording.
         ``audit`` records, on those errors, what this submit did before (e.g. a refund made).
         """
-        self._writes_started.append(1)  # from here on, failures may follow a change: api.py words them
+        self._writes_started.append(1)  # from here on, failures may follow a change: the edge words them
         try:
             return send(self.write_deadline)
         except OutcomeUnknown as error:
@@ -202,20 +205,29 @@ def drop_connection_pools() -> None:
         _clients._dynamodb.close()
 
 
-def action_context(action: ActionName, dependencies: Dependencies, *, submitting: bool) -> ActionContext:
+def action_context(
+    action: ActionName,
+    settings: AdaptorSettings,
+    secret: AdaptorSecret,
+    *,
+    submitting: bool,
+    now: datetime,
+    correlation_id: str,
+    public_base_url: str,
+    answered: AnsweredStatus,
+    lambda_context: Any = None,
+) -> ActionContext:
     """The context for one request of ``action`` (a submit, or a form); 406 when the action is turned off.
 
     A form gets ``FORM_DEADLINE_SECONDS``; a submit ``SUBMIT_DEADLINE_SECONDS``, the last
     ``WRITE_RESERVE_SECONDS`` of it for writes only. Both are shortened to what the Lambda has left.
+    ``answered`` is the status Gladly gets for a submit's error (the edge's mapping), for its audit line.
     """
-    settings = dependencies.settings
     if action not in settings.actions_enabled:
         raise NotAcceptable.of(
             "action_disabled",
             f"The {action} action is turned off for this deployment; ask an admin to enable it.",
         )
-    secret = dependencies.secret
-    lambda_context = dependencies.lambda_context
     if not hasattr(lambda_context, "get_remaining_time_in_millis"):
         lambda_context = None
     # One call budget for the whole request, shared by both deadlines (``gladly/limits.py``).
@@ -237,10 +249,11 @@ def action_context(action: ActionName, dependencies: Dependencies, *, submitting
         tokens=FormTokens.of(signing_key, deployment_name=settings.name, store_hash=settings.store_hash),
         deadline=deadline,
         write_deadline=write_deadline,
-        now=dependencies.received_at,
-        correlation_id=dependencies.correlation_id,
+        now=now,
+        correlation_id=correlation_id,
         lambda_context=lambda_context,
-        public_base_url=dependencies.public_base_url,
+        public_base_url=public_base_url,
+        answered=answered,
     )
 
 

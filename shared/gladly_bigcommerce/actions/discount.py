@@ -62,11 +62,11 @@ from gladly_bigcommerce.actions.fields import (
     select_field,
     text_field,
 )
-from gladly_bigcommerce.actions.forms import customer_action_form, handle_action
+from gladly_bigcommerce.actions.forms import customer_action_form
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, is_canonical_customer
 from gladly_bigcommerce.actions.refund import begin_attempt, discard_attempt, finish_attempt, recover_attempt
+from gladly_bigcommerce.actions.route import ActionRoute
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
-from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import Conflict, NotFound, ValidationFailed
 from gladly_bigcommerce.bigcommerce.models import (
@@ -114,11 +114,6 @@ _ANYONE_WITH_THE_CODE = (
     "Anyone who has the code can use it (BigCommerce cannot tie a code to one customer): give it to this "
     "shopper only."
 )
-
-
-def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
-    """The discount Lambda's logic: the form on GET, the submit on POST."""
-    return handle_action(request, dependencies, ACTION, CustomerActionQuery, discount_form, submit_discount)
 
 
 class CustomerActionQuery(BaseModel):
@@ -546,3 +541,7 @@ def code_answer(
     return SubmitAnswer.success(
         f"Discount code {code.code}: {terms.summary()}", "\n".join(detail), audit=audit
     )
+
+
+ROUTE = ActionRoute(ACTION, CustomerActionQuery, discount_form, submit_discount)
+"""The discount Lambda: the form on ``GET``, the submit on ``POST`` (``edge/actions.py``)."""

@@ -9,7 +9,7 @@ customer as it is when the submit arrives: one declaration, two uses. So, for ev
 - a field name is the ``attr`` of one of the form's fields, exactly: ``qty_01``, ``qty_\\u0661`` or a
   4,301-digit name are no field of any form, and two names for one line item cannot both be fields
   (a form has fields it does not show now, such as a line item with nothing left: see ``FormField``);
-  a body giving one name twice never gets here (``api.parse_json_body``: ``duplicate_key``);
+  a body giving one name twice never gets here (``edge/request.parse_json_body``: ``duplicate_key``);
 - a select's value is one of the option values its form renders, compared exactly (no trimming, no
   case folding): ``"refund:"`` and ``"refund: braintree"`` are not ``"refund:braintree"``;
 - a value has the JSON type Gladly submits: text and select inputs submit strings (protocol section 7;
@@ -43,7 +43,6 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from gladly_bigcommerce.actions.amounts import amount_example, currency_digits, plain_number
-from gladly_bigcommerce.api import GladlyRequest
 from gladly_bigcommerce.gladly.errors import BadRequest, ErrorItem
 from gladly_bigcommerce.gladly.models import FormInput, FormOption, FormSection
 
@@ -70,10 +69,10 @@ class Refused(Exception):
 # --- What no form of any action may carry ----------------------------------------------------------
 
 
-def submitted_values(request: GladlyRequest) -> dict[str, Any]:
-    """The submitted form: a JSON object keyed by each field's ``attr`` (400 on the body otherwise), its
-    values as the JSON parser made them (``check_submitted`` checks them, before the token)."""
-    body = request.json_body
+def submitted_values(body: Any) -> dict[str, Any]:
+    """The submitted form, from the request's parsed JSON body: an object keyed by each field's ``attr``
+    (400 on the body otherwise), its values as the JSON parser made them (``check_submitted`` checks
+    them, before the token)."""
     if not isinstance(body, dict):
         raise BadRequest.of("invalid_body", "The submit must be a JSON object of form values.", attr="body")
     return dict(body)

@@ -1,7 +1,7 @@
-"""Building action forms: their URLs, the forms themselves, and the route split of an action Lambda.
+"""Building action forms: their URLs and the forms themselves.
 
 URLs are absolute, on the API's public base URL (``PUBLIC_BASE_URL``, else where API Gateway says it
-was called: see ``api.public_base_url_of``): ``https://<api>/<stage>/actions/refund?orderId=...``.
+was called: see ``edge/request.public_base_url_of``): ``https://<api>/<stage>/actions/refund?orderId=...``.
 No public source says how Gladly resolves a relative ``formUrl`` or ``actionUrl`` (protocol section 7),
 and behind a stage path the plausible readings disagree; an absolute URL means the same under all.
 A form's inputs, and how their submitted values are read, are ``fields.py``'s.
@@ -9,17 +9,15 @@ A form's inputs, and how their submitted values are read, are ``fields.py``'s.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel
 
 from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER, FormSubject, FormToken
-from gladly_bigcommerce.api import Dependencies, GladlyRequest
-from gladly_bigcommerce.gladly.errors import BadRequest
-from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
+from gladly_bigcommerce.gladly.models import ActionForm
 from gladly_bigcommerce.settings.model import ActionName
 
 if TYPE_CHECKING:
@@ -107,30 +105,3 @@ def _action_form(title: str, submit_button: str, fields: Sequence[FormField], ac
         action_url=action_url,
         sections=sections(fields),
     )
-
-
-def handle_action(
-    request: GladlyRequest,
-    dependencies: Dependencies,
-    action: ActionName,
-    query_model: type[Query],
-    form: Callable[[ActionContext, Query], BaseModel],
-    submit: Callable[[ActionContext, Query, dict[str, Any]], ActionResult],
-) -> BaseModel:
-    """An action Lambda's logic: ``GET`` renders the form, ``POST`` submits it (the only routes).
-
-    The action's context comes first: with the action turned off, every request is a 406. A form and a
-    submit have deadlines of their own (``context.py``). A submit's values (``fields.submitted_values``)
-    are checked for what no form may carry before its token (``submit.run_submit``), and read against
-    its form's fields by the action (``fields.read_submit``).
-    """
-    from gladly_bigcommerce.actions.context import action_context  # imported at init by every action
-    from gladly_bigcommerce.actions.fields import submitted_values
-
-    context = action_context(action, dependencies, submitting=request.method == "POST")
-    query = request.parse_query(query_model)
-    if request.method == "GET":
-        return form(context, query)
-    if request.method == "POST":
-        return submit(context, query, submitted_values(request))
-    raise BadRequest.of("method_not_allowed", "Action URLs take GET (form) or POST (submit).")

@@ -37,7 +37,7 @@ from gladly_bigcommerce.actions.attempts import Attempt
 from gladly_bigcommerce.actions.context import ActionContext
 from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.fields import REASON, SubmittedForm, echoed, read_submit
-from gladly_bigcommerce.actions.forms import handle_action, order_action_form
+from gladly_bigcommerce.actions.forms import order_action_form
 from gladly_bigcommerce.actions.orders import OrderActionQuery, load_order, status_label
 from gladly_bigcommerce.actions.refund_fields import (
     AMOUNT,
@@ -59,8 +59,8 @@ from gladly_bigcommerce.actions.refundable import (
     read_refundable,
     refund_methods,
 )
+from gladly_bigcommerce.actions.route import ActionRoute
 from gladly_bigcommerce.actions.tokens import FormSubject, FormToken
-from gladly_bigcommerce.api import Dependencies, GladlyRequest
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import Conflict, ValidationFailed
 from gladly_bigcommerce.bigcommerce.models import Refund, RefundItem
@@ -89,11 +89,6 @@ _ITEM_FIELD_ERROR = re.compile(r"^items\.(\d+)")
 
 ChosenItems = tuple[list[RefundItem], list[str]]
 """Refund items and, for each, the form field it came from."""
-
-
-def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
-    """The refund Lambda's logic: the form on GET, the submit on POST."""
-    return handle_action(request, dependencies, ACTION, OrderActionQuery, refund_form, submit_refund)
 
 
 # --- the form -----------------------------------------------------------------------------------------
@@ -576,3 +571,7 @@ def refund_answer(
 
 def _formatter(currency: str) -> Callable[[Decimal], str]:
     return lambda amount: format_money(amount, currency)
+
+
+ROUTE = ActionRoute(ACTION, OrderActionQuery, refund_form, submit_refund)
+"""The refund Lambda: the form on ``GET``, the submit on ``POST`` (``edge/actions.py``)."""

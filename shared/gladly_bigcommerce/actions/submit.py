@@ -11,8 +11,8 @@ same guarantees:
 - ``perform`` runs at most once per token and values; repeats get the stored answer;
 - one audit line records who (Gladly correlation id), what, for which order or customer, and how it
   ended, whether the answer was fresh or replayed, succeeded or raised;
-- the result is an ``ActionResult`` (200) or a raised error for ``api.py`` to answer (``action_answer``:
-  400 or 406), and the audit line records that status.
+- the result is an ``ActionResult`` (200) or a raised error for the edge to answer (``edge/errors.py``,
+  ``action_answer``: 400 or 406), and the audit line records that status.
 """
 
 from __future__ import annotations
@@ -30,13 +30,16 @@ from gladly_bigcommerce.actions.fields import check_submitted
 from gladly_bigcommerce.actions.idempotency import IdempotentSubmits, RemainingTime, Submission
 from gladly_bigcommerce.actions.locks import OrderLocks
 from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
-from gladly_bigcommerce.api import action_answer
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, UpstreamUnavailable
 from gladly_bigcommerce.gladly.errors import GladlyError
 from gladly_bigcommerce.gladly.models import ActionResult
 
 OUTCOME_UNKNOWN_CODE = "outcome_unknown"
+
+AnsweredStatus = Callable[[Exception, Mapping[str, Any]], int]
+"""The status Gladly gets for a submit that raised, given its values: the edge's answer to the error
+(``edge/errors.action_answer``), so the audit line records what Gladly was told."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ def run_submit(
     stores: ActionStores,
     deadline: Deadline,
     now: datetime,
+    answered: AnsweredStatus,
     lambda_context: RemainingTime | None = None,
 ) -> ActionResult:
     """Check the token, run ``perform`` exactly once for it, audit, and return or raise the answer.
@@ -129,7 +133,7 @@ def run_submit(
             submission, lambda: perform_fresh(token), deadline=deadline, lambda_context=lambda_context
         )
     except Exception as error:
-        audit(_with_error(record, error, request.values))
+        audit(_with_error(record, error, answered(error, request.values)))
         raise
     outcome: AuditOutcome = "succeeded" if answer.succeeded else "refused"
     audit(
@@ -146,10 +150,9 @@ def run_submit(
     return answer.deliver()
 
 
-def _with_error(record: AuditRecord, error: Exception, values: Mapping[str, Any]) -> AuditRecord:
+def _with_error(record: AuditRecord, error: Exception, answered: int) -> AuditRecord:
     """The line of a submit that raised: the outcome and code say what happened, ``status`` what Gladly
-    was answered (``api.action_answer``, the same mapping the response goes through)."""
-    answered, _ = action_answer(error, record.correlation_id or "", submitted=values)
+    was answered (``answered``: the edge's mapping, the same the response goes through)."""
     code: str | None = None
     kind = 500
     if isinstance(error, GladlyError):

@@ -35,8 +35,8 @@ from aws_lambda_powertools.utilities.parameters.secrets import SecretsProvider
 from pydantic import BaseModel
 from snapshot_restore_py import register_after_restore, register_before_snapshot
 
-from gladly_bigcommerce.api import current_runtime
 from gladly_bigcommerce.bigcommerce.client import reset_all_connections
+from gladly_bigcommerce.edge.runtime import current_runtime
 from gladly_bigcommerce.observability import logger
 
 _PACKAGE = "gladly_bigcommerce"
