@@ -34,7 +34,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from devtools.sandbox import seed
-from gladly_bigcommerce.customer_search import GUEST_ID_PREFIX
+from gladly_bigcommerce.gladly.customer_ids import GUEST_ID_PREFIX
 
 REASON = "reason"
 FormQuery = dict[str, str]

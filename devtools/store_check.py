@@ -20,10 +20,17 @@ from decimal import Decimal
 from enum import Enum
 
 from gladly_bigcommerce.bigcommerce import scopes
-from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, RefundItem, ValidationFailed
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
-from gladly_bigcommerce.bigcommerce.errors import NotFound, Unauthorized
-from gladly_bigcommerce.bigcommerce.http import BigCommerceError, Forbidden, UpstreamUnavailable
+from gladly_bigcommerce.bigcommerce.errors import (
+    BigCommerceError,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    UpstreamUnavailable,
+    ValidationFailed,
+)
+from gladly_bigcommerce.bigcommerce.models import RefundItem
 from gladly_bigcommerce.settings.model import ActionName
 
 NO_SUCH_ORDER_ID = 0  # order ids are positive: the target of the harmless probes below

@@ -25,26 +25,26 @@ from devtools.sandbox.admin_client import (
     StoreCreditCreate,
 )
 from devtools.sandbox.records import PaymentProvider
-from gladly_bigcommerce.bigcommerce.client import (
-    BigCommerceClient,
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import (
     Conflict,
-    Customer,
-    Deadline,
-    Order,
-    PromotionCreate,
-    RefundItem,
-    RefundPayment,
-    RequestRecord,
-    RetryPolicy,
+    Forbidden,
+    NotFound,
+    Unauthorized,
     ValidationFailed,
 )
-from gladly_bigcommerce.bigcommerce.errors import NotFound, Unauthorized
-from gladly_bigcommerce.bigcommerce.http import Forbidden
+from gladly_bigcommerce.bigcommerce.http import RequestRecord, RetryPolicy
 from gladly_bigcommerce.bigcommerce.models import (
     CartValueAction,
+    Customer,
     FixedDiscount,
+    Order,
     PromotionAction,
+    PromotionCreate,
     PromotionRule,
+    RefundItem,
+    RefundPayment,
 )
 from gladly_bigcommerce.bigcommerce.values import format_rfc2822
 

@@ -24,28 +24,25 @@ from devtools.sandbox.admin_client import (
     StoreAdminClient,
 )
 from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
-from gladly_bigcommerce.bigcommerce.client import (
-    BigCommerceClient,
-    Deadline,
-    Order,
-    PromotionCreate,
-    RefundItem,
-    RefundPayment,
-    RequestRecord,
-    RetryPolicy,
-)
-from gladly_bigcommerce.bigcommerce.http import (
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import (
     BadUpstreamResponse,
     DeadlineExceeded,
     OutcomeUnknown,
     RateLimited,
     UpstreamUnavailable,
 )
+from gladly_bigcommerce.bigcommerce.http import RequestRecord, RetryPolicy
 from gladly_bigcommerce.bigcommerce.models import (
     CartValueAction,
     FixedDiscount,
+    Order,
     PromotionAction,
+    PromotionCreate,
     PromotionRule,
+    RefundItem,
+    RefundPayment,
 )
 from tests.fixtures.clock import ManualClock, SleepSpy, TimeoutSpy, spy_on_client_sleep
 

@@ -27,12 +27,15 @@ from devtools.sandbox import (
     SandboxServer,
     seed,
 )
-from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.connection import StoreConnection
-from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import LookupRequest
-from gladly_bigcommerce.lookup import LookupDeps, StoreSettings, detailed_lookup, forget_store_settings
-from gladly_bigcommerce.product_images import CACHE as PRODUCT_IMAGES
+from gladly_bigcommerce.lookup.context import LookupDeps
+from gladly_bigcommerce.lookup.product_images import CACHE as PRODUCT_IMAGES
+from gladly_bigcommerce.lookup.profile import detailed_lookup
+from gladly_bigcommerce.lookup.store_settings import StoreSettings, forget_store_settings
 from gladly_bigcommerce.settings.model import AdaptorSettings
 from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 

@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 
 from devtools.replay import GladlyClient
-from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline, RetryPolicy
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.connection import record_upstream_call
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.http import RetryPolicy
 from gladly_bigcommerce.observability import metrics
 
 pytestmark = pytest.mark.sandbox

@@ -28,7 +28,7 @@ from gladly_bigcommerce.actions.discount import (
 from gladly_bigcommerce.actions.fields import read_submit
 from gladly_bigcommerce.bigcommerce.models import PromotionCode
 from gladly_bigcommerce.bigcommerce.values import encode_json
-from gladly_bigcommerce.customer_search import GuestRef, RegisteredRef
+from gladly_bigcommerce.gladly.customer_ids import GuestRef, RegisteredRef
 from gladly_bigcommerce.gladly.errors import BadRequest
 from gladly_bigcommerce.settings.model import AdaptorSettings
 

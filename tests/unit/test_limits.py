@@ -12,11 +12,11 @@ import pytest
 from pydantic import ValidationError
 
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget, CallBudgetExceeded
-from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.edge import errors as edge_errors
 from gladly_bigcommerce.edge import request as edge_request
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import BadRequest, GladlyError
+from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import LookupRequest
 
 

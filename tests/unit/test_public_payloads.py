@@ -14,7 +14,8 @@ import yaml
 from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
 from gladly_bigcommerce.bigcommerce.lenient import dropped_fields
 from gladly_bigcommerce.bigcommerce.models import Order, OrderProduct, Shipment, ShippingAddress
-from gladly_bigcommerce.mapping import StoreLinks, order_transaction
+from gladly_bigcommerce.lookup.mapping.customers import StoreLinks
+from gladly_bigcommerce.lookup.mapping.orders import order_transaction
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "public_payloads"
 ORDERS_SPEC = (

@@ -9,8 +9,10 @@ from typing import Any, get_args
 import pytest
 
 from devtools.template import REPOSITORY_ROOT, Route, SamTemplate, pseudo_parameters, resolve
-from gladly_bigcommerce import auto_link, lookup
 from gladly_bigcommerce.actions import audit
+from gladly_bigcommerce.lookup import entry as lookup_entry
+from gladly_bigcommerce.lookup.auto_link.evidence import DecisionKind
+from gladly_bigcommerce.lookup.auto_link.resolver import _camel as camel
 from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
 from gladly_bigcommerce.settings.model import ALL_ACTIONS
 
@@ -332,13 +334,13 @@ def _metrics_the_code_emits() -> set[str]:
         for path in (REPOSITORY_ROOT / "shared" / "gladly_bigcommerce").rglob("*.py")
         for name in literal.findall(path.read_text(encoding="utf-8"))
     }
-    names |= set(lookup._METRIC_BY_KIND.values())
+    names |= set(lookup_entry._METRIC_BY_KIND.values())
     names |= {
         f"Action{action.capitalize()}{audit._metric_suffix(outcome)}"
         for action in ALL_ACTIONS
         for outcome in get_args(audit.AuditOutcome)
     }
-    names |= {f"AutoLink{auto_link._camel(kind)}" for kind in get_args(auto_link.DecisionKind)}
+    names |= {f"AutoLink{camel(kind)}" for kind in get_args(DecisionKind)}
     return names
 
 
@@ -482,7 +484,7 @@ def test_the_dashboard_shows_lookups_latency_upstream_auto_link_actions_and_alar
     plotted = {metric[1] for metric in _dashboard_metrics(template)}
     assert {"LookupsManualSearch", "LookupsAutoLink", "LookupsDetailed"} <= plotted
     assert {"Duration", "UpstreamCalls", "UpstreamErrors", "UpstreamRateLimited"} <= plotted
-    assert {f"AutoLink{auto_link._camel(kind)}" for kind in get_args(auto_link.DecisionKind)} <= plotted
+    assert {f"AutoLink{camel(kind)}" for kind in get_args(DecisionKind)} <= plotted
     assert {
         f"Action{action.capitalize()}{audit._metric_suffix(outcome)}"
         for action in ALL_ACTIONS

@@ -20,7 +20,7 @@ from gladly_bigcommerce.actions.orders import (
     order_customer_id,
 )
 from gladly_bigcommerce.bigcommerce.models import Order
-from gladly_bigcommerce.customer_search import CustomerRef, RegisteredRef, guest_customer_id
+from gladly_bigcommerce.gladly.customer_ids import CustomerRef, RegisteredRef, guest_customer_id
 from gladly_bigcommerce.gladly.models import Action
 from gladly_bigcommerce.settings.model import AdaptorSettings
 

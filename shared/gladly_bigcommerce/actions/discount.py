@@ -80,7 +80,12 @@ from gladly_bigcommerce.bigcommerce.models import (
     PromotionRule,
     ShippingAction,
 )
-from gladly_bigcommerce.customer_search import GuestRef, RegisteredRef, guest_customer_id, parse_customer_ref
+from gladly_bigcommerce.gladly.customer_ids import (
+    GuestRef,
+    RegisteredRef,
+    guest_customer_id,
+    parse_customer_ref,
+)
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable, ServiceUnavailable
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 from gladly_bigcommerce.money import format_money

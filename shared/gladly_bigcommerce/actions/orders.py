@@ -14,7 +14,7 @@ from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import NotFound
 from gladly_bigcommerce.bigcommerce.models import Order
-from gladly_bigcommerce.customer_search import RegisteredRef, guest_customer_id, parse_customer_ref
+from gladly_bigcommerce.gladly.customer_ids import RegisteredRef, guest_customer_id, parse_customer_ref
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 
 STATUS_SHIPPED = 2

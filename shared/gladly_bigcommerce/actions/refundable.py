@@ -31,7 +31,6 @@ from gladly_bigcommerce.bigcommerce.models import (
     RefundQuote,
     ShippingAddress,
 )
-from gladly_bigcommerce.mapping import order_currency
 from gladly_bigcommerce.money import format_money
 
 ZERO = Decimal(0)
@@ -79,7 +78,7 @@ class RefundableOrder:
     @property
     def currency(self) -> str:
         """The transactional currency: the order's amounts, and its refunds, are in it."""
-        return order_currency(self.order)
+        return self.order.transaction_currency
 
     def money(self, amount: Decimal) -> str:
         """``amount`` in the order's currency, as an agent reads it."""

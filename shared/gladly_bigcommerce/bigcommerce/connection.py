@@ -20,7 +20,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, RequestRecord
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.http import RequestRecord
 from gladly_bigcommerce.bigcommerce.quota import QuotaView
 from gladly_bigcommerce.observability import count
 

@@ -12,19 +12,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
-from gladly_bigcommerce.auto_link import AutoLinkReport
 from gladly_bigcommerce.bigcommerce.connection import LOOKUP_READ_TIMEOUT, store_connection
 from gladly_bigcommerce.edge.handler import Dependencies
 from gladly_bigcommerce.edge.request import GladlyRequest
 from gladly_bigcommerce.gladly.models import LookupKind, LookupRequest, LookupResponse
-from gladly_bigcommerce.lookup import (
-    LookupDeps,
-    answer_lookup,
-    explain,
-    init_clock,
-    lookup_calls,
-    lookup_deadline,
-)
+from gladly_bigcommerce.lookup.auto_link.resolver import AutoLinkReport
+from gladly_bigcommerce.lookup.context import LookupDeps
+from gladly_bigcommerce.lookup.deadlines import init_clock, lookup_calls, lookup_deadline
+from gladly_bigcommerce.lookup.entry import answer_lookup, explain
 from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ module at init (``functions/*/app.py``), which registers two hooks with ``snapsh
   which Lambda does not promise to carry across a restore); and the ``random`` module re-seeded from
   ``os.urandom`` (lock-poll and botocore retry jitter use it; every copy of one snapshot would
   otherwise draw the same numbers). Form tokens and discount codes come from ``secrets`` (the
-  operating system's generator) and need nothing. Kept: the phone spelling ``customer_search``
+  operating system's generator) and need nothing. Kept: the phone spelling ``lookup/search.py``
   learned as its probe (a hint: a stale one costs calls, never a wrong answer; and the snapshot holds
   none, since the init calls no store).
 
@@ -35,7 +35,7 @@ from aws_lambda_powertools.utilities.parameters.secrets import SecretsProvider
 from pydantic import BaseModel
 from snapshot_restore_py import register_after_restore, register_before_snapshot
 
-from gladly_bigcommerce.bigcommerce.client import reset_all_connections
+from gladly_bigcommerce.bigcommerce.http import reset_all_connections
 from gladly_bigcommerce.edge.runtime import current_runtime
 from gladly_bigcommerce.observability import logger
 
@@ -114,8 +114,9 @@ def refresh() -> None:
         provider.client.close()  # botocore opens new connections when next used
     if (context := _loaded("actions.context")) is not None:
         context.drop_connection_pools()
-    if (lookup := _loaded("lookup")) is not None:
-        lookup.forget_store_settings()
-        lookup.init_clock.restart()  # the first lookup after a restore counts the restore's time
-    if (images := _loaded("product_images")) is not None:
+    if (store_settings := _loaded("lookup.store_settings")) is not None:
+        store_settings.forget_store_settings()
+    if (deadlines := _loaded("lookup.deadlines")) is not None:
+        deadlines.init_clock.restart()  # the first lookup after a restore counts the restore's time
+    if (images := _loaded("lookup.product_images")) is not None:
         images.CACHE.clear()

@@ -206,6 +206,11 @@ class Order(RecordModel):
         """Guest orders belong to no customer record (found only by billing email)."""
         return self.customer_id == 0
 
+    @property
+    def transaction_currency(self) -> str:
+        """What the shopper paid in, and what the order's amounts are in."""
+        return self.default_currency_code or self.currency_code
+
 
 class ShippingAddress(PostalAddress):
     """`GET /v2/orders/{id}/shipping_addresses` item: where (and how) part of an order ships."""

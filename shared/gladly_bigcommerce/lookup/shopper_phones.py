@@ -8,7 +8,7 @@ sits on a customer whose address book names the countries the shopper lives in. 
 * the account phone in the countries of the customer's addresses;
 * a phone whose record names no country (no address book, an address without a country) in the
   store's country (`/v2/store` `country_code`), else `DEFAULT_PHONE_REGION` (`store_region`;
-  `customer_search.PhoneRegion` reads it for a search).
+  `search.PhoneRegion` reads it for a search).
 
 A number written with `+` names its own country wherever it is (`phones.read`). A number that is
 not a valid number of the countries its record names is shown as stored where Gladly takes free text

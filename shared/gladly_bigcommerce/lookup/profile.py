@@ -1,7 +1,4 @@
-"""Gladly lookups over BigCommerce: the BASIC search and the DETAILED profile (protocol sections 1-3, 5).
-
-One logic function per use case, each taking the parsed `LookupRequest` and `LookupDeps`:
-`manual_search`, `auto_link_lookup` and `detailed_lookup`; `answer_lookup` routes a request to one.
+"""The DETAILED profile: the linked shopper, their recent orders and the actions (protocol sections 2-3).
 
 Latency is what matters (Gladly waits 5 s): independent BigCommerce calls run at once, and a
 DETAILED profile costs one wave of calls (customer, its orders, guest orders by email) plus one
@@ -24,84 +21,59 @@ from memory, saying when it was read, rather than nothing.
 
 from __future__ import annotations
 
-import math
-import os
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
-from typing import Generic, TypeVar
+from typing import TypeVar
 
-from gladly_bigcommerce import IMPORTED_AT
 from gladly_bigcommerce.actions.declare import customer_actions as declare_customer_actions
 from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
-from gladly_bigcommerce.auto_link import AutoLinkReport, answer_auto_link, explain_auto_link
-from gladly_bigcommerce.bigcommerce.client import (
-    BigCommerceClient,
-    Customer,
-    Deadline,
-    Order,
-    OrderProduct,
-    Shipment,
-    StoreInfo,
-)
-from gladly_bigcommerce.bigcommerce.connection import StoreConnection, forget_kept_state
-from gladly_bigcommerce.bigcommerce.deadline import CallBudget
-from gladly_bigcommerce.bigcommerce.http import BigCommerceError, RateLimited
+from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
-from gladly_bigcommerce.customer_search import (
-    ContactMatches,
+from gladly_bigcommerce.bigcommerce.models import Customer, Order, OrderProduct, Shipment, StoreInfo
+from gladly_bigcommerce.gladly import limits
+from gladly_bigcommerce.gladly.customer_ids import (
     CustomerRef,
     GuestRef,
-    GuestShopper,
-    PhoneRegion,
     RegisteredRef,
-    find_by_contacts,
-    guest_orders,
     normalize_email,
     parse_customer_ref,
-    result,
-    searched_emails,
-    submit,
 )
-from gladly_bigcommerce.gladly import limits
-from gladly_bigcommerce.gladly.models import Action, CustomerResult, LookupKind, LookupRequest, LookupResponse
-from gladly_bigcommerce.mapping import (
-    consignment_lines,
+from gladly_bigcommerce.gladly.models import Action, CustomerResult, LookupRequest, LookupResponse
+from gladly_bigcommerce.lookup.calls import result, submit
+from gladly_bigcommerce.lookup.context import LookupDeps
+from gladly_bigcommerce.lookup.mapping.customers import (
     customer_attributes,
     customer_result,
     guest_result,
+    store_links,
+)
+from gladly_bigcommerce.lookup.mapping.orders import (
+    consignment_lines,
     lines_are_complete,
     merge_orders,
     needs_shipments,
     order_transaction,
-    store_links,
-    with_search_columns,
 )
+from gladly_bigcommerce.lookup.product_images import CACHE as IMAGE_CACHE
+from gladly_bigcommerce.lookup.product_images import product_images
+from gladly_bigcommerce.lookup.recent_profiles import recent_profiles
+from gladly_bigcommerce.lookup.search import (
+    GuestShopper,
+    guest_orders,
+    searched_emails,
+)
+from gladly_bigcommerce.lookup.shopper_phones import store_region
+from gladly_bigcommerce.lookup.store_settings import StoreSetting
 from gladly_bigcommerce.observability import count, logger, mask_email
-from gladly_bigcommerce.product_images import CACHE as IMAGE_CACHE
-from gladly_bigcommerce.product_images import product_images
 from gladly_bigcommerce.settings.model import AdaptorSettings
-from gladly_bigcommerce.shopper_phones import store_region
 
 T = TypeVar("T")
-
-# How long customer group names are trusted before they are read again.
-GROUP_NAMES_TTL_SECONDS = 15 * 60
 
 # Orders read per shopper for the profile's order count and lifetime value; the newest
 # `recent_orders` of them become transactions. Beyond this many, the count says "50+".
 SUMMARY_ORDER_LIMIT = 50
-
-_METRIC_BY_KIND: dict[LookupKind, str] = {
-    "manual_search": "LookupsManualSearch",
-    "auto_link": "LookupsAutoLink",
-    "detailed": "LookupsDetailed",
-}
 
 DETAILS_SKIPPED_ATTRIBUTE = "detailsSkipped"
 """The custom attribute naming what a DETAILED profile left out, and why ("" when nothing was)."""
@@ -122,124 +94,6 @@ _PART_LABELS = {
     "store": "store details",
     "guest_orders": "guest orders",
 }
-
-# Profiles kept to answer from while BigCommerce refuses calls (a few kB each), and for how long.
-RECENT_PROFILES_MAX = 256
-RECENT_PROFILES_TTL_SECONDS = 5 * 60
-
-
-# --- dependencies ------------------------------------------------------------------------------------
-
-
-class StoreSetting(Generic[T]):
-    """A piece of store configuration (not per shopper), read at most once per `ttl_seconds`.
-
-    `fetch` answers at once from memory while the value is fresh; otherwise it starts a read
-    alongside the lookup's other calls. A failed read is not remembered: the next lookup tries again.
-    Concurrent cold lookups may each read it; the last answer wins, and all are the same store's.
-    """
-
-    def __init__(
-        self,
-        load: Callable[[Deadline], T],
-        ttl_seconds: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._load = load
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._value: tuple[float, T] | None = None  # (expires, value)
-        self._lock = threading.Lock()
-
-    @property
-    def value(self) -> T | None:
-        """The remembered value while it is fresh, else None."""
-        with self._lock:
-            if self._value is None or self._value[0] <= self._clock():
-                return None
-            return self._value[1]
-
-    def fetch(self, deadline: Deadline) -> Future[T]:
-        """The fresh value as a finished future, or a read of it started now."""
-        cached = self.value
-        if cached is not None:
-            done: Future[T] = Future()
-            done.set_result(cached)
-            return done
-        return submit(lambda: self.load(deadline))
-
-    def load(self, deadline: Deadline) -> T:
-        """Read the value now and remember it."""
-        value = self._load(deadline)
-        expires = math.inf if self._ttl is None else self._clock() + self._ttl
-        with self._lock:
-            self._value = (expires, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._value = None
-
-
-@dataclass(frozen=True)
-class StoreSettings:
-    """A store's configuration as lookups keep it per container, on the store's connection
-    (``StoreConnection.kept``).
-
-    Store information (storefront domain, default currency) is read at most once per container,
-    alongside the first DETAILED lookup, and read again only if that failed. Customer group names
-    change more often (a merchant adds or renames a group) and are kept for `GROUP_NAMES_TTL_SECONDS`.
-    """
-
-    store: StoreSetting[StoreInfo]
-    group_names: StoreSetting[dict[int, str]]
-
-    @classmethod
-    def of(cls, client: BigCommerceClient) -> StoreSettings:
-        return cls(
-            store=StoreSetting(lambda deadline: client.get_store(deadline=deadline)),
-            group_names=StoreSetting(partial(_read_group_names, client), ttl_seconds=GROUP_NAMES_TTL_SECONDS),
-        )
-
-
-def _read_group_names(client: BigCommerceClient, deadline: Deadline) -> dict[int, str]:
-    return {group.id: group.name for group in client.list_customer_groups(deadline=deadline)}
-
-
-def forget_store_settings() -> None:
-    """Forget the store configuration every connection has kept, and the profiles kept, as a new
-    container would have."""
-    forget_kept_state()
-    recent_profiles.clear()
-
-
-@dataclass(frozen=True)
-class LookupDeps:
-    """What a lookup needs: the settings, the store connection, the deadline for BigCommerce, and the
-    API's public base URL (``Dependencies.public_base_url``), on which action form URLs are built."""
-
-    settings: AdaptorSettings
-    connection: StoreConnection
-    deadline: Deadline
-    public_base_url: str
-
-    @property
-    def client(self) -> BigCommerceClient:
-        return self.connection.client
-
-    @property
-    def store_settings(self) -> StoreSettings:
-        return self.connection.kept(StoreSettings, StoreSettings.of)
-
-    def phone_region(self) -> PhoneRegion:
-        """Where a search reads phones whose record names no country: the store's country, kept per
-        container or read alongside the search (not while the store's quota is nearly spent), else
-        DEFAULT_PHONE_REGION."""
-        store = self.store_settings.store
-        kept, default = store.value, self.settings.default_phone_region
-        if kept is not None or self.client.quota.nearly_spent(1):
-            return PhoneRegion(store_region(kept, default))
-        return PhoneRegion(default, partial(store.fetch, self.deadline), self.deadline)
 
 
 class Skipped:
@@ -279,81 +133,6 @@ class _Detailed:
     skipped: Skipped
 
 
-class InitClock:
-    """The init time a container's first request has already spent before reaching the handler.
-
-    Lambda hands the request that caused a cold start to the handler only after init (imports,
-    module setup), and Gladly's 5 s started when it sent the request; so the first lookup's
-    deadline is shortened by the time since the package was first imported. A container
-    initialised long before its first request (provisioned concurrency, proactive init) spent
-    nothing of it: init longer than the lookup deadline itself counts as none. Counted only where
-    the request waited for init, by Lambda's ``initialization_type``: an ``on-demand`` init, or a
-    SnapStart restore (`restart`); never off Lambda (tests, local runs), whose first request comes
-    whenever someone sends it.
-    """
-
-    def __init__(
-        self,
-        started_at: float,
-        *,
-        initialization_type: str | None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._started_at = started_at
-        self._on_lambda = initialization_type is not None
-        self._counting = initialization_type == "on-demand"
-        self._clock = clock
-        self._taken = False
-        self._lock = threading.Lock()
-
-    def restart(self) -> None:
-        """Count init from now (after a snapshot is restored), for the next first request."""
-        with self._lock:
-            self._started_at = self._clock()
-            self._counting = self._on_lambda
-            self._taken = False
-
-    def take(self, limit: float) -> float:
-        """Seconds of init the first caller must count (0 for every later one, and past ``limit``)."""
-        with self._lock:
-            if self._taken or not self._counting:
-                return 0.0
-            self._taken = True
-            spent = self._clock() - self._started_at
-        return spent if 0.0 < spent < limit else 0.0
-
-
-# Lambda names how this container was initialised ("on-demand", "provisioned-concurrency", "snap-start").
-init_clock = InitClock(IMPORTED_AT, initialization_type=os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE"))
-
-
-def lookup_deadline(
-    settings: AdaptorSettings,
-    received_at: datetime,
-    calls: int,
-    *,
-    init_spent: float = 0.0,
-    clock: Callable[[], float] = time.monotonic,
-) -> Deadline:
-    """The lookup's budget, counted from when the request arrived (verification time included; for a
-    container's first request, its init too: ``init_spent``, see `InitClock`), and the BigCommerce
-    calls it may make (``gladly/limits.py``)."""
-    spent = max(0.0, (datetime.now(UTC) - received_at).total_seconds(), init_spent)
-    return Deadline.after(
-        settings.lookup_deadline_seconds - spent,
-        clock=clock,
-        budget=CallBudget(calls, limits.RETRIES_PER_REQUEST),
-    )
-
-
-def lookup_calls(kind: LookupKind, settings: AdaptorSettings) -> int:
-    """The cap on a lookup's BigCommerce calls (``gladly/limits.py``): a DETAILED profile's grows with
-    ``RECENT_ORDERS``; a search or an auto-link's with the emails and phones a lookup may carry."""
-    if kind == "detailed":
-        return limits.detailed_lookup_calls(settings.recent_orders)
-    return limits.basic_lookup_calls()
-
-
 # --- extension points for actions --------------------------------------------------------------------
 
 
@@ -367,110 +146,7 @@ def customer_actions(customer_ref: CustomerRef, deps: LookupDeps) -> list[Action
     return declare_customer_actions(customer_ref, deps.settings, deps.public_base_url)
 
 
-# --- routing -----------------------------------------------------------------------------------------
-
-OnStore = Callable[[Callable[[LookupDeps], T]], T]
-"""Runs a use case against the store (the edge's ``with_store``: the lookup's deadline and call cap, the
-store's connection, and a refused token re-read once)."""
-
-
-def answer_lookup(request: LookupRequest, on_store: OnStore[LookupResponse]) -> LookupResponse:
-    """Run the lookup of the request's kind on the store, counted and logged once."""
-    count(_METRIC_BY_KIND[request.kind])
-    response = on_store(partial(LOOKUPS[request.kind], request))
-    count("LookupResults", len(response.results))
-    logger.info("Lookup answered", extra={"kind": request.kind, "results": len(response.results)})
-    return response
-
-
-def explain(request: LookupRequest, deps: LookupDeps) -> AutoLinkReport:
-    """Why the profile of Gladly's auto-link request does or does not link (``/auto-link``)."""
-    return explain_auto_link(request, deps.client, deps.settings, deps.deadline, deps.phone_region())
-
-
-# --- BASIC -------------------------------------------------------------------------------------------
-
-
-def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
-    """An agent's search: exact email and/or phone, as the Search Query Attributes allow.
-
-    Several attributes widen the search (any of them may match); with email only, it costs two
-    calls at once (customers, guest orders), and a third, once per container, for the store's
-    country (`LookupDeps.phone_region`).
-    """
-    searchable = {item.attribute for item in deps.settings.search_query_attributes}
-    terms = request.search_terms
-    region = deps.phone_region()
-    matches = find_by_contacts(
-        deps.client,
-        emails=terms.emails if "email" in searchable else [],
-        numbers=terms.phones if "phone" in searchable else [],
-        region=region,
-        deadline=deps.deadline,
-        max_emails=limits.MAX_EMAILS,
-        max_phones=limits.MAX_PHONES,
-    )
-    return _basic_response(matches, deps.settings, region)
-
-
-def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
-    """Gladly's auto-link request, answered by the auto-link resolver (auto_link.py): a lone result
-    only for a shopper it may link, every candidate when ambiguous, `[]` when nothing matched."""
-    return answer_auto_link(request.profile, deps.client, deps.settings, deps.deadline, deps.phone_region())
-
-
-def _basic_response(
-    matches: ContactMatches, settings: AdaptorSettings, region: PhoneRegion
-) -> LookupResponse:
-    results = [customer_result(customer, region.get()) for customer in matches.customers]
-    results += [guest_result(guest, region.get()) for guest in matches.guests]
-    columns = settings.search_results_attributes
-    return LookupResponse(results=[with_search_columns(found, columns) for found in results])
-
-
 # --- DETAILED ----------------------------------------------------------------------------------------
-
-
-class RecentProfiles:
-    """DETAILED profiles answered in the last minutes, to show again while BigCommerce refuses calls.
-
-    Kept in the container's memory only (never logged or written anywhere), at most `max_entries`
-    for `ttl_seconds`, and used only when the store has said its quota is spent: every other lookup
-    reads BigCommerce afresh.
-    """
-
-    def __init__(
-        self,
-        max_entries: int = RECENT_PROFILES_MAX,
-        ttl_seconds: float = RECENT_PROFILES_TTL_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._max_entries = max_entries
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._entries: OrderedDict[tuple[str, ...], tuple[float, datetime, CustomerResult]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def remember(self, key: tuple[str, ...], profile: CustomerResult) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-            self._entries[key] = (self._clock() + self._ttl, datetime.now(UTC), profile)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
-
-    def recall(self, key: tuple[str, ...]) -> tuple[datetime, CustomerResult] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] <= self._clock():
-                return None
-            return entry[1], entry[2]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-recent_profiles = RecentProfiles()
 
 
 def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
@@ -736,10 +412,3 @@ def _optional(call: Future[T], part: str, detailed: _Detailed) -> T | None:
         count("EnrichmentFailures")
         detailed.skipped.add(part, QUOTA_SPENT if isinstance(error, RateLimited) else UNREADABLE)
         return None
-
-
-LOOKUPS: dict[LookupKind, Callable[[LookupRequest, LookupDeps], LookupResponse]] = {
-    "manual_search": manual_search,
-    "auto_link": auto_link_lookup,
-    "detailed": detailed_lookup,
-}

@@ -39,8 +39,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gladly_bigcommerce.bigcommerce.client import Order, OrderProduct
-from gladly_bigcommerce.bigcommerce.models import OrderProductOption
+from gladly_bigcommerce.bigcommerce.models import Order, OrderProduct, OrderProductOption
 from gladly_bigcommerce.gladly.models import Product
 from gladly_bigcommerce.money import money_as_data
 

@@ -14,8 +14,9 @@ import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 
-from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Deadline
-from gladly_bigcommerce.bigcommerce.http import Forbidden
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import Forbidden
 
 TTL_SECONDS = 15 * 60
 # Product ids kept per container (a few hundred bytes each); past it, the oldest entries go first.

@@ -2,72 +2,28 @@
 
 Two kinds of shopper answer to an email: registered customers (`GET /v3/customers?email:in=`) and
 guest shoppers, who have no customer record, only orders with `customer_id` 0 and their email on
-the billing address (`GET /v2/orders?email=`). A guest gets a stable id of its own,
-`guest:<lowercased email>`, so that a DETAILED lookup can find its orders again.
-
-Independent BigCommerce calls run at once on one small shared thread pool; every call gets the
-lookup's `Deadline`, so the pool never outlives the answer Gladly waits for.
+the billing address (`GET /v2/orders?email=`), known by `guest:<lowercased email>`
+(``gladly/customer_ids.py``). Independent searches run at once (``calls.py``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
 
 from gladly_bigcommerce import phones
-from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, Customer, Deadline, Order, StoreInfo
-from gladly_bigcommerce.bigcommerce.http import BigCommerceError, DeadlineExceeded
-from gladly_bigcommerce.bigcommerce.models import PostalAddress
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import BigCommerceError
+from gladly_bigcommerce.bigcommerce.models import Customer, Order, PostalAddress, StoreInfo
+from gladly_bigcommerce.gladly.customer_ids import guest_customer_id, normalize_email
+from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
+from gladly_bigcommerce.lookup.calls import result, submit
+from gladly_bigcommerce.lookup.shopper_phones import account_phone, store_region
 from gladly_bigcommerce.observability import logger
-from gladly_bigcommerce.shopper_phones import account_phone, store_region
-
-T = TypeVar("T")
-
-GUEST_ID_PREFIX = "guest:"
-# As many workers as the client pools connections: a DETAILED lookup fans out one call per shipped order.
-POOL_SIZE = 10
-# Waiting a little past the deadline lets a call that the client cut at the deadline report its own error.
-_RESULT_GRACE_SECONDS = 0.25
-
-_pool_thread = threading.local()
-
-
-def _mark_pool_thread() -> None:
-    _pool_thread.active = True
-
-
-_pool = ThreadPoolExecutor(
-    max_workers=POOL_SIZE, thread_name_prefix="bigcommerce", initializer=_mark_pool_thread
-)
-
-
-def submit(call: Callable[[], T]) -> Future[T]:
-    """Start `call` on the shared pool, or run it right here when already on a pool thread.
-
-    Running nested work inline means no pool thread ever waits for another pool thread, so
-    concurrent lookups sharing the pool cannot deadlock it.
-    """
-    if getattr(_pool_thread, "active", False):
-        future: Future[T] = Future()
-        try:
-            future.set_result(call())
-        except Exception as error:
-            future.set_exception(error)
-        return future
-    return _pool.submit(call)
-
-
-def result(future: Future[T], deadline: Deadline) -> T:
-    """The call's result (or its exception), waiting no longer than the deadline allows."""
-    try:
-        return future.result(timeout=deadline.remaining() + _RESULT_GRACE_SECONDS)
-    except FutureTimeout:
-        raise DeadlineExceeded("the deadline passed while waiting for BigCommerce") from None
 
 
 class PhoneRegion:
@@ -116,43 +72,6 @@ class PhoneRegion:
             return None
 
 
-# --- identities --------------------------------------------------------------------------------------
-
-
-def normalize_email(email: str) -> str:
-    """Emails compare case-insensitively and without surrounding spaces."""
-    return email.strip().lower()
-
-
-def guest_customer_id(email: str) -> str:
-    """The stable `externalCustomerId` of the guest shopper using `email`."""
-    return GUEST_ID_PREFIX + normalize_email(email)
-
-
-@dataclass(frozen=True)
-class RegisteredRef:
-    customer_id: int
-
-
-@dataclass(frozen=True)
-class GuestRef:
-    email: str  # normalised
-
-
-CustomerRef = RegisteredRef | GuestRef
-
-
-def parse_customer_ref(external_customer_id: str) -> CustomerRef | None:
-    """What an `externalCustomerId` we handed out points at; None for ids we never produce."""
-    text = external_customer_id.strip()
-    if text.startswith(GUEST_ID_PREFIX):
-        email = normalize_email(text[len(GUEST_ID_PREFIX) :])
-        return GuestRef(email) if "@" in email else None
-    if text.isascii() and text.isdigit() and int(text) > 0:
-        return RegisteredRef(int(text))
-    return None
-
-
 @dataclass(frozen=True)
 class GuestShopper:
     """A shopper known only from guest orders placed with one email, newest order first."""
@@ -189,9 +108,6 @@ def find_customers_by_emails(
     _remember_stored_phone(found)
     return [customer for customer in found if normalize_email(customer.email) in wanted]
 
-
-PHONE_SPELLINGS_ONE_BY_ONE = 8
-"""Spellings per number asked one call each when `phone:in` may be read as one literal string."""
 
 # One phone spelling known to be stored on some customer (the probe of `find_customers_by_phones`).
 # Learned from any customer a search returned; only ever read as a value to add to a search.
