@@ -43,8 +43,8 @@ import requests
 from devtools.gateway import decode_body, default_stage
 from devtools.sandbox.server import DEFAULT_STORE_HASH
 from devtools.signer import event_query_string, sign_request
-from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
-from gladly_bigcommerce.actions.tokens import FormSubject, FormTokens
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormTokens
+from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.bigcommerce.store_hash import normalize_store_hash
 from gladly_bigcommerce.settings.secret import AdaptorSecret
 

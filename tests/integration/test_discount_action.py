@@ -22,10 +22,10 @@ from devtools.replay import GladlyClient
 from devtools.sandbox import ALL_SCOPES, DEFAULT_TOKEN, MARKETING, seed
 from devtools.sandbox.records import CouponCode, Promotion
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import discount as discount_module
-from gladly_bigcommerce.actions.audit import token_fingerprint
-from gladly_bigcommerce.actions.discount import CodeGenerator
-from gladly_bigcommerce.actions.tokens import FormSubject
+from gladly_bigcommerce.actions.discount import write as discount_module
+from gladly_bigcommerce.actions.discount.terms import CodeGenerator
+from gladly_bigcommerce.actions.machinery.audit import token_fingerprint
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject
 from tests.integration.actions_support import (
     MARTHA,
     answer_after_the_deadline,

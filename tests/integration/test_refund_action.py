@@ -17,8 +17,8 @@ import requests
 from devtools.replay import GladlyClient
 from devtools.sandbox import PaymentProvider, seed
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import refund as refund_module
-from gladly_bigcommerce.actions.tokens import FormSubject
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject
+from gladly_bigcommerce.actions.refund import write as refund_module
 from tests.fixtures.sandbox import SandboxHttp
 from tests.integration.actions_support import (
     MARTHA,

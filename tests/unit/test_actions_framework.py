@@ -17,15 +17,15 @@ import pytest
 
 from devtools.aws import LocalResources
 from devtools.template import SamTemplate
-from gladly_bigcommerce.actions import context as context_module
-from gladly_bigcommerce.actions import locks as locks_module
-from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.context import ActionContext, action_deadlines
-from gladly_bigcommerce.actions.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
-from gladly_bigcommerce.actions.idempotency import Submission
-from gladly_bigcommerce.actions.locks import OrderLocks
-from gladly_bigcommerce.actions.submit import ActionStores, SubmitRequest, run_submit
-from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
+from gladly_bigcommerce.actions.machinery import context as context_module
+from gladly_bigcommerce.actions.machinery import locks as locks_module
+from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.context import ActionContext, action_deadlines
+from gladly_bigcommerce.actions.machinery.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
+from gladly_bigcommerce.actions.machinery.exactly_once import ActionStores, SubmitRequest, run_submit
+from gladly_bigcommerce.actions.machinery.idempotency import Submission
+from gladly_bigcommerce.actions.machinery.locks import OrderLocks
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken, FormTokens
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.edge.errors import action_answer

@@ -15,7 +15,7 @@ import pytest
 from pydantic import BaseModel
 
 from devtools.signer import sign_event
-from gladly_bigcommerce.actions.errors import ActionConflict, WriteOutcomeUnknown
+from gladly_bigcommerce.actions.machinery.errors import ActionConflict, WriteOutcomeUnknown
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
 from gladly_bigcommerce.edge import request as edge_request
 from gladly_bigcommerce.edge import runtime as edge_runtime

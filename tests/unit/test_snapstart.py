@@ -27,9 +27,9 @@ from snapshot_restore_py import get_after_restore, get_before_snapshot
 
 from devtools.aws import LocalResources
 from devtools.template import REPOSITORY_ROOT
-from gladly_bigcommerce.actions import context
-from gladly_bigcommerce.actions.discount import new_code
-from gladly_bigcommerce.actions.tokens import FormSubject, FormTokens
+from gladly_bigcommerce.actions.discount.terms import new_code
+from gladly_bigcommerce.actions.machinery import context
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormTokens
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.edge import runtime as edge_runtime
 from gladly_bigcommerce.edge import snapstart

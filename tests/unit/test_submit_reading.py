@@ -1,4 +1,4 @@
-"""The strict reading of action submits (``actions/fields.py``, ``actions/amounts.py``): every submitted
+"""The strict reading of action submits (``actions/machinery/fields.py``, ``numbers.py``): every submitted
 value means exactly one thing. The reproducers of issue 16 are here at the unit level; the same cases
 go through the real handlers in tests/integration/test_strict_submits.py, which checks the store too."""
 
@@ -10,10 +10,8 @@ from typing import Any, cast
 import pytest
 from pydantic import ValidationError
 
-from gladly_bigcommerce.actions.amounts import plain_number
 from gladly_bigcommerce.actions.cancel import cancel_fields
-from gladly_bigcommerce.actions.discount import CustomerActionQuery, Shopper
-from gladly_bigcommerce.actions.fields import (
+from gladly_bigcommerce.actions.machinery.fields import (
     MAX_VALUE_LENGTH,
     Amount,
     Bound,
@@ -31,9 +29,11 @@ from gladly_bigcommerce.actions.fields import (
     submitted_values,
     text_field,
 )
+from gladly_bigcommerce.actions.machinery.numbers import plain_number
 from gladly_bigcommerce.actions.orders import OrderActionQuery
-from gladly_bigcommerce.actions.refund_fields import payment_method_fields
-from gladly_bigcommerce.actions.refundable import RefundableOrder, RefundMethod
+from gladly_bigcommerce.actions.refund.amounts import RefundableOrder, RefundMethod
+from gladly_bigcommerce.actions.refund.form import payment_method_fields
+from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
 from gladly_bigcommerce.bigcommerce.models import RefundMethodPayment
 from gladly_bigcommerce.gladly.errors import BadRequest
 

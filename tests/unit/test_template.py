@@ -9,7 +9,7 @@ from typing import Any, get_args
 import pytest
 
 from devtools.template import REPOSITORY_ROOT, Route, SamTemplate, pseudo_parameters, resolve
-from gladly_bigcommerce.actions import audit
+from gladly_bigcommerce.actions.machinery import audit
 from gladly_bigcommerce.lookup import entry as lookup_entry
 from gladly_bigcommerce.lookup.auto_link.evidence import DecisionKind
 from gladly_bigcommerce.lookup.auto_link.resolver import _camel as camel
@@ -186,7 +186,7 @@ def test_only_the_action_functions_touch_the_tables(template: SamTemplate) -> No
 
 def test_tables_have_the_keys_and_ttl_the_code_uses(template: SamTemplate) -> None:
     # Powertools' DynamoDBPersistenceLayer defaults (key "id", expiry "expiration"), and the key "pk"
-    # and expiry "expires_at" of actions/locks.py.
+    # and expiry "expires_at" of actions/machinery/locks.py.
     tables = {
         table.logical_id: (
             [(key.name, key.attribute_type, key.key_type) for key in table.key_schema],

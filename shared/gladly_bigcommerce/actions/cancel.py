@@ -10,7 +10,8 @@ already in BigCommerce's answer cancels nothing.
 The submit is read against the form's fields built for the order as it is then (``cancel_fields``:
 the refund choice is one the form offers, exactly; ``fields.read_submit``).
 
-Exactly-once, as for refunds: one-time token and idempotency (``submit.py``), the order's lock, and
+Exactly-once, as for refunds: one-time token and idempotency (``machinery/exactly_once.py``), the
+order's lock, and
 a journaled attempt, so a submit repeated after a timeout first looks at what BigCommerce already
 did (the refund among the order's refunds, the status on the order) and never does it twice.
 """
@@ -18,14 +19,21 @@ did (the refund among the order's refunds, the status on the order) and never do
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.attempts import Attempt
-from gladly_bigcommerce.actions.context import ActionContext
-from gladly_bigcommerce.actions.fields import (
+from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.attempts import Attempt
+from gladly_bigcommerce.actions.machinery.context import ActionContext
+from gladly_bigcommerce.actions.machinery.exactly_once import (
+    begin_attempt,
+    discard_attempt,
+    finish_attempt,
+    submit_order_action,
+)
+from gladly_bigcommerce.actions.machinery.fields import (
     REASON,
     FormField,
     SubmittedForm,
@@ -34,7 +42,9 @@ from gladly_bigcommerce.actions.fields import (
     reason_field,
     select_field,
 )
-from gladly_bigcommerce.actions.forms import order_action_form
+from gladly_bigcommerce.actions.machinery.forms import order_action_form
+from gladly_bigcommerce.actions.machinery.route import ActionRoute
+from gladly_bigcommerce.actions.machinery.tokens import FormToken
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
     STATUS_REFUNDED,
@@ -43,24 +53,7 @@ from gladly_bigcommerce.actions.orders import (
     load_order,
     status_label,
 )
-from gladly_bigcommerce.actions.refund import (
-    PAYMENT_PROCESSED_LATER,
-    RefundSnapshot,
-    begin_attempt,
-    choose_method,
-    discard_attempt,
-    finish_attempt,
-    order_lock,
-    recover_attempt,
-    recover_refund,
-    refund_answer,
-    refund_snapshot,
-    refuse_adjusted_quote,
-    send_refund,
-    submit_order_action,
-)
-from gladly_bigcommerce.actions.refund_fields import with_declined_note
-from gladly_bigcommerce.actions.refundable import (
+from gladly_bigcommerce.actions.refund.amounts import (
     QuotedRefund,
     RefundableOrder,
     default_method,
@@ -68,8 +61,16 @@ from gladly_bigcommerce.actions.refundable import (
     read_refundable,
     refund_methods,
 )
-from gladly_bigcommerce.actions.route import ActionRoute
-from gladly_bigcommerce.actions.tokens import FormToken
+from gladly_bigcommerce.actions.refund.form import with_declined_note
+from gladly_bigcommerce.actions.refund.plan import choose_method, refuse_adjusted_quote
+from gladly_bigcommerce.actions.refund.write import (
+    PAYMENT_PROCESSED_LATER,
+    RefundSnapshot,
+    recover_refund,
+    refund_answer,
+    refund_snapshot,
+    send_refund,
+)
 from gladly_bigcommerce.bigcommerce.models import Order
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
@@ -186,7 +187,7 @@ class CancelSnapshot(BaseModel):
 def submit_cancel(context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any]) -> ActionResult:
     """Cancel (and refund) exactly once per form (see the module docstring)."""
     return submit_order_action(
-        context, ACTION, query, values, lambda token: _cancel_once(context, query, values, token)
+        context, query.subject(ACTION), query.token, values, partial(_cancel_once, context, query, values)
     )
 
 
@@ -199,25 +200,25 @@ def _refund_method_key(form: SubmittedForm) -> str | None:
 
 
 def _cancel_once(
-    context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any], token: FormToken
+    context: ActionContext,
+    query: OrderActionQuery,
+    values: Mapping[str, Any],
+    token: FormToken,
+    attempt: Attempt | None,
 ) -> SubmitAnswer:
-    with order_lock(context, query.order_id, token):
-        attempt = recover_attempt(context, ACTION, token)
-        if isinstance(attempt, SubmitAnswer):
-            return attempt
-        order = load_order(context.client, query, deadline=context.deadline)
-        if attempt is not None:
-            answer = _resume(context, attempt, order)
-            if answer is not None:
-                return answer
-        refusal = not_cancellable(order)
-        if refusal is not None:
-            raise refusal
-        # The submit is read against the form as the order is now: its refund choices included.
-        refundable = read_refundable(context.client, order, deadline=context.deadline)
-        everything = quote_everything(context.client, refundable, deadline=context.deadline)
-        form = read_submit(cancel_fields(refundable, everything), values)
-        return _refund_then_cancel(context, refundable, everything, form, token, replacing=attempt)
+    order = load_order(context.client, query, deadline=context.deadline)
+    if attempt is not None:
+        answer = _resume(context, attempt, order)
+        if answer is not None:
+            return answer
+    refusal = not_cancellable(order)
+    if refusal is not None:
+        raise refusal
+    # The submit is read against the form as the order is now: its refund choices included.
+    refundable = read_refundable(context.client, order, deadline=context.deadline)
+    everything = quote_everything(context.client, refundable, deadline=context.deadline)
+    form = read_submit(cancel_fields(refundable, everything), values)
+    return _refund_then_cancel(context, refundable, everything, form, token, replacing=attempt)
 
 
 def _resume(context: ActionContext, attempt: Attempt, order: Order) -> SubmitAnswer | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from gladly_bigcommerce.actions.forms import customer_form_url, order_form_url
+from gladly_bigcommerce.actions.machinery.urls import customer_form_url, order_form_url
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
     STATUS_REFUNDED,

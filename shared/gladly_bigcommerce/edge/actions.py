@@ -1,8 +1,9 @@
 """An action's Lambda: its signed ``GET`` becomes its form, its signed ``POST`` its submit.
 
-The action's context comes first (``actions/context.py``): with the action turned off, every request is
-a 406. A form and a submit have deadlines of their own. A submit's values (``fields.submitted_values``)
-are checked for what no form may carry before its token (``submit.run_submit``), and read against the
+The action's context comes first (``actions/machinery/context.py``): with the action turned off, every
+request is a 406. A form and a submit have deadlines of their own. A submit's values
+(``fields.submitted_values``) are checked for what no form may carry before its token
+(``exactly_once.run_submit``), and read against the
 form's fields by the action (``fields.read_submit``). Errors are answered as actions answer them
 (``errors.action_answer``: 200, 400, 406, and 401 for authentication), and a submit's audit line
 records that same status.
@@ -16,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gladly_bigcommerce.actions.context import action_context
-from gladly_bigcommerce.actions.fields import submitted_values
-from gladly_bigcommerce.actions.route import ActionRoute
+from gladly_bigcommerce.actions.machinery.context import action_context
+from gladly_bigcommerce.actions.machinery.fields import submitted_values
+from gladly_bigcommerce.actions.machinery.route import ActionRoute
 from gladly_bigcommerce.edge.errors import action_answer
 from gladly_bigcommerce.edge.handler import Dependencies, LambdaHandler, gladly_handler
 from gladly_bigcommerce.edge.request import GladlyRequest

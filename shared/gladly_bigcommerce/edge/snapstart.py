@@ -79,7 +79,7 @@ def _warm_aws_clients() -> None:
     # The provider `parameters.get_secret` would create at the first request (``config.load_secret``).
     if "secrets" not in DEFAULT_PROVIDERS:
         DEFAULT_PROVIDERS["secrets"] = SecretsProvider()
-    if _loaded("actions.context") is not None:
+    if _loaded("actions.machinery.context") is not None:
         import boto3
 
         # The actions' own client is made from the same default session at first use: its model is cached.
@@ -112,7 +112,7 @@ def refresh() -> None:
     for provider in list(DEFAULT_PROVIDERS.values()):
         provider.clear_cache()  # the credentials are read again at the next request
         provider.client.close()  # botocore opens new connections when next used
-    if (context := _loaded("actions.context")) is not None:
+    if (context := _loaded("actions.machinery.context")) is not None:
         context.drop_connection_pools()
     if (store_settings := _loaded("lookup.store_settings")) is not None:
         store_settings.forget_store_settings()

@@ -1,4 +1,5 @@
-"""The refund form's fields: what the form renders, and so what its submit may carry (``fields.py``).
+"""The refund form: its fields, what the form renders, and so what its submit may carry
+(``machinery/fields.py``).
 
 Built from what is left on the order (``RefundableOrder``) and BigCommerce's quote of all of it: the
 form (``refund.refund_form``) renders them, and the submit (``refund.submit_refund``) reads its values
@@ -13,8 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from gladly_bigcommerce.actions.amounts import amount_example
-from gladly_bigcommerce.actions.fields import (
+from gladly_bigcommerce.actions.machinery.context import ActionContext
+from gladly_bigcommerce.actions.machinery.fields import (
     Amount,
     Bound,
     ByChoice,
@@ -25,13 +26,21 @@ from gladly_bigcommerce.actions.fields import (
     select_field,
     text_field,
 )
-from gladly_bigcommerce.actions.refundable import (
+from gladly_bigcommerce.actions.machinery.forms import order_action_form
+from gladly_bigcommerce.actions.machinery.numbers import amount_example
+from gladly_bigcommerce.actions.orders import OrderActionQuery, load_order, status_label
+from gladly_bigcommerce.actions.refund.amounts import (
     QuotedRefund,
     RefundableOrder,
     RefundMethod,
     default_method,
+    quote_everything,
+    read_refundable,
     refund_methods,
 )
+from gladly_bigcommerce.gladly.errors import NotAcceptable
+from gladly_bigcommerce.gladly.models import ActionForm
+from gladly_bigcommerce.settings.model import ActionName
 
 SCOPE = "refund"
 SCOPE_EVERYTHING = "everything"
@@ -214,3 +223,30 @@ def payment_method_fields(methods: list[RefundMethod]) -> list[FormField]:
         hint="How the money goes back to the customer.",
     )
     return [field if len(methods) > 1 else field.hidden()]
+
+
+ACTION: ActionName = "refund"
+
+
+# --- the form -----------------------------------------------------------------------------------------
+
+
+def refund_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
+    """What is left to refund on the order, and the choices; 406 when nothing is."""
+    order = load_order(context.client, query, deadline=context.deadline)
+    refundable = read_refundable(context.client, order, deadline=context.deadline)
+    everything = quote_everything(context.client, refundable, deadline=context.deadline)
+    if everything is None:
+        raise nothing_to_refund(refundable)
+    title = f"Refund order {order.id}"
+    fields = refund_fields(refundable, everything)
+    return order_action_form(
+        context, ACTION, title, "Refund", fields, order_id=order.id, customer_id=query.customer
+    )
+
+
+def nothing_to_refund(refundable: RefundableOrder) -> NotAcceptable:
+    return NotAcceptable.of(
+        "nothing_to_refund",
+        f"Nothing is left to refund on order {refundable.order.id} ({status_label(refundable.order)}).",
+    )

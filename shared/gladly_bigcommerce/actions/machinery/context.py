@@ -16,11 +16,16 @@ from typing import Any, TypeVar
 import boto3
 from botocore.config import Config
 
-from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.errors import WriteNotSent, WriteOutcomeUnknown, why_not_sent
-from gladly_bigcommerce.actions.idempotency import RemainingTime
-from gladly_bigcommerce.actions.submit import ActionStores, AnsweredStatus, SubmitRequest, run_submit
-from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
+from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.errors import WriteNotSent, WriteOutcomeUnknown, why_not_sent
+from gladly_bigcommerce.actions.machinery.exactly_once import (
+    ActionStores,
+    AnsweredStatus,
+    SubmitRequest,
+    run_submit,
+)
+from gladly_bigcommerce.actions.machinery.idempotency import RemainingTime
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken, FormTokens
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.connection import ACTION_READ_TIMEOUT, store_connection
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget, Deadline

@@ -21,7 +21,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from gladly_bigcommerce.actions.errors import ActionConflict
+from gladly_bigcommerce.actions.machinery.errors import ActionConflict
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.observability import logger
 

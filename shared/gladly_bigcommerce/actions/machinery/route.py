@@ -16,7 +16,7 @@ from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 from gladly_bigcommerce.settings.model import ActionName
 
 if TYPE_CHECKING:
-    from gladly_bigcommerce.actions.context import ActionContext
+    from gladly_bigcommerce.actions.machinery.context import ActionContext
 
 Query = TypeVar("Query", bound=BaseModel)
 

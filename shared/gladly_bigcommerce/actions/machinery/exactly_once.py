@@ -20,22 +20,32 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.attempts import AttemptJournal
-from gladly_bigcommerce.actions.audit import AuditOutcome, AuditRecord, audit, token_fingerprint
-from gladly_bigcommerce.actions.errors import WriteError
-from gladly_bigcommerce.actions.fields import check_submitted
-from gladly_bigcommerce.actions.idempotency import IdempotentSubmits, RemainingTime, Submission
-from gladly_bigcommerce.actions.locks import OrderLocks
-from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
+from pydantic import BaseModel
+
+from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.attempts import Attempt, AttemptJournal
+from gladly_bigcommerce.actions.machinery.audit import AuditOutcome, AuditRecord, audit, token_fingerprint
+from gladly_bigcommerce.actions.machinery.errors import WriteError, WriteOutcomeUnknown
+from gladly_bigcommerce.actions.machinery.fields import check_submitted
+from gladly_bigcommerce.actions.machinery.idempotency import IdempotentSubmits, RemainingTime, Submission
+from gladly_bigcommerce.actions.machinery.locks import OrderLocks
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken, FormTokens
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, UpstreamUnavailable
 from gladly_bigcommerce.gladly.errors import GladlyError
 from gladly_bigcommerce.gladly.models import ActionResult
+from gladly_bigcommerce.observability import logger
+
+if TYPE_CHECKING:
+    from gladly_bigcommerce.actions.machinery.context import ActionContext
 
 OUTCOME_UNKNOWN_CODE = "outcome_unknown"
+LOCK_WAIT_SECONDS = 5.0
+"""How long a submit waits for another action on the same order (a refund takes a few seconds)."""
+READS_AFTER_THE_LOCK_SECONDS = 2.5
+"""What a lock wait leaves of the reads' deadline for the reads and quotes that follow it."""
 
 AnsweredStatus = Callable[[Exception, Mapping[str, Any]], int]
 """The status Gladly gets for a submit that raised, given its values: the edge's answer to the error
@@ -172,3 +182,88 @@ def _with_error(record: AuditRecord, error: Exception, answered: int) -> AuditRe
     details = error.details if isinstance(error, WriteError) else {}
     update = {"outcome": outcome, "status": answered, "code": code, "details": details}
     return record.model_copy(update=update)
+
+
+# --- the steps an action's submit takes (refund, cancel, discount, and the actions to come) ------------
+
+OrderPerform = Callable[[FormToken, Attempt | None], SubmitAnswer]
+"""An order action's own work for one submit: given the form's token and this form's unfinished earlier
+attempt (None the first time), check what that attempt did, then plan, journal and write."""
+
+
+def submit_order_action(
+    context: ActionContext,
+    subject: FormSubject,
+    raw_token: str | None,
+    values: Mapping[str, Any],
+    perform: OrderPerform,
+) -> ActionResult:
+    """An order action's submit, exactly once per form: the token and idempotency (``run_submit``), the
+    order's lock (two actions on one order never overlap in BigCommerce), then this form's earlier
+    attempt: its answer when it finished, else ``perform`` with it. Audited for the order and customer."""
+    order_id = subject.order_id
+    if order_id is None:
+        raise ValueError("an order action's form names its order")
+
+    def once(token: FormToken) -> SubmitAnswer:
+        with order_lock(context, order_id, token):
+            earlier = recover_attempt(context, subject.action, token)
+            if isinstance(earlier, SubmitAnswer):
+                return earlier
+            return perform(token, earlier)
+
+    return context.submit(subject, raw_token, values, once, audit_customer=subject.customer)
+
+
+def order_lock(context: ActionContext, order_id: int, token: FormToken) -> Any:
+    """The order's lock for this submit, kept after a write whose outcome is unknown."""
+    wait = max(0.5, min(LOCK_WAIT_SECONDS, context.deadline.remaining() - READS_AFTER_THE_LOCK_SECONDS))
+    return context.stores.locks.hold(
+        order_id, token.nonce, deadline=Deadline.after(wait), keep_on=(WriteOutcomeUnknown,)
+    )
+
+
+def recover_attempt(context: ActionContext, action: str, token: FormToken) -> SubmitAnswer | Attempt | None:
+    """This form's earlier attempt: its answer when it finished, the attempt when it did not, else None."""
+    attempt = context.stores.journal.get(action, token.nonce)
+    if attempt is not None and attempt.state == "finished" and attempt.answer is not None:
+        return attempt.answer
+    return attempt
+
+
+def begin_attempt(
+    context: ActionContext,
+    action: str,
+    token: FormToken,
+    snapshot: BaseModel,
+    *,
+    order_id: int | None,
+    replacing: Attempt | None,
+) -> Attempt:
+    """Journal what this submit is about to write, before writing it (see ``attempts.py``)."""
+    return context.stores.journal.begin(
+        action=action,
+        nonce=token.nonce,
+        order_id=order_id,
+        snapshot=snapshot.model_dump(mode="json"),
+        replacing=replacing,
+    )
+
+
+def discard_attempt(context: ActionContext, attempt: Attempt) -> None:
+    """Forget an attempt whose write BigCommerce refused or never got: nothing happened. If forgetting
+    fails, the next submit finds the attempt, looks for its write in vain, and carries on."""
+    try:
+        context.stores.journal.abandon(attempt)
+    except Exception:
+        logger.exception("Could not discard a refused action attempt", extra={"action": attempt.action})
+
+
+def finish_attempt(context: ActionContext, attempt: Attempt, answer: SubmitAnswer) -> SubmitAnswer:
+    """Keep the final answer in the journal and return it; the write is made whether or not this succeeds."""
+    try:
+        context.stores.journal.finish(attempt, answer)
+    except Exception:
+        # The idempotency record still keeps the answer; the journal is the second net.
+        logger.exception("Could not record a finished action attempt", extra={"action": attempt.action})
+    return answer

@@ -33,9 +33,9 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.errors import ActionConflict
-from gladly_bigcommerce.actions.tokens import IDEMPOTENCY_RECORD_TTL, FormToken
+from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.errors import ActionConflict
+from gladly_bigcommerce.actions.machinery.tokens import IDEMPOTENCY_RECORD_TTL, FormToken
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.gladly.errors import NotAcceptable, ServiceUnavailable
 

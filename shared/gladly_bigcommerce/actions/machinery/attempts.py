@@ -25,9 +25,9 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.errors import ActionConflict
-from gladly_bigcommerce.actions.tokens import IDEMPOTENCY_RECORD_TTL
+from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.errors import ActionConflict
+from gladly_bigcommerce.actions.machinery.tokens import IDEMPOTENCY_RECORD_TTL
 
 AttemptState = Literal["started", "finished"]
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
-from gladly_bigcommerce.actions.amounts import amount_example, currency_digits, plain_number
+from gladly_bigcommerce.actions.machinery.numbers import amount_example, currency_digits, plain_number
 from gladly_bigcommerce.gladly.errors import BadRequest, ErrorItem
 from gladly_bigcommerce.gladly.models import FormInput, FormOption, FormSection
 
