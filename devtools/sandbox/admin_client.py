@@ -20,7 +20,7 @@ from pydantic import Field
 from gladly_bigcommerce.bigcommerce import scopes
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient, order_query
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
-from gladly_bigcommerce.bigcommerce.http import read_list, read_one, read_v3_list
+from gladly_bigcommerce.bigcommerce.http import read_list, read_v3_list
 from gladly_bigcommerce.bigcommerce.models import (
     ActionApiModel,
     Customer,
@@ -175,26 +175,18 @@ class StoreAdminClient(BigCommerceClient):
 
     def create_order(self, order: OrderCreate, *, deadline: Deadline | None = None) -> Order:
         """Create an order (fixtures for sandboxes and demo stores). Never retried."""
-        return self._request(
-            "POST",
-            "/v2/orders",
-            body=order,
-            parse=lambda payload: read_one(Order, payload),
-            retry=False,
-            deadline=deadline,
-        )
+        return self._write("POST", "/v2/orders", Order, body=order, deadline=deadline)
 
     def create_shipment(
         self, order_id: int, shipment: ShipmentCreate, *, deadline: Deadline | None = None
     ) -> Shipment:
         """Ship items of an order (fixtures for sandboxes and demo stores). Never retried."""
-        return self._request(
+        return self._write(
             "POST",
             "/v2/orders/{order_id}/shipments",
+            Shipment,
             path={"order_id": order_id},
             body=shipment,
-            parse=lambda payload: read_one(Shipment, payload),
-            retry=False,
             deadline=deadline,
         )
 

@@ -110,6 +110,15 @@ def cold_store_settings() -> Iterator[None]:
     forget_store_settings()
 
 
+@pytest.fixture
+def store_information_kept(gladly_client: GladlyClient, bc_sandbox: SandboxServer) -> None:
+    """The container has read the store's information (its country reads phones), as after its first
+    lookup, whichever test ran first; the sandbox's request log starts empty. (A phone search waits for
+    that read; an email search may answer while it is still on its way.)"""
+    gladly_client.post("/lookup", search(phone="+14155550100"))
+    bc_sandbox.requests.clear()
+
+
 # --- BASIC: manual search ----------------------------------------------------------------------------
 
 
@@ -139,7 +148,7 @@ def test_search_by_email_ignores_case(gladly_client: GladlyClient, bc_sandbox: S
     ["+14155550100", "+1 415-555-0100", "415.555.0100", "4155550100", "1-415-555-0100", "(415) 555-0100"],
 )
 def test_search_by_phone_finds_the_customer_whatever_the_spelling(
-    gladly_client: GladlyClient, bc_sandbox: SandboxServer, typed: str
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, store_information_kept: None, typed: str
 ) -> None:
     # Given Martha's phone stored as "(415) 555-0100" When the agent types it another way
     found = the_one(gladly_client.post("/lookup", search(phone=typed)))

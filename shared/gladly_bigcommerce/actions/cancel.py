@@ -19,7 +19,6 @@ did (the refund among the order's refunds, the status on the order) and never do
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -185,10 +184,25 @@ class CancelSnapshot(BaseModel):
 
 
 def submit_cancel(context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any]) -> ActionResult:
-    """Cancel (and refund) exactly once per form (see the module docstring)."""
-    return submit_order_action(
-        context, query.subject(ACTION), query.token, values, partial(_cancel_once, context, query, values)
-    )
+    """Cancel (and refund) exactly once per form (see the module docstring): the order's lock and this
+    form's earlier attempt first (``submit_order_action``), resumed when it did not finish."""
+
+    def cancel_once(token: FormToken, attempt: Attempt | None) -> SubmitAnswer:
+        order = load_order(context.client, query, deadline=context.deadline)
+        if attempt is not None:
+            answer = _resume(context, attempt, order)
+            if answer is not None:
+                return answer
+        refusal = not_cancellable(order)
+        if refusal is not None:
+            raise refusal
+        # The submit is read against the form as the order is now: its refund choices included.
+        refundable = read_refundable(context.client, order, deadline=context.deadline)
+        everything = quote_everything(context.client, refundable, deadline=context.deadline)
+        form = read_submit(cancel_fields(refundable, everything), values)
+        return _refund_then_cancel(context, refundable, everything, form, token, replacing=attempt)
+
+    return submit_order_action(context, query.subject(ACTION), query.token, values, cancel_once)
 
 
 def _refund_method_key(form: SubmittedForm) -> str | None:
@@ -197,28 +211,6 @@ def _refund_method_key(form: SubmittedForm) -> str | None:
     if chosen is None or chosen == NO_REFUND:
         return None
     return chosen[len(_REFUND_PREFIX) :]
-
-
-def _cancel_once(
-    context: ActionContext,
-    query: OrderActionQuery,
-    values: Mapping[str, Any],
-    token: FormToken,
-    attempt: Attempt | None,
-) -> SubmitAnswer:
-    order = load_order(context.client, query, deadline=context.deadline)
-    if attempt is not None:
-        answer = _resume(context, attempt, order)
-        if answer is not None:
-            return answer
-    refusal = not_cancellable(order)
-    if refusal is not None:
-        raise refusal
-    # The submit is read against the form as the order is now: its refund choices included.
-    refundable = read_refundable(context.client, order, deadline=context.deadline)
-    everything = quote_everything(context.client, refundable, deadline=context.deadline)
-    form = read_submit(cancel_fields(refundable, everything), values)
-    return _refund_then_cancel(context, refundable, everything, form, token, replacing=attempt)
 
 
 def _resume(context: ActionContext, attempt: Attempt, order: Order) -> SubmitAnswer | None:

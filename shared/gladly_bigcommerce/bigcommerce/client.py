@@ -10,6 +10,7 @@ tools (``devtools/sandbox/admin_client.py``, ``devtools/store_check.py``).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from functools import partial
 from typing import ClassVar
 
 from . import scopes
@@ -101,12 +102,12 @@ class BigCommerceClient(StoreHttp):
             return []
         if include:
             query["include"] = ",".join(include)
-        query |= {"limit": limit, "page": page}
-        return self._request(
-            "GET",
+        return self._page(
             "/v3/customers",
+            lambda payload: read_v3_list(Customer, payload),
             query=query,
-            parse=lambda payload: read_v3_list(Customer, payload),
+            limit=limit,
+            page=page,
             deadline=deadline,
         )
 
@@ -137,14 +138,8 @@ class BigCommerceClient(StoreHttp):
     ) -> list[Order]:
         """One page of orders, newest first by default; `email` also finds guest orders."""
         query = order_query(customer_id, email, sort, include_consignments)
-        query |= {"limit": limit, "page": page}
-        return self._request(
-            "GET",
-            "/v2/orders",
-            query=query,
-            parse=lambda payload: read_list(Order, payload),
-            deadline=deadline,
-        )
+        parse = partial(read_list, Order)
+        return self._page("/v2/orders", parse, query=query, limit=limit, page=page, deadline=deadline)
 
     def get_order(
         self, order_id: int, *, include_consignments: bool = True, deadline: Deadline | None = None
@@ -176,13 +171,12 @@ class BigCommerceClient(StoreHttp):
         self, order_id: int, status_id: int, *, deadline: Deadline | None = None
     ) -> Order:
         """Set the order's status (5 cancels). Sends exactly `{"status_id": N}`; never retried."""
-        return self._request(
+        return self._write(
             "PUT",
             "/v2/orders/{order_id}",
+            Order,
             path={"order_id": order_id},
             body={"status_id": status_id},
-            parse=lambda payload: read_one(Order, payload),
-            retry=False,
             deadline=deadline,
         )
 
@@ -221,13 +215,13 @@ class BigCommerceClient(StoreHttp):
             raise ValueError("a refund needs at least one payment (from the refund quote)")
         if reason is not None:
             items = [item if item.reason else item.model_copy(update={"reason": reason}) for item in items]
-        return self._request(
+        return self._write(
             "POST",
             "/v3/orders/{order_id}/payment_actions/refunds",
+            Refund,
             path={"order_id": order_id},
             body={"items": list(items), "payments": list(payments)},
-            parse=lambda payload: read_one(Refund, v3_data(payload)),
-            retry=False,
+            v3=True,
             deadline=deadline,
         )
 
@@ -246,14 +240,7 @@ class BigCommerceClient(StoreHttp):
 
     def create_promotion(self, promotion: PromotionCreate, *, deadline: Deadline | None = None) -> Promotion:
         """Create a promotion. Never retried."""
-        return self._request(
-            "POST",
-            "/v3/promotions",
-            body=promotion,
-            parse=lambda payload: read_one(Promotion, v3_data(payload)),
-            retry=False,
-            deadline=deadline,
-        )
+        return self._write("POST", "/v3/promotions", Promotion, body=promotion, v3=True, deadline=deadline)
 
     def create_promotion_code(
         self,
@@ -272,13 +259,13 @@ class BigCommerceClient(StoreHttp):
         """
         body = PromotionCodeCreate(code=code, max_uses=max_uses, max_uses_per_customer=max_uses_per_customer)
         try:
-            return self._request(
+            return self._write(
                 "POST",
                 "/v3/promotions/{promotion_id}/codes",
+                PromotionCode,
                 path={"promotion_id": promotion_id},
                 body=body,
-                parse=lambda payload: read_one(PromotionCode, v3_data(payload)),
-                retry=False,
+                v3=True,
                 deadline=deadline,
             )
         except ValidationFailed as error:

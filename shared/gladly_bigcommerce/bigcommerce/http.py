@@ -197,6 +197,44 @@ class StoreHttp:
                 return
         logger.warning("bigcommerce list %s stopped after %d pages", template, self._max_page_cap)
 
+    def _page(
+        self,
+        template: str,
+        parse: Callable[[Any], T],
+        *,
+        query: Query,
+        limit: int,
+        page: int,
+        deadline: Deadline | None,
+    ) -> T:
+        """One page of a list: ``limit`` items from ``page`` (counted from 1)."""
+        return self._request(
+            "GET", template, query={**query, "limit": limit, "page": page}, parse=parse, deadline=deadline
+        )
+
+    def _write(
+        self,
+        method: str,
+        template: str,
+        model: type[M],
+        *,
+        body: Any,
+        path: Mapping[str, int] | None = None,
+        v3: bool = False,
+        deadline: Deadline | None,
+    ) -> M:
+        """One write that changes the store, sent exactly once (never retried), its answer read as one
+        ``model`` (a v3 answer's ``data``)."""
+        return self._request(
+            method,
+            template,
+            path=path,
+            body=body,
+            parse=lambda payload: read_one(model, v3_data(payload) if v3 else payload),
+            retry=False,
+            deadline=deadline,
+        )
+
     def _request(
         self,
         method: str,

@@ -20,6 +20,8 @@ from pydantic import BaseModel
 from gladly_bigcommerce.actions.machinery.context import action_context
 from gladly_bigcommerce.actions.machinery.fields import submitted_values
 from gladly_bigcommerce.actions.machinery.route import ActionRoute
+from gladly_bigcommerce.bigcommerce.connection import ACTION_READ_TIMEOUT
+from gladly_bigcommerce.edge.connections import connection_for
 from gladly_bigcommerce.edge.errors import action_answer
 from gladly_bigcommerce.edge.handler import Dependencies, LambdaHandler, gladly_handler
 from gladly_bigcommerce.edge.request import GladlyRequest
@@ -37,10 +39,12 @@ def handle_action(route: ActionRoute[Any], request: GladlyRequest, dependencies:
     def answered(error: Exception, values: Mapping[str, Any]) -> int:
         return action_answer(error, dependencies.correlation_id, submitted=values)[0]
 
+    settings, secret = dependencies.settings, dependencies.secret
     context = action_context(
         route.name,
-        dependencies.settings,
-        dependencies.secret,
+        settings,
+        secret,
+        connection_for(settings, secret, read_timeout=ACTION_READ_TIMEOUT).client,
         submitting=request.method == "POST",
         now=dependencies.received_at,
         correlation_id=dependencies.correlation_id,

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
-from gladly_bigcommerce.bigcommerce.connection import LOOKUP_READ_TIMEOUT, store_connection
+from gladly_bigcommerce.bigcommerce.connection import LOOKUP_READ_TIMEOUT
+from gladly_bigcommerce.edge.connections import connection_for
 from gladly_bigcommerce.edge.handler import Dependencies
 from gladly_bigcommerce.edge.request import GladlyRequest
 from gladly_bigcommerce.gladly.models import LookupKind, LookupRequest, LookupResponse
@@ -49,13 +50,7 @@ def with_store(dependencies: Dependencies, kind: LookupKind, logic: Callable[[Lo
     )
 
     def run(secret: AdaptorSecret) -> T:
-        connection = store_connection(
-            settings.api_base,
-            settings.store_hash,
-            access_token=secret.access_token.get_secret_value(),
-            client_id=secret.client_id.get_secret_value(),
-            read_timeout=LOOKUP_READ_TIMEOUT,
-        )
+        connection = connection_for(settings, secret, read_timeout=LOOKUP_READ_TIMEOUT)
         return logic(LookupDeps(settings, connection, deadline, dependencies.public_base_url))
 
     return dependencies.credentials.call_with_refresh(run)

@@ -10,72 +10,34 @@ granted the scope costs one refused call per TTL, not one per lookup.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import Forbidden
+from gladly_bigcommerce.lookup.expiring import ExpiringMap
 
 TTL_SECONDS = 15 * 60
 # Product ids kept per container (a few hundred bytes each); past it, the oldest entries go first.
 MAX_ENTRIES = 5_000
 
 
-class ProductImageCache:
-    """(store hash, product id) -> image URL, or None for "no image", each for `ttl_seconds`.
+class ProductImageCache(ExpiringMap[tuple[str, int], str | None]):
+    """(store hash, product id) -> image URL, or None for "no image", each for `TTL_SECONDS`, at most
+    `MAX_ENTRIES` of them (thread-safe: concurrent lookups share one container)."""
 
-    Thread-safe: concurrent lookups share one container. Entries are kept in the order they were
-    stored, which with one TTL for all is also the order they expire in; the oldest make room.
-    """
-
-    def __init__(
-        self,
-        ttl_seconds: float = TTL_SECONDS,
-        max_entries: int = MAX_ENTRIES,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        if ttl_seconds <= 0 or max_entries < 1:
-            raise ValueError("the cache needs a positive TTL and room for at least one entry")
-        self._ttl = ttl_seconds
-        self._max_entries = max_entries
-        self._clock = clock
-        self._entries: dict[tuple[str, int], tuple[float, str | None]] = {}
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
+    TTL_SECONDS = TTL_SECONDS
+    MAX_ENTRIES = MAX_ENTRIES
 
     def known(self, store_hash: str, product_ids: Collection[int]) -> tuple[dict[int, str], set[int]]:
         """The cached images among `product_ids`, and the ids not cached (or expired)."""
-        now = self._clock()
-        images: dict[int, str] = {}
-        missing: set[int] = set()
-        with self._lock:
-            for product_id in product_ids:
-                entry = self._entries.get((store_hash, product_id))
-                if entry is None or entry[0] <= now:
-                    missing.add(product_id)
-                elif entry[1] is not None:
-                    images[product_id] = entry[1]
-        return images, missing
+        kept = self.fresh((store_hash, product_id) for product_id in product_ids)
+        images = {product_id: url for (_, product_id), url in kept.items() if url is not None}
+        return images, {product_id for product_id in product_ids if (store_hash, product_id) not in kept}
 
     def remember(self, store_hash: str, images: Mapping[int, str | None]) -> None:
         """Keep these images (None: the product has none) for the TTL."""
-        expires = self._clock() + self._ttl
-        with self._lock:
-            for product_id, url in images.items():
-                key = (store_hash, product_id)
-                self._entries.pop(key, None)  # stored again, so it moves to the young end
-                self._entries[key] = (expires, url)
-            while len(self._entries) > self._max_entries:
-                del self._entries[next(iter(self._entries))]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self.put({(store_hash, product_id): url for product_id, url in images.items()})
 
 
 CACHE = ProductImageCache()

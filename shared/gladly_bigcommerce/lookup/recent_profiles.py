@@ -2,56 +2,33 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from gladly_bigcommerce.gladly.models import CustomerResult
+from gladly_bigcommerce.lookup.expiring import ExpiringMap
 
 # Profiles kept to answer from while BigCommerce refuses calls (a few kB each), and for how long.
 RECENT_PROFILES_MAX = 256
 RECENT_PROFILES_TTL_SECONDS = 5 * 60
 
 
-class RecentProfiles:
+class RecentProfiles(ExpiringMap[tuple[str, ...], tuple[datetime, CustomerResult]]):
     """DETAILED profiles answered in the last minutes, to show again while BigCommerce refuses calls.
 
-    Kept in the container's memory only (never logged or written anywhere), at most `max_entries`
-    for `ttl_seconds`, and used only when the store has said its quota is spent: every other lookup
-    reads BigCommerce afresh.
+    Kept in the container's memory only (never logged or written anywhere), at most `MAX_ENTRIES` for
+    `TTL_SECONDS`, and used only when the store has said its quota is spent: every other lookup reads
+    BigCommerce afresh.
     """
 
-    def __init__(
-        self,
-        max_entries: int = RECENT_PROFILES_MAX,
-        ttl_seconds: float = RECENT_PROFILES_TTL_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._max_entries = max_entries
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._entries: OrderedDict[tuple[str, ...], tuple[float, datetime, CustomerResult]] = OrderedDict()
-        self._lock = threading.Lock()
+    TTL_SECONDS = RECENT_PROFILES_TTL_SECONDS
+    MAX_ENTRIES = RECENT_PROFILES_MAX
 
     def remember(self, key: tuple[str, ...], profile: CustomerResult) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-            self._entries[key] = (self._clock() + self._ttl, datetime.now(UTC), profile)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+        self.put({key: (datetime.now(UTC), profile)})
 
     def recall(self, key: tuple[str, ...]) -> tuple[datetime, CustomerResult] | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] <= self._clock():
-                return None
-            return entry[1], entry[2]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        """When the profile was read, and the profile, while it is kept; else None."""
+        return self.fresh([key]).get(key)
 
 
 recent_profiles = RecentProfiles()

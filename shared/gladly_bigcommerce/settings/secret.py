@@ -140,25 +140,26 @@ def check_deployment(settings: AdaptorSettings, secret: AdaptorSecret) -> None:
         raise ConfigError(problems)
 
 
+# What is missing when basic auth is half configured, by whether the user is set.
+_BASIC_AUTH_HALF_MISSING: dict[bool, ConfigProblem] = {
+    True: ConfigProblem(
+        field="basic_auth_password",
+        problem="is missing from the secret although BASIC_AUTH_USER is set",
+        fix='Add "basic_auth_password" to the secret, or empty BASIC_AUTH_USER (no basic auth).',
+    ),
+    False: ConfigProblem(
+        field="BASIC_AUTH_USER",
+        problem="is empty although the secret holds basic_auth_password",
+        fix="Set BASIC_AUTH_USER to the user configured in Gladly, or remove basic_auth_password.",
+    ),
+}
+
+
 def basic_auth_problems(user: str | None, has_password: bool) -> list[ConfigProblem]:
-    problems: list[ConfigProblem] = []
-    if user and not has_password:
-        problems.append(
-            ConfigProblem(
-                field="basic_auth_password",
-                problem="is missing from the secret although BASIC_AUTH_USER is set",
-                fix='Add "basic_auth_password" to the secret, or empty BASIC_AUTH_USER (no basic auth).',
-            )
-        )
-    if has_password and not user:
-        problems.append(
-            ConfigProblem(
-                field="BASIC_AUTH_USER",
-                problem="is empty although the secret holds basic_auth_password",
-                fix="Set BASIC_AUTH_USER to the user configured in Gladly, or remove basic_auth_password.",
-            )
-        )
-    return problems
+    """Basic auth needs a user (a setting) and a password (in the secret), or neither."""
+    if bool(user) == has_password:
+        return []
+    return [_BASIC_AUTH_HALF_MISSING[bool(user)]]
 
 
 # Secrets Manager answers these when the secret's name, policy or key is wrong: an admin must act.

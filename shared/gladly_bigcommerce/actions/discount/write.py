@@ -28,6 +28,7 @@ from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.audit import token_fingerprint
 from gladly_bigcommerce.actions.machinery.context import ActionContext
+from gladly_bigcommerce.actions.machinery.errors import Refusal
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
     discard_attempt,
@@ -42,7 +43,7 @@ from gladly_bigcommerce.actions.machinery.fields import (
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken
 from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
-from gladly_bigcommerce.bigcommerce.errors import Conflict, NotFound, ValidationFailed
+from gladly_bigcommerce.bigcommerce.errors import Conflict, NotFound
 from gladly_bigcommerce.bigcommerce.models import (
     CartValueAction,
     FixedDiscount,
@@ -54,7 +55,7 @@ from gladly_bigcommerce.bigcommerce.models import (
     PromotionRule,
     ShippingAction,
 )
-from gladly_bigcommerce.gladly.errors import BadRequest, ServiceUnavailable
+from gladly_bigcommerce.gladly.errors import ServiceUnavailable
 from gladly_bigcommerce.gladly.models import ActionResult
 
 # --- the submit -----------------------------------------------------------------------------------------
@@ -167,24 +168,15 @@ def _create_promotion(
     """``POST /v3/promotions``, once; its name ties it to the audit line (and to this attempt)."""
     reference = f"{token_fingerprint(str(token))}-{attempt.attempt_id[:6]}"
     name = f"Gladly: {snapshot.terms.summary()} for {shopper.described} (ref {reference})"
-    try:
-        return context.write(
-            lambda deadline: context.client.create_promotion(
-                promotion_draft(snapshot.terms, name), deadline=deadline
-            ),
-            not_sent="so no discount was created, and nothing was changed. Submit this form again in a "
-            "minute.",
-            unknown="BigCommerce did not confirm creating the discount, and no code was made. Submit this "
-            "form again: a promotion without a code cannot be used, so nothing is given twice.",
-            forget=lambda: discard_attempt(context, attempt),
-        )
-    except ValidationFailed as error:
-        raise BadRequest.of(
-            "discount_refused",
-            f"BigCommerce refused the discount: {error.upstream_message or 'no reason given'}. Nothing was "
-            "created.",
-            attr=DISCOUNT_TYPE,
-        ) from error
+    draft = promotion_draft(snapshot.terms, name)
+    return context.write(
+        lambda deadline: context.client.create_promotion(draft, deadline=deadline),
+        not_sent="so no discount was created, and nothing was changed. Submit this form again in a minute.",
+        unknown="BigCommerce did not confirm creating the discount, and no code was made. Submit this form "
+        "again: a promotion without a code cannot be used, so nothing is given twice.",
+        forget=lambda: discard_attempt(context, attempt),
+        refused=Refusal("discount_refused", "the discount", "Nothing was created.", attr=DISCOUNT_TYPE),
+    )
 
 
 def _add_code(

@@ -1,8 +1,9 @@
 """What an action needs to run, built once per container from the deployment's settings and secret.
 
 The store's connection (``bigcommerce/connection.py``, the one every function uses: its metrics
-included) and the boto3 DynamoDB client are reused across invocations of a warm Lambda (their
-connection pools are the point); a rotated access token gets a new connection.
+included; the edge hands its client over) and the boto3 DynamoDB client are reused across
+invocations of a warm Lambda (their connection pools are the point); a rotated access token gets a
+new connection.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ import boto3
 from botocore.config import Config
 
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
-from gladly_bigcommerce.actions.machinery.errors import WriteNotSent, WriteOutcomeUnknown, why_not_sent
+from gladly_bigcommerce.actions.machinery.errors import (
+    Refusal,
+    WriteNotSent,
+    WriteOutcomeUnknown,
+    why_not_sent,
+)
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     ActionStores,
     AnsweredStatus,
@@ -27,14 +33,15 @@ from gladly_bigcommerce.actions.machinery.exactly_once import (
 from gladly_bigcommerce.actions.machinery.idempotency import RemainingTime
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken, FormTokens
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
-from gladly_bigcommerce.bigcommerce.connection import ACTION_READ_TIMEOUT, store_connection
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget, Deadline
 from gladly_bigcommerce.bigcommerce.errors import (
     BigCommerceError,
     CallBudgetExceeded,
+    Conflict,
     OutcomeUnknown,
     RateLimited,
     UpstreamUnavailable,
+    ValidationFailed,
 )
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import NotAcceptable
@@ -139,6 +146,7 @@ class ActionContext:
         unknown: str,
         forget: Callable[[], None] | None = None,
         audit: Mapping[str, str] | None = None,
+        refused: Refusal | None = None,
     ) -> T:
         """Send one BigCommerce write (never retried) within the submit's deadline; say what happened.
 
@@ -148,7 +156,8 @@ class ActionContext:
         - not done (429, BigCommerce unreachable before sending, the deadline passed before it could
           start, or refused with a 4xx): ``forget`` drops what was journaled for it, so the next submit
           proceeds normally; the unavailable kinds raise ``WriteNotSent`` ("<why>, <not_sent>"), a
-          refusal is re-raised for the caller's own wording.
+          refusal is answered as ``refused`` says (a conflict, or without ``refused`` any refusal, is
+          re-raised for the caller's own wording).
         ``audit`` records, on those errors, what this submit did before (e.g. a refund made).
         """
         self._writes_started.append(1)  # from here on, failures may follow a change: the edge words them
@@ -161,6 +170,12 @@ class ActionContext:
                 forget()
             if why_not_sent(error) is not None:
                 raise WriteNotSent.because(error, not_sent).noting(audit) from error
+            if (
+                refused is not None
+                and isinstance(error, ValidationFailed)
+                and not isinstance(error, Conflict)
+            ):
+                raise refused.answer(error) from error
             raise
 
 
@@ -214,6 +229,7 @@ def action_context(
     action: ActionName,
     settings: AdaptorSettings,
     secret: AdaptorSecret,
+    client: BigCommerceClient,
     *,
     submitting: bool,
     now: datetime,
@@ -226,7 +242,8 @@ def action_context(
 
     A form gets ``FORM_DEADLINE_SECONDS``; a submit ``SUBMIT_DEADLINE_SECONDS``, the last
     ``WRITE_RESERVE_SECONDS`` of it for writes only. Both are shortened to what the Lambda has left.
-    ``answered`` is the status Gladly gets for a submit's error (the edge's mapping), for its audit line.
+    ``client`` is the store's (its connection's, ``ACTION_READ_TIMEOUT``); ``answered`` the status Gladly
+    gets for a submit's error (the edge's mapping), for its audit line.
     """
     if action not in settings.actions_enabled:
         raise NotAcceptable.of(
@@ -243,13 +260,7 @@ def action_context(
     signing_key = secret.gladly_signing_key.get_secret_value()
     return ActionContext(
         settings=settings,
-        client=store_connection(
-            settings.api_base,
-            settings.store_hash,
-            access_token=secret.access_token.get_secret_value(),
-            client_id=secret.client_id.get_secret_value(),
-            read_timeout=ACTION_READ_TIMEOUT,
-        ).client,
+        client=client,
         stores=_clients.stores(settings),
         tokens=FormTokens.of(signing_key, deployment_name=settings.name, store_hash=settings.store_hash),
         deadline=deadline,

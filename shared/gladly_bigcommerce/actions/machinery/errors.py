@@ -6,6 +6,7 @@ They subclass ``GladlyError`` so ``api.py`` answers them like every other error:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Self
 
 from gladly_bigcommerce.bigcommerce.errors import (
@@ -13,8 +14,9 @@ from gladly_bigcommerce.bigcommerce.errors import (
     OutcomeUnknown,
     RateLimited,
     UpstreamUnavailable,
+    ValidationFailed,
 )
-from gladly_bigcommerce.gladly.errors import ErrorItem, GladlyError, ServiceUnavailable
+from gladly_bigcommerce.gladly.errors import BadRequest, ErrorItem, GladlyError, ServiceUnavailable
 
 
 class ActionConflict(GladlyError):
@@ -67,3 +69,22 @@ def why_not_sent(error: Exception) -> tuple[str, str] | None:
     if isinstance(error, UpstreamUnavailable) and not isinstance(error, OutcomeUnknown):
         return "upstream_unavailable", "BigCommerce is not answering"
     return None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """How a submit says BigCommerce refused its write (a 4xx other than a conflict): nothing was done,
+    and the agent can change the form (400 on ``attr``)."""
+
+    code: str
+    what: str
+    """What was refused, as the sentence names it: ``the refund``."""
+    consequence: str
+    """What that means: ``Nothing was refunded.``"""
+    attr: str
+
+    def answer(self, error: ValidationFailed) -> BadRequest:
+        reason = error.upstream_message or "no reason given"
+        return BadRequest.of(
+            self.code, f"BigCommerce refused {self.what}: {reason}. {self.consequence}", attr=self.attr
+        )

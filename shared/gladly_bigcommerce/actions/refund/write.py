@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext
-from gladly_bigcommerce.actions.machinery.errors import ActionConflict, WriteOutcomeUnknown
+from gladly_bigcommerce.actions.machinery.errors import ActionConflict, Refusal, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
     discard_attempt,
@@ -44,9 +43,8 @@ from gladly_bigcommerce.actions.refund.form import (
     refund_fields,
 )
 from gladly_bigcommerce.actions.refund.plan import choose_method, plan_refund
-from gladly_bigcommerce.bigcommerce.errors import Conflict, ValidationFailed
+from gladly_bigcommerce.bigcommerce.errors import Conflict
 from gladly_bigcommerce.bigcommerce.models import Refund, RefundItem
-from gladly_bigcommerce.gladly.errors import BadRequest
 from gladly_bigcommerce.gladly.models import ActionResult
 from gladly_bigcommerce.money import format_money
 
@@ -66,36 +64,29 @@ READS_AFTER_THE_LOCK_SECONDS = 2.5
 
 
 def submit_refund(context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any]) -> ActionResult:
-    """Refund exactly once per form (see the package docstring)."""
-    return submit_order_action(
-        context, query.subject(ACTION), query.token, values, partial(_refund_once, context, query, values)
-    )
+    """Refund exactly once per form (see the package docstring): the order's lock and this form's
+    earlier attempt first (``submit_order_action``), then what is left, the plan, and the write."""
 
+    def refund_once(token: FormToken, earlier: Attempt | None) -> SubmitAnswer:
+        order = load_order(context.client, query, deadline=context.deadline)
+        refundable = read_refundable(context.client, order, deadline=context.deadline)
+        if earlier is not None:
+            snapshot = RefundSnapshot.model_validate(earlier.snapshot)
+            refund = recover_refund(context, earlier, snapshot, refundable)
+            if refund is not None:
+                answer = refund_answer(refund, snapshot, order_id=order.id, recovered=True)
+                return finish_attempt(context, earlier, answer)
+        everything = quote_everything(context.client, refundable, deadline=context.deadline)
+        if everything is None:
+            raise nothing_to_refund(refundable)
+        # The submit is read against the form as the order is now: what it may carry, and what is left.
+        form = read_submit(refund_fields(refundable, everything), values)
+        planned = plan_refund(context, refundable, everything, form)
+        method = choose_method(refundable, planned, form.choice(PAYMENT_METHOD))
+        reason = form.text(REASON)
+        return refund_exactly_once(context, refundable, planned, method, reason, token, replacing=earlier)
 
-def _refund_once(
-    context: ActionContext,
-    query: OrderActionQuery,
-    values: Mapping[str, Any],
-    token: FormToken,
-    earlier: Attempt | None,
-) -> SubmitAnswer:
-    order = load_order(context.client, query, deadline=context.deadline)
-    refundable = read_refundable(context.client, order, deadline=context.deadline)
-    if earlier is not None:
-        snapshot = RefundSnapshot.model_validate(earlier.snapshot)
-        refund = recover_refund(context, earlier, snapshot, refundable)
-        if refund is not None:
-            answer = refund_answer(refund, snapshot, order_id=order.id, recovered=True)
-            return finish_attempt(context, earlier, answer)
-    everything = quote_everything(context.client, refundable, deadline=context.deadline)
-    if everything is None:
-        raise nothing_to_refund(refundable)
-    # The submit is read against the form as the order is now: what it may carry, and what is left.
-    form = read_submit(refund_fields(refundable, everything), values)
-    planned = plan_refund(context, refundable, everything, form)
-    method = choose_method(refundable, planned, form.choice(PAYMENT_METHOD))
-    reason = form.text(REASON)
-    return refund_exactly_once(context, refundable, planned, method, reason, token, replacing=earlier)
+    return submit_order_action(context, query.subject(ACTION), query.token, values, refund_once)
 
 
 # --- the write, exactly once --------------------------------------------------------------------------
@@ -190,19 +181,13 @@ def send_refund(
             "it another way: submit this form again in a moment, and the order's refunds are checked "
             "before anything else is done.",
             forget=lambda: discard_attempt(context, attempt),
+            refused=Refusal("refund_refused", "the refund", "Nothing was refunded.", attr=SCOPE),
         )
     except Conflict as error:
         raise ActionConflict.of(
             "refund_in_progress",
             f"BigCommerce is processing another refund of order {order_id}. Nothing was "
             "refunded: submit again in a few seconds.",
-        ) from error
-    except ValidationFailed as error:
-        raise BadRequest.of(
-            "refund_refused",
-            f"BigCommerce refused the refund: {error.upstream_message or 'no reason given'}. Nothing was "
-            "refunded.",
-            attr=SCOPE,
         ) from error
     return RefundOutcome(refund, refund_answer(refund, snapshot, order_id=order_id))
 

@@ -125,10 +125,12 @@ def _expanded_line_items(value: Any) -> Any:
     return value
 
 
-class ShippingConsignment(PostalAddress):
-    """A shipping consignment from `include=consignments.line_items&consignment_structure=object`."""
+class ShippingDestination(PostalAddress):
+    """Where (and how) part of an order ships: the recipient, the method, the items and the cost.
 
-    id: int | None = None
+    BigCommerce answers it as an order's shipping address (``ShippingAddress``) or, inside the order,
+    as a shipping consignment (``ShippingConsignment``)."""
+
     shipping_method: Text = ""
     items_total: Count = 0
     items_shipped: Count = 0
@@ -136,8 +138,14 @@ class ShippingConsignment(PostalAddress):
     cost_ex_tax: OptionalMoney = None
     cost_inc_tax: OptionalMoney = None
     cost_tax: OptionalMoney = None
-    handling_cost_inc_tax: OptionalMoney = None
     shipping_zone_name: Text = ""
+
+
+class ShippingConsignment(ShippingDestination):
+    """A shipping consignment from `include=consignments.line_items&consignment_structure=object`."""
+
+    id: int | None = None
+    handling_cost_inc_tax: OptionalMoney = None
     line_items: Annotated[list[OrderProduct], BeforeValidator(_expanded_line_items)] = Field(
         default_factory=list
     )
@@ -212,19 +220,11 @@ class Order(RecordModel):
         return self.default_currency_code or self.currency_code
 
 
-class ShippingAddress(PostalAddress):
+class ShippingAddress(ShippingDestination):
     """`GET /v2/orders/{id}/shipping_addresses` item: where (and how) part of an order ships."""
 
     id: int
     order_id: int | None = None
-    shipping_method: Text = ""
-    items_total: Count = 0
-    items_shipped: Count = 0
-    base_cost: OptionalMoney = None
-    cost_ex_tax: OptionalMoney = None
-    cost_inc_tax: OptionalMoney = None
-    cost_tax: OptionalMoney = None
-    shipping_zone_name: Text = ""
 
 
 class ShipmentItem(RecordModel):

@@ -91,26 +91,34 @@ def _region_zip(state: str, postal_code: str) -> str:
 
 
 def postal_address_line(address: PostalAddress) -> str | None:
-    return one_line_address(
-        address.street_1,
-        address.street_2,
-        address.city,
-        _region_zip(address.state, address.zip),
-        address.country_iso2 or address.country,
-    )
+    return _address_line(address, _ORDER_ADDRESS_PARTS)
 
 
 def customer_address_line(customer: Customer) -> str | None:
     """The customer's first saved address on one line, or None when the address book is empty."""
-    if not customer.addresses:
-        return None
-    first = customer.addresses[0]
+    return _address_line(customer.addresses[0], _ADDRESS_BOOK_PARTS) if customer.addresses else None
+
+
+# The fields of an address, in the order of one line, as orders (v2) and address books (v3) name them:
+# street, second line, city, state, postal code, country code, country name.
+_ORDER_ADDRESS_PARTS = ("street_1", "street_2", "city", "state", "zip", "country_iso2", "country")
+_ADDRESS_BOOK_PARTS = (
+    "address1",
+    "address2",
+    "city",
+    "state_or_province",
+    "postal_code",
+    "country_code",
+    "country",
+)
+
+
+def _address_line(address: object, parts: tuple[str, ...]) -> str | None:
+    street_1, street_2, city, state, postal_code, country_code, country = (
+        str(getattr(address, part)) for part in parts
+    )
     return one_line_address(
-        first.address1,
-        first.address2,
-        first.city,
-        _region_zip(first.state_or_province, first.postal_code),
-        first.country_code or first.country,
+        street_1, street_2, city, _region_zip(state, postal_code), country_code or country
     )
 
 
