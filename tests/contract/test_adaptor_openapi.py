@@ -2,7 +2,7 @@
 through (`devtools.adaptor_contract`, hooked into the `gladly_client` and `configured_gateway` clients).
 
 The file must be valid OpenAPI 3.1, describe exactly the routes of template.yaml, and say what the code
-says where both say it (the 5xx codes of `api.py`, the limits of `gladly/limits.py`). The checker must
+says where both say it (the 5xx codes of `edge/errors.py`, the limits of `gladly/limits.py`). The checker must
 accept the answers the file allows and refuse the rest: an undocumented status, an error item without
 one of its four keys, a result without its id, a missing `Cache-Control`.
 """

@@ -51,7 +51,7 @@ class SubmitAnswer(BaseModel):
         return self.result is not None
 
     def deliver(self) -> ActionResult:
-        """The result for Gladly; a refusal is raised as ``NotAcceptable`` (406) for ``api.py`` to answer."""
+        """The result for Gladly; a refusal is raised as ``NotAcceptable`` (406) for the edge to answer."""
         if self.refusal is not None:
             raise NotAcceptable(self.refusal)
         assert self.result is not None  # guaranteed by the validator

@@ -1,6 +1,7 @@
 """Errors of the action framework that Gladly's protocol has no dedicated class for.
 
-They subclass ``GladlyError`` so ``api.py`` answers them like every other error: status and body.
+They subclass ``GladlyError`` so the edge (``edge/errors.py``) answers them like every other error:
+status and body.
 """
 
 from __future__ import annotations
@@ -49,11 +50,11 @@ class WriteOutcomeUnknown(WriteError):
 class WriteNotSent(WriteError):
     """503: BigCommerce did not take the write (rate limit, unreachable before sending, no time left to
     start it): it did not happen, its journaled attempt is dropped, and the same form can be submitted
-    again. ``api.py`` answers 400 without a field, so the form stays open."""
+    again. The edge answers 400 without a field, so the form stays open."""
 
     @classmethod
     def because(cls, error: Exception, consequence: str) -> Self:
-        """ "<why BigCommerce did not take it>, <consequence>", coded like ``api.py`` codes ``error``."""
+        """ "<why BigCommerce did not take it>, <consequence>", coded like the edge codes ``error``."""
         why = why_not_sent(error) or ("upstream_unavailable", "BigCommerce is not answering")
         return cls.of(why[0], f"{why[1]}, {consequence}")
 

@@ -29,7 +29,7 @@ Every refusal is a ``BadRequest`` (400) naming the field (every field's problem 
 the action journals an attempt or writes anything. Reading happens in two steps: ``check_submitted``
 refuses what no form of any action may carry (a field name that is no name, a value of a type Gladly
 never submits, overlong or unsafe text) first thing in every submit, before its form's token is even
-checked (``submit.run_submit``); ``read_submit`` then reads the values against the form's own fields,
+checked (``exactly_once.run_submit``); ``read_submit`` then reads the values against the form's own fields,
 once the action knows the state they depend on.
 """
 
