@@ -2,9 +2,10 @@
 
 A request that breaks one is refused before any work, in Gladly's error shape naming the field
 (``attr``): the edge (``edge/request.py``) applies the checks here to the event (size, text, query
-parameters) before the signature is verified, and to the body (nesting depth, then text) before it is parsed into models;
-``gladly/models.py`` applies the per-field limits as pydantic constraints. The call caps are carried
-with each request's ``Deadline`` (``bigcommerce.deadline.CallBudget``) and enforced by the client.
+parameters) before the signature is verified, and to the body (nesting depth, then text) before it is
+parsed into models; ``gladly/models.py`` applies the per-field limits as pydantic constraints. The
+call caps are carried with each request's ``Deadline`` (``bigcommerce.deadline.CallBudget``) and
+enforced by the client.
 
 Every check here is iterative: no input, however deep or long, reaches a recursion limit.
 """
