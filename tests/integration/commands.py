@@ -1,11 +1,14 @@
 """The project's commands run as a developer runs them, for the tests of what they print.
 
 `make -s -o .venv/.installed <target>`: the environment is taken as it is, never reinstalled by a test;
-`python -m <module>`: the same interpreter as the tests. Both in the repository, output captured.
+`python -m <module>`: the same interpreter as the tests. Both in the repository, output captured, and
+without the variables an outer `make` (`make test`) passes its children: a developer's shell has none,
+and with them a make prints `make[1]: Entering directory ...` lines of its own.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -15,6 +18,7 @@ from typing import IO
 from devtools.template import REPOSITORY_ROOT
 
 MAKE = ("make", "-s", "-o", ".venv/.installed")
+OUTER_MAKE_VARIABLES = frozenset({"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"})
 TIMEOUT_SECONDS = 120.0
 
 
@@ -38,11 +42,15 @@ def start_make(*arguments: str, env: Mapping[str, str], output: IO[bytes] | int)
     return subprocess.Popen(
         [*MAKE, *arguments],
         cwd=REPOSITORY_ROOT,
-        env=dict(env),
+        env=_shell_environment(env),
         stdout=output,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def _shell_environment(env: Mapping[str, str]) -> dict[str, str]:
+    return {name: value for name, value in env.items() if name not in OUTER_MAKE_VARIABLES}
 
 
 def _run(
@@ -51,7 +59,7 @@ def _run(
     return subprocess.run(
         command,
         cwd=Path(REPOSITORY_ROOT),
-        env=None if env is None else dict(env),
+        env=_shell_environment(os.environ if env is None else env),
         capture_output=True,
         text=True,
         timeout=timeout,
