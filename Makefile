@@ -75,14 +75,22 @@ smoke: $(STAMP)
 check-store: $(STAMP)
 	$(PY) -m devtools.check_store $(if $(CONFIG),--parameters $(CONFIG)) $(if $(SECRET),--secret $(SECRET))
 
+# The whole adaptor on this machine (devtools/run.py): GATEWAY_PORT (3000), SANDBOX_PORT (3001), any
+# deployment setting by its variable name. Through devtools/launch.py: Ctrl-C during start-up and a
+# port already taken end it with one line.
 run: $(STAMP)
-	$(PY) -m devtools.run
+	@$(PY) -m devtools.launch run
 
+# The BigCommerce sandbox alone on SANDBOX_PORT (default 3001: `make run`'s sandbox has that port too, so
+# give another to run both), with SANDBOX_ARGS passed on (e.g. SANDBOX_ARGS='--token full --sparse').
 sandbox: $(STAMP)
-	$(PY) -m devtools.sandbox --port 3001
+	@$(PY) -m devtools.launch sandbox $(SANDBOX_ARGS)
 
+# Signed replays of event files to GATEWAY_URL (default `make run`'s): EVENT=<file(s)>, RESET=1 resets the
+# sandbox behind that gateway before each event, VERBOSE=1 prints every answer whole.
 replay: $(STAMP)
-	$(PY) -m devtools.replay $(if $(RESET),--reset) $(EVENT)
+	$(if $(EVENT),,$(error make replay needs EVENT=<event file(s)>, e.g. EVENT=events/lookup-manual-search-email.json))
+	@$(PY) -m devtools.replay $(if $(RESET),--reset) $(if $(VERBOSE),--verbose) $(EVENT)
 
 bench: $(STAMP)
 	$(PY) -m bench.lookup_bench

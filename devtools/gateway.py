@@ -16,7 +16,9 @@ those alone (`api.public_base_url_of`: `http` for a loopback domain name, which 
 sends), so they lead back here (`http://127.0.0.1:3000/prod/actions/...`) whatever `Host` or
 `X-Forwarded-Proto` a caller sends. Handlers
 run concurrently in the server's threads, as concurrent Lambda invocations would. Outside the stage,
-`/` and `/__preview/...` serve the agent preview page (devtools/preview, development only).
+`/`, `/favicon.ico` and `/__preview/...` serve the agent preview page (devtools/preview), and
+`GET /__gateway/info` says which deployment and sandbox this gateway serves (devtools/gateway_info),
+both development only and answering only on the gateway's own loopback address.
 
 Handlers read their settings when they are first imported (a cold start), from `os.environ`, which
 is the whole process's. So one gateway process is one deployment configuration: `start()` sets the
@@ -29,7 +31,6 @@ import base64
 import importlib.util
 import json
 import os
-import re
 import secrets
 import sys
 import threading
@@ -45,9 +46,11 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from devtools.gateway_log import MaskingRequestHandler, QuietRequestHandler
+from devtools.ports import listen
 from devtools.template import (
     DEFAULT_TEMPLATE_PATH,
     LOCAL_ACCOUNT_ID,
@@ -267,6 +270,7 @@ class LocalGateway:
         host: str = "127.0.0.1",
         port: int = 0,
         access_log: bool = True,
+        sandbox_url: str | None = None,
     ) -> None:
         self.template = SamTemplate(template_path)
         self.stage = self.template.stage_name(parameters)
@@ -282,6 +286,9 @@ class LocalGateway:
         self._saved_environment: dict[str, str | None] = {}
         self.preview_secret = secrets.token_urlsafe(32)
         """This run's secret of the agent preview's relay: only the page it serves holds it (preview)."""
+        self.sandbox_url = sandbox_url
+        """The BigCommerce sandbox `make run` started for these handlers (None: another store). Only it
+        may be reset on behalf of this gateway (`GET /__gateway/info`, devtools.gateway_info)."""
 
     def _resolve_environment(
         self, parameters: Mapping[str, str], references: Mapping[str, str], extra: Mapping[str, str]
@@ -299,18 +306,30 @@ class LocalGateway:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> LocalGateway:
-        """Set the environment, import every handler (their cold start), then serve."""
+        """Take the port, set the environment, import every handler (their cold start), then serve.
+
+        A port already taken raises `devtools.ports.PortInUse` before anything else is done (werkzeug,
+        binding it itself, would print its own message and exit).
+        """
+        listener = listen(self._host, self._port)
         self._saved_environment = {name: os.environ.get(name) for name in self.environment}
         os.environ.update(self.environment)
         try:
             self._handlers = {logical_id: _load_handler(spec) for logical_id, spec in self._functions.items()}
+            request_handler = MaskingRequestHandler if self._access_log else QuietRequestHandler
+            self._server = make_server(
+                self._host,
+                self._port,
+                self._wsgi_app,
+                threaded=True,
+                request_handler=request_handler,
+                fd=listener.fileno(),
+            )
         except BaseException:
             self._restore_environment()
             raise
-        request_handler = _MaskingRequestHandler if self._access_log else _QuietRequestHandler
-        self._server = make_server(
-            self._host, self._port, self._wsgi_app, threaded=True, request_handler=request_handler
-        )
+        finally:
+            listener.close()  # the server holds its own duplicate of the socket
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-gateway", daemon=True)
         self._thread.start()
         return self
@@ -383,12 +402,14 @@ class LocalGateway:
         assert self._server is not None  # serving
         stage_prefix = f"/{self.stage}"
         if not request.path.startswith(stage_prefix + "/"):
-            # The agent preview page (development only) lives outside the stage; imported here because
-            # it signs with devtools.replay, which imports this module.
-            from devtools import preview
+            # The agent preview page and the gateway's info (development only) live outside the stage;
+            # imported here because they sign or ask with devtools.replay, which imports this module.
+            from devtools import gateway_info, preview
 
             if preview.serves(request.path):
                 return preview.handle(request, self)
+            if gateway_info.serves(request.path):
+                return gateway_info.handle(request, self)
             return _gateway_error(403, "Forbidden", "ForbiddenException")
         resource_path = request.path[len(stage_prefix) :]
         event = build_event(
@@ -405,64 +426,6 @@ class LocalGateway:
             domain_name=f"{self._server.host}:{self._server.port}",
         )
         return self.invoke(event)
-
-
-# The query string of a URL the access log prints: up to the next space or quote.
-_QUERY = re.compile(r"\?(?P<query>[^\s\"']*)")
-_PARAMETER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-
-
-def mask_query_values(text: str) -> str:
-    """`text` with every query parameter's value masked, but an order number's.
-
-    Action URLs carry a customer id, which for a guest shopper is their email (`customer=guest:<email>`),
-    and a one-time form token: neither may reach a log in clear. An order number is no secret and is
-    what one looks for in an access log. A part that is not `name=value` with a plain name is masked
-    whole.
-    """
-
-    def mask_part(part: str) -> str:
-        name, equals, value = part.partition("=")
-        if not equals or not _PARAMETER_NAME.match(name):
-            return "***"
-        return f"{name}={value if name == 'orderId' and value.isdigit() else '***'}"
-
-    def mask(found: re.Match[str]) -> str:
-        query = found["query"]
-        return "?" + "&".join(mask_part(part) for part in query.split("&")) if query else "?"
-
-    return _QUERY.sub(mask, text)
-
-
-class _MaskingRequestHandler(WSGIRequestHandler):
-    """werkzeug's access log, one line per request, with query values masked (`mask_query_values`).
-
-    Whatever the web server logs, a line is written and nothing raises: `http.server` logs a malformed
-    request's error as `log_error("code %d, message %s", 400, "Bad request version ('...')")`, so the
-    line is formatted first, with the arguments as they are, and the finished line is masked.
-    """
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        target = mask_query_values(getattr(self, "path", "") or "-")
-        self.log("info", '"%s %s %s" %s %s', self.command, target, self.request_version, code, size)
-
-    def log_error(self, format: str, *args: Any) -> None:
-        """A malformed request's error line quotes its request line: masked too."""
-        self.log("error", "%s", mask_query_values(formatted_log_line(format, args)))
-
-
-def formatted_log_line(format: str, args: tuple[Any, ...]) -> str:
-    """`format % args` as `logging` would write it; when they do not fit each other (a caller's mistake,
-    or a format string holding `%` of its own), the format and the arguments side by side."""
-    try:
-        return str(format) % args if args else str(format)
-    except (TypeError, ValueError, KeyError):
-        return " ".join([str(format), *(repr(arg) for arg in args)])
-
-
-class _QuietRequestHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """No access log line per request (tests)."""
 
 
 def _load_handler(spec: FunctionSpec) -> LambdaHandler:

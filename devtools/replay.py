@@ -15,8 +15,18 @@ action, `orderId` and `customer`, as the deployment would issue it (keyed from t
 
 Actions change the sandbox's demo store (a refunded order has nothing left to refund), so an event
 replayed after others may answer differently from its name. `--reset` (`make replay RESET=1`) puts the
-sandbox of `make run` back to its fresh demo store before each event (`POST /__sandbox/reset` at
-SANDBOX_URL, default http://127.0.0.1:3001); every event in events/ then answers what its name says.
+sandbox behind the gateway back to its fresh demo store before each event (`POST /__sandbox/reset`);
+every event in events/ then answers what its name says. Which sandbox that is, the gateway itself says
+(`GET /__gateway/info`, devtools/gateway_info.py): a sandbox on another port, another developer's, is
+never reset, and when the gateway names no sandbox (a real store behind it, a deployed API) the replay
+refuses to start.
+
+What it prints (devtools/replay_report.py): each event's file name, then its request and answer; with
+one event the whole answer, with several each answer on one line cut at 300 characters (`--verbose`,
+`make replay VERBOSE=1`, prints them whole), then a summary, one line per event: name, status, error
+code. A refusal for the signature of an event not named for one (`bad-signature`, `unsigned`) says
+which key signed it and where the expected one is shown. A missing file is named before anything is
+sent.
 
 Environment: GATEWAY_URL, the API's base URL with its stage (default http://127.0.0.1:3000/<stage>);
 GLADLY_SIGNING_KEY (default local-dev-signing-key), the key `make run` put in the local secret;
@@ -28,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import json
 import os
 import sys
@@ -40,16 +51,17 @@ from urllib.parse import urlsplit
 
 import requests
 
+from devtools.adaptor_settings import AdaptorSecret
 from devtools.gateway import decode_body, default_stage
+from devtools.ports import DEFAULT_GATEWAY_PORT
+from devtools.replay_report import ReplayReport
 from devtools.sandbox.server import DEFAULT_STORE_HASH
 from devtools.signer import event_query_string, sign_request
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormTokens
 from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.bigcommerce.store_hash import normalize_store_hash
-from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 DEFAULT_SIGNING_KEY = "local-dev-signing-key"
-DEFAULT_GATEWAY_PORT = 3000
 REQUEST_TIMEOUT_SECONDS = 30
 BAD_SIGNATURE_MARKER = "bad-signature"
 UNSIGNED_MARKER = "unsigned"
@@ -58,7 +70,6 @@ FORGED_HEADERS = frozenset({"host", "x-forwarded-proto", "x-forwarded-host", "x-
 """What a `forged-host` event sends as recorded."""
 WRONG_SIGNING_KEY_SUFFIX = "-but-not-the-deployment-key"
 """Appended to the signing key to sign the `bad-signature` events: a valid signature with a wrong key."""
-DEFAULT_SANDBOX_PORT = 3001
 SANDBOX_RESET_PATH = "/__sandbox/reset"
 FRESH_FORM_TOKEN = "FRESH_FORM_TOKEN"
 """Stands for a form's one-time token in the action submit events of events/."""
@@ -170,10 +181,41 @@ def has_bad_signature(event_file: Path) -> bool:
     return BAD_SIGNATURE_MARKER in event_file.name
 
 
-def default_sandbox_url() -> str:
-    """SANDBOX_URL, or the sandbox `make run` starts (SANDBOX_PORT, default 3001)."""
-    port = os.environ.get("SANDBOX_PORT", str(DEFAULT_SANDBOX_PORT))
-    return os.environ.get("SANDBOX_URL", f"http://127.0.0.1:{port}").rstrip("/")
+class ReplayRefused(Exception):
+    """Why a replay does not start (a missing file, a reset it may not do): said in one message."""
+
+
+def sandbox_behind(stage_url: str) -> str:
+    """The sandbox the local gateway serving `stage_url` uses (it says so itself); `ReplayRefused` when it
+    is no local gateway of `make run`, or its handlers call a store `make run` did not start."""
+    from devtools import gateway_info  # the gateway's own module, asked only for a reset
+
+    info = gateway_info.ask(stage_url)
+    if info is None:
+        raise ReplayRefused(
+            f"RESET=1 resets only the sandbox behind `make run`'s local gateway, and {stage_url} does "
+            f"not say which sandbox it uses ({gateway_info.INFO_PATH}): nothing was reset or sent. Replay "
+            "without RESET=1, or to `make run`'s gateway (GATEWAY_URL)."
+        )
+    if not info.get("sandboxUrl"):
+        raise ReplayRefused(
+            f"RESET=1: the gateway at {stage_url} calls store {info.get('storeHash')}, not a sandbox "
+            "`make run` started, so there is nothing it may reset: nothing was reset or sent."
+        )
+    return str(info["sandboxUrl"]).rstrip("/")
+
+
+def fingerprint(value: str) -> str:
+    """Eight hex digits of the value's SHA-256: enough to tell two keys apart, nothing to sign with."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
+
+
+def describe_signing_key(key: str) -> str:
+    """A signing key as `make run`'s banner and `make replay` name it: the default in clear, another
+    one by its fingerprint (it may be a real deployment's)."""
+    if key == DEFAULT_SIGNING_KEY:
+        return f"{DEFAULT_SIGNING_KEY} (the default; GLADLY_SIGNING_KEY sets another)"
+    return f"GLADLY_SIGNING_KEY's ({len(key)} characters, fingerprint {fingerprint(key)}; not shown)"
 
 
 def reset_sandbox(sandbox_url: str) -> None:
@@ -272,7 +314,9 @@ class GladlyClient:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m devtools.replay",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "events",
@@ -282,8 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         help="API Gateway event files, e.g. events/lookup-manual-search-email.json, sent in this order",
     )
     parser.add_argument(
-        "--reset", action="store_true", help="reset the sandbox to its demo store before each event"
+        "--reset", action="store_true", help="reset the gateway's sandbox to its demo store before each event"
     )
+    parser.add_argument("--verbose", action="store_true", help="print every answer whole")
     arguments = parser.parse_args(argv)
     signing_key = os.environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
     tokens = local_form_tokens(
@@ -292,10 +337,20 @@ def main(argv: list[str] | None = None) -> int:
         store_hash=os.environ.get("BIGCOMMERCE_STORE_HASH", DEFAULT_STORE_HASH),
     )
     client = GladlyClient(default_gateway_url(), signing_key, form_tokens=tokens)
+    report = ReplayReport(
+        signing_key=describe_signing_key(signing_key), whole=arguments.verbose or len(arguments.events) == 1
+    )
+    try:
+        check_event_files(arguments.events)
+        sandbox_url = sandbox_behind(client.base_url) if arguments.reset else None
+    except ReplayRefused as refusal:
+        print(f"make replay: {refusal}", file=sys.stderr)
+        return 2
     for event_file in arguments.events:
+        report.start(event_file)
         try:
-            if arguments.reset:
-                reset_sandbox(default_sandbox_url())
+            if sandbox_url is not None:
+                reset_sandbox(sandbox_url)
             response = client.send_event(event_file)
         except requests.ConnectionError as error:
             print(
@@ -304,14 +359,33 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        print(f"{response.request.method} {response.url}")
-        print(f"HTTP {response.status_code} {response.reason}")
-        try:
-            print(json.dumps(response.json(), indent=2, ensure_ascii=False))
-        except ValueError:
-            print(response.text)
+        refusal_named = is_unsigned(event_file) or has_bad_signature(event_file)
+        report.answer(event_file, response, named_for_refusal=refusal_named)
+    report.finish()
     # Any answer, a refusal included, is a successful replay: the events include deliberate errors.
     return 0
+
+
+def check_event_files(paths: list[Path]) -> None:
+    """Every file an event, before anything is sent; `ReplayRefused` naming each one that is not."""
+    problems = []
+    for path in paths:
+        if path.is_dir():
+            problems.append(f"{path} is a directory: give its files, e.g. EVENT='{path}/*.json'")
+            continue
+        try:
+            load_event(path)
+        except FileNotFoundError:
+            problems.append(f"{path}: no such file")
+        except json.JSONDecodeError as error:
+            problems.append(f"{path} is not JSON ({error.msg} at line {error.lineno}, column {error.colno})")
+        except (OSError, ValueError) as error:
+            problems.append(str(error) if isinstance(error, ValueError) else f"{path}: {error.strerror}")
+    if problems:
+        raise ReplayRefused(
+            "; ".join(problems) + ". Nothing was sent. The events are the files in events/, e.g. "
+            "EVENT=events/lookup-manual-search-email.json."
+        )
 
 
 if __name__ == "__main__":

@@ -18,33 +18,36 @@ Environment:
                            stay off unless ACTIONS_ENABLED says otherwise)
   Any deployment setting by its variable name (ACTIONS_ENABLED, SEARCH_RESULTS_ATTRIBUTES,
   RECENT_ORDERS, ...; see `make validate-config`) overrides the local default.
+
+The banner lists every setting that differs from these defaults (secrets as a fingerprint), and a
+variable that looks like a setting but is not one (`ACTION_ENABLED`, `actions_enabled`) gets a warning
+naming the one meant (devtools/run_settings.py). A port already taken ends `make run` with one line:
+the port, its variable, what holds it and free ports to use (devtools/ports.py). `make run` starts
+through devtools/launch.py, so Ctrl-C during the start-up ends it without a traceback too.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from types import FrameType
 
+from devtools import ports, run_settings
+from devtools.adaptor_settings import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES, enabled_actions
 from devtools.aws import LocalResources, create_resources_from_template, start_local_aws
 from devtools.gateway import LocalGateway
-from devtools.replay import DEFAULT_GATEWAY_PORT, DEFAULT_SIGNING_KEY
+from devtools.replay import DEFAULT_SIGNING_KEY, describe_signing_key
 from devtools.sandbox import DEFAULT_STORE_HASH as SANDBOX_STORE_HASH
 from devtools.sandbox import DEFAULT_TOKEN as SANDBOX_ACCESS_TOKEN
 from devtools.sandbox import SandboxServer
-from gladly_bigcommerce.bigcommerce.http import DEFAULT_API_BASE
-from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
-from gladly_bigcommerce.settings.model import enabled_actions
 
-DEFAULT_SANDBOX_PORT = 3001
 # The sandbox checks only the access token; the client id is there because the secret requires one.
 SANDBOX_CLIENT_ID = "sandbox-client-id"
-# Settings `make run` decides itself: the store (sandbox or BIGCOMMERCE_*) and the local secret.
-SET_BY_RUN = frozenset({"STORE_HASH", "BIGCOMMERCE_API_BASE", "SECRET_NAME"})
 EXAMPLE_EVENT = "events/lookup-manual-search-email.json"
 
 
@@ -107,6 +110,7 @@ def start_gateway(
         environment={**resources.aws.environment(), "POWERTOOLS_TRACE_DISABLED": "true"},
         port=port,
         access_log=access_log,
+        sandbox_url=store.api_base if store.is_sandbox else None,
     )
     return gateway.start()
 
@@ -164,17 +168,37 @@ class StopSignal:
 
 
 def main(environ: Mapping[str, str] = os.environ) -> int:
-    gateway_port = int(environ.get("GATEWAY_PORT", DEFAULT_GATEWAY_PORT))
-    sandbox_port = int(environ.get("SANDBOX_PORT", DEFAULT_SANDBOX_PORT))
-    signing_key = environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
-    overrides = {
-        name: environ[name] for name in ENVIRONMENT_VARIABLES if name in environ and name not in SET_BY_RUN
-    }
+    warnings = run_settings.lookalike_warnings(environ)
+    for warning in warnings:
+        print(f"Warning: {warning}", file=sys.stderr, flush=True)
     store = _real_store(environ)
+    wanted = {"GATEWAY_PORT": ports.port_setting(environ, "GATEWAY_PORT", ports.DEFAULT_GATEWAY_PORT)}
+    if store is None:
+        wanted["SANDBOX_PORT"] = ports.port_setting(environ, "SANDBOX_PORT", ports.DEFAULT_SANDBOX_PORT)
+    try:
+        busy = ports.taken(wanted)
+        if busy:  # said before anything starts; a port taken meanwhile is said the same way below
+            raise SystemExit(ports.busy_message("make run", busy, wanted))
+        print("Starting the local adaptor (sandbox, moto, local gateway)...", flush=True)
+        return _serve(environ, store, wanted, warnings)
+    except OSError as error:  # a port could not be listened on (our own servers are stopped by now)
+        if error.errno == errno.EADDRINUSE:  # taken since the check above: which one, asked again
+            busy = ports.taken(wanted) or dict(wanted)
+            raise SystemExit(ports.busy_message("make run", busy, wanted)) from None
+        if error.errno == errno.EACCES:
+            raise SystemExit(ports.denied_message("make run", wanted)) from None
+        raise
+
+
+def _serve(
+    environ: Mapping[str, str], store: StoreAccess | None, wanted: Mapping[str, int], warnings: list[str]
+) -> int:
+    signing_key = environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
+    overrides = run_settings.overrides(environ)
     with ExitStack() as running:
         if store is None:
             sparse = environ.get("SANDBOX_SPARSE", "").strip().lower() in ("1", "true", "yes")
-            sandbox = SandboxServer(host="127.0.0.1", port=sandbox_port, sparse=sparse).start()
+            sandbox = SandboxServer(host=ports.LOOPBACK, port=wanted["SANDBOX_PORT"], sparse=sparse).start()
             running.callback(sandbox.stop)
             chosen = environ.get("SANDBOX_STORE", "").strip() or SANDBOX_STORE_HASH
             if chosen not in sandbox.stores:
@@ -183,13 +207,14 @@ def main(environ: Mapping[str, str] = os.environ) -> int:
         aws = start_local_aws()
         running.callback(aws.stop)
         resources = create_resources_from_template(aws, local_secret(store, signing_key))
-        gateway = start_gateway(resources, store, port=gateway_port, overrides=overrides)
+        gateway = start_gateway(resources, store, port=wanted["GATEWAY_PORT"], overrides=overrides)
         running.callback(gateway.stop)
         # From here on a signal only asks for the stop (before, Ctrl-C interrupts a stuck start-up);
         # installed before the banner, which is what tells a caller that signals are handled.
         stop = StopSignal()
         running.callback(stop.close)
-        print(_banner(gateway, store, aws.endpoint_url, signing_key, overrides))
+        changed = run_settings.changed_settings(environ, sandbox=store.is_sandbox)
+        print(_banner(gateway, store, aws.endpoint_url, signing_key, overrides, changed, warnings))
         stop.wait()
         print("\nStopping.", flush=True)
     return 0
@@ -201,6 +226,8 @@ def _banner(
     aws_url: str,
     signing_key: str,
     overrides: Mapping[str, str] | None = None,
+    changed: Sequence[str] = (),
+    warnings: Sequence[str] = (),
 ) -> str:
     actions = enabled_actions(local_parameters(store, overrides).get("ActionsEnabled", ""))
     action_urls = " | ".join(f"{gateway.url}/actions/{action}" for action in actions)
@@ -217,11 +244,11 @@ def _banner(
         source += _real_store_warning(gateway, store, actions)
     replay_environment = (
         f"GATEWAY_URL={gateway.url} "
-        if not gateway.url.startswith(f"http://127.0.0.1:{DEFAULT_GATEWAY_PORT}/")
+        if not gateway.url.startswith(f"http://127.0.0.1:{ports.DEFAULT_GATEWAY_PORT}/")
         else ""
     )
-    if store.is_sandbox and not store.api_base.endswith(f":{DEFAULT_SANDBOX_PORT}"):
-        replay_environment += f"SANDBOX_URL={store.api_base} "
+    if signing_key != DEFAULT_SIGNING_KEY:
+        replay_environment += "GLADLY_SIGNING_KEY=<the same key> "
     return "\n".join(
         [
             "",
@@ -230,9 +257,11 @@ def _banner(
             f"  Auto-link URL  {gateway.url}/auto-link (a diagnostic; Gladly only calls the Lookup URL)",
             f"  Agent preview  {gateway.url.rsplit('/', 1)[0]}/ (what an agent sees, in a browser)",
             f"  Actions        {action_urls or 'none enabled (ACTIONS_ENABLED)'}",
-            f"  Signing key    {signing_key}",
+            f"  Signing key    {describe_signing_key(signing_key)}",
             *source,
             f"  AWS (moto)     {aws_url}",
+            *_listed("Settings", changed or ["make run's defaults: no setting changed"]),
+            *_listed("Warnings", warnings),
             "",
             "Send a signed request from another terminal:",
             f"  {replay_environment}make replay EVENT={EXAMPLE_EVENT}",
@@ -245,6 +274,11 @@ def _banner(
             "Ctrl-C stops everything.",
         ]
     )
+
+
+def _listed(title: str, lines: Sequence[str]) -> list[str]:
+    """Banner lines: the title beside the first, the others aligned under it."""
+    return [f"  {title if index == 0 else '':<15}{line}" for index, line in enumerate(lines)]
 
 
 _WHAT_ACTIONS_DO = {

@@ -11,6 +11,12 @@ the parameters file names (read with your AWS credentials, as are its basic auth
 headers, which are sent too); without either, `make run`'s local key. Without URL it asks the stack of
 CONFIG (its LookupUrl output, default stack name), or without CONFIG the local stack of `make run`
 (GATEWAY_URL, default http://127.0.0.1:3000/prod).
+
+AWS is asked only for what is not given: with URL and GLADLY_SIGNING_KEY, nothing (not even with
+CONFIG: the secret is then not read, so its basic auth password and static headers are not sent). The
+region is the one in the ARN of the secret CONFIG names (SECRET_NAME): the functions read their secret
+in their own region, so the stack is there too (Secrets Manager answers only in the secret's region:
+https://repost.aws/questions/QUqPzJz0xJRUWikjso4zk6sQ).
 """
 
 from __future__ import annotations
@@ -25,10 +31,9 @@ from typing import Any
 
 import requests
 
+from devtools.adaptor_settings import AdaptorSecret, ConfigError, read_parameters_file
 from devtools.deploy import load_deployment, stack_lookup_url
 from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, default_gateway_url, gladly_headers
-from devtools.validate_config import read_parameters_file
-from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 LOOKUP_PATH = "/lookup"
 
@@ -78,15 +83,78 @@ def smoke(client: GladlyClient, email: str, headers: Mapping[str, str] | None = 
     return 0, "\n".join(lines)
 
 
-def _secret_of(config: Path) -> AdaptorSecret:
-    """The credentials secret the parameters file names, read with the caller's AWS credentials."""
-    import boto3  # only for a deployed stack
+class SmokeRefused(Exception):
+    """Why the search cannot be sent (the parameters file, the secret, the stack): one sentence."""
 
-    secret_name = read_parameters_file(config).get("SECRET_NAME")
+
+def region_of(secret_arn: str) -> str | None:
+    """The region of a Secrets Manager ARN (`arn:aws:secretsmanager:<region>:...`); None for a bare name."""
+    parts = secret_arn.split(":")
+    if len(parts) >= 7 and parts[0] == "arn" and parts[2] == "secretsmanager" and parts[3]:
+        return parts[3]
+    return None
+
+
+def _secret_of(secret_name: str, region: str | None) -> AdaptorSecret:
+    """The credentials secret, read with the caller's AWS credentials in the secret's own region."""
+    import boto3  # only for a deployed stack
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+    try:
+        answer = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_name)
+        return AdaptorSecret.from_mapping(json.loads(answer["SecretString"]))
+    except NoCredentialsError:
+        raise SmokeRefused(
+            "no AWS credentials were found to read the secret (aws configure, AWS_PROFILE); or give "
+            "URL and GLADLY_SIGNING_KEY, and smoke asks AWS nothing"
+        ) from None
+    except NoRegionError:
+        raise SmokeRefused(
+            f"SECRET_NAME {secret_name} is no ARN with a region, and no AWS region is configured: give "
+            "the secret's ARN, or set AWS_REGION"
+        ) from None
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "an error")
+        raise SmokeRefused(f"AWS answered {code} to reading the secret in {region}") from None
+    except (BotoCoreError, ValueError, ConfigError, RuntimeError) as error:
+        raise SmokeRefused(f"the secret cannot be read ({type(error).__name__})") from None
+
+
+def _from_config(
+    config: Path, url: str | None, signing_key: str | None
+) -> tuple[str | None, str | None, dict[str, str]]:
+    """The Lookup URL, signing key and extra headers a parameters file leads to, asking AWS only for
+    what URL and GLADLY_SIGNING_KEY do not give."""
+    try:
+        settings = read_parameters_file(config)
+    except ConfigError as error:
+        raise SmokeRefused(f"{config} cannot be read: {error}") from None
+    secret_name = settings.get("SECRET_NAME", "").strip()
+    region = region_of(secret_name)
+    headers: dict[str, str] = {}
+    if url is not None and signing_key:
+        if settings.get("BASIC_AUTH_USER", "").strip():
+            print(
+                "URL and GLADLY_SIGNING_KEY given: the secret is not read, so no basic auth is sent.",
+                file=sys.stderr,
+            )
+        return url, signing_key, headers
     if not secret_name:
-        raise ValueError("the parameters file names no SECRET_NAME")
-    value = boto3.client("secretsmanager").get_secret_value(SecretId=secret_name)["SecretString"]
-    return AdaptorSecret.from_mapping(json.loads(value))
+        raise SmokeRefused(f"{config} names no SECRET_NAME, whose secret holds the signing key")
+    secret = _secret_of(secret_name, region)
+    signing_key = signing_key or secret.gladly_signing_key.get_secret_value()
+    headers = gladly_headers(settings.get("BASIC_AUTH_USER", "").strip(), secret)
+    if url is None:
+        try:
+            stack = load_deployment(config).stack_name
+        except ConfigError as error:
+            raise SmokeRefused(f"{config} names no stack: {error}") from None
+        url = stack_lookup_url(stack, region)
+        if url is None:
+            raise SmokeRefused(
+                f"the LookupUrl output of stack {stack} in {region} cannot be read: give URL=<the Lookup URL>"
+            )
+    return url, signing_key, headers
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -101,21 +169,12 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     parser.add_argument("--config", type=Path, help="the parameters file: its secret gives the signing key")
     arguments = parser.parse_args(argv)
     headers: dict[str, str] = {}
-    signing_key = environ.get("GLADLY_SIGNING_KEY")
+    url, signing_key = arguments.url, environ.get("GLADLY_SIGNING_KEY")
     if arguments.config is not None:
         try:
-            secret = _secret_of(arguments.config)
-        except Exception as error:
-            print(f"Cannot read the secret of {arguments.config} ({type(error).__name__}).", file=sys.stderr)
-            return 2
-        signing_key = signing_key or secret.gladly_signing_key.get_secret_value()
-        user = read_parameters_file(arguments.config).get("BASIC_AUTH_USER", "").strip()
-        headers = gladly_headers(user, secret)
-    url = arguments.url
-    if url is None and arguments.config is not None:
-        url = stack_lookup_url(load_deployment(arguments.config).stack_name, None)
-        if url is None:
-            print("The stack's LookupUrl output cannot be read: give URL=<the Lookup URL>.", file=sys.stderr)
+            url, signing_key, headers = _from_config(arguments.config, url, signing_key)
+        except SmokeRefused as refusal:
+            print(f"make smoke: {refusal}.", file=sys.stderr)
             return 2
     url = stage_url(url) if url else default_gateway_url()
     client = GladlyClient(url, signing_key or DEFAULT_SIGNING_KEY)

@@ -1,12 +1,13 @@
 """The agent preview page of `make run`: what a Gladly agent sees, served by the local gateway.
 
 Development only, never deployed (devtools/ is not part of the SAM build). The page lives outside the
-stage, at `http://127.0.0.1:<port>/`, and is three static files (`static/`: plain HTML, JS and CSS, no
-build step). It talks only to this gateway:
+stage, at `http://127.0.0.1:<port>/`, and is four static files (`static/`: plain HTML, two JS files and
+CSS, no build step). It talks only to this gateway:
 
 - `GET /__preview/settings`: the deployment settings the page needs (Search Query and Search Results
   Attributes with their labels, Auto-Linking Fields, enabled actions, and whether the store is a real
-  one) and the stage URL;
+  one), the stage URL, and the sandbox's shoppers to suggest on the empty page (`shoppers.py`; only
+  when the store is `make run`'s sandbox);
 - `POST /__preview/send` `{"method": "GET"|"POST", "url": "<absolute URL on this gateway's stage>",
   "body": {...}}`: the request is signed here, in Python, with the key in the deployment's own secret
   (plus basic auth and static headers when the deployment has them), exactly as Gladly would sign it,
@@ -40,18 +41,22 @@ from urllib.parse import unquote, urlsplit
 import requests
 from werkzeug.wrappers import Request
 
+from devtools.adaptor_settings import AdaptorSettings, ConfigError, load_secret
 from devtools.gateway import GatewayResponse
+from devtools.preview.shoppers import shoppers_to_try
 from devtools.replay import GladlyClient, gladly_headers
-from gladly_bigcommerce.settings.model import AdaptorSettings
-from gladly_bigcommerce.settings.problems import ConfigError
-from gladly_bigcommerce.settings.secret import load_secret
 
 if TYPE_CHECKING:
     from devtools.gateway import LocalGateway
 
 STATIC = Path(__file__).resolve().parent / "static"
 PREFIX = "/__preview/"
-FILES = {"/": "index.html", f"{PREFIX}app.js": "app.js", f"{PREFIX}style.css": "style.css"}
+FILES = {
+    "/": "index.html",
+    f"{PREFIX}app.js": "app.js",
+    f"{PREFIX}forms.js": "forms.js",
+    f"{PREFIX}style.css": "style.css",
+}
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -72,9 +77,13 @@ _PAGE_HEADERS = [
 ]
 
 
+FAVICON = "/favicon.ico"
+"""A browser asks every site for it: answered 204, no icon (rather than API Gateway's 403)."""
+
+
 def serves(path: str) -> bool:
     """Whether a path outside the stage is the preview page's."""
-    return path == "/" or path.startswith(PREFIX)
+    return path in ("/", FAVICON) or path.startswith(PREFIX)
 
 
 def handle(request: Request, gateway: LocalGateway) -> GatewayResponse:
@@ -83,6 +92,8 @@ def handle(request: Request, gateway: LocalGateway) -> GatewayResponse:
     if refusal is not None:
         return _json(403, {"error": refusal})
     path = request.path
+    if path == FAVICON:
+        return GatewayResponse(status=204, headers=_PAGE_HEADERS, body=b"")
     if path in FILES:
         if request.method not in ("GET", "HEAD"):
             return _json(405, {"error": f"{request.method} is not allowed on {path}"})
@@ -169,6 +180,12 @@ def _settings_document(gateway: LocalGateway) -> dict[str, Any]:
         ],
         "autoLinkFields": sorted(settings.auto_link_fields),
         "actionsEnabled": sorted(settings.actions_enabled),
+        # Suggested on the empty page, only when the store is make run's own sandbox
+        "shoppersToTry": shoppers_to_try(
+            settings.store_hash, {item.attribute for item in settings.search_query_attributes}
+        )
+        if gateway.sandbox_url
+        else [],
     }
 
 

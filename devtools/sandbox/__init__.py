@@ -25,6 +25,8 @@ from devtools.sandbox.knobs import (
 from devtools.sandbox.records import PaymentProvider
 from devtools.sandbox.routing import (
     ALL_SCOPES,
+    CHANNELS,
+    CHANNELS_READ,
     CUSTOMERS,
     CUSTOMERS_READ,
     INFORMATION,
@@ -35,6 +37,8 @@ from devtools.sandbox.routing import (
     ORDERS_READ,
     PRODUCTS,
     PRODUCTS_READ,
+    SITES,
+    SITES_READ,
     TRANSACTIONS,
     TRANSACTIONS_READ,
 )
@@ -43,6 +47,8 @@ from devtools.sandbox.store import SandboxStore
 
 __all__ = [
     "ALL_SCOPES",
+    "CHANNELS",
+    "CHANNELS_READ",
     "CUSTOMERS",
     "CUSTOMERS_READ",
     "DEFAULT_STORE_HASH",
@@ -57,6 +63,8 @@ __all__ = [
     "ORDERS_READ",
     "PRODUCTS",
     "PRODUCTS_READ",
+    "SITES",
+    "SITES_READ",
     "TRANSACTIONS",
     "TRANSACTIONS_READ",
     "ApiError",

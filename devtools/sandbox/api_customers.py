@@ -1,4 +1,4 @@
-"""Customers v3: `GET /v3/customers` (search) and `POST /v3/customers` (create up to 10).
+"""Customers v3: `GET /v3/customers` (search), `POST` (create up to 10) and `PUT` (update up to 10).
 
 Search rules (sandbox rules from the reference README): `email:in` ignores case; `phone:in` matches
 the stored spelling exactly (`(415) 555-0100` is not found by `4155550100`). The customers spec types
@@ -7,6 +7,12 @@ comma-joined list is undocumented: by default the sandbox splits it like the oth
 `phone_in_no_split` knob (`--phone-in-no-split`) the whole value is ONE literal spelling. Sub-resources appear
 only when `include` asks for them. Offset pagination only: the cursor parameters (`before`,
 `after`) and the date filters answer 422 "not supported by the sandbox" rather than being ignored.
+
+`email:in` answers every account with the email: one per channel where channel-specific accounts
+share it (KNOWN_DEVIATIONS `customer-email-per-channel`), each with its `channel_ids` (absent for a
+global account) and `origin_channel_id`; nothing filters by channel (customers.v3 has no such
+filter). `PUT` changes the fields each item sends; `store_credit_amounts` replaces the balance
+(`store-credit-absolute`), so concurrent read-modify-writes lose updates as on a real store.
 """
 
 from __future__ import annotations
@@ -16,11 +22,12 @@ from typing import Any
 
 from devtools.sandbox.errors import ApiError, ErrorShape
 from devtools.sandbox.formats import date_v3, money_v3
-from devtools.sandbox.inputs import CustomerCreateIn, parse_body
+from devtools.sandbox.inputs import CustomerCreateIn, CustomerUpdateIn, Model, parse_body
 from devtools.sandbox.records import Customer, CustomerAddress
 from devtools.sandbox.routing import (
     CUSTOMERS,
     CUSTOMERS_READ,
+    V3_DATE_FILTERS,
     ApiRequest,
     ApiResponse,
     Route,
@@ -32,12 +39,7 @@ INCLUDES = frozenset(
     {"addresses", "storecredit", "attributes", "formfields", "shopper_profile_id", "segment_ids"}
 )
 UNSUPPORTED_FILTERS = (
-    "date_created",
-    "date_created:min",
-    "date_created:max",
-    "date_modified",
-    "date_modified:min",
-    "date_modified:max",
+    *V3_DATE_FILTERS,
     "registration_ip_address:in",
     "before",
     "after",
@@ -51,9 +53,7 @@ MAX_BATCH = 10
 
 
 def list_customers(request: ApiRequest) -> ApiResponse:
-    for name in UNSUPPORTED_FILTERS:
-        if name in request.query:
-            raise ApiError(422, "Filter not supported by the sandbox", errors={name: "not supported"})
+    request.refuse_filters(UNSUPPORTED_FILTERS)
     include = set(request.csv_arg("include") or [])
     if unknown := include - INCLUDES:
         raise ApiError(422, "Invalid include", errors={"include": f"unknown: {', '.join(sorted(unknown))}"})
@@ -102,20 +102,34 @@ def _filters(request: ApiRequest) -> list[Callable[[Customer], bool]]:
 
 
 def create_customers(request: ApiRequest) -> ApiResponse:
+    batch = _batch(request, CustomerCreateIn, "Create")
+    with request.store.lock:
+        return _written(request.store.create_customers(batch))
+
+
+def update_customers(request: ApiRequest) -> ApiResponse:
+    """The updated customers, every sub-resource included as `POST` answers (the file's example)."""
+    batch = _batch(request, CustomerUpdateIn, "Update")
+    with request.store.lock:
+        return _written(request.store.update_customers(batch))
+
+
+def _written(customers: list[Customer]) -> ApiResponse:
+    return ApiResponse(200, {"data": [customer_json(c, set(INCLUDES)) for c in customers], "meta": {}})
+
+
+def _batch(request: ApiRequest, model: type[Model], verb: str) -> list[Model]:
+    """A non-empty array of at most 10 customers ("Limit of 10 customers per call"; 413 beyond)."""
     payload = request.json()
     if not isinstance(payload, list) or not payload:
         raise ApiError(
-            422, "Create customers failed.", errors={"body": "send a non-empty array of customers"}
+            422, f"{verb} customers failed.", errors={"body": "send a non-empty array of customers"}
         )
     if len(payload) > MAX_BATCH:
         raise ApiError(
-            413, "Request entity too large", detail=f"Create at most {MAX_BATCH} customers per call."
+            413, "Request entity too large", detail=f"{verb} at most {MAX_BATCH} customers per call."
         )
-    batch = [parse_body(CustomerCreateIn, item, status=422) for item in payload]
-    with request.store.lock:
-        created = request.store.create_customers(batch)
-        data = [customer_json(c, set(INCLUDES)) for c in created]
-    return ApiResponse(200, {"data": data, "meta": {}})
+    return [parse_body(model, item, status=422) for item in payload]
 
 
 def customer_json(customer: Customer, include: set[str]) -> dict[str, Any]:
@@ -188,4 +202,5 @@ def _address_json(address: CustomerAddress, with_form_fields: bool) -> dict[str,
 ROUTES: list[Route] = [
     route("GET", "/v3/customers", list_customers, [CUSTOMERS_READ, CUSTOMERS], ErrorShape.V3),
     route("POST", "/v3/customers", create_customers, [CUSTOMERS], ErrorShape.V3),
+    route("PUT", "/v3/customers", update_customers, [CUSTOMERS], ErrorShape.V3),
 ]

@@ -1,16 +1,18 @@
 """Contract checks: requests and answers validated against BigCommerce's own OpenAPI files.
 
-The five OpenAPI files in `reference/bigcommerce/openapi/` (copied into the repository; skipping
-`marketing.v2.yml`, which fails strict validation and which we do not call) are loaded with
+The OpenAPI files in `reference/bigcommerce/openapi/` that `SPEC_FILES` names (copied into the
+repository; `marketing.v2.yml`, which fails strict validation and which we do not call, is not
+loaded; `geography.v2.yml`, which fails it the same way, is loaded patched) are read by
 openapi-core. An exchange (method, URL, headers and body of the request; status, headers and body
-of the answer) is validated as if it had gone to `https://api.bigcommerce.com`: whoever produced it
-(the sandbox answering, our client asking) must match the published contract.
+of the answer) is validated as if it had gone to `https://api.bigcommerce.com`: whoever produced
+it (the sandbox answering, our client asking) must match the published contract.
 
 Where the published files and BigCommerce's real behaviour (the reference README, "Facts") disagree,
 or where a file contradicts itself, the file is patched in memory by exactly one entry of
-`KNOWN_DEVIATIONS` below, each naming its reason. An operation we call that no reference file
-describes is listed, with its reason, in `OUTSIDE_CONTRACT`: its exchanges are not checked. Nothing
-else is relaxed: no other path, status, field or type escapes validation.
+`KNOWN_DEVIATIONS` (`devtools.sandbox.contract_deviations`), each naming its reason; entries without
+a patch record the sandbox's readings where the files are silent. An operation we call that no
+reference file describes is listed, with its reason, in `OUTSIDE_CONTRACT`: its exchanges are not
+checked. Nothing else is relaxed: no other path, status, field or type escapes validation.
 
     from devtools.sandbox.contract import Exchange, contract_validator
     problems = contract_validator().check(Exchange(method="GET", url=..., status=200, response_body=...))
@@ -20,11 +22,10 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import yaml
@@ -34,6 +35,7 @@ from openapi_core.exceptions import OpenAPIError
 from openapi_core.templating.paths.exceptions import PathError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from devtools.sandbox.contract_deviations import ALL_FILES, KNOWN_DEVIATIONS, Deviation, Spec
 from devtools.sandbox.knobs import RequestRecord
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -49,255 +51,9 @@ SPEC_FILES: tuple[tuple[str, str], ...] = (
     ("/v2/order_statuses", "orders.v2.oas2.yml"),
     ("/v2/store", "store_information.v2.yml"),
     ("/v2/time", "store_information.v2.yml"),
-)
-
-ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "422", "429", "500", "502", "503", "504")
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-ALL_FILES = "*"
-
-Spec = dict[str, Any]
-
-
-# --- the error bodies each API gives (reference README, "Facts"; devtools.sandbox.errors) -------
-
-V2_ERROR: Spec = {
-    "type": "array",
-    "minItems": 1,
-    "items": {
-        "type": "object",
-        "required": ["status", "message"],
-        "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
-    },
-}
-V3_ERROR: Spec = {
-    "type": "object",
-    "required": ["status", "title", "type"],
-    "properties": {
-        "status": {"type": "integer"},
-        "title": {"type": "string"},
-        "type": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "string"}},
-    },
-}
-REFUNDS_ERROR: Spec = {
-    "type": "object",
-    "required": ["data"],
-    "properties": {"data": {"type": "array", "minItems": 1, "items": V3_ERROR}},
-}
-PROMOTIONS_ERRORS_LIST: Spec = {
-    "type": "object",
-    "required": ["errors"],
-    "properties": {
-        "errors": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["status", "title"],
-                "properties": {"status": {"type": "integer"}, "title": {"type": "string"}},
-            },
-        }
-    },
-}
-PROMOTIONS_DETAIL: Spec = {
-    "type": "object",
-    "required": ["status", "title", "type", "detail"],
-    "properties": {
-        "status": {"type": "integer"},
-        "title": {"type": "string"},
-        "type": {"type": "string"},
-        "detail": {"type": "string"},
-    },
-}
-
-
-def _promotions_error(status: str) -> Spec:
-    """Promotions documents 404/422 as an `errors` list and 400/403/405 with a string status."""
-    if status in ("404", "422"):
-        return PROMOTIONS_ERRORS_LIST
-    if status == "400":
-        return {
-            **PROMOTIONS_DETAIL,
-            "properties": {**PROMOTIONS_DETAIL["properties"], "status": {"type": "string"}},
-        }
-    if status in ("403", "405"):
-        return {
-            "type": "object",
-            "required": ["status", "title", "error"],
-            "properties": {
-                "status": {"type": "string"},
-                "title": {"type": "string"},
-                "error": {"type": "string"},
-            },
-        }
-    return PROMOTIONS_DETAIL
-
-
-def _error_schema(spec_file: str, operation_id: str, status: str) -> Spec:
-    if spec_file in ("orders.v2.oas2.yml", "store_information.v2.yml"):
-        return V2_ERROR
-    if spec_file == "promotions.v3.yml":
-        return _promotions_error(status)
-    if operation_id == "createOrderRefund":
-        return REFUNDS_ERROR
-    return V3_ERROR
-
-
-# --- the deviations -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deviation:
-    """One documented difference between a published file and what we validate against."""
-
-    name: str
-    spec_file: str
-    reason: str
-    patch: Callable[[str, Spec], None]
-
-
-def _operations(spec: Spec) -> list[tuple[str, Spec]]:
-    return [
-        (path, operation)
-        for path, item in spec["paths"].items()
-        for method, operation in item.items()
-        if method in HTTP_METHODS
-    ]
-
-
-def _add_204_to_v2_lists(spec_file: str, spec: Spec) -> None:
-    for path in ("/orders", "/orders/{order_id}/products", "/orders/{order_id}/shipping_addresses"):
-        spec["paths"][path]["get"]["responses"].setdefault(
-            "204", {"description": "No Content: nothing to list."}
-        )
-
-
-def _add_error_statuses(spec_file: str, spec: Spec) -> None:
-    for _, operation in _operations(spec):
-        responses = operation["responses"]
-        for status in ERROR_STATUSES:
-            if status not in responses:
-                schema = _error_schema(spec_file, operation.get("operationId", ""), status)
-                responses[status] = {
-                    "description": f"{status}, in this API's error shape (added: see KNOWN_DEVIATIONS).",
-                    "content": {"application/json": {"schema": schema}},
-                }
-
-
-def _drop_empty_content(spec_file: str, spec: Spec) -> None:
-    for _, operation in _operations(spec):
-        for answer in operation["responses"].values():
-            if answer.get("content") == {}:
-                del answer["content"]
-
-
-def _sort_with_direction(spec_file: str, spec: Spec) -> None:
-    fields = "|".join(spec["components"]["parameters"]["sort"]["schema"]["enum"])
-    spec["components"]["parameters"]["sort"]["schema"] = {
-        "type": "string",
-        "pattern": f"^({fields})(:(asc|desc))?$",
-    }
-
-
-def _resource_links_distinct(spec_file: str, spec: Spec) -> None:
-    schemas = spec["components"]["schemas"]
-    for name in ("orderConsignments_Resource", "products_Resource"):
-        schemas[name]["required"] = ["url", "resource"]
-    schemas["orderConsignment_Get"]["additionalProperties"] = False
-
-
-def _refund_items_any_of(spec_file: str, spec: Spec) -> None:
-    items = spec["components"]["schemas"]["ItemsRefund"]
-    items["anyOf"] = items.pop("oneOf")
-
-
-# (schema, property) the real API answers as `null` although the file types it a plain string.
-REAL_NULLS: tuple[tuple[str, str], ...] = (
-    ("order_Shared", "customer_message"),
-    ("order_Shared", "staff_notes"),
-    ("order_RespOnly", "cart_id"),
-    ("orderShipment", "comments"),
-)
-
-
-def _real_nulls_nullable(spec_file: str, spec: Spec) -> None:
-    schemas = spec["components"]["schemas"]
-    for schema, name in REAL_NULLS:
-        schemas[schema]["properties"][name]["nullable"] = True
-
-
-def _redemption_type_writable(spec_file: str, spec: Spec) -> None:
-    del spec["components"]["schemas"]["PromotionBase"]["properties"]["redemption_type"]["readOnly"]
-
-
-KNOWN_DEVIATIONS: tuple[Deviation, ...] = (
-    Deviation(
-        "v2-empty-list-204",
-        "orders.v2.oas2.yml",
-        "v2 lists answer 204 with an empty body when there is nothing (README Facts); the file "
-        "documents 204 only for shipments. Added to GET /orders, /orders/{id}/products and "
-        "/orders/{id}/shipping_addresses.",
-        _add_204_to_v2_lists,
-    ),
-    Deviation(
-        "undocumented-error-statuses",
-        ALL_FILES,
-        "BigCommerce documents its gateway and validation errors once (API status codes), not per "
-        "operation. Where an operation leaves a status in ERROR_STATUSES undocumented, that status is "
-        "added with the API's own error body (README Facts): v2 `[{status, message}]`; v3 "
-        "`{status, title, type, errors}`; refunds `{data: [...]}`; promotions as its file does per "
-        "status. Documented statuses keep their documented schemas.",
-        _add_error_statuses,
-    ),
-    Deviation(
-        "empty-content-maps",
-        ALL_FILES,
-        "A response documented with `content: {}` has no body in OpenAPI, but openapi-core then "
-        "demands one (MissingData), e.g. GET /orders/{id}/shipments 204. Drop empty content maps.",
-        _drop_empty_content,
-    ),
-    Deviation(
-        "orders-sort-direction",
-        "orders.v2.oas2.yml",
-        "The `sort` parameter's own description says `sort=date_created:desc`, but its enum lists only "
-        "bare field names. Accept each field with an optional `:asc`/`:desc`.",
-        _sort_with_direction,
-    ),
-    Deviation(
-        "resource-link-oneof",
-        "orders.v2.oas2.yml",
-        "`consignments` and `line_items` are `oneOf` a resource link and the full object, but neither "
-        "alternative excludes the other (no required fields), so no answer can pass the oneOf. Require "
-        "`url` and `resource` in orderConsignments_Resource and products_Resource, and forbid other "
-        "members in orderConsignment_Get (pickups, shipping, downloads, email), as orderProducts does.",
-        _resource_links_distinct,
-    ),
-    Deviation(
-        "refund-item-overlap",
-        "orders.v3.yml",
-        "ItemsRefund is `oneOf` item kinds that overlap by design (an ORDER item is both an "
-        "AmountBoundItem and a TaxExemptItem, a FEE item both an AmountBoundItem and a FeeItem), so "
-        "ORDER and FEE refund items could never validate. Use `anyOf`.",
-        _refund_items_any_of,
-    ),
-    Deviation(
-        "real-nulls",
-        "orders.v2.oas2.yml",
-        "Real answers carry `null` where the file types a plain string (README Facts): orders created "
-        "through the API answer `customer_message`, `staff_notes` and `cart_id` as null (dev-docs "
-        "'Example create order response'; api-specs PR #245, a captured GET /orders/{id}). Shipment "
-        "`comments` is optional and has no documented default; the sandbox answers null for a shipment "
-        "created without comments, per the Facts rule that an optional field may be null. Marked "
-        "`nullable` (REAL_NULLS).",
-        _real_nulls_nullable,
-    ),
-    Deviation(
-        "promotion-redemption-type-readonly",
-        "promotions.v3.yml",
-        "PromotionBase marks `redemption_type` read-only while both draft schemas require it in the "
-        "POST body, so no valid draft could pass. Drop `readOnly` there.",
-        _redemption_type_writable,
-    ),
+    ("/v3/channels", "channels.v3.yml"),
+    ("/v3/sites", "sites.v3.yml"),
+    ("/v2/countries", "geography.v2.yml"),
 )
 
 
@@ -406,7 +162,7 @@ class ContractValidator:
         text = (self.spec_dir / spec_file).read_text(encoding="utf-8")
         spec: Spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         for deviation in self.deviations:
-            if deviation.spec_file in (spec_file, ALL_FILES):
+            if deviation.patch is not None and deviation.spec_file in (spec_file, ALL_FILES):
                 deviation.patch(spec_file, spec)
         return spec
 

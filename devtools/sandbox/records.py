@@ -263,6 +263,8 @@ class OrderAddress:
     handling_cost_inc_tax: Decimal = ZERO
     shipping_refunded: Decimal = ZERO
     handling_refunded: Decimal = ZERO
+    form_fields: list[dict[str, Any]] = field(default_factory=list)
+    """Custom form fields (orders.v2 `formFields`: `{name, value}`), as an address edit sent them."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ INFORMATION_READ = "store_v2_information_read_only"
 INFORMATION = "store_v2_information"
 PRODUCTS_READ = "store_v2_products_read_only"
 PRODUCTS = "store_v2_products"
+# Channels V3 needs "Channel Settings"; sites, channel sites included, need "Sites & Routes" (docs@24f580c
+# docs/start/authentication/api-accounts.mdx, "Store resource scopes": "Sites V3 ... Channels V3 Sites").
+CHANNELS_READ = "store_channel_settings_read_only"
+CHANNELS = "store_channel_settings"
+SITES_READ = "store_sites_read_only"
+SITES = "store_sites"
 ALL_SCOPES: frozenset[str] = frozenset(
     {
         CUSTOMERS_READ,
@@ -40,11 +46,24 @@ ALL_SCOPES: frozenset[str] = frozenset(
         INFORMATION,
         PRODUCTS_READ,
         PRODUCTS,
+        CHANNELS_READ,
+        CHANNELS,
+        SITES_READ,
+        SITES,
     }
 )
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 250
+V3_DATE_FILTERS = (
+    "date_created",
+    "date_created:min",
+    "date_created:max",
+    "date_modified",
+    "date_modified:min",
+    "date_modified:max",
+)
+"""The date filters of v3 lists, which the sandbox does not model."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,14 @@ class ApiRequest:
             bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
             raise ApiError(400, f"Invalid {name}", errors={name: f"must be {bounds}"})
         return number
+
+    def refuse_filters(self, names: Sequence[str]) -> None:
+        """A filter the sandbox does not model is refused, never ignored: 400 in v2, 422 in v3."""
+        for name in names:
+            if name in self.query:
+                if self.api_path.startswith("/v2/"):
+                    raise ApiError(400, "Filter not supported by the sandbox", detail=name)
+                raise ApiError(422, "Filter not supported by the sandbox", errors={name: "not supported"})
 
     def page_and_limit(self) -> tuple[int, int]:
         return self.int_arg("page", 1), self.int_arg("limit", DEFAULT_LIMIT, maximum=MAX_LIMIT)

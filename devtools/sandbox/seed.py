@@ -34,8 +34,11 @@ Well-known fixtures
   as their countries write them, their orders in their currencies: seeded last, so the ids above
   stay as they are.
 
-`seed_orders` adds Olivia Options and her orders as real stores hold them; `JAPAN` (`seed_japan`) is
-the seed of the sandbox's second store, `sandboxjp`, in yen.
+`seed_orders` adds Olivia Options and her orders as real stores hold them; `seed_channels` the store's
+other sales channels (Brew Outlet, a second storefront, and an Amazon marketplace without a site),
+Rosa Rivera with an account on each storefront, and orders on them; `seed_making` holds the steps every
+fixture is made with. `JAPAN` (`seed_japan`) is the seed of the sandbox's second store, `sandboxjp`, in
+yen.
 
 Customer groups (`CUSTOMER_GROUPS`): 0 none, 1 Retail, 2 VIP, 3 Wholesale (the store lists the
 three groups; 0 is a customer's "no group" and no group of its own). The catalog (`CATALOG`)
@@ -44,22 +47,27 @@ gives each product an image URL; BigCommerce order products carry none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from devtools.sandbox import refunds, seed_japan, seed_orders, seed_world
-from devtools.sandbox.formats import cents
-from devtools.sandbox.inputs import RefundCreateIn, RefundQuoteIn
+from devtools.sandbox import seed_channels, seed_japan, seed_orders, seed_world
 from devtools.sandbox.records import (
     STATUS_PARTIALLY_SHIPPED,
-    Customer,
     CustomerAddress,
     Order,
-    PaymentProvider,
 )
-from devtools.sandbox.store import EXCHANGE_RATES, SandboxStore
+from devtools.sandbox.seed_making import (
+    BANK_DEPOSIT,
+    CARD,
+    PAYPAL,
+    START,
+    Shipping,
+    billing_of,
+    make_customer,
+    make_order,
+    make_refund,
+)
+from devtools.sandbox.store import SandboxStore
 
 DEMO = "demo"
 JAPAN = seed_japan.JAPAN
@@ -119,15 +127,6 @@ WELCOME_CODE = "WELCOME10"
 
 FILLER_CUSTOMER_COUNT = 24
 
-CARD = PaymentProvider("braintree", "Braintree (Credit Card)")
-PAYPAL = PaymentProvider("paypalcommerce", "PayPal")
-BANK_DEPOSIT = PaymentProvider("bankdeposit", "Bank Deposit", offline=True)
-PAYMENT_METHODS = {CARD: "Credit Card", PAYPAL: "PayPal", BANK_DEPOSIT: "Bank Deposit"}
-
-# Sales tax on top of USD prices; VAT included in EUR and GBP prices.
-TAX_RATES = {"USD": Decimal("0.085"), "EUR": Decimal("0.20"), "GBP": Decimal("0.20")}
-SHIPPING_COSTS = {"USD": Decimal("9.95"), "EUR": Decimal("8.00"), "GBP": Decimal("6.50")}
-
 CATALOG: tuple[tuple[int, str, str, str], ...] = (
     (101, "Fog Linen Chambray Towel - Beige Stripe", "FLCT-BS", "49.00"),
     (102, "Orbit Terrarium - Large", "OTL", "109.00"),
@@ -141,8 +140,6 @@ CATALOG: tuple[tuple[int, str, str, str], ...] = (
     (110, "Utility Caddy", "OFSUC", "45.95"),
 )
 IMAGE_URL = "https://cdn11.bigcommerce.com/s-sandbox/images/stencil/original/products/{id}/{sku}.jpg"
-
-START = datetime(2024, 11, 5, 16, 30, tzinfo=UTC)
 
 FIRST_NAMES = ("Ava", "Noah", "Mia", "Liam", "Zoe", "Ethan", "Chloe", "Lucas", "Isla", "Oscar", "Ruby", "Leo")
 LAST_NAMES = (
@@ -175,16 +172,6 @@ FILLER_ADDRESSES = (
 )
 
 
-@dataclass(frozen=True)
-class Shipping:
-    """How a seeded order was shipped; `lines` limits it to some order lines (a partial shipment)."""
-
-    provider: str
-    tracking_number: str
-    carrier: str = ""
-    lines: tuple[int, ...] | None = None
-
-
 def populate(store: SandboxStore, name: str) -> None:
     """Load the named seed into an empty store."""
     if name == JAPAN:
@@ -193,6 +180,7 @@ def populate(store: SandboxStore, name: str) -> None:
     if name != DEMO:
         raise ValueError(f"unknown seed {name!r}; the sandbox knows {DEMO!r} and {JAPAN!r}")
     with store.lock:
+        seed_channels.add_channels(store)
         for group_id, group_name in CUSTOMER_GROUPS.items():
             if group_id:
                 store.add_customer_group(group_id=group_id, name=group_name)
@@ -216,58 +204,11 @@ def populate(store: SandboxStore, name: str) -> None:
         code = store.add_coupon_code(promotion.id, WELCOME_CODE, max_uses=0, max_uses_per_customer=1)
         code.created = START
         seed_orders.populate(store)
-
-
-def _customer(
-    store: SandboxStore,
-    first: str,
-    last: str,
-    email: str,
-    phone: str,
-    *,
-    day: int,
-    group: int = 0,
-    credit: str | None = None,
-    channel_ids: list[int] | None = None,
-    address: tuple[str, str, str, str, str] = (
-        "US",
-        "1 Ferry Building",
-        "San Francisco",
-        "California",
-        "94111",
-    ),
-    company: str = "",
-) -> Customer:
-    country, street, city, state, postal_code = address
-    fields: dict[str, Any] = {
-        "email": email,
-        "first_name": first,
-        "last_name": last,
-        "phone": phone,
-        "company": company,
-        "customer_group_id": group,
-        "channel_ids": channel_ids,
-        "origin_channel_id": (channel_ids or [1])[0],
-        "addresses": [
-            {
-                "first_name": first,
-                "last_name": last,
-                "address1": street,
-                "city": city,
-                "state_or_province": state,
-                "postal_code": postal_code,
-                "country_code": country,
-                "phone": phone,
-            }
-        ],
-    }
-    if credit is not None:
-        fields["store_credit_amounts"] = [{"amount": Decimal(credit)}]
-    return store.add_customer(date_created=START - timedelta(days=400 - day), **fields)
+        seed_channels.populate(store)
 
 
 def _well_known_customers(store: SandboxStore) -> None:
-    martha = _customer(
+    martha = make_customer(
         store, "Martha", "Williams", MARTHA_EMAIL, MARTHA_PHONE, day=1, group=2, credit="25.00"
     )
     martha.addresses.append(
@@ -288,9 +229,9 @@ def _well_known_customers(store: SandboxStore) -> None:
             address_type="commercial",
         )
     )
-    _customer(store, "Morgan", "Mixed", MIXED_EMAIL, "+1 415 555 0107", day=2, group=1)
-    _customer(store, "Sam", "Shared", SHARED_EMAIL, "+1 312 555 0110", day=3, channel_ids=[1])
-    _customer(
+    make_customer(store, "Morgan", "Mixed", MIXED_EMAIL, "+1 415 555 0107", day=2, group=1)
+    make_customer(store, "Sam", "Shared", SHARED_EMAIL, "+1 312 555 0110", day=3, channel_ids=[1])
+    make_customer(
         store,
         "Samantha",
         "Shared",
@@ -300,29 +241,12 @@ def _well_known_customers(store: SandboxStore) -> None:
         channel_ids=[2],
         address=("GB", "10 Downing Street", "London", "", "SW1A 2AA"),
     )
-    _customer(store, "Alice", "Conflict", ALICE_CONFLICT_EMAIL, ALICE_PHONE, day=5, group=1)
-    _customer(
+    make_customer(store, "Alice", "Conflict", ALICE_CONFLICT_EMAIL, ALICE_PHONE, day=5, group=1)
+    make_customer(
         store, "Bob", "Conflict", BOB_CONFLICT_EMAIL, CONFLICT_PHONE, day=6, group=3, company="Conflict & Co"
     )
-    _customer(store, "Devon", "Digits", "devon.digits@example.com", DIGITS_ONLY_PHONE, day=7)
-    _customer(store, "Dana", "Decline", DECLINING_EMAIL, "+1 503 555 0150", day=8, credit="5.00")
-
-
-def _billing(customer: Customer, email: str | None = None) -> dict[str, str]:
-    address = customer.addresses[0]
-    return {
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "company": customer.company,
-        "street_1": address.address1,
-        "street_2": address.address2,
-        "city": address.city,
-        "state": address.state_or_province,
-        "zip": address.postal_code,
-        "country_iso2": address.country_code,
-        "phone": customer.phone,
-        "email": email or customer.email,
-    }
+    make_customer(store, "Devon", "Digits", "devon.digits@example.com", DIGITS_ONLY_PHONE, day=7)
+    make_customer(store, "Dana", "Decline", DECLINING_EMAIL, "+1 503 555 0150", day=8, credit="5.00")
 
 
 GUEST_BILLING = {
@@ -338,104 +262,21 @@ GUEST_BILLING = {
 }
 
 
-def _order(
-    store: SandboxStore,
-    billing: dict[str, str],
-    lines: list[tuple[int, int]],
-    *,
-    customer_id: int,
-    status_id: int,
-    day: int,
-    currency: str = "USD",
-    provider: PaymentProvider = CARD,
-    handling: str = "0",
-    shipping: Shipping | None = None,
-    decline_refunds: bool = False,
-    via_api: bool = False,
-) -> Order:
-    """An order placed `day` days after START, shipped if `shipping` says how, then set to `status_id`.
-
-    A storefront order (the default) has empty notes; one created `via_api` (a phone order keyed in
-    by an app) answers `customer_message`, `staff_notes` and `cart_id` as `null`, as real
-    API-created orders do (api-specs PR #245).
-    """
-    created = START + timedelta(days=day, hours=day % 7)
-    rate, tax = EXCHANGE_RATES[currency], TAX_RATES[currency]
-    tax_inclusive = currency != "USD"
-    products = []
-    for product_id, quantity in lines:
-        price = cents(store.catalog[product_id].price * rate)
-        price_ex, price_inc = (
-            (cents(price / (1 + tax)), price) if tax_inclusive else (price, cents(price * (1 + tax)))
-        )
-        products.append(
-            {
-                "product_id": product_id,
-                "quantity": quantity,
-                "price_ex_tax": price_ex,
-                "price_inc_tax": price_inc,
-            }
-        )
-    order = store.add_order(
-        customer_id=customer_id,
-        status_id=11,
-        billing_address=billing,
-        products=products,
-        shipping_cost_ex_tax=SHIPPING_COSTS[currency],
-        shipping_cost_inc_tax=SHIPPING_COSTS[currency],
-        handling_cost_ex_tax=Decimal(handling),
-        handling_cost_inc_tax=Decimal(handling),
-        default_currency_code=currency,
-        payment_method=PAYMENT_METHODS[provider],
-        date_created=created,
-        payment_provider=provider,
-        tax_inclusive=tax_inclusive,
-        decline_refunds=decline_refunds,
-    )
-    if not via_api:
-        order.order_source, order.staff_notes, order.customer_message, order.cart_id = "www", "", "", ""
-    order.ip_address = f"203.0.113.{order.id % 250}"
-    if shipping is not None:
-        shipped_at = created + timedelta(days=2)
-        chosen = order.products if shipping.lines is None else [order.products[i] for i in shipping.lines]
-        store.add_shipment(
-            order.id,
-            items=[{"order_product_id": p.id, "quantity": p.quantity} for p in chosen],
-            tracking_number=shipping.tracking_number,
-            shipping_provider=shipping.provider,
-            tracking_carrier=shipping.carrier,
-            shipping_method="Ground" if currency == "USD" else "International",
-            date_created=shipped_at,
-        )
-    order.status_id = status_id
-    order.payment_status = "pending" if status_id in (0, 1, 7) else "captured"
-    order.date_modified = created + timedelta(days=3)
-    return order
-
-
-def _refund(store: SandboxStore, order: Order, items: list[dict[str, Any]], provider: str, day: int) -> None:
-    """Refund through the same engine as the API, paid back entirely to `provider`."""
-    quote = refunds.quote(store, order, RefundQuoteIn.model_validate({"items": items}).items)
-    payments = [{"provider_id": provider, "amount": quote.total_refund_amount}]
-    body = RefundCreateIn.model_validate({"items": items, "payments": payments})
-    refund = refunds.create_refund(store, order, body)
-    refund.created = START + timedelta(days=day)
-    order.date_modified = refund.created
-
-
 def _martha_orders(store: SandboxStore) -> None:
     martha = store.customers[MARTHA_CUSTOMER_ID]
-    billing = _billing(martha)
+    billing = billing_of(martha)
 
     def order(lines: list[tuple[int, int]], status_id: int, day: int, **details: Any) -> Order:
-        return _order(store, billing, lines, customer_id=martha.id, status_id=status_id, day=day, **details)
+        return make_order(
+            store, billing, lines, customer_id=martha.id, status_id=status_id, day=day, **details
+        )
 
     order([(103, 1), (107, 2)], 10, 0, handling="2.00", shipping=Shipping("ups", "1Z999AA10123456784"))
     order([(101, 2)], 10, 37, currency="GBP", shipping=Shipping("royalmail", "RM123456785GB"))
     refunded = order([(107, 1)], 11, 64)
     shipping_item = {"item_type": "SHIPPING", "item_id": refunded.shipping_addresses[0].id, "amount": "9.95"}
     product_item = {"item_type": "PRODUCT", "item_id": refunded.products[0].id, "quantity": 1}
-    _refund(store, refunded, [product_item, shipping_item], CARD.provider_id, day=66)
+    make_refund(store, refunded, [product_item, shipping_item], CARD.provider_id, day=66)
     order(
         [(104, 1), (108, 3)],
         2,
@@ -445,7 +286,7 @@ def _martha_orders(store: SandboxStore) -> None:
     )
     partly = order([(109, 2)], 11, 89, provider=PAYPAL)
     one_unit = {"item_type": "PRODUCT", "item_id": partly.products[0].id, "quantity": 1}
-    _refund(store, partly, [one_unit], PAYPAL.provider_id, day=91)
+    make_refund(store, partly, [one_unit], PAYPAL.provider_id, day=91)
     order([(110, 1)], 5, 97)
     order([(102, 1), (108, 2)], 2, 105, shipping=Shipping("fedex", "794644790138"))
     partial_shipping = Shipping("usps", "9400111899223817572377", lines=(1,))
@@ -458,19 +299,21 @@ def _other_orders(store: SandboxStore) -> None:
     def registered(
         customer_id: int, lines: list[tuple[int, int]], status_id: int, day: int, **details: Any
     ) -> Order:
-        billing = _billing(store.customers[customer_id])
-        return _order(store, billing, lines, customer_id=customer_id, status_id=status_id, day=day, **details)
+        billing = billing_of(store.customers[customer_id])
+        return make_order(
+            store, billing, lines, customer_id=customer_id, status_id=status_id, day=day, **details
+        )
 
     def guest(
         billing: dict[str, str], lines: list[tuple[int, int]], status_id: int, day: int, **details: Any
     ) -> None:
-        _order(store, billing, lines, customer_id=0, status_id=status_id, day=day, **details)
+        make_order(store, billing, lines, customer_id=0, status_id=status_id, day=day, **details)
 
     guest(GUEST_BILLING, [(106, 1)], 2, 40, shipping=Shipping("ups", "1Z999AA10123456791"))
     guest(GUEST_BILLING, [(104, 1)], 11, 110, via_api=True)
     registered(MIXED_CUSTOMER_ID, [(110, 1)], 10, 20, shipping=Shipping("usps", "9400111899223817572401"))
     registered(MIXED_CUSTOMER_ID, [(108, 4)], 11, 100)
-    mixed_guest = _billing(store.customers[MIXED_CUSTOMER_ID], email="Mixed.History@Example.com")
+    mixed_guest = billing_of(store.customers[MIXED_CUSTOMER_ID], email="Mixed.History@Example.com")
     guest(mixed_guest, [(107, 1)], 2, 50, shipping=Shipping("fedex", "794644790152"))
     guest(mixed_guest, [(109, 1)], 5, 60)
     for customer_id in SHARED_EMAIL_CUSTOMER_IDS:
@@ -497,7 +340,7 @@ def _fillers(store: SandboxStore) -> None:
             "" if index % 11 == 10 else spellings[index % len(spellings)].format(line=line, short=line[1:])
         )
         address = FILLER_ADDRESSES[index % len(FILLER_ADDRESSES)]
-        customer = _customer(
+        customer = make_customer(
             store,
             first,
             last,
@@ -510,9 +353,9 @@ def _fillers(store: SandboxStore) -> None:
         )
         for number in range(index % 3):
             step = index + number
-            _order(
+            make_order(
                 store,
-                _billing(customer),
+                billing_of(customer),
                 [(101 + step % 10, 1 + number)],
                 customer_id=customer.id,
                 status_id=statuses[step % len(statuses)],

@@ -57,7 +57,7 @@ SHIPPING = Decimal("850")
 def populate(store: SandboxStore) -> None:
     """Load the Japanese store into an empty store."""
     with store.lock:
-        store.info = STORE
+        store.set_store_info(STORE)
         for product_id, name, sku, price in CATALOG:
             image = IMAGE_URL.format(id=product_id, sku=sku.lower())
             store.add_catalog_product(

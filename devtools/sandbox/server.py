@@ -34,15 +34,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from devtools.sandbox import (
-    api_catalog,
-    api_customer_groups,
-    api_customers,
-    api_orders,
-    api_promotions,
-    api_refunds,
-    api_store,
-)
 from devtools.sandbox import seed as demo_seed
 from devtools.sandbox.errors import ApiError, error_body
 from devtools.sandbox.formats import dumps, loads, utc_now
@@ -57,7 +48,8 @@ from devtools.sandbox.knobs import (
     RequestRecord,
     retyped_answer,
 )
-from devtools.sandbox.routing import ALL_SCOPES, ApiRequest, Route, Router, shape_for_path
+from devtools.sandbox.routes import ROUTER
+from devtools.sandbox.routing import ALL_SCOPES, ApiRequest, Route, shape_for_path
 from devtools.sandbox.sparse import sparsify
 from devtools.sandbox.store import SandboxStore
 
@@ -67,17 +59,6 @@ JAPAN_STORE_HASH = "sandboxjp"
 OTHER_STORES: Mapping[str, str] = {JAPAN_STORE_HASH: demo_seed.JAPAN}  # store hash -> its seed
 JSON = "application/json"
 RESET_DRAIN_SECONDS = 5.0
-ROUTER = Router(
-    [
-        *api_customers.ROUTES,
-        *api_customer_groups.ROUTES,
-        *api_orders.ROUTES,
-        *api_refunds.ROUTES,
-        *api_promotions.ROUTES,
-        *api_store.ROUTES,
-        *api_catalog.ROUTES,
-    ]
-)
 _KEEP_SEED = object()
 
 

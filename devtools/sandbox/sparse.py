@@ -42,6 +42,8 @@ _QUANTITY_STATE = (
 )
 _QUOTE = "what a refund quote is for: BigCommerce computes it for every quote (orders.v3 examples)"
 _INCLUDED = "asked for with `include=consignments.line_items`, so included"
+_SITE = "what a site is, the URL of one channel: a site is created with both (site_Post)"
+_GEOGRAPHY = "in every country and state of BigCommerce's own capture (reference/bigcommerce/countries.json)"
 
 # (component schema name, or "*" for any object; property) -> why it is kept in sparse mode. A
 # component's properties include those of its `allOf` parts.
@@ -80,6 +82,25 @@ KEPT_OPTIONAL: dict[tuple[str, str], str] = {
     ("Refund", "payments"): "how a refund was paid out, and whether it was declined",
     ("RefundPayment", "amount"): "what one payment moved",
     ("RefundPayment", "is_declined"): "whether money moved; a payment always says it",
+    # channels v3 and sites v3: what a channel or a site is (ChannelWithoutCurrencies requires both)
+    ("ChannelWithCurrencies", "id"): _IDENTITY,
+    (
+        "ChannelWithCurrencies",
+        "name",
+    ): "required of the same channel in every list (ChannelWithoutCurrencies)",
+    ("Site", "id"): _IDENTITY,
+    ("Site", "url"): _SITE,
+    ("Site", "channel_id"): _SITE,
+    ("_site", "id"): _IDENTITY,
+    ("_site", "url"): _SITE,
+    ("_site", "channel_id"): _SITE,
+    # geography v2: every country and state in BigCommerce's own dump has them (`geography`)
+    ("country_Full", "id"): _IDENTITY,
+    ("country_Base", "country"): _GEOGRAPHY,
+    ("country_Base", "country_iso2"): _GEOGRAPHY,
+    ("countriesState_Full", "id"): _IDENTITY,
+    ("countriesState_Full", "state"): _GEOGRAPHY,
+    ("countriesState_Full", "country_id"): _GEOGRAPHY,
 }
 
 # Outside the contract (no OpenAPI file), by API path: the members kept in sparse mode.

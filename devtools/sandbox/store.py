@@ -2,31 +2,30 @@
 
 The HTTP routes and the test helpers (`add_customer`, `add_order`, `add_shipment`, ...) go through
 the same methods, so a record made by a test is exactly what `POST` would have made. Business rules
-that BigCommerce enforces on writes (a unique email per channel, shipping no more than was ordered,
-unique coupon codes) live here and raise `ApiError`; the routes decide the error body's shape.
+that BigCommerce enforces on writes (a unique email per channel, an order's channel enabled, shipping
+no more than was ordered, unique coupon codes) live here and raise `ApiError`; the routes decide the
+error body's shape. The store's state is `store_base.StoreState`; customers (`store_customers`),
+channels (`store_channels`) and promotions (`store_promotions`) have modules of their own, orders and
+shipments are here.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
-import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from devtools.sandbox import geography
 from devtools.sandbox.errors import ApiError
 from devtools.sandbox.formats import utc_now
 from devtools.sandbox.inputs import (
     AddressIn,
-    CouponCodeCreateIn,
-    CustomerCreateIn,
     OrderCreateIn,
-    PromotionCreateIn,
+    OrderUpdateIn,
     ShipmentCreateIn,
+    ShippingAddressUpdateIn,
 )
 from devtools.sandbox.records import (
     ORDER_STATUSES,
@@ -35,32 +34,18 @@ from devtools.sandbox.records import (
     ZERO,
     Address,
     CatalogProduct,
-    CouponCode,
-    Customer,
-    CustomerAddress,
     CustomerGroup,
     Order,
     OrderAddress,
     OrderProduct,
     PaymentProvider,
-    Promotion,
-    Refund,
     Shipment,
     ShipmentItem,
-    StoreInfo,
 )
+from devtools.sandbox.store_channels import ChannelRecords
+from devtools.sandbox.store_customers import CustomerRecords
+from devtools.sandbox.store_promotions import PromotionRecords
 
-COUNTRY_NAMES = {
-    "US": "United States",
-    "GB": "United Kingdom",
-    "DE": "Germany",
-    "FR": "France",
-    "IE": "Ireland",
-    "CA": "Canada",
-    "AU": "Australia",
-    "JP": "Japan",
-    "IN": "India",
-}
 CURRENCY_IDS = {"USD": 1, "EUR": 2, "GBP": 3, "JPY": 4, "INR": 5, "AUD": 6}
 # Units of each currency per US dollar; a store's `store_default_to_transactional_exchange_rate` is
 # the order's currency per unit of the store's default currency.
@@ -73,67 +58,10 @@ EXCHANGE_RATES = {
     "AUD": Decimal("1.5"),
 }
 UNPAID_STATUSES = frozenset({0, 1, 6, 7})
-COUPON_CODE_PATTERN = re.compile(r"[A-Za-z0-9 _-]+")
-COUPON_CODE_MAX_LENGTH = 50
 
 
-class SandboxStore:
-    """One store's data. All reads and writes happen under `lock` (see `locked`)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.RLock()
-        self.info = StoreInfo()
-        self.catalog: dict[int, CatalogProduct] = {}
-        self.customer_groups: dict[int, CustomerGroup] = {}
-        self.customers: dict[int, Customer] = {}
-        self.orders: dict[int, Order] = {}
-        self.shipments: dict[int, list[Shipment]] = {}
-        self.refunds: dict[int, Refund] = {}
-        self.refunds_in_progress: set[int] = set()
-        self.promotions: dict[int, Promotion] = {}
-        self.coupon_codes: dict[int, CouponCode] = {}
-        self._ids: dict[str, Iterator[int]] = {}
-        self.clear()
-
-    def clear(self) -> None:
-        """Forget everything; ids start again (orders at 100, like a new BigCommerce store)."""
-        with self.lock:
-            self.info = StoreInfo()
-            self.duplicate_code_status = 422
-            """Knob: the status of a duplicate coupon code (422 by default; 409 is the other reading)."""
-            for table in (self.catalog, self.customers, self.orders, self.shipments, self.refunds):
-                table.clear()
-            self.customer_groups.clear()
-            self.status_labels: dict[int, str] = {}
-            """Statuses the merchant renamed (id -> label): orders answer it as `custom_status`."""
-            self.promotions.clear()
-            self.coupon_codes.clear()
-            self.refunds_in_progress.clear()
-            starts = {
-                "customer": 1,
-                "customer_address": 1,
-                "order": 100,
-                "order_product": 1,
-                "order_address": 1,
-            }
-            starts |= {"shipment": 1, "refund": 1, "refund_payment": 1, "promotion": 1, "coupon_code": 1}
-            self._ids = {name: itertools.count(start) for name, start in starts.items()}
-
-    def next_id(self, kind: str) -> int:
-        return next(self._ids[kind])
-
-    @contextmanager
-    def numbered_from(self, **starts: int) -> Iterator[None]:
-        """Records made inside take ids from `starts` (kind -> first id), and each sequence resumes
-        afterwards where it was: a seed's own block of ids (real stores' ids have gaps too) that
-        never moves the ids of the fixtures seeded around it."""
-        with self.lock:
-            saved = {kind: self._ids[kind] for kind in starts}
-            self._ids.update({kind: itertools.count(start) for kind, start in starts.items()})
-            try:
-                yield
-            finally:
-                self._ids.update(saved)
+class SandboxStore(ChannelRecords, CustomerRecords, PromotionRecords):
+    """One store's data. All reads and writes happen under `lock`."""
 
     def status_label(self, status_id: int) -> str:
         """The store's label for a status: the merchant's when renamed, else the system label."""
@@ -166,90 +94,6 @@ class SandboxStore:
             self.customer_groups[group_id] = group
             return group
 
-    # --- customers ------------------------------------------------------------------------------
-
-    def create_customers(self, batch: Sequence[CustomerCreateIn]) -> list[Customer]:
-        """Create a batch atomically: all or none (an email conflict anywhere refuses the batch)."""
-        with self.lock:
-            for index, data in enumerate(batch):
-                others = [
-                    other for other in batch[:index] if _channels_overlap(other.channel_ids, data.channel_ids)
-                ]
-                if any(other.email.casefold() == data.email.casefold() for other in others):
-                    raise ApiError(
-                        422, "Create customers failed.", errors={f"{index}.email": "duplicate in batch"}
-                    )
-                self._check_email_free(data.email, data.channel_ids, index)
-            return [self.create_customer(data) for data in batch]
-
-    def create_customer(self, data: CustomerCreateIn, *, date_created: datetime | None = None) -> Customer:
-        with self.lock:
-            self._check_email_free(data.email, data.channel_ids, 0)
-            created = date_created or utc_now()
-            customer = Customer(
-                id=self.next_id("customer"),
-                email=data.email,
-                first_name=data.first_name,
-                last_name=data.last_name,
-                date_created=created,
-                date_modified=created,
-                phone=data.phone,
-                company=data.company,
-                notes=data.notes,
-                tax_exempt_category=data.tax_exempt_category,
-                customer_group_id=data.customer_group_id,
-                origin_channel_id=data.origin_channel_id,
-                channel_ids=list(data.channel_ids) if data.channel_ids is not None else None,
-                accepts_product_review_abandoned_cart_emails=data.accepts_product_review_abandoned_cart_emails,
-                store_credit=[credit.amount for credit in data.store_credit_amounts],
-                attributes=[(a.attribute_id, a.attribute_value) for a in data.attributes],
-                form_fields=[(f.name, f.value) for f in data.form_fields],
-            )
-            customer.addresses = [
-                CustomerAddress(
-                    id=self.next_id("customer_address"),
-                    customer_id=customer.id,
-                    first_name=a.first_name,
-                    last_name=a.last_name,
-                    address1=a.address1,
-                    address2=a.address2,
-                    city=a.city,
-                    state_or_province=a.state_or_province,
-                    postal_code=a.postal_code,
-                    country_code=a.country_code.upper(),
-                    country=COUNTRY_NAMES.get(a.country_code.upper(), a.country_code.upper()),
-                    company=a.company,
-                    phone=a.phone,
-                    address_type=a.address_type,
-                )
-                for a in data.addresses
-            ]
-            self.customers[customer.id] = customer
-            return customer
-
-    def add_customer(self, *, date_created: datetime | None = None, **fields: Any) -> Customer:
-        """Test helper: `add_customer(email=..., first_name=..., last_name=..., phone=..., addresses=[...])`.
-
-        Takes the fields of `POST /v3/customers` (plus `store_credit=Decimal(...)` as a shortcut for
-        `store_credit_amounts`) and returns the live record.
-        """
-        credit = fields.pop("store_credit", None)
-        if credit is not None:
-            fields["store_credit_amounts"] = [{"amount": credit}]
-        return self.create_customer(CustomerCreateIn.model_validate(fields), date_created=date_created)
-
-    def _check_email_free(self, email: str, channel_ids: list[int] | None, index: int) -> None:
-        for customer in self.customers.values():
-            same_email = customer.email.casefold() == email.casefold()
-            if same_email and _channels_overlap(customer.channel_ids, channel_ids):
-                raise ApiError(
-                    422,
-                    "Create customers failed.",
-                    errors={
-                        f"{index}.email": "The email address is already in use on an overlapping channel."
-                    },
-                )
-
     # --- orders ---------------------------------------------------------------------------------
 
     def create_order(
@@ -267,6 +111,7 @@ class SandboxStore:
             currency = (data.default_currency_code or self.info.currency).upper()
             if currency not in EXCHANGE_RATES:
                 raise ApiError(400, "Invalid default_currency_code", detail=f"{currency} is not enabled.")
+            self.check_order_channel(data.channel_id)
             created = date_created or _parse_rfc2822(data.date_created) or utc_now()
             order_id = self.next_id("order")
             shipping_inputs: list[AddressIn] = [*data.shipping_addresses] or [data.billing_address]
@@ -372,6 +217,51 @@ class SandboxStore:
             order.date_modified = utc_now()
             return order
 
+    def update_order(self, order_id: int, update: OrderUpdateIn) -> Order:
+        """`PUT /v2/orders/{id}`: a status (`5` cancels; it moves no money), notes (each replaces the
+        whole text) or the channel (checked like on creation). Every accepted write moves
+        `date_modified` (KNOWN_DEVIATIONS `order-date-modified`)."""
+        with self.lock:
+            order = self.order(order_id)
+            if update.channel_id is not None:
+                self.check_order_channel(update.channel_id)
+                order.channel_id = update.channel_id
+            if update.status_id is not None:
+                order.status_id = update.status_id
+            if update.staff_notes is not None:
+                order.staff_notes = update.staff_notes
+            if update.customer_message is not None:
+                order.customer_message = update.customer_message
+            if update.model_fields_set:
+                order.date_modified = utc_now()
+            return order
+
+    def update_shipping_address(
+        self, order_id: int, address_id: int, update: ShippingAddressUpdateIn
+    ) -> OrderAddress:
+        """Change the members sent of one of the order's shipping addresses, whatever has shipped to
+        it already (KNOWN_DEVIATIONS `shipping-address-edit-after-shipping`): costs and tax stay."""
+        with self.lock:
+            order = self.order(order_id)
+            address = order.address(address_id)
+            if address is None:
+                raise ApiError(
+                    404, "The requested resource was not found.", detail=f"No shipping address {address_id}."
+                )
+            sent = {name: getattr(update, name) for name in update.model_fields_set}
+            country = _country_of(sent.get("country"), sent.get("country_iso2"))
+            if country is not None:
+                sent["country"], sent["country_iso2"] = country.country, country.country_iso2
+            if (method := sent.pop("shipping_method", None)) is not None:
+                address.shipping_method = method
+            if (form_fields := sent.pop("form_fields", None)) is not None:
+                address.form_fields = [field.model_dump() for field in form_fields]
+            for name, value in sent.items():
+                if value is not None:
+                    setattr(address.address, name, value)
+            order.date_modified = utc_now()
+            return address
+
     def set_decline_refunds(self, order_id: int, decline: bool = True) -> None:
         """Knob: refund payments on this order come back declined (`is_declined: true`)."""
         with self.lock:
@@ -465,106 +355,6 @@ class SandboxStore:
             )
             return self.create_shipment(order_id, data, date_created=date_created)
 
-    # --- promotions -----------------------------------------------------------------------------
-
-    def create_promotion(self, data: PromotionCreateIn) -> Promotion:
-        with self.lock:
-            start = _parse_iso(data.start_date, "start_date") or utc_now()
-            _parse_iso(data.end_date, "end_date")
-            body = data.model_dump(exclude={"name", "redemption_type", "status", "coupon_type", "codes"})
-            body["channels"] = [{"id": channel.id} for channel in data.channels]
-            # Reference FACTS.md: currency_code defaults to the store's default currency, and
-            # multi-currency ("*") promotions support percentage discounts only.
-            body["currency_code"] = (data.currency_code or self.info.currency).upper()
-            if body["currency_code"] == "*" and not _percentages_only(data.rules):
-                raise ApiError(
-                    422,
-                    "Invalid currency_code",
-                    detail="Multi-currency promotions (currency_code '*') support percentage discounts only.",
-                )
-            promotion = Promotion(
-                id=self.next_id("promotion"),
-                name=data.name,
-                redemption_type=data.redemption_type,
-                body=body,
-                start_date=start,
-                coupon_type=data.coupon_type,
-                status=data.status,
-            )
-            self.promotions[promotion.id] = promotion
-            return promotion
-
-    def add_promotion(self, **fields: Any) -> Promotion:
-        """Test helper: the fields of `POST /v3/promotions`."""
-        return self.create_promotion(PromotionCreateIn.model_validate(fields))
-
-    def promotion(self, promotion_id: int) -> Promotion:
-        with self.lock:
-            promotion = self.promotions.get(promotion_id)
-            if promotion is None:
-                raise ApiError(404, "Promotion not found", detail=f"There is no promotion {promotion_id}.")
-            return promotion
-
-    def create_coupon_code(self, promotion_id: int, data: CouponCodeCreateIn) -> CouponCode:
-        """A code: letters, digits, spaces, `_` and `-`, at most 50, unique store-wide ignoring case."""
-        with self.lock:
-            promotion = self.promotion(promotion_id)
-            if promotion.redemption_type != "COUPON":
-                raise ApiError(
-                    422, "Codes belong to coupon promotions", detail="This promotion is automatic."
-                )
-            if not COUPON_CODE_PATTERN.fullmatch(data.code) or len(data.code) > COUPON_CODE_MAX_LENGTH:
-                raise ApiError(
-                    422,
-                    "Invalid coupon code",
-                    detail="Use 1 to 50 letters, numbers, spaces, underscores or hyphens.",
-                )
-            if any(code.code.casefold() == data.code.casefold() for code in self.coupon_codes.values()):
-                # 422, in the promotions API's 422 shape: the status is undocumented for this POST, and
-                # the only public evidence (reference FACTS.md, "duplicate coupon code") treats 422 as a
-                # duplicate code. Clients accept 409 too.
-                raise ApiError(
-                    self.duplicate_code_status,
-                    "Coupon code already exists",
-                    detail="Coupon codes are unique in the store.",
-                )
-            code = CouponCode(
-                id=self.next_id("coupon_code"),
-                promotion_id=promotion_id,
-                code=data.code,
-                created=utc_now(),
-                max_uses=data.max_uses,
-                max_uses_per_customer=data.max_uses_per_customer,
-            )
-            self.coupon_codes[code.id] = code
-            return code
-
-    def add_coupon_code(self, promotion_id: int, code: str, **fields: Any) -> CouponCode:
-        """Test helper: `POST /v3/promotions/{id}/codes`."""
-        return self.create_coupon_code(
-            promotion_id, CouponCodeCreateIn.model_validate({"code": code, **fields})
-        )
-
-
-def _percentages_only(rules: list[dict[str, Any]]) -> bool:
-    """Whether every rule only takes a percentage off (the cart's value or its items)."""
-    for rule in rules:
-        action = rule.get("action")
-        if not isinstance(action, dict) or not action or not set(action) <= {"cart_value", "cart_items"}:
-            return False
-        for target in action.values():
-            discount = target.get("discount") if isinstance(target, dict) else None
-            if not isinstance(discount, dict) or "percentage_amount" not in discount:
-                return False
-    return True
-
-
-def _channels_overlap(first: list[int] | None, second: list[int] | None) -> bool:
-    """Global accounts (no channel list) overlap everything; channel accounts overlap on a shared id."""
-    if first is None or second is None:
-        return True
-    return bool(set(first) & set(second))
-
 
 def _address(data: AddressIn) -> Address:
     iso2 = data.country_iso2.upper()
@@ -577,11 +367,28 @@ def _address(data: AddressIn) -> Address:
         city=data.city,
         state=data.state,
         zip=data.zip,
-        country=data.country or COUNTRY_NAMES.get(iso2, iso2),
+        country=data.country or geography.country_name(iso2),
         country_iso2=iso2,
         phone=data.phone,
         email=data.email,
     )
+
+
+def _country_of(name: str | None, iso2: str | None) -> geography.Country | None:
+    """The country an address edit names by name, by ISO code or both (orders guide FAQ: either one
+    suffices); None when it names none. 400 for one BigCommerce does not list, or two that disagree."""
+    if not name and not iso2:
+        return None
+    by_code = geography.by_iso2(iso2) if iso2 else None
+    by_name = geography.by_name(name) if name else None
+    if (iso2 and by_code is None) or (name and by_name is None):
+        unknown = "country_iso2" if iso2 and by_code is None else "country"
+        raise ApiError(
+            400, f"Invalid {unknown}", detail="BigCommerce lists no such country (GET /v2/countries)."
+        )
+    if by_code is not None and by_name is not None and by_code != by_name:
+        raise ApiError(400, "Invalid country", detail="country and country_iso2 name different countries.")
+    return by_code or by_name
 
 
 def _product_id(order: Order, order_product_id: int) -> int:
@@ -598,16 +405,4 @@ def _parse_rfc2822(value: str | None) -> datetime | None:
         raise ApiError(400, "Invalid date_created", detail="Use RFC 2822.") from None
     if moment.tzinfo is None:
         raise ApiError(400, "Invalid date_created", detail="The date needs a time zone offset.")
-    return moment
-
-
-def _parse_iso(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ApiError(422, f"Invalid {name}", detail="Use ISO 8601 with a time zone offset.") from None
-    if moment.tzinfo is None:
-        raise ApiError(422, f"Invalid {name}", detail="Use ISO 8601 with a time zone offset.")
     return moment

@@ -1,8 +1,9 @@
 """The agent preview page (`devtools/preview/`, `http://127.0.0.1:<port>/` of `make run`) in a real browser.
 
 Chromium from the system's packages (`/usr/bin/chromium`; `.ci/run` installs it), driven by Playwright
-for Python pointed at that executable: `playwright install` is never run. A missing Chromium fails
-these tests with a message saying how to install it; they are never skipped.
+for Python pointed at that executable: `playwright install` is never run (tests/browser/support.py and
+conftest.py). A missing Chromium fails these tests with a message saying how to install it; they are
+never skipped.
 
 The page talks to the session `gateway` (make run's local configuration, every action on) over real
 HTTP: each search, profile, form and submit is a signed request the gateway's preview route signs with
@@ -17,85 +18,26 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Locator, Page, Playwright, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from devtools.gateway import LocalGateway
 from devtools.preview import SECRET_HEADER
 from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer, seed
+from tests.browser.support import new_page, site_url
 from tests.fixtures.gateway import configured_gateway
 from tests.integration.actions_support import open_form, refunds_of, submit
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WAIT_MS = 20_000  # a loaded 2-core machine: lookups through the gateway take a moment
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "preview-profile.png"
 MARTHA = str(seed.MARTHA_CUSTOMER_ID)
 ORDER = seed.REFUNDABLE_ORDER_ID  # $331.92: 1 x $244.13, 2 x Oak Cheese Grater at $37.92, shipping $9.95
 
 # One browser per worker: every test of this module runs on the same xdist worker.
 pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.usefixtures("bc_sandbox")]
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"The browser tests need Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` "
-            "(.ci/run does this in CI). They are not skipped.",
-            pytrace=False,
-        )
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-
-
-def site_url(stage_url: str) -> str:
-    """The preview page's URL: the gateway's root, outside the stage."""
-    return re.sub(r"/[^/]+$", "/", stage_url)
-
-
-def new_page(browser: Browser, site: str) -> tuple[Page, list[str]]:
-    """A fresh page that may reach `site` only, and the JavaScript errors it raises."""
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.set_default_timeout(WAIT_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route(lambda url: not url.startswith(site), lambda route: route.abort())
-    return page, errors
-
-
-@pytest.fixture
-def page(browser: Browser, gateway: LocalGateway) -> Iterator[Page]:
-    page, errors = new_page(browser, site_url(gateway.url))
-    yield page
-    page.close()
-    assert errors == [], f"the page raised JavaScript errors: {errors}"
-
-
-@pytest.fixture
-def site(gateway: LocalGateway) -> str:
-    return site_url(gateway.url)
 
 
 def result_row(page: Page, customer: str) -> Locator:
@@ -233,6 +175,11 @@ def test_refunding_one_item_shows_the_answer_and_the_refreshed_order(
     # Then the form closes and the answer's message is in the timeline
     expect(page.locator("#form-backdrop")).to_be_hidden()
     expect(page.locator("#activity .activity-item.success .activity-message")).to_contain_text("$37.92")
+    # And its detail keeps the answer's line breaks: the reason on a line of its own
+    detail = page.locator("#activity .activity-item.success .activity-detail")
+    expect(detail).to_contain_text("Reason: One grater arrived chipped")
+    lines = detail.inner_text().splitlines()
+    assert "Reason: One grater arrived chipped" in lines and len(lines) >= 3, lines
     # And the profile was looked up again: the order shows its new status
     expect(order_card(page, ORDER).locator(".order-status")).to_have_text("Partially Refunded")
     # And BigCommerce received exactly that one refund
@@ -269,9 +216,12 @@ def test_a_bad_amount_is_shown_on_its_field_and_the_form_stays_open(
     assert refunds_of(bc_sandbox, ORDER) == []
 
 
-def test_a_406_closes_the_form_with_its_message(page: Page, site: str, gladly_client: GladlyClient) -> None:
-    # Given the refund form open in the page
+def test_a_406_closes_the_form_with_its_message_and_refreshes_the_profile(
+    page: Page, site: str, gladly_client: GladlyClient
+) -> None:
+    # Given the refund form open in the page, the order paid and unrefunded
     page.goto(f"{site}?customer={MARTHA}")
+    expect(order_card(page, ORDER).locator(".order-status")).to_have_text("Completed")
     open_refund_form(page)
     # And everything left on the order refunded meanwhile (another agent, through its own form)
     other = open_form(gladly_client, "refund", ORDER)
@@ -287,6 +237,143 @@ def test_a_406_closes_the_form_with_its_message(page: Page, site: str, gladly_cl
     expect(page.locator("#form-backdrop")).to_be_hidden()
     expect(page.locator("#activity .activity-item.error")).to_have_count(1)
     expect(page.locator("#activity .activity-item.error")).not_to_be_empty()
+    # And the profile was looked up again: the order shows what happened to it meanwhile
+    expect(order_card(page, ORDER).locator(".order-status")).to_have_text("Refunded")
+
+
+def test_a_placeholder_is_never_above_its_fields_limit(page: Page, site: str) -> None:
+    # Given the refund form of Martha's order: $9.95 of shipping left, $331.92 in all
+    page.goto(f"{site}?customer={MARTHA}")
+    open_refund_form(page)
+    shipping = page.locator("#field-shipping_1")
+    expect(page.locator(".field[data-attr='shipping_1'] label")).to_contain_text("up to $9.95")
+    # Then the shipping field's example is within its limit (the form's "12.50" is kept aside)
+    expect(shipping).to_have_attribute("placeholder", "9.95")
+    expect(shipping).to_have_attribute("data-form-placeholder", "12.50")
+    # And the custom amount's, within $331.92, is the form's own
+    expect(page.locator("#field-amount")).to_have_attribute("placeholder", "12.50")
+    expect(page.locator("#field-amount")).not_to_have_attribute("data-form-placeholder", re.compile(".*"))
+    # And no field of the form shows an example above the limit its label states
+    for field in page.locator("#form-fields .field").all():
+        label = field.locator("label").inner_text()
+        placeholder = field.locator("input").first.get_attribute("placeholder") if "up to" in label else None
+        if placeholder and re.fullmatch(r"[\d.]+", placeholder):
+            limits = [float(found.replace(",", "")) for found in re.findall(r"up to \D*([\d,.]*\d)", label)]
+            assert float(placeholder) <= min(limits), (label, placeholder)
+
+
+def test_every_error_of_a_submit_is_shown_each_on_its_field(page: Page, site: str) -> None:
+    # Given the refund form, with a custom amount that is no number and no reason
+    page.goto(f"{site}?customer={MARTHA}")
+    open_refund_form(page)
+    page.locator("#field-refund").select_option("amount")
+    page.locator("#field-amount").fill("12,5abc")
+    page.locator("#form-submit").click()
+    # Then both of the adaptor's errors are shown at once, each on its field
+    expect(page.locator("#error-amount")).to_contain_text("Type an amount in USD")
+    expect(page.locator("#error-reason")).to_contain_text("Give a reason")
+    expect(page.locator("#form-fields .field.invalid")).to_have_count(2)
+
+
+def test_several_errors_on_one_field_and_errors_of_no_field_are_all_shown(page: Page, site: str) -> None:
+    # The adaptor names a field once per submit and every field it names is on the form, so this test
+    # edits the submit's answer the page receives to check how the page renders any list of errors
+    errors = [
+        {
+            "attr": "amount",
+            "code": "a",
+            "detail": "First about the amount.",
+            "message": "First about the amount.",
+        },
+        {"attr": "amount", "code": "b", "detail": "Second about it.", "message": "Second about it."},
+        {"attr": "reason", "code": "c", "detail": "About the reason.", "message": "About the reason."},
+        {"attr": "qty_99", "code": "d", "detail": "No such line.", "message": "No such line."},
+        {"attr": "", "code": "e", "detail": "The order is busy.", "message": "The order is busy."},
+    ]
+
+    def answer_the_submit(route: Route) -> None:
+        if route.request.post_data_json["method"] == "POST":
+            route.fulfill(json={"status": 400, "body": {"errors": errors}})
+        else:
+            route.continue_()
+
+    page.goto(f"{site}?customer={MARTHA}")
+    open_refund_form(page)
+    page.route("**/__preview/send", answer_the_submit)
+    page.locator("#field-refund").select_option("amount")
+    page.locator("#form-submit").click()
+    expect(page.locator("#error-amount .field-error-item")).to_have_text(
+        ["First about the amount.", "Second about it."]
+    )
+    expect(page.locator("#error-reason")).to_have_text("About the reason.")
+    expect(page.locator("#form-errors li")).to_have_text(["qty_99: No such line.", "The order is busy."])
+
+
+# --- what the page shows at once ------------------------------------------------------------------
+
+
+def test_the_empty_page_suggests_the_sandboxs_shoppers_and_one_opens_her_search(
+    page: Page, site: str
+) -> None:
+    # When the page is opened without a search, against make run's sandbox
+    page.goto(site)
+    suggestions = page.locator("#try-shoppers")
+    # Then it suggests the sandbox's shoppers: Martha by email, Priya by her Indian phone
+    expect(suggestions).to_be_visible()
+    expect(suggestions.get_by_role("link", name=seed.MARTHA_EMAIL)).to_be_visible()
+    expect(suggestions.locator("li[data-attribute='phone'] a")).to_have_text("+918987656787")
+    # And following Martha's finds her, the suggestions gone
+    suggestions.get_by_role("link", name=seed.MARTHA_EMAIL).click()
+    expect(result_row(page, MARTHA).locator("td[data-attribute='name']")).to_have_text("Martha Williams")
+    expect(suggestions).to_be_hidden()
+
+
+def test_a_product_tile_shows_its_placeholder_at_once_while_its_image_does_not_come(
+    browser: Browser, site: str
+) -> None:
+    # Given a network where the image CDN never answers (offline, or too slow)
+    page, errors = new_page(browser, site, hold_others=True)
+    try:
+        page.goto(f"{site}?customer={MARTHA}")
+        tile = order_card(page, ORDER).locator(".product .thumb").first
+        # Then the tile shows the product's initials already, its image still pending
+        expect(tile).to_have_text("AB")
+        expect(tile.locator(".thumb-initials")).to_be_visible()
+        assert tile.locator("img").evaluate("image => !image.complete || image.naturalWidth === 0")
+    finally:
+        page.close()
+    assert errors == []
+
+
+def test_emails_in_the_evidence_table_break_only_after_their_at_sign(page: Page, site: str) -> None:
+    # Given Martha's auto-link evidence, in the side column's narrow table
+    page.goto(f"{site}?customer={MARTHA}")
+    cells = page.locator("#auto-link .evidence td", has_text="@")
+    expect(cells).to_have_count(2)
+    for cell in cells.all():
+        # Then an email wraps, if at all, right after its "@": never inside a word
+        text, breaks = cell.evaluate(LINE_BREAKS)
+        assert all(text[index - 1] == "@" for index in breaks), (text, breaks)
+
+
+# Where a cell's text goes onto a new line: the indexes of the characters starting each line but the first.
+LINE_BREAKS = """cell => {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  let text = "", top = null;
+  const breaks = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let index = 0; index < node.length; index++) {
+      const range = document.createRange();
+      range.setStart(node, index);
+      range.setEnd(node, index + 1);
+      const rect = range.getClientRects()[0];
+      if (rect && top !== null && rect.top > top + 1) breaks.push(text.length);
+      if (rect) top = rect.top;
+      text += node.data[index];
+    }
+  }
+  return [text, breaks];
+}"""
 
 
 # --- another deployment's settings ------------------------------------------------------------------
@@ -320,6 +407,10 @@ def test_columns_and_search_fields_follow_the_deployment_settings(
             # And an email deep link says email is not searchable here
             page.goto(f"{site_url(client.base_url)}?email={seed.MARTHA_EMAIL}")
             expect(page.locator("#search-status")).to_contain_text("not a Search Query Attribute")
+            # And the empty page suggests no shopper: the store is not one make run started
+            page.goto(site_url(client.base_url))
+            expect(page.get_by_label("Mobile number", exact=True)).to_be_visible()
+            expect(page.locator("#try-shoppers")).to_be_hidden()
         finally:
             page.close()
         assert errors == []
@@ -394,6 +485,9 @@ def test_the_preview_routes_send_only_to_this_gateways_stage(gateway: LocalGatew
     assert gateway.url in elsewhere.json()["error"]
     # And a path outside the stage that is not the preview's is still API Gateway's 403
     assert requests.get(f"{site}lookup", timeout=10).status_code == 403
+    # But the icon every browser asks a site for is answered: no icon, and no error
+    favicon = requests.get(f"{site}favicon.ico", timeout=10)
+    assert (favicon.status_code, favicon.content) == (204, b"")
     assert requests.get(f"{site}__preview/nothing", timeout=10).status_code == 404
     # And the settings route names the deployment's Search Attributes
     settings = requests.get(f"{site}__preview/settings", timeout=10).json()

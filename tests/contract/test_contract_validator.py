@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from openapi_spec_validator import validate as validate_spec
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from devtools.sandbox import RequestRecord, SandboxServer, seed
 from devtools.sandbox.contract import (
@@ -67,6 +68,13 @@ def test_customer_groups_are_unchecked_but_their_neighbours_are_still_reported()
     assert problems("GET", "/v2/customer_groups/2")
 
 
+def test_the_geography_file_is_valid_openapi_only_with_its_deviation() -> None:
+    # The published file fails strict validation ('maximum' is a dependency of 'exclusiveMaximum')
+    with pytest.raises(OpenAPIValidationError, match="exclusiveM"):
+        validate_spec(ContractValidator(deviations=()).spec("geography.v2.yml"))
+    validate_spec(contract_validator().spec("geography.v2.yml"))
+
+
 def test_the_unpatched_specs_disagree_with_the_sandbox(
     bc_sandbox: SandboxServer, bc_http: SandboxHttp
 ) -> None:
@@ -108,6 +116,11 @@ BREAKAGES = [
     ("/v3/orders/102/payment_actions/refunds", {}, (("data", 0, "payments"), [])),
     ("/v3/promotions", {}, (("meta",), {})),
     ("/v2/store", {}, (("decimal_places",), "two")),
+    ("/v3/channels", {}, (("data", 0, "id"), "one")),
+    ("/v3/sites", {}, (("data", 0, "channel_id"), "two")),
+    ("/v3/customers/settings/channels/2", {}, (("data", "allow_global_logins"), "no")),
+    ("/v2/countries", {}, ((0, "country_iso2"), 13)),
+    ("/v2/countries/226/states", {}, ((0, "id"), "one")),
 ]
 
 

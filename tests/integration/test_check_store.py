@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,6 +35,7 @@ from devtools.sandbox.routing import (
     PRODUCTS_READ,
     TRANSACTIONS,
 )
+from tests.integration.commands import run_make, run_module, start_make
 
 FEATURES = (
     "customer search",
@@ -394,15 +397,7 @@ def test_the_sandbox_command_line_serves_tokens_with_chosen_scopes() -> None:
             "BIGCOMMERCE_ACCESS_TOKEN": "customers-only",
             "BIGCOMMERCE_API_BASE": url,
         }
-        checked = subprocess.run(
-            [sys.executable, "-m", "devtools.check_store"],
-            env=environ,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        checked = run_module("devtools.check_store", env=environ)
         assert checked.returncode == 1, checked.stdout + checked.stderr
         assert "MISSING  orders" in checked.stdout and "OK       customer search" in checked.stdout
     finally:
@@ -411,13 +406,40 @@ def test_the_sandbox_command_line_serves_tokens_with_chosen_scopes() -> None:
 
 
 def test_an_unknown_scope_on_the_sandbox_command_line_is_refused() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "devtools.sandbox", "--port", "0", "--token", "t:store_v2_everything"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = run_module("devtools.sandbox", "--port", "0", "--token", "t:store_v2_everything", timeout=30)
     assert result.returncode == 2
     assert "unknown scope(s) store_v2_everything" in result.stderr
+
+
+def test_the_readmes_try_it_on_the_sandbox_runs_make_sandbox_on_its_own_port_and_check_store_against_it(
+    bc_sandbox_server: SandboxServer,
+) -> None:
+    # Given a sandbox already on a port (as make run's is on 3001), `make sandbox` there says so in a line
+    taken = run_make("sandbox", f"SANDBOX_PORT={bc_sandbox_server.port}")
+    assert taken.returncode != 0
+    assert taken.stderr.startswith(
+        f"make sandbox cannot start: port {bc_sandbox_server.port} (SANDBOX_PORT) is taken by a BigCommerce "
+        "sandbox (another `make run`'s, or `make sandbox`). Stop it, or use free ports: SANDBOX_PORT="
+    )
+    assert "Traceback" not in taken.stderr
+    # When `make sandbox` runs on a port of its own with the README's lookups-only token
+    lookups = f"lookups:{CUSTOMERS_READ},{ORDERS_READ}"
+    arguments = ("sandbox", "SANDBOX_PORT=0", f"SANDBOX_ARGS=--token {lookups}")
+    process = start_make(*arguments, env=os.environ, output=subprocess.PIPE)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().decode().split()[2]
+        # Then `make check-store` against it, as the README says: lookups work, the actions' scopes missing
+        environ = {
+            "PATH": os.environ["PATH"],
+            "BIGCOMMERCE_API_BASE": url,
+            "BIGCOMMERCE_STORE_HASH": "sandbox",
+            "BIGCOMMERCE_ACCESS_TOKEN": "lookups",
+        }
+        checked = run_make("check-store", env=environ)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "OK       customer search" in checked.stdout and "OK       orders" in checked.stdout
+        assert "WARNING  refunds" in checked.stdout
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)

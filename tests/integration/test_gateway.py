@@ -25,7 +25,9 @@ import requests
 
 from devtools import replay
 from devtools.aws import LocalResources
-from devtools.gateway import LocalGateway, build_event, formatted_log_line
+from devtools.gateway import LocalGateway, build_event
+from devtools.gateway_log import formatted_log_line
+from devtools.ports import PortInUse
 from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer
 from devtools.signer import event_query_string
@@ -152,7 +154,7 @@ API_GATEWAY_REQUEST_CONTEXT_KEYS = {
 }
 
 
-def echo_api(root: Path, *, access_log: bool = False) -> LocalGateway:
+def echo_api(root: Path, *, access_log: bool = False, port: int = 0) -> LocalGateway:
     """A gateway (not started) for the echo API, written under ``root``."""
     (root / "template.yaml").write_text(ECHO_TEMPLATE)
     (root / "echo").mkdir()
@@ -163,6 +165,7 @@ def echo_api(root: Path, *, access_log: bool = False) -> LocalGateway:
         references={"EchoTable": "local-EchoTable"},
         environment={"ECHO_LOCAL": "a local override"},
         access_log=access_log,
+        port=port,
     )
 
 
@@ -382,6 +385,23 @@ def test_stop_restores_the_environment(tmp_path: Path, echo_gateway: LocalGatewa
     with second:
         assert os.environ["ECHO_SETTING"] == "second"
     assert os.environ["ECHO_SETTING"] == "from-a-parameter"
+
+
+def test_a_taken_port_is_said_before_the_environment_changes(tmp_path: Path) -> None:
+    # Given a port another program holds
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen(1)
+        taken = holder.getsockname()[1]
+        gateway = echo_api(tmp_path, port=taken)
+        before = dict(os.environ)
+        # When a gateway is started on it, it says so (no message of werkzeug's, no exit)
+        with pytest.raises(PortInUse) as raised:
+            gateway.start()
+    # Then before anything was done: the process environment is as it was, no handler was imported
+    assert raised.value.port == taken
+    assert dict(os.environ) == before
+    assert gateway._handlers == {}
 
 
 # -- local AWS, from the real template ------------------------------------------------------------

@@ -27,7 +27,7 @@ import pytest
 import requests
 
 from devtools.fuzz import FUZZ_QUOTA, Fuzzer
-from devtools.gateway import mask_query_values
+from devtools.gateway_log import mask_query_values
 from devtools.replay import DEFAULT_SIGNING_KEY, FRESH_FORM_TOKEN, load_event
 from devtools.run import local_secret
 from devtools.sandbox import SandboxServer

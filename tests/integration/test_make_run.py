@@ -2,6 +2,10 @@
 
 - Every event in events/, replayed in order (`make replay RESET=1`: the sandbox back to its demo store
   before each), answers what its name says: the status, and for errors the code.
+- Its mistakes get one line each: a port already taken (by another `make run`, or another program)
+  names the port, its variable, what holds it and free ports; Ctrl-C during the start-up ends it
+  without a traceback; a variable that looks like a setting but is not one is warned about, naming
+  the one meant; the banner lists every setting that differs from the defaults, secrets masked.
 - SIGTERM to `make run`'s process group (make and Python both get it) stops it, every time: the
   signal only writes a byte to a pipe (Python's wakeup fd, from whichever thread it reached), so it
   cannot deadlock on a lock the interrupted main thread holds (tests/unit/test_stop_signal.py).
@@ -14,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,12 +26,16 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from devtools import replay
+from devtools import ports, replay
+from devtools.adaptor_settings import ENVIRONMENT_VARIABLES
+from devtools.run_settings import fingerprint
 from devtools.template import REPOSITORY_ROOT
 from tests.fixtures.gateway import BANNER_END, checked_client
+from tests.integration.commands import run_make, start_make
 from tests.integration.test_auto_link_handler import SCENARIOS
 from tests.integration.test_events_replay import LOOKUP_EVENTS
 
@@ -136,13 +145,21 @@ class RunningStack:
     log: Path
 
 
+def clean_environment() -> dict[str, str]:
+    """This process's environment without AWS, a store, or the deployment settings the session gateway
+    may have put in it: `make run` as a developer's shell starts it."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "BIGCOMMERCE_")) and name not in ENVIRONMENT_VARIABLES
+    }
+
+
 @contextmanager
 def make_run(tmp_path: Path, **settings: str) -> Iterator[RunningStack]:
     """`make run` in a process group of its own, on free ports; the whole group is stopped on the way out."""
     environment = {
-        **{
-            name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "BIGCOMMERCE_"))
-        },
+        **clean_environment(),
         **settings,
         "GATEWAY_PORT": "0",
         "SANDBOX_PORT": "0",
@@ -150,15 +167,7 @@ def make_run(tmp_path: Path, **settings: str) -> Iterator[RunningStack]:
     }
     log = tmp_path / f"make-run-{time.monotonic_ns()}.log"
     with log.open("wb") as output:
-        # `-o .venv/.installed`: the environment is taken as it is, never reinstalled by a test
-        process = subprocess.Popen(
-            ["make", "-s", "-o", ".venv/.installed", "run"],
-            cwd=REPOSITORY_ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        process = start_make("run", env=environment, output=output)
     try:
         text = _wait_for_banner(process, log)
         url, sandbox = _URL.search(text), _SANDBOX.search(text)
@@ -247,16 +256,17 @@ def test_replay_reset_lets_a_second_refund_of_the_same_order_succeed(
     # Given `make run`, and two events that refund order 100 (the first refunds everything)
     events = [str(EVENTS / "refund-submit-everything.json"), str(EVENTS / "refund-submit-items.json")]
     with make_run(tmp_path) as stack:
+        # (only GATEWAY_URL: make replay asks that gateway which sandbox to reset)
         monkeypatch.setenv("GATEWAY_URL", stack.stage_url)
-        monkeypatch.setenv("SANDBOX_URL", stack.sandbox_url)
+        monkeypatch.delenv("SANDBOX_URL", raising=False)
         # When make replay sends both without a reset, then both with --reset
         assert replay.main(events) == 0
         without_reset = capsys.readouterr().out
         assert replay.main(["--reset", *events]) == 0
         with_reset = capsys.readouterr().out
     # Then the second finds nothing left without a reset, and is refunded after one
-    assert re.findall(r"^HTTP (\d+)", without_reset, re.MULTILINE) == ["200", "406"]
-    assert re.findall(r"^HTTP (\d+)", with_reset, re.MULTILINE) == ["200", "200"]
+    assert re.findall(r"-> HTTP (\d+)", without_reset) == ["200", "406"]
+    assert re.findall(r"-> HTTP (\d+)", with_reset) == ["200", "200"]
 
 
 def test_the_banner_names_only_the_enabled_actions_and_the_sandbox_api(tmp_path: Path) -> None:
@@ -287,3 +297,156 @@ def test_sigterm_to_the_process_group_stops_make_run(tmp_path: Path, attempt: in
         )
         assert "Stopping." in log, log
         assert "Traceback" not in log, log
+
+
+# --- Mistakes, each answered in a line ----------------------------------------------------------------
+
+CUSTOM_KEY = "a-signing-key-of-my-own"
+
+
+@pytest.fixture(scope="module")
+def customized_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """`make run` with a misspelt setting, a setting changed and a signing key of its own."""
+    settings = {"ACTION_ENABLED": "refund", "RECENT_ORDERS": "5", "GLADLY_SIGNING_KEY": CUSTOM_KEY}
+    with make_run(tmp_path_factory.mktemp("customized"), **settings) as stack:
+        yield stack
+
+
+def _banner_block(text: str, title: str) -> list[str]:
+    """The banner's lines under a title (`Settings`, `Warnings`), without the indentation."""
+    lines = text.splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith(f"  {title} "))
+    block = [lines[start][17:]]
+    for line in lines[start + 1 :]:
+        if not line.startswith(" " * 17):
+            break
+        block.append(line[17:])
+    return block
+
+
+def test_a_variable_that_looks_like_a_setting_is_warned_about_naming_the_one_meant(
+    customized_stack: RunningStack,
+) -> None:
+    log = customized_stack.log.read_text()
+    warning = "ACTION_ENABLED is not a setting of make run and is ignored: did you mean ACTIONS_ENABLED?"
+    # Said at once, before the start-up's wait, and again on the banner
+    assert log.splitlines()[0] == f"Warning: {warning}"
+    assert _banner_block(log, "Warnings") == [warning]
+    # And it was ignored indeed: against the sandbox every action is still on
+    assert "/actions/refund | " in log and "/actions/discount" in log
+
+
+def test_the_banner_lists_every_setting_that_differs_from_the_defaults_with_secrets_masked(
+    customized_stack: RunningStack,
+) -> None:
+    log = customized_stack.log.read_text()
+    masked = f"<{len(CUSTOM_KEY)} characters, fingerprint {fingerprint(CUSTOM_KEY)}>"
+    assert _banner_block(log, "Settings") == [
+        "RECENT_ORDERS=5 (default 10)",
+        "GATEWAY_PORT=0 (default 3000)",
+        "SANDBOX_PORT=0 (default 3001)",
+        f"GLADLY_SIGNING_KEY={masked} (default local-dev-signing-key)",
+    ]
+    assert f"  Signing key    GLADLY_SIGNING_KEY's ({len(CUSTOM_KEY)} characters, fingerprint" in log
+    assert CUSTOM_KEY not in log
+
+
+def _make_run_until_it_ends(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run_make("run", env={**clean_environment(), **environment}, timeout=STARTUP_SECONDS)
+
+
+def _own_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """What make run printed, without make's own closing line (`make: *** [...] Error 1`)."""
+    return [line for line in (result.stdout + result.stderr).splitlines() if not line.startswith("make: ***")]
+
+
+def test_make_run_twice_ends_with_one_line_naming_the_ports_what_holds_them_and_free_ones(
+    customized_stack: RunningStack,
+) -> None:
+    gateway_port = urlsplit(customized_stack.stage_url).port
+    sandbox_port = urlsplit(customized_stack.sandbox_url).port
+    # When a second make run is started on the first one's ports
+    result = _make_run_until_it_ends({"GATEWAY_PORT": str(gateway_port), "SANDBOX_PORT": str(sandbox_port)})
+    # Then it ends at once, non-zero, with one line and no traceback
+    assert result.returncode != 0
+    (line,) = _own_lines(result)
+    assert line.startswith(
+        f"make run cannot start: port {gateway_port} (GATEWAY_PORT) is taken by another `make run` (its "
+        f"local gateway answers there); port {sandbox_port} (SANDBOX_PORT) is taken by a BigCommerce sandbox"
+    )
+    assert "Stop them, or use free ports: GATEWAY_PORT=" in line and " SANDBOX_PORT=" in line
+    assert line.endswith(" make run")
+    # And the first one still answers, untouched
+    assert (
+        replay.GladlyClient(customized_stack.stage_url, CUSTOM_KEY)
+        .post("/lookup", {"lookupLevel": "BASIC", "query": {"email": "nobody@example.com"}})
+        .status_code
+        == 200
+    )
+
+
+def test_a_port_another_program_holds_is_named_with_free_ports_to_use() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind((ports.LOOPBACK, 0))
+        holder.listen(1)
+        taken = holder.getsockname()[1]
+        result = _make_run_until_it_ends({"GATEWAY_PORT": str(taken), "SANDBOX_PORT": "0"})
+    assert result.returncode != 0
+    (line,) = _own_lines(result)
+    assert line.startswith(
+        f"make run cannot start: port {taken} (GATEWAY_PORT) is taken by another program (it does not "
+        "answer HTTP). Stop it, or use free ports: GATEWAY_PORT="
+    )
+
+
+def _loaded(pgid: int, library: str) -> bool:
+    """Whether a process of the group has mapped a shared library (it is importing what needs it)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            if library in (entry / "maps").read_text():
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
+@pytest.mark.parametrize("moment", ["importing", "starting"])
+def test_ctrl_c_during_the_start_up_ends_make_run_without_a_traceback(tmp_path: Path, moment: str) -> None:
+    log = tmp_path / "make-run.log"
+    environment = {
+        **clean_environment(),
+        "GATEWAY_PORT": "0",
+        "SANDBOX_PORT": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log.open("wb") as output:
+        process = start_make("run", env=environment, output=output)
+    try:
+        # Given make run in the middle of its start-up: importing the adaptor (pydantic's core mapped),
+        # or starting the sandbox, moto and the handlers (its first line printed)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if moment == "importing" and _loaded(process.pid, "pydantic_core"):
+                break
+            if moment == "starting" and "Starting the local adaptor" in log.read_text():
+                break
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.01)
+        assert BANNER_END not in log.read_text(), "make run was up before Ctrl-C: no start-up to interrupt"
+        # When Ctrl-C reaches it (the terminal sends SIGINT to the whole process group)
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=STOP_SECONDS * 2)
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    # Then it ends, non-zero, saying so in a line, without a traceback, leaving nothing running
+    text = log.read_text(errors="replace")
+    assert process.returncode != 0
+    assert "Traceback" not in text, text
+    assert "make run: stopped by Ctrl-C; nothing is left running." in text
+    assert not _group_alive(process.pid)

@@ -199,7 +199,14 @@ def test_make_runs_banner_says_plainly_what_the_preview_can_do_to_a_real_store()
 
 
 def test_the_pages_settings_name_a_real_store_and_not_the_sandbox(gateway: LocalGateway) -> None:
-    assert _settings_document(gateway)["realStore"] is None  # the sandbox, on this machine
+    document = _settings_document(gateway)
+    assert document["realStore"] is None  # the sandbox, on this machine
+    # and, the store being make run's own sandbox, its shoppers to try (Martha first)
+    assert document["shoppersToTry"][0] == {
+        "attribute": "email",
+        "value": seed.MARTHA_EMAIL,
+        "description": document["shoppersToTry"][0]["description"],
+    }
     real = SimpleNamespace(
         url=gateway.url,
         environment={
@@ -207,5 +214,9 @@ def test_the_pages_settings_name_a_real_store_and_not_the_sandbox(gateway: Local
             "BIGCOMMERCE_API_BASE": "https://api.bigcommerce.com",
             "STORE_HASH": "abc123",
         },
+        sandbox_url=None,
     )
-    assert _settings_document(real)["realStore"] == "abc123"  # type: ignore[arg-type]
+    real_document = _settings_document(real)  # type: ignore[arg-type]
+    assert real_document["realStore"] == "abc123"
+    # and a real store's shoppers are not the preview's to suggest
+    assert real_document["shoppersToTry"] == []

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from devtools.sandbox import seed, seed_japan, seed_orders, seed_world
+from devtools.sandbox import seed, seed_channels, seed_japan, seed_orders, seed_world
 from devtools.sandbox.api_customers import customer_json
 from devtools.sandbox.records import ORDER_STATUSES
 from devtools.sandbox.store import SandboxStore
@@ -86,10 +86,12 @@ def test_the_store_is_varied_enough_for_demos(store: SandboxStore) -> None:
     phones = [c.phone for c in store.customers.values() if c.phone]
     assert {ORDER_STATUSES[i][0] for i in (1, 2, 3, 4, 5, 10, 11, 14)} <= statuses
     assert {"USD", "EUR", "GBP", "JPY", "INR", "AUD"} <= currencies
-    # the demo's eight, the fillers, the world's shoppers and Olivia Options (seed_orders)
-    assert len(store.customers) == 8 + seed.FILLER_CUSTOMER_COUNT + seed_world.WORLD_CUSTOMER_COUNT + 1
+    # the demo's eight, the fillers, the world's shoppers, Olivia Options (seed_orders) and Rosa's two
+    # accounts (seed_channels), one person whose two accounts share her phone
+    rosa = len(seed_channels.ROSA_CUSTOMER_IDS)
+    assert len(store.customers) == 8 + seed.FILLER_CUSTOMER_COUNT + seed_world.WORLD_CUSTOMER_COUNT + 1 + rosa
     assert any(p.startswith("+44") for p in phones) and any(p.startswith("07700") for p in phones)
-    assert len(set(phones)) == len(phones)
+    assert len(set(phones)) == len(phones) - rosa + 1
     assert {c.customer_group_id for c in store.customers.values()} == set(seed.CUSTOMER_GROUPS)
     assert {g.id: g.name for g in store.customer_groups.values()} == {
         group_id: name for group_id, name in seed.CUSTOMER_GROUPS.items() if group_id
@@ -116,8 +118,9 @@ def test_olivias_orders_are_the_kinds_real_stores_hold(store: SandboxStore) -> N
     assert (completed.status, store.shipments[completed.id]) == ("Completed", [])
     renamed = orders[seed_orders.RENAMED_STATUS_ORDER_ID]
     assert store.status_label(renamed.status_id) == seed_orders.RENAMED_STATUS_LABEL
-    # Their id block leaves every other fixture's ids where they were
-    assert max(o.id for o in store.orders.values() if o.id not in orders) < min(orders)
+    # Id blocks (theirs, seed_channels') leave every other fixture's ids where they were: one sequence
+    main = sorted(o.id for o in store.orders.values() if o.id < min(orders))
+    assert main == list(range(100, 100 + len(main)))
 
 
 def test_the_japanese_store_sells_in_whole_yen() -> None:

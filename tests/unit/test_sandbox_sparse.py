@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from devtools.sandbox import SandboxServer, seed
+from devtools.sandbox import seed_channels as storefronts
 from devtools.sandbox.contract import SPEC_FILES, contract_validator
 from devtools.sandbox.sparse import ANY_SCHEMA, KEPT_OPTIONAL, MINIMAL_OUTSIDE_CONTRACT
 from tests.fixtures.sandbox import SandboxHttp
@@ -127,6 +128,37 @@ def test_sparse_v3_answers_keep_their_envelope_and_ids(
         for method in quote["refund_methods"]
         for option in method
     )
+
+
+def test_sparse_storefronts_and_countries_keep_what_identifies_them(
+    bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
+    bc_sandbox.sparse = True
+    # Channels keep id and name (required in lists, kept in the single answer) and the list its
+    # required, now empty, `meta`; sites their id, URL and channel, without `urls` or `meta`
+    channels = bc_http.get("/v3/channels").json()
+    assert channels == {
+        "data": [
+            {"id": 1, "name": "Sandbox Outfitters"},
+            {"id": storefronts.BREW_OUTLET_CHANNEL_ID, "name": storefronts.BREW_OUTLET_NAME},
+            {"id": storefronts.MARKETPLACE_CHANNEL_ID, "name": storefronts.MARKETPLACE_NAME},
+        ],
+        "meta": {},
+    }
+    assert bc_http.get("/v3/channels/2", params={"include": "currencies"}).json() == {
+        "data": {"id": 2, "name": storefronts.BREW_OUTLET_NAME}
+    }
+    site = {"id": storefronts.BREW_OUTLET_SITE_ID, "url": storefronts.BREW_OUTLET_URL, "channel_id": 2}
+    assert bc_http.get("/v3/channels/2/site").json() == {"data": site}
+    assert bc_http.get("/v3/sites", params={"channel_id:in": "2"}).json() == {"data": [site]}
+    # countries keep id, name and ISO code; states id, name and country
+    (country,) = bc_http.get("/v2/countries", params={"country_iso2": "IE"}).json()
+    assert country == {"id": 103, "country": "Ireland", "country_iso2": "IE"}
+    assert bc_http.get("/v2/countries/103/states", params={"limit": 1}).json() == [
+        {"id": 182, "state": "Carlow", "country_id": 103}
+    ]
+    # and a channel's customer settings, none of whose members customers.v3 requires, are an empty object
+    assert bc_http.get("/v3/customers/settings/channels/2").json() == {"data": {}}
 
 
 def test_outside_the_contract_sparse_answers_keep_the_documented_minimal_members(

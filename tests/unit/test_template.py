@@ -215,7 +215,7 @@ def test_tables_are_on_demand_encrypted_recoverable_and_retained(
 
 
 def test_every_setting_the_code_reads_is_set_by_the_template(template: SamTemplate) -> None:
-    # Given the one list of environment variables in gladly_bigcommerce.config
+    # Given the one list of environment variables in gladly_bigcommerce.settings.environment
     environment = _global_environment(template)
     parameters = template.document["Parameters"]
     for name, variable in ENVIRONMENT_VARIABLES.items():

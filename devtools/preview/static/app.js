@@ -1,6 +1,7 @@
-// The agent preview page: plain JS, no build step. Every request goes to this local gateway's
-// /__preview/send, which signs it with the local key exactly as Gladly would and sends it to the API.
-// Store data is put in the page with textContent only, never as HTML.
+// The agent preview page: plain JS, no build step (forms.js, loaded first, holds the action forms).
+// Every request goes to this local gateway's /__preview/send, which signs it with the local key
+// exactly as Gladly would and sends it to the API. Store data is put in the page with textContent
+// only, never as HTML.
 "use strict";
 
 const state = { settings: null, customer: null, searchProfile: null, form: null };
@@ -43,10 +44,15 @@ async function send(method, url, body) {
   return document_; // {status, body}: the API's own answer
 }
 
-function errorText(body) {
+// Every error of an answer, each as the agent reads it (its message, else its detail or code).
+function errorMessages(body) {
   const errors = body && Array.isArray(body.errors) ? body.errors : [];
-  if (errors.length) return errors.map((item) => item.message || item.detail || item.code).join(" ");
-  return typeof body === "string" ? body : JSON.stringify(body);
+  if (errors.length) return errors.map((item) => item.message || item.detail || item.code);
+  return [typeof body === "string" ? body : JSON.stringify(body)];
+}
+
+function errorText(body) {
+  return errorMessages(body).join(" ");
 }
 
 function lookup(lookupLevel, query) {
@@ -89,6 +95,7 @@ async function search(event) {
   const status = $("search-status");
   const body = $("results-body");
   body.replaceChildren();
+  $("try-shoppers").hidden = true; // the suggestions are for the empty page
   if (Object.keys(query).length === 1) {
     status.textContent = "Fill in at least one search field.";
     return;
@@ -188,6 +195,13 @@ function renderProfile(result) {
   );
 }
 
+// A value that may wrap only after an email's "@" (never inside a word: the table scrolls instead).
+function breakable(text) {
+  const value = String(text || "");
+  const at = value.indexOf("@");
+  return at < 0 ? [value] : [value.slice(0, at + 1), el("wbr"), value.slice(at + 1)];
+}
+
 function initials(name) {
   return (name || "?").split(/\s+/).filter(Boolean).slice(0, 2).map((part) => part[0].toUpperCase()).join("");
 }
@@ -225,12 +239,14 @@ function renderOrder(order) {
   );
 }
 
+// A tile shows the product's initials at once; its image, when it loads, covers them (offline, or while
+// the image CDN is slow, the initials stay), and one that fails is removed.
 function renderProduct(product) {
   const image = product.imageUrl && /^https?:\/\//i.test(product.imageUrl)
     ? el("img", { src: product.imageUrl, alt: "", loading: "lazy" })
     : null;
-  const tile = el("div", { class: "thumb", text: image ? "" : initials(product.name) }, image);
-  if (image) image.addEventListener("error", () => { tile.textContent = initials(product.name); }, { once: true });
+  const tile = el("div", { class: "thumb" }, el("span", { class: "thumb-initials", text: initials(product.name) }), image);
+  if (image) image.addEventListener("error", () => image.remove(), { once: true });
   return el("li", { class: "product", "data-product": product.id },
     tile,
     el("div", { class: "product-main" },
@@ -292,123 +308,22 @@ async function renderAutoLink(result) {
     (decision.evidence || []).length ? el("table", { class: "evidence" },
       el("thead", {}, el("tr", {}, ["Profile field", "Profile value", "Customer", "Customer field", "Stored value"].map((text) => el("th", { text })))),
       el("tbody", {}, decision.evidence.map((item) => el("tr", {},
-        [item.profileField, item.profileValue, item.customerRef, item.customerField, item.customerValue].map((text) => el("td", { text: text || "" })))))) : null,
+        [item.profileField, item.profileValue, item.customerRef, item.customerField, item.customerValue].map((text) => el("td", {}, breakable(text))))))) : null,
   );
 }
 
-// --- action forms -----------------------------------------------------------------------------------
-
-function addActivity(kind, title, detail) {
-  $("activity").prepend(el("li", { class: `activity-item ${kind}` },
-    el("strong", { class: "activity-message", text: title }),
-    detail ? el("div", { class: "activity-detail", text: detail }) : null));
-}
-
-async function openForm(action) {
-  try {
-    const answer = await send("GET", action.formUrl);
-    if (answer.status !== 200) {
-      addActivity("error", `${action.name}: the form could not be opened (${answer.status})`, errorText(answer.body));
-      return;
-    }
-    showForm(answer.body);
-  } catch (error) {
-    addActivity("error", `${action.name}: ${error.message}`);
-  }
-}
-
-function renderInput(section) {
-  const input = section.input || {};
-  const id = `field-${section.attr}`;
-  const defaultValue = section.defaultValue === undefined ? "" : String(section.defaultValue);
-  if (input.type === "select") {
-    const select = el("select", { id, name: section.attr });
-    if (input.placeholder || !defaultValue) {
-      select.append(el("option", { value: "", disabled: !input.optional, text: input.placeholder || "" }));
-    }
-    for (const option of input.options || []) select.append(el("option", { value: option.value, text: option.text }));
-    select.value = defaultValue;
-    return select;
-  }
-  if (input.type === "checkbox") {
-    return el("input", { id, name: section.attr, type: "checkbox", checked: ["true", "on", "yes", "1"].includes(defaultValue.toLowerCase()) });
-  }
-  return el("input", { id, name: section.attr, type: "text", value: defaultValue, placeholder: input.placeholder || null });
-}
-
-function showForm(form) {
-  state.form = form;
-  $("form-title").textContent = form.title || "";
-  $("form-submit").textContent = form.submitButton || "Submit";
-  $("form-close").textContent = form.closeButton || "Close";
-  $("form-errors").replaceChildren();
-  // Gladly shows only input sections.
-  const sections = (form.sections || []).filter((section) => section.type === "input");
-  $("form-fields").replaceChildren(...sections.map((section) => {
-    const optional = section.input && section.input.optional;
-    return el("div", { class: "field", "data-attr": section.attr },
-      el("label", { for: `field-${section.attr}` }, section.label || section.attr, optional ? el("span", { class: "optional", text: " (optional)" }) : null),
-      renderInput(section),
-      section.hint ? el("div", { class: "hint", text: section.hint }) : null,
-      el("div", { class: "field-error", id: `error-${section.attr}`, role: "alert" }));
-  }));
-  $("form-backdrop").hidden = false;
-}
-
-function closeForm() {
-  state.form = null;
-  $("form-backdrop").hidden = true;
-}
-
-async function submitForm(event) {
-  event.preventDefault();
-  const form = state.form;
-  if (!form) return;
-  const values = {};
-  for (const input of $("form-fields").querySelectorAll("input, select")) {
-    values[input.name] = input.type === "checkbox" ? String(input.checked) : input.value;
-  }
-  for (const node of document.querySelectorAll(".field")) node.classList.remove("invalid");
-  for (const node of document.querySelectorAll(".field-error")) node.textContent = "";
-  $("form-errors").replaceChildren();
-  $("form-submit").disabled = true;
-  try {
-    // POST to the actionUrl exactly as the form gave it (absolute, with its one-time token).
-    const answer = await send("POST", form.actionUrl, values);
-    if (answer.status === 200) {
-      closeForm();
-      addActivity("success", answer.body.message || "Done", answer.body.detail);
-      await refreshProfile(); // as Gladly does after an action
-    } else if (answer.status === 400) {
-      showErrors(answer.body);
-    } else if (answer.status === 406) {
-      closeForm(); // Gladly dismisses the form: the action cannot succeed
-      addActivity("error", errorText(answer.body));
-    } else {
-      showErrors({ errors: [{ attr: "", message: `The action answered ${answer.status}: ${errorText(answer.body)}` }] });
-    }
-  } catch (error) {
-    showErrors({ errors: [{ attr: "", message: error.message }] });
-  } finally {
-    $("form-submit").disabled = false;
-  }
-}
-
-function showErrors(body) {
-  const errors = body && Array.isArray(body.errors) ? body.errors : [{ attr: "", message: errorText(body) }];
-  for (const item of errors) {
-    const text = item.message || item.detail || item.code || "Invalid";
-    const field = item.attr ? document.querySelector(`.field[data-attr="${CSS.escape(item.attr)}"]`) : null;
-    if (field) {
-      field.classList.add("invalid");
-      field.querySelector(".field-error").textContent = text;
-    } else {
-      $("form-errors").append(el("li", { text }));
-    }
-  }
-}
-
 // --- start ------------------------------------------------------------------------------------------
+
+// The empty page suggests the sandbox's shoppers (only when the store is make run's sandbox), as deep links.
+function renderShoppersToTry(shoppers) {
+  if (!shoppers.length) return;
+  $("try-shoppers").replaceChildren(
+    el("p", { class: "muted", text: "Shoppers of the sandbox to try:" }),
+    el("ul", {}, shoppers.map(({ attribute, value, description }) => el("li", { "data-attribute": attribute },
+      el("a", { href: `/?${attribute}=${encodeURIComponent(value)}`, text: value }), ` – ${description}`))),
+  );
+  $("try-shoppers").hidden = false;
+}
 
 async function start() {
   const answer = await fetch("/__preview/settings");
@@ -438,6 +353,7 @@ async function start() {
       filled = true;
     }
   }
+  if (!filled && ![...params.keys()].length) renderShoppersToTry(state.settings.shoppersToTry || []);
   const unsearchable = ["email", "phone"].filter((name) => params.get(name) && !$(`search-${name}`));
   if (unsearchable.length) {
     $("search-status").textContent = `${unsearchable.join(" and ")} is not a Search Query Attribute of this deployment.`;

@@ -16,12 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gladly_bigcommerce import phones
-from gladly_bigcommerce.bigcommerce.models import (
-    Customer,
-    Order,
-    PostalAddress,
-    StoreInfo,
-)
+from gladly_bigcommerce.bigcommerce.models import Customer, Order, PostalAddress, StoreInfo
 from gladly_bigcommerce.gladly.models import (
     CustomerResult,
     Email,
