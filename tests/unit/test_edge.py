@@ -1,5 +1,5 @@
-"""The API Gateway glue: signed events in, Gladly-shaped responses out, every failure mapped in one table,
-the public base URL action links are built on, and the statuses action forms and submits answer."""
+"""The HTTP edge (edge/): signed events in, Gladly-shaped responses out, every failure mapped in one
+table, the public base URL action links are built on, and the statuses action forms and submits answer."""
 
 from __future__ import annotations
 
