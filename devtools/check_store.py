@@ -14,7 +14,6 @@ Every call is a read or a write that cannot succeed: nothing in the store change
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -22,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devtools.store_check import ProbingClient, check_store, render
-from devtools.validate_config import read_parameters_file
+from devtools.validate_config import read_json_object, read_parameters_file
 from gladly_bigcommerce.bigcommerce.store_hash import InvalidStoreHash
 from gladly_bigcommerce.settings.model import ActionName, AdaptorSettings
-from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem, count_problems, problem_lines
 from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 
@@ -47,13 +46,7 @@ def _from_parameters(path: Path, secret_path: Path | None, environ: Mapping[str,
     if secret_path is None:
         token, client_id = _credentials_from_env(environ)
     else:
-        try:
-            data = json.loads(secret_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise _problem(
-                "--secret", f"{secret_path} is not a readable JSON object", "Fix the file."
-            ) from None
-        secret = AdaptorSecret.from_mapping(data)
+        secret = AdaptorSecret.from_mapping(read_json_object(secret_path, "secret file"))
         token, client_id = secret.access_token.get_secret_value(), secret.client_id.get_secret_value()
     return Target(settings.store_hash, token, client_id, settings.api_base, settings.actions_enabled)
 
@@ -119,14 +112,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             target = _from_parameters(arguments.parameters, arguments.secret, env)
         elif arguments.secret is not None:
             raise _problem(
-                "--secret", "needs --parameters (CONFIG=...)", "Give CONFIG=<parameters file> too."
+                "SECRET", "needs CONFIG (the parameters file) beside it", "Give CONFIG=<parameters file> too."
             )
         else:
             target = _from_env(env)
     except ConfigError as error:
-        lines = [f"Cannot check the store: {len(error.problems)} problem(s) in the settings:"]
-        lines += [f"  {item.field}: {item.problem}. Fix: {item.fix}" for item in error.problems]
-        sys.stderr.write("\n".join(lines) + "\n")
+        heading = f"Cannot check the store: {count_problems(len(error.problems))} in the settings:"
+        sys.stderr.write(problem_lines(heading, error.problems))
         return 1
     try:
         client = ProbingClient(

@@ -38,7 +38,7 @@ from devtools.template import DEFAULT_TEMPLATE_PATH
 from devtools.validate_config import load_template_parameters, read_parameters
 from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
 from gladly_bigcommerce.settings.model import enabled_actions
-from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem, count_problems, problem_lines
 
 DEFAULT_SAM = ".venv-sam/bin/sam"
 BUILT_TEMPLATE = ".aws-sam/build/template.yaml"
@@ -88,7 +88,7 @@ def load_deployment(
         problems.append(
             ConfigProblem(
                 field="STACK",
-                problem=f"{stack_name!r} is not a CloudFormation stack name",
+                problem=f"is {stack_name!r}, which is not a CloudFormation stack name",
                 fix="Give STACK=<letters, digits and '-', starting with a letter, at most 128 characters>.",
             )
         )
@@ -220,9 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             arguments.config, stack=arguments.stack or None, template=arguments.template
         )
     except ConfigError as error:
-        lines = [f"Cannot deploy {arguments.config}: {len(error.problems)} problem(s):"]
-        lines += [f"  {item.field}: {item.problem}. Fix: {item.fix}" for item in error.problems]
-        print("\n".join(lines), file=sys.stderr)
+        heading = f"Cannot deploy {arguments.config}: {count_problems(len(error.problems))}:"
+        sys.stderr.write(problem_lines(heading, error.problems))
         return 1
     if arguments.gladly_settings:
         lookup_url = arguments.lookup_url or stack_lookup_url(deployment.stack_name, arguments.region)

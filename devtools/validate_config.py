@@ -27,7 +27,7 @@ import yaml
 from devtools.template import TemplateError, load_template
 from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES, VARIABLE_OF_PARAMETER
 from gladly_bigcommerce.settings.model import AdaptorSettings
-from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem, count_problems, problem_lines
 from gladly_bigcommerce.settings.secret import AdaptorSecret, basic_auth_problems
 
 # Settings that were once the adaptor's and now live elsewhere: a parameters file that still has one
@@ -35,8 +35,8 @@ from gladly_bigcommerce.settings.secret import AdaptorSecret, basic_auth_problem
 MOVED_SETTINGS: dict[str, tuple[str, str]] = dict.fromkeys(
     ("OVERWRITE_EXISTING_VALUES", "OverwriteExistingValues"),
     (
-        "moved to Gladly: Gladly applies Overwrite Existing Values itself, and the adaptor always sends "
-        "name, address and company",
+        "has moved to Gladly: Gladly applies Overwrite Existing Values itself, and the adaptor always "
+        "sends name, address and company",
         "Remove the key from the parameters file and set the 'Overwrite Existing Values' checkbox on "
         "Gladly's app settings page instead.",
     ),
@@ -72,19 +72,33 @@ def read_parameters(
     Unknown keys and values that are not text or numbers are problems; the other keys are still read,
     so that their own problems are found in the same run.
     """
-    data = _read_json_object(path, field="--parameters")
+    data = read_json_object(path, "parameters file")
     template_parameters = template_parameters or {}
     settings: dict[str, str] = {}
     template_only: dict[str, str] = {}
     problems: list[ConfigProblem] = []
+    given_as: dict[str, str] = {}
     for key, value in data.items():
         name = key if key in ENVIRONMENT_VARIABLES else VARIABLE_OF_PARAMETER.get(key)
+        setting = name or key
+        if setting in given_as:
+            problems.append(
+                ConfigProblem(
+                    field=key,
+                    problem=f"sets {setting} a second time (the file gives it as {given_as[setting]} too)",
+                    fix=f"Keep one of {given_as[setting]} and {key} in the file.",
+                )
+            )
+            continue
+        given_as[setting] = key
         if key in MOVED_SETTINGS:
             problem, fix = MOVED_SETTINGS[key]
             problems.append(ConfigProblem(field=key, problem=problem, fix=fix))
+        elif name is not None and ENVIRONMENT_VARIABLES[name].parameter is None:
+            problems.append(set_by_the_template(name))
         elif name is None and key not in template_parameters:
             known = [
-                *ENVIRONMENT_VARIABLES,
+                *FILE_SETTINGS,
                 *(p for p in template_parameters if p not in VARIABLE_OF_PARAMETER),
             ]
             problems.append(
@@ -96,7 +110,7 @@ def read_parameters(
             )
         elif not isinstance(value, str | int | float):
             fix = ENVIRONMENT_VARIABLES[name].fix if name else f"Give {key} as text or a number."
-            problems.append(ConfigProblem(field=name or key, problem="must be a string or a number", fix=fix))
+            problems.append(ConfigProblem(field=name or key, problem="must be text or a number", fix=fix))
         else:
             text = ("true" if value else "false") if isinstance(value, bool) else str(value)
             if name is not None:
@@ -114,16 +128,95 @@ def read_parameters_file(path: Path) -> dict[str, str]:
     return parameters.settings
 
 
-def _read_json_object(path: Path, *, field: str) -> dict[str, Any]:
+def set_by_the_template(name: str) -> ConfigProblem:
+    """The refusal of a setting template.yaml fills in from a resource of the stack (a table's name)."""
+    return ConfigProblem(
+        field=name,
+        problem="is set by template.yaml from the table the stack creates, not by a parameters file",
+        fix=f"Remove {name} from the parameters file: each deploy names its own tables.",
+    )
+
+
+FILE_SETTINGS = [name for name, variable in ENVIRONMENT_VARIABLES.items() if variable.parameter is not None]
+"""The settings a parameters file may set: every one but those template.yaml fills in itself."""
+
+
+def read_json_object(path: Path, what: str) -> dict[str, Any]:
+    """The JSON object in the file at ``path`` (the ``what``: "parameters file", "secret file");
+    ``ConfigError`` saying whether it is missing, unreadable, not JSON (with the line and column) or no
+    object."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise file_problem(
+            path,
+            "does not exist",
+            f"Give the path of the {what}, from this folder or absolute"
+            + (" (copy config/parameters.example.json to start one)." if what == "parameters file" else "."),
+        ) from None
+    except UnicodeDecodeError:
+        raise file_problem(path, "is not UTF-8 text", f"Save the {what} as UTF-8 JSON.") from None
+    except OSError as error:
+        raise file_problem(
+            path, f"cannot be read ({error.strerror or type(error).__name__})", f"Give a readable {what}."
+        ) from None
+    try:
+        data = json.loads(text, object_pairs_hook=_refuse_repeated_keys)
+    except RepeatedKey as repeated:
+        raise file_problem(
+            path,
+            f"gives {repeated.key} twice (JSON keeps only the last, silently)",
+            f"Keep one {repeated.key} in the {what}.",
+        ) from None
+    except json.JSONDecodeError as error:
+        raise file_problem(
+            path,
+            f"is not valid JSON at line {error.lineno}, column {error.colno} ({_json_mistake(error)})",
+            "Correct the file at that place: JSON takes double quotes, no comma after the last item and "
+            "no comments.",
+        ) from None
     if not isinstance(data, dict):
-        raise ConfigError(
-            [ConfigProblem(field=field, problem=f"{path} is not a readable JSON object", fix="Fix the file.")]
+        raise file_problem(
+            path,
+            f"holds a JSON {_json_kind(data)}, not an object",
+            f'Write the {what} as one JSON object of keys and values, such as {{"KEY": "value"}}.',
         )
     return data
+
+
+class RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise RepeatedKey(key)
+        data[key] = value
+    return data
+
+
+def file_problem(path: Path, problem: str, fix: str) -> ConfigError:
+    """A problem of a whole file, named by its path: ``stores/acme.json does not exist. Give ...``"""
+    return ConfigError([ConfigProblem(field=str(path), problem=problem, fix=fix)])
+
+
+def _json_mistake(error: json.JSONDecodeError) -> str:
+    """What the JSON parser stopped at, with the usual cause when it is one a person makes by hand."""
+    before = error.doc[: error.pos].rstrip()
+    if before.endswith(",") and error.doc[error.pos : error.pos + 1] in ("}", "]"):
+        return "a comma after the last item"
+    if error.doc[error.pos : error.pos + 1] == "'":
+        return "a single quote where JSON takes a double quote"
+    return error.msg[:1].lower() + error.msg[1:]
+
+
+def _json_kind(data: Any) -> str:
+    kinds = {list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return next((kind for cls, kind in kinds.items() if isinstance(data, cls)), "number")
 
 
 # --- template.yaml's own constraints -------------------------------------------------------------
@@ -138,13 +231,7 @@ def load_template_parameters(path: Path) -> dict[str, dict[str, Any]]:
     except (OSError, yaml.YAMLError, TemplateError):
         document = {}
     if not isinstance(document.get("Parameters"), dict):
-        raise ConfigError(
-            [
-                ConfigProblem(
-                    field="--template", problem=f"{path} has no Parameters section", fix="Give template.yaml."
-                )
-            ]
-        )
+        raise file_problem(path, "has no Parameters section", "Give the project's template.yaml.")
     return {str(name): dict(spec or {}) for name, spec in document["Parameters"].items()}
 
 
@@ -161,14 +248,13 @@ def template_problems(
         variable = ENVIRONMENT_VARIABLES.get(name)
         description = " ".join(str(spec.get("Description", "")).split())
         fix = (
-            variable.fix if variable else f"Set {parameter} to a value template.yaml allows ({description})."
+            variable.fix
+            if variable
+            else f"Set {parameter} to what template.yaml allows for it ({description.rstrip('.')})."
         )
         for problem in _constraint_problems(value, spec):
-            problems.append(
-                ConfigProblem(
-                    field=name, problem=f"{problem} (template.yaml, parameter {parameter})", fix=fix
-                )
-            )
+            where = "template.yaml" if name == parameter else f"template.yaml, {parameter}"
+            problems.append(ConfigProblem(field=name, problem=f"{problem} ({where})", fix=fix))
     return problems
 
 
@@ -183,8 +269,10 @@ def _constraint_problems(value: str, spec: Mapping[str, Any]) -> list[str]:
         problems.append(f"must be at most {spec['MaxLength']} characters long")
     pattern = spec.get("AllowedPattern")
     if pattern is not None and re.fullmatch(str(pattern), value) is None:
+        # template.yaml words each pattern's ConstraintDescription as a predicate ("must be ..."), which
+        # CloudFormation shows in place of the pattern; a test keeps it so.
         said = spec.get("ConstraintDescription")
-        problems.append(f"must match {pattern}" + (f": it {said}" if said else ""))
+        problems.append(str(said) if said else f"must match the pattern {pattern}")
     if spec.get("Type") == "Number":
         try:
             number = Decimal(value.strip())
@@ -212,52 +300,59 @@ def validate_files(
     """
     problems: list[ConfigProblem] = []
     template = load_template_parameters(template_path) if template_path else {}
+    source: Mapping[str, str] | None = environ
+    template_only: dict[str, str] = {}
+    template_values = {
+        variable.parameter: environ[name]
+        for name, variable in ENVIRONMENT_VARIABLES.items()
+        if variable.parameter and name in environ
+    }
     if parameters_path is not None:
-        parameters = read_parameters(parameters_path, template)
-        problems += parameters.problems
-        source: Mapping[str, str] = parameters.settings
-        template_values = parameters.parameter_overrides()
-        template_only = parameters.template_only
-    else:
-        source, template_only = environ, {}
-        template_values = {
-            variable.parameter: environ[name]
-            for name, variable in ENVIRONMENT_VARIABLES.items()
-            if variable.parameter and name in environ
-        }
+        try:
+            parameters = read_parameters(parameters_path, template)
+        except ConfigError as error:  # no file to read settings from: the secret is still checked
+            problems += error.problems
+            source = None
+        else:
+            problems += parameters.problems
+            source = parameters.settings
+            template_values = parameters.parameter_overrides()
+            template_only = parameters.template_only
     settings: AdaptorSettings | None = None
-    try:
-        settings = AdaptorSettings.from_env(source)
-    except ConfigError as error:
-        problems += error.problems
-    found = {item.field for item in problems}
-    # One problem per setting is enough: the template's word only for what the settings check let pass.
-    problems += [item for item in template_problems(template_values, template) if item.field not in found]
+    if source is not None:
+        try:
+            settings = AdaptorSettings.from_env(source)
+        except ConfigError as error:
+            problems += error.problems
+        found = {item.field for item in problems}
+        # One problem per setting is enough: the template's word only for what the settings check let pass.
+        problems += [item for item in template_problems(template_values, template) if item.field not in found]
     secret: AdaptorSecret | None = None
     if secret_path is not None:
         raw_secret: dict[str, Any] | None = None
         try:
-            raw_secret = _read_json_object(secret_path, field="--secret")
+            raw_secret = read_json_object(secret_path, "secret file")
             secret = AdaptorSecret.from_mapping(raw_secret)
         except ConfigError as error:
             problems += error.problems
         if raw_secret is not None:
             password = raw_secret.get("basic_auth_password")
             has_password = isinstance(password, str) and bool(password.strip())
-            problems += basic_auth_problems(
-                (source.get("BASIC_AUTH_USER") or "").strip() or None, has_password
-            )
+            if source is not None:
+                user = (source.get("BASIC_AUTH_USER") or "").strip() or None
+                problems += basic_auth_problems(user, has_password)
     if problems:
         raise ConfigError(problems)
     assert settings is not None
     lines = ["OK: the configuration is valid.", "", "Settings:"]
-    lines += [f"  {name}={value}" for name, value in settings.to_env().items()]
+    shown = {name: value for name, value in settings.to_env().items() if name in FILE_SETTINGS or value}
+    lines += [f"  {name}={value}" for name, value in shown.items()]
     lines += [f"  {name}={value}" for name, value in template_only.items()]
     if secret is not None:
         lines += ["", "Secret:"]
         lines += [f"  {key}: {state}" for key, state in secret.summary().items()]
     for warning in settings.configuration_warnings():
-        lines += ["", f"Warning: {warning.field}: {warning.problem}. {warning.fix}"]
+        lines += ["", f"Warning: {warning.sentence}"]
     return "\n".join(lines)
 
 
@@ -283,9 +378,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             arguments.template,
         )
     except ConfigError as error:
-        lines = [f"The configuration has {len(error.problems)} problem(s):"]
-        lines += [f"  {item.field}: {item.problem}. Fix: {item.fix}" for item in error.problems]
-        sys.stderr.write("\n".join(lines) + "\n")
+        heading = f"The configuration has {count_problems(len(error.problems))}:"
+        sys.stderr.write(problem_lines(heading, error.problems))
         return 1
     sys.stdout.write(report + "\n")
     return 0

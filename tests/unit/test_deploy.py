@@ -189,7 +189,7 @@ def test_make_deploy_validates_the_file_first_and_stops_on_a_problem(tmp_path: P
     result = _make_deploy(config)
     # Then validate-config stops it before any sam deploy command is built
     assert result.returncode != 0
-    assert "SECRET_NAME: must match" in result.stderr
+    assert "SECRET_NAME must be the full ARN of a Secrets Manager secret" in result.stderr
     assert "sam deploy" not in result.stdout
 
 

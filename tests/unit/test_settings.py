@@ -127,7 +127,10 @@ def test_every_bad_setting_is_reported_at_once_with_its_fix() -> None:
     }
     assert problems["DEPLOYMENT_NAME"].problem == "is required"
     assert all(item.fix.startswith("Set ") for item in problems.values())
-    assert str(caught.value).startswith("DEPLOYMENT_NAME: is required")
+    assert problems["RECENT_ORDERS"].sentence == (
+        "RECENT_ORDERS must be at most 50. Set RECENT_ORDERS to a whole number from 1 to 50."
+    )
+    assert str(caught.value).startswith("DEPLOYMENT_NAME is required; ")
 
 
 @pytest.mark.parametrize(
@@ -248,9 +251,9 @@ def test_every_bad_secret_key_is_named_without_its_value() -> None:
     problems = {item.field: item.problem for item in caught.value.problems}
     assert problems == {
         "client_id": "is empty",
-        "access_token": "has the wrong type (expected text)",
+        "access_token": "has the wrong type: it must be text",
         "gladly_signing_key": "is missing from the secret",
-        "static_headers": "x-token: has the wrong type (expected text)",
+        "static_headers": "has the wrong type (x-token): it must be text",
     }
     assert "12345678" not in str(caught.value)
 

@@ -95,9 +95,7 @@ def error_answer(error: Exception, correlation_id: str) -> tuple[int, list[Error
         return 400, list(BadRequest.from_validation_error(error).errors)
     if isinstance(error, ConfigError):
         return 503, [
-            ErrorItem(
-                attr=item.field, code="configuration_error", detail=f"{item.field} {item.problem}. {item.fix}"
-            )
+            ErrorItem(attr=item.field, code="configuration_error", detail=item.sentence)
             for item in error.problems
         ]
     if isinstance(error, SecretUnavailable):

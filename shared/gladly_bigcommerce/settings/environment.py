@@ -32,7 +32,8 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
         "name",
         "A label for this deployment, shown in logs and metrics (the Name on Gladly's app page).",
         None,
-        "Set DEPLOYMENT_NAME to a short label such as 'acme-store' (1 to 64 characters).",
+        "Set DEPLOYMENT_NAME to a short label such as 'acme-store': 1 to 64 letters, digits, spaces, dots, "
+        "underscores and hyphens, starting with a letter or digit.",
         "DeploymentName",
     ),
     "STORE_HASH": EnvironmentVariable(
@@ -47,7 +48,7 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
         "ARN of the Secrets Manager secret holding the credentials JSON (a name works only locally).",
         None,
         "Set SECRET_NAME to the ARN of the credentials secret, as `aws secretsmanager describe-secret "
-        "--secret-id NAME --query ARN` prints it (see README, Deploying).",
+        "--secret-id NAME --query ARN` prints it (docs/deploying.md, step 4).",
         "CredentialsSecretArn",
     ),
     "SEARCH_QUERY_ATTRIBUTES": EnvironmentVariable(

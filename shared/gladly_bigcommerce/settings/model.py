@@ -249,7 +249,8 @@ class AdaptorSettings(BaseModel):
         return [
             ConfigProblem(
                 field="SEARCH_RESULTS_ATTRIBUTES",
-                problem=f"{', '.join(unsupported)} will show as empty columns",
+                problem=f"lists {', '.join(unsupported)}, which the adaptor does not fill: Gladly shows "
+                "empty columns for them",
                 fix=f"Use only {', '.join(sorted(SUPPORTED_RESULTS_ATTRIBUTES))} to fill every column.",
             )
         ]
@@ -323,12 +324,57 @@ def _environment_value(value: Any) -> str:
     return str(value)
 
 
-# Clearer words for an admin than pydantic's generic messages.
-_SETTING_PROBLEMS = {
+# What pydantic found, said after the setting's name (``RECENT_ORDERS must be at most 50``): an admin
+# reads these, not pydantic's "Input should be less than or equal to 50". The adaptor's own errors
+# (``PydanticCustomError``) are written that way already; anything else says pydantic's words in brackets.
+_SETTING_PROBLEMS: dict[str, str] = {
     "missing": "is required",
-    "string_too_short": "is empty",
     "too_short": "needs at least one item",
+    "string_type": "must be text",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_type": "must be a whole number",
+    "decimal_parsing": "must be a number",
+    "decimal_type": "must be a number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "finite_number": "must be a finite number",
+    "decimal_max_places": "has too many decimals",
+    "frozen_set_type": "must be a comma-separated list",
+    "tuple_type": "must be a comma-separated list",
+    "invalid_store_hash": "is not a store hash, nor a URL that holds one",
 }
+_BOUNDS = {
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "literal_error": "must be {expected}",
+    "string_too_long": "must be at most {max_length} characters long",
+}
+
+
+def setting_problem(detail: Mapping[str, Any]) -> str:
+    """One pydantic error of a setting as a predicate that follows the setting's name."""
+    kind = str(detail["type"])
+    context = {name: _plain(value) for name, value in (detail.get("ctx") or {}).items()}
+    if kind == "string_too_short":
+        return "is empty" if context.get("min_length") == "1" else "is too short"
+    if kind in _SETTING_PROBLEMS:
+        return _SETTING_PROBLEMS[kind]
+    if kind in _BOUNDS:
+        return _BOUNDS[kind].format(**context)
+    message = str(detail["msg"])
+    if kind.startswith(("value_error", "assertion_error")) or message[:1].isupper():
+        return f"is not valid ({message.rstrip('.')})"
+    return message
+
+
+def _plain(value: Any) -> str:
+    """A bound as an admin writes it: ``8`` for 8.0, ``0`` for Decimal('0')."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _settings_problems(error: ValidationError) -> list[ConfigProblem]:
@@ -336,14 +382,12 @@ def _settings_problems(error: ValidationError) -> list[ConfigProblem]:
     for detail in error.errors(include_url=False, include_input=False):
         location = detail["loc"]
         name = VARIABLE_OF_FIELD.get(str(location[0]), str(location[0])) if location else "settings"
-        where = describe_item(location[1:])
         variable = ENVIRONMENT_VARIABLES.get(name)
-        problem = _SETTING_PROBLEMS.get(detail["type"], detail["msg"])
         problems.append(
             ConfigProblem(
                 field=name,
-                problem=f"{where}{problem}",
-                fix=variable.fix if variable else "Remove this setting.",
+                problem=f"{setting_problem(detail)}{describe_item(location[1:])}",
+                fix=variable.fix if variable else f"Remove {name}: it is not a setting of this adaptor.",
             )
         )
     return problems

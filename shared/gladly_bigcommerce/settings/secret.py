@@ -6,6 +6,7 @@ secret value; every value read is registered for redaction from the logs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
@@ -21,6 +22,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from gladly_bigcommerce.bigcommerce.errors import Unauthorized as BigCommerceUnauthorized
 from gladly_bigcommerce.observability import register_secret
@@ -43,7 +45,11 @@ class SecretKey:
 SECRET_KEYS: dict[str, SecretKey] = {
     "client_id": SecretKey("the Client ID of the BigCommerce API account", True),
     "access_token": SecretKey("the Access Token of the BigCommerce API account", True),
-    "gladly_signing_key": SecretKey("the signing key Gladly shows for this app (used as text)", True),
+    "gladly_signing_key": SecretKey(
+        "the signing key you generate (openssl rand -hex 32) and enter as the Signing Key on Gladly's app "
+        "settings page",
+        True,
+    ),
     "basic_auth_password": SecretKey(
         "the basic auth password configured in Gladly, with BASIC_AUTH_USER", False
     ),
@@ -51,9 +57,17 @@ SECRET_KEYS: dict[str, SecretKey] = {
 }
 
 
+PLACEHOLDER = re.compile(r"<.*>|[.\u2026]+", re.DOTALL)
+"""What stands in for a value in an example, never a value: ``<the Client ID ...>`` (how
+``config/secret.example.json`` writes its placeholders) or ``...`` (how the docs abbreviate one)."""
+
+
 def _strip_text(value: Any) -> Any:
     # Pasted tokens often carry a trailing newline; no real key starts or ends with whitespace.
-    return value.strip() if isinstance(value, str) else value
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and PLACEHOLDER.fullmatch(text):
+        raise PydanticCustomError("placeholder", "is still a placeholder")
+    return text
 
 
 Credential = Annotated[SecretStr, BeforeValidator(_strip_text), Field(min_length=1)]
@@ -110,18 +124,21 @@ def _secret_problems(error: ValidationError) -> list[ConfigProblem]:
             problems.append(
                 ConfigProblem(
                     field="SECRET_NAME",
-                    problem="the secret is not a JSON object",
+                    problem="names a secret that is not a JSON object",
                     fix=f"Store a JSON object with the keys {', '.join(SECRET_KEYS)} in the secret.",
                 )
             )
             continue
         key = str(location[0])
+        where = describe_item(location[1:])
         if detail["type"] == "missing":
             problem = "is missing from the secret"
         elif detail["type"] in {"string_too_short", "too_short"}:
-            problem = "is empty"
+            problem = f"is empty{where}"
+        elif detail["type"] == "placeholder":
+            problem = f"is still a placeholder{where}, not a real value"
         else:
-            problem = f"{describe_item(location[1:])}has the wrong type (expected text)"
+            problem = f"has the wrong type{where}: it must be text"
         description = SECRET_KEYS[key].description if key in SECRET_KEYS else key
         problems.append(
             ConfigProblem(
@@ -191,14 +208,18 @@ def load_secret(settings: AdaptorSettings, force_fetch: bool = False) -> Adaptor
         )
     except TransformParameterError:
         raise ConfigError(
-            [ConfigProblem(field="SECRET_NAME", problem="the secret is not valid JSON", fix=fix)]
+            [ConfigProblem(field="SECRET_NAME", problem="names a secret that is not valid JSON", fix=fix)]
         ) from None
     except GetParameterError as error:
         cause = error.__context__
         code = cause.response.get("Error", {}).get("Code", "") if isinstance(cause, ClientError) else ""
         if code in _MISCONFIGURED_SECRET_CODES:
             raise ConfigError(
-                [ConfigProblem(field="SECRET_NAME", problem=f"the secret cannot be read ({code})", fix=fix)]
+                [
+                    ConfigProblem(
+                        field="SECRET_NAME", problem=f"names a secret that cannot be read ({code})", fix=fix
+                    )
+                ]
             ) from None
         raise SecretUnavailable(f"Secrets Manager did not answer ({code or type(cause).__name__})") from None
     return AdaptorSecret.from_mapping(value)
