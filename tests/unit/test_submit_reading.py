@@ -18,6 +18,7 @@ from gladly_bigcommerce.actions.machinery.fields import (
     ByChoice,
     FormField,
     Percentage,
+    Refused,
     Unused,
     WholeNumber,
     check_submitted,
@@ -29,7 +30,7 @@ from gladly_bigcommerce.actions.machinery.fields import (
     submitted_values,
     text_field,
 )
-from gladly_bigcommerce.actions.machinery.numbers import plain_number
+from gladly_bigcommerce.actions.machinery.numbers import amount_example, number_example, plain_number
 from gladly_bigcommerce.actions.orders import OrderActionQuery
 from gladly_bigcommerce.actions.refund.amounts import RefundableOrder, RefundMethod
 from gladly_bigcommerce.actions.refund.form import payment_method_fields
@@ -350,3 +351,36 @@ def test_a_cancel_form_with_nothing_to_refund_shows_no_refund_choice_and_takes_n
     assert refusals(fields, {"reason": "Changed mind", "refund": "refund:braintree"}) == [
         ("refund", "invalid_choice")
     ]
+
+
+@pytest.mark.parametrize(
+    ("currency", "at_most", "example"),
+    [
+        ("USD", None, "12.50"),
+        ("JPY", None, "12"),
+        ("KWD", None, "12.500"),
+        ("USD", Decimal("9.95"), "9.95"),
+        ("USD", Decimal("100"), "12.50"),
+        ("JPY", Decimal("5"), "5"),
+        ("USD", Decimal("0.01"), "0.01"),
+        ("USD", Decimal("0.004"), None),  # no amount of whole cents is that small
+    ],
+)
+def test_an_amount_example_is_never_above_the_fields_limit(
+    currency: str, at_most: Decimal | None, example: str | None
+) -> None:
+    assert amount_example(currency, at_most) == example
+    if example is not None:  # and the field reads it
+        assert Amount(currency, Bound(at_most or Decimal(10**9), "too_much", "")).read(example) > 0
+
+
+def test_an_example_for_percentages_and_amounts_alike_has_at_most_two_decimals() -> None:
+    assert number_example(2, min(Decimal(20), Decimal(50))) == "12.50"
+    assert number_example(0, Decimal("0.5")) is None
+
+
+def test_a_mistyped_amount_is_shown_an_example_within_the_fields_limit() -> None:
+    reader = Amount("USD", Bound(Decimal("9.95"), "exceeds_remaining", "At most $9.95."))
+    with pytest.raises(Refused) as refused:
+        reader.read("9,95")
+    assert refused.value.detail.startswith("Type an amount in USD like 9.95: digits, up to 2 decimals")

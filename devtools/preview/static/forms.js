@@ -40,31 +40,8 @@ function renderInput(section) {
   if (input.type === "checkbox") {
     return el("input", { id, name: section.attr, type: "checkbox", checked: ["true", "on", "yes", "1"].includes(defaultValue.toLowerCase()) });
   }
-  const placeholder = placeholderWithin(section);
-  return el("input", {
-    id, name: section.attr, type: "text", value: defaultValue, placeholder,
-    "data-form-placeholder": placeholder !== (input.placeholder || null) ? input.placeholder : null,
-  });
-}
-
-// The largest amount a field's label allows ("Shipping: up to $9.95", "(up to 20%) ... (up to $50.00)"):
-// the smallest stated, as a number; null when the label states none.
-function statedLimit(label) {
-  const limits = [...String(label || "").matchAll(/up to\s+[^\d\s]*(\d[\d,]*(?:\.\d+)?)/gi)]
-    .map((found) => Number(found[1].replace(/,/g, "")));
-  return limits.length ? Math.min(...limits) : null;
-}
-
-// A placeholder shows what to type, so it is never a value the field refuses: a numeric one above the
-// field's stated limit (the forms' "12.50" where only $9.95 of shipping is left) becomes the limit itself,
-// in the placeholder's own number of decimals. The form's own placeholder stays in data-form-placeholder.
-function placeholderWithin(section) {
-  const placeholder = (section.input || {}).placeholder || null;
-  const limit = statedLimit(section.label);
-  if (placeholder === null || limit === null || !/^\d+(\.\d+)?$/.test(placeholder) || Number(placeholder) <= limit) {
-    return placeholder;
-  }
-  return limit.toFixed((placeholder.split(".")[1] || "").length);
+  // The form's own placeholder, as Gladly shows it (the adaptor keeps it within the field's limit).
+  return el("input", { id, name: section.attr, type: "text", value: defaultValue, placeholder: input.placeholder || null });
 }
 
 function showForm(form) {

@@ -32,7 +32,7 @@ from gladly_bigcommerce.actions.machinery.fields import (
     text_field,
 )
 from gladly_bigcommerce.actions.machinery.forms import customer_action_form
-from gladly_bigcommerce.actions.machinery.numbers import amount_example
+from gladly_bigcommerce.actions.machinery.numbers import currency_digits, number_example
 from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER
 from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
 from gladly_bigcommerce.gladly.customer_ids import (
@@ -110,7 +110,11 @@ def discount_fields(settings: AdaptorSettings, currency: str) -> list[FormField]
             AMOUNT,
             f"Percentage (up to {max_percent}) or amount in {currency} (up to {max_amount})",
             size,
-            placeholder=amount_example(currency),
+            # taken both as a percentage (2 decimals) and as an amount: within both limits
+            placeholder=number_example(
+                min(currency_digits(currency), 2),
+                min(settings.discount_max_percent, settings.discount_max_amount),
+            ),
             optional=True,
             hint="Digits and a decimal point only, no % or currency sign. Leave empty for free shipping.",
         ),

@@ -190,10 +190,12 @@ class Amount:
         amount = plain_number(text, whole_digits=12, decimals=digits)
         if amount is None:
             decimals = f"up to {digits} decimals after a point" if digits else "no decimals"
+            example = amount_example(self.currency, self.bound.most if self.bound else None)
+            like = f" like {example}" if example else ""
             raise Refused(
                 "invalid_amount",
-                f"Type an amount in {self.currency.upper()} like {amount_example(self.currency)}: digits, "
-                f"{decimals}, no currency sign, thousands separator or space.",
+                f"Type an amount in {self.currency.upper()}{like}: digits, {decimals}, no currency sign, "
+                "thousands separator or space.",
             )
         if amount <= 0:
             raise Refused("invalid_amount", "The amount must be more than zero.")

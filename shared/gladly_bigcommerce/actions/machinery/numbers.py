@@ -14,7 +14,7 @@ The readers of ``fields.py`` apply this grammar to every number field of every f
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from babel.numbers import get_currency_precision
 
@@ -27,10 +27,23 @@ def currency_digits(currency_code: str) -> int:
     return int(get_currency_precision(currency_code.upper()))
 
 
-def amount_example(currency_code: str) -> str:
-    """A sample amount spelled the way the amount fields want it, for hints and errors."""
-    digits = currency_digits(currency_code)
-    return "12" if digits == 0 else "12." + "5".ljust(digits, "0")
+def amount_example(currency_code: str, at_most: Decimal | None = None) -> str | None:
+    """A sample amount spelled the way the amount fields want it, for placeholders and errors:
+    ``12.50`` (``12`` in JPY, ``12.500`` in KWD), or less when the field takes at most ``at_most``."""
+    return number_example(currency_digits(currency_code), at_most)
+
+
+def number_example(decimals: int, at_most: Decimal | None = None) -> str | None:
+    """``12.5`` written with ``decimals`` decimals, or ``at_most`` when that is less (cut to the
+    decimals): a value the field takes, never above its own limit (a placeholder of 12.50 beside
+    "Shipping: up to $9.95" invites an agent to type an amount that is refused). None when no value
+    above zero with those decimals is at most ``at_most``."""
+    example = _EXAMPLE if at_most is None else min(_EXAMPLE, at_most)
+    example = example.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN)
+    return f"{example:.{decimals}f}" if example > 0 else None
+
+
+_EXAMPLE = Decimal("12.5")
 
 
 def plain_number(text: str, *, whole_digits: int, decimals: int) -> Decimal | None:

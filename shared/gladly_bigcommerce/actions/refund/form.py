@@ -147,7 +147,7 @@ def refund_detail_fields(refundable: RefundableOrder) -> list[FormField]:
                     ),
                 ),
             ),
-            placeholder=amount_example(currency),
+            placeholder=amount_example(currency, shipping.amount_left),
             optional=True,
             hint="For 'Shipping'.",
         )
@@ -171,7 +171,7 @@ def refund_detail_fields(refundable: RefundableOrder) -> list[FormField]:
                     missing="Enter the amount to refund.",
                 ),
             ),
-            placeholder=amount_example(currency),
+            placeholder=amount_example(currency, refundable.money_left),
             optional=True,
             hint="For 'A custom amount'. Digits and a decimal point only.",
         )
