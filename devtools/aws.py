@@ -2,8 +2,8 @@
 
 The tables are created from their definitions in template.yaml (key schema, billing mode, TTL), so
 code that works against them locally works against the deployed stack. The credentials secret is not
-part of the stack (an admin creates it, see README): locally it is created here, with local values,
-and its ARN stands in for the template parameter that carries it.
+part of the stack (an admin creates it, docs/deploying.md, step 3): locally it is created here, with
+local values, and its ARN stands in for the template parameter that carries it.
 
 Moto keeps its state in process-wide backends: a `moto.mock_aws` started in the same process resets
 them, tables and secret included. Code that runs next to a LocalAws talks to it over HTTP instead

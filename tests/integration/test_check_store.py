@@ -422,14 +422,14 @@ def test_the_readmes_try_it_on_the_sandbox_runs_make_sandbox_on_its_own_port_and
         "sandbox (another `make run`'s, or `make sandbox`). Stop it, or use free ports: SANDBOX_PORT="
     )
     assert "Traceback" not in taken.stderr
-    # When `make sandbox` runs on a port of its own with the README's lookups-only token
+    # When `make sandbox` runs on a port of its own with the lookups-only token of docs/deploying.md, step 6
     lookups = f"lookups:{CUSTOMERS_READ},{ORDERS_READ}"
     arguments = ("sandbox", "SANDBOX_PORT=0", f"SANDBOX_ARGS=--token {lookups}")
     process = start_make(*arguments, env=os.environ, output=subprocess.PIPE)
     try:
         assert process.stdout is not None
         url = process.stdout.readline().decode().split()[2]
-        # Then `make check-store` against it, as the README says: lookups work, the actions' scopes missing
+        # Then `make check-store` against it, as docs/deploying.md says: lookups work, actions' scopes missing
         environ = {
             "PATH": os.environ["PATH"],
             "BIGCOMMERCE_API_BASE": url,

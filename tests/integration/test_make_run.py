@@ -133,7 +133,7 @@ ACTION_EVENTS: dict[str, tuple[int, str | None]] = {
 }
 # The auto-link events answer their scenario's decision (test_auto_link_handler.SCENARIOS), under
 # `make run`'s default Auto-Linking Fields (email, phone): auto-link-disabled-field.json links by
-# phone here and shows `only_disabled_fields` only with AUTO_LINK_FIELDS=email (README, Auto-link).
+# phone here and shows `only_disabled_fields` only with AUTO_LINK_FIELDS=email (docs/running-locally.md).
 AUTO_LINK_EVENTS = {scenario.event: scenario for scenario in SCENARIOS}
 
 

@@ -107,7 +107,7 @@ def test_a_german_mobile_written_with_its_three_digit_prefix_is_found(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
     # Given Lena's "0151 23456789" (phonenumbers writes 01512 3456789) and a store that splits
-    # `phone:in` (under the literal reading only the 8 likeliest spellings are asked: README, Limits)
+    # `phone:in` (under the literal reading only the 8 likeliest spellings are asked: docs/limits.md)
     found = results(gladly_client.post("/lookup", search(phone="+4915123456789")))
     assert [result["externalCustomerId"] for result in found] == [customer_id(bc_sandbox, seed_world.LENA)]
     assert len(bc_sandbox.requests.find("GET", r"^/v3/customers$")) == 1

@@ -18,8 +18,6 @@ import pytest
 
 from devtools import deploy
 from devtools.template import REPOSITORY_ROOT
-from devtools.validate_config import load_template_parameters
-from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
 from gladly_bigcommerce.settings.problems import ConfigError
 
 SAM_PYTHON = REPOSITORY_ROOT / ".venv-sam" / "bin" / "python"
@@ -208,15 +206,3 @@ def _make_deploy(config: Path, *arguments: str) -> subprocess.CompletedProcess[s
         text=True,
         timeout=120,
     )
-
-
-def test_the_readme_documents_every_template_parameter() -> None:
-    # Given the Configuration section of the README
-    readme = (REPOSITORY_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Configuration\n") : readme.index("## Operating it\n")]
-    # Then every parameter of template.yaml is named there, with its variable when it has one
-    for parameter in load_template_parameters(REPOSITORY_ROOT / "template.yaml"):
-        assert f"`{parameter}`" in section, parameter
-    for name, variable in ENVIRONMENT_VARIABLES.items():
-        if variable.parameter is not None:
-            assert f"`{name}`" in section, name

@@ -263,8 +263,8 @@ def test_the_api_is_throttled_and_traced(template: SamTemplate) -> None:
 # --- Operations: reserved concurrency, alarms, dashboard, access logs, security-scan skips ----------
 
 BIGCOMMERCE_QUOTA_PER_30_SECONDS = 150  # Standard and Plus plans (reference/bigcommerce/FACTS.md)
-# Usual BigCommerce calls of one request (README "Operating it"): a DETAILED lookup 3-8, an
-# auto-link 2-5 (8 taken for both), an action's form or submit 5-10.
+# Usual BigCommerce calls of one request (docs/operating.md, "Reserved concurrency"): a DETAILED lookup
+# 3-8, an auto-link 2-5 (8 taken for both), an action's form or submit 5-10.
 CALLS_PER_LOOKUP = 8
 CALLS_PER_ACTION = 10
 ALARM_TOPIC_ACTIONS = {"Fn::If": ["HasAlarmEmail", [{"Ref": "AlarmTopic"}], {"Ref": "AWS::NoValue"}]}
