@@ -95,8 +95,8 @@ def template() -> dict[str, Any]:
 
 
 def _plain(value: Any) -> str:
-    number = Decimal(str(value))
-    return str(number.normalize()) if number == number.to_integral() else str(number)
+    """A number as the docs write it: ``50`` for 50 or 50.0, ``4.5``."""
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def test_each_default_in_the_configuration_tables_is_template_yaml_s() -> None:
@@ -178,3 +178,21 @@ def test_the_numbers_said_about_template_yaml_are_its_own() -> None:
         for name, sentences in said.items()
     }
     assert missing == {name: [] for name in said}
+
+
+def test_each_range_in_the_configuration_tables_is_template_yaml_s() -> None:
+    parameters = template()["Parameters"]
+    rows = re.findall(
+        r"^\| (`[^|]+) \| [^|]+ \| ([^|]+) \|", (DOCS / "configuration.md").read_text(), re.MULTILINE
+    )
+    ranges = 0
+    for names, meaning in rows:
+        (name,) = [name for name in re.findall(r"`([A-Za-z]+)`", names) if name in parameters][-1:]
+        spec = parameters[name]
+        for low, high in re.findall(rf"\((\d+){DASH}(\d+)[;)]", meaning):
+            assert (low, high) == (_plain(spec["MinValue"]), _plain(spec["MaxValue"])), names
+            ranges += 1
+        for high in re.findall(r"\(at most ([\d.]+)\)", meaning):
+            assert high == _plain(spec["MaxValue"]), names
+            ranges += 1
+    assert ranges >= 5  # RecentOrders, the lookup deadline and the three reserved concurrencies
