@@ -25,7 +25,7 @@ from devtools.sandbox.store import SandboxStore
 from gladly_bigcommerce.bigcommerce.quota import forget_quotas
 from gladly_bigcommerce.gladly.customer_ids import guest_customer_id
 from tests.fixtures.gateway import configured_gateway
-from tests.integration.actions_support import form_url
+from tests.integration.actions_support import form_url, submit
 
 ALL_ACTIONS = {"ACTIONS_ENABLED": "refund,cancel,discount"}
 UP_TO = re.compile(r"up to ([^\s),]*[0-9][0-9,.]*)")
@@ -124,6 +124,17 @@ def test_the_discount_placeholder_stays_within_limits_below_the_usual_example(
     checked, problems = check_every_form(tight_discounts, urls[:5])
     assert problems == []
     assert checked == ["3.00"] * 5  # the lower of 5 (%) and 3 (USD), in cents
+    # And a percentage left empty or mistyped is shown an example the field takes
+    form = tight_discounts.get(urls[0]).json()
+    for typed, detail in (
+        ("", "Enter the percentage off, like 5."),
+        ("5%", "Type a percentage above zero like 5, without the % sign."),
+    ):
+        answer = submit(
+            tight_discounts, form, {"discount_type": "percentage", "amount": typed, "reason": "Sorry"}
+        )
+        assert answer.status_code == 400
+        assert [(e["attr"], e["detail"]) for e in answer.json()["errors"]] == [("amount", detail)]
 
 
 def test_every_form_of_the_yen_store_has_placeholders_in_whole_yen_within_limits(

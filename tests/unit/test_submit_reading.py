@@ -384,3 +384,18 @@ def test_a_mistyped_amount_is_shown_an_example_within_the_fields_limit() -> None
     with pytest.raises(Refused) as refused:
         reader.read("9,95")
     assert refused.value.detail.startswith("Type an amount in USD like 9.95: digits, up to 2 decimals")
+
+
+@pytest.mark.parametrize(
+    ("most", "examples"),
+    [(Decimal(20), "10 or 12.5"), (Decimal(12), "10"), (Decimal(5), "5"), (Decimal("2.5"), "2.5")],
+)
+def test_a_mistyped_percentage_is_shown_examples_within_the_fields_limit(
+    most: Decimal, examples: str
+) -> None:
+    reader = Percentage(Bound(most, "exceeds_maximum", f"At most {most}% off can be given."))
+    with pytest.raises(Refused) as refused:
+        reader.read("5%")
+    assert refused.value.detail == f"Type a percentage above zero like {examples}, without the % sign."
+    for example in examples.split(" or "):  # and each example is a value the field takes
+        assert reader.read(example) == Decimal(example)

@@ -27,6 +27,7 @@ from gladly_bigcommerce.actions.machinery.fields import (
     Percentage,
     Unused,
     WholeNumber,
+    percentage_examples,
     reason_field,
     select_field,
     text_field,
@@ -71,16 +72,15 @@ def discount_fields(settings: AdaptorSettings, currency: str) -> list[FormField]
     max_amount = format_money(settings.discount_max_amount, currency)
     max_percent = percent_text(settings.discount_max_percent)
     max_days = settings.discount_max_expiry_days
+    percentage_bound = Bound(
+        settings.discount_max_percent, "exceeds_maximum", f"At most {max_percent} off can be given."
+    )
     size = ByChoice(
         DISCOUNT_TYPE,
         {
             PERCENTAGE: Percentage(
-                Bound(
-                    settings.discount_max_percent,
-                    "exceeds_maximum",
-                    f"At most {max_percent} off can be given.",
-                ),
-                missing="Enter the percentage off, like 10.",
+                percentage_bound,
+                missing=f"Enter the percentage off, like {percentage_examples(percentage_bound)}.",
             ),
             FIXED_AMOUNT: Amount(
                 currency,

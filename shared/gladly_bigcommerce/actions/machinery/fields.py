@@ -214,10 +214,18 @@ class Percentage:
         percentage = plain_number(text, whole_digits=3, decimals=2)
         if percentage is None or percentage <= 0:
             raise Refused(
-                "invalid_percentage", "Type a percentage above zero like 10 or 12.5, without the % sign."
+                "invalid_percentage",
+                f"Type a percentage above zero like {percentage_examples(self.bound)}, without the % sign.",
             )
         _check_bound(percentage, self.bound)
         return percentage
+
+
+def percentage_examples(bound: Bound | None) -> str:
+    """``10 or 12.5``, or those of them the field takes, or its limit: never an example it refuses."""
+    most = bound.most if bound is not None else None
+    examples = [text for text in ("10", "12.5") if most is None or Decimal(text) <= most]
+    return " or ".join(examples) or format(min(most or Decimal(1), Decimal(100)).normalize(), "f")
 
 
 @dataclass(frozen=True)
