@@ -10,14 +10,14 @@ does. Figures (every one printed in a table, then ONE line of JSON for machines)
   upstream calls per lookup from the sandbox's request log; a BASIC search by email the same way
   (lower bound: one round trip). The container's first lookup, with the store information, group
   names and catalog images it also reads, is timed apart; its chain of dependent calls must stay 2.
-- cold process (`cold_process_ratio`): a fresh interpreter (`bench/cold_lookup.py`) that imports the
-  lookup handler and answers one DETAILED lookup (same 100 ms latency, credentials read from moto):
-  interpreter start to the answer, as a ratio to the warm median.
 - import (`import_ms`): each function's handler imported in a fresh interpreter from a layout like
   the layer's (a copy of the runtime dependencies of `shared/requirements.txt` and the shared
   package, without any bytecode, then precompiled with `compileall --invalidation-mode
-  unchecked-hash`), median of a few runs. (`make build` targets arm64 Lambda: its layer cannot be
-  imported on another machine, so the same packages are laid out from this virtual environment.)
+  unchecked-hash` as build.mk does), median of a few runs (bench/cold_start.py).
+- cold process (`cold_process_ratio`): a fresh interpreter (`bench/cold_lookup.py`) that imports the
+  lookup handler and answers one DETAILED lookup (same 100 ms latency, credentials read from moto):
+  interpreter start to the answer, as a ratio to the warm median, the import and the first answer
+  apart.
 - processing (`processing_ms`): a DETAILED lookup's own work, BigCommerce's answers replayed from
   memory (recorded once from the sandbox), the handler called with a signed event (no gateway, no
   HTTP): what is left is ours (verification, parsing, mapping, the response). `--profile` prints where
@@ -25,41 +25,44 @@ does. Figures (every one printed in a table, then ONE line of JSON for machines)
 - quota edge: 10 agents opening Martha's profile for 60 s (an agent reopens it 0.2 s after each
   answer), the sandbox at BigCommerce's Standard quota (150 requests per 30 s) and 100 ms: answers over
   5 s, answers 200 (full or degraded), 503s, degraded profiles (and whether each says so in
-  `detailsSkipped`), and requests the sandbox received while the store's quota was spent (its 429s).
+  `detailsSkipped`), and requests the sandbox received while the store's quota was spent (its 429s)
+  (bench/quota_edge.py).
+- fleet quota edge (`fleet_edge_*`): production's shape (bench/fleet_bench.py): the functions in 4
+  worker processes each (`CONTAINERS=4 make run`'s fleet), 20 agents opening 40 different shoppers
+  for 60 s at the same quota and latency: full profiles per minute, and the same figures as above.
 
 Targets (the bench exits 1 and names each missed one; speed is asserted here, never in a timed test):
 detailed_median_ratio <= 1.2, basic_median_ratio <= 1.15, calls <= 8 and <= 2, cold_process_ratio
 <= 3.5, quota_edge_over_5s = 0, quota_edge_calls_while_limited = 0, quota_edge_ok >= 80, every
-degraded profile says so. `BENCH_QUICK=1` runs a short version (fewer runs, a 15 s quota edge, whose
-`quota_edge_ok` target scales with its length).
+degraded profile says so. The fleet edge's figures are reported, not yet targets. `BENCH_QUICK=1`
+runs a short version (fewer runs, 15 s quota edges; the `quota_edge_ok` target scales with it).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib.metadata
 import io
 import json
 import os
 import pstats
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, redirect_stdout
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import requests
-from packaging.requirements import Requirement
 
+from bench.cold_start import ColdProcess, cold_process_seconds, import_times, temporary_layout
+from bench.common import LATENCY_SECONDS, STANDARD_QUOTA, UNLIMITED_QUOTA
+from bench.fleet_bench import FleetFigures, fleet_quota_edge
+from bench.quota_edge import EdgeFigures, Profile, run_agents
 from devtools.aws import LocalResources, create_resources_from_template, start_local_aws
 from devtools.gateway import LocalGateway, build_event
 from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, gladly_json
@@ -71,16 +74,8 @@ from gladly_bigcommerce.api import reset_runtime
 from gladly_bigcommerce.bigcommerce import client as client_module
 from gladly_bigcommerce.observability import logger
 
-ROOT = Path(__file__).resolve().parent.parent
-LATENCY_SECONDS = 0.1
-# The latency runs measure latency, not BigCommerce's quota (150 requests per 30 s on Standard).
-UNLIMITED_QUOTA = 100_000
-STANDARD_QUOTA = 150  # per 30 s, the sandbox's default window
 DEPENDENT_CHAIN = 2  # customer, orders and guest orders at once; then the shipments, at once
-GLADLY_TIMEOUT_SECONDS = 5.0
 AGENTS = 10
-AGENT_PAUSE_SECONDS = 0.2
-FUNCTIONS = ("lookup", "auto_link", "refund", "cancel", "discount")
 
 TARGET_DETAILED_RATIO = 1.2
 TARGET_BASIC_RATIO = 1.15
@@ -247,148 +242,6 @@ def warm_lookups(stack: Stack, runs: int) -> WarmFigures:
     return WarmFigures(cold, detailed, basic)
 
 
-# --- (a) a cold process ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ColdProcess:
-    seconds: float  # interpreter start to the answer
-    import_seconds: float  # of which importing the handler module
-    handler_seconds: float  # and answering (credentials, store information, the lookup)
-
-
-def cold_process_seconds(stack: Stack, runs: int) -> list[ColdProcess]:
-    """Interpreter start to the first DETAILED answer, in fresh processes importing the lookup handler."""
-    environment = {
-        **{name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "POWERTOOLS_"))},
-        **stack.gateway.environment,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "functions" / "lookup"), str(ROOT / "shared")]),
-        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-    }
-    seconds = []
-    for _ in range(runs):
-        event = json.dumps(signed_event(stack.gateway, DETAILED))
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "cold_lookup.py")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=environment,
-            cwd=tempfile.gettempdir(),
-        )
-        assert child.stdin is not None and child.stdout is not None
-        child.stdin.write(event)
-        child.stdin.close()
-        # Timed to the answer's line (the process's exit, a little later, is not Gladly's concern).
-        answer: dict[str, Any] = {}
-        for line in child.stdout:
-            if line.startswith('{"statusCode"'):
-                answer = json.loads(line)
-                break
-        elapsed = time.perf_counter() - started
-        errors = child.stderr.read() if child.stderr else ""
-        child.stdout.read()
-        child.wait()
-        if os.environ.get("BENCH_COLD_PROFILE"):
-            print(errors, file=sys.stderr)
-        if child.returncode != 0 or answer.get("statusCode") != 200:
-            raise SystemExit(f"cold lookup failed: {answer}\n{errors[-2000:]}")
-        if len(json.loads(answer["body"])["results"]) != 1:
-            raise SystemExit(f"cold lookup found nobody: {answer['body'][:300]}")
-        seconds.append(ColdProcess(elapsed, answer["import_s"], answer["handler_s"]))
-    return seconds
-
-
-# --- (b) import times from a layer-like layout -------------------------------------------------------
-
-
-def runtime_distributions() -> list[importlib.metadata.Distribution]:
-    """The distributions `shared/requirements.txt` needs at run time, with their dependencies."""
-    wanted = [Requirement(line) for line in (ROOT / "shared" / "requirements.txt").read_text().splitlines()]
-    found: dict[str, importlib.metadata.Distribution] = {}
-    while wanted:
-        requirement = wanted.pop()
-        name = requirement.name.lower().replace("_", "-")
-        if name in found or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
-            continue
-        distribution = importlib.metadata.distribution(requirement.name)
-        found[name] = distribution
-        wanted += [Requirement(text) for text in distribution.requires or []]
-    return list(found.values())
-
-
-def layer_layout(target: Path) -> Path:
-    """A copy of the runtime dependencies and the shared package under `target/python`, no bytecode."""
-    python = target / "python"
-    for distribution in runtime_distributions():
-        for file in distribution.files or []:
-            source = Path(str(distribution.locate_file(file))).resolve()
-            if "__pycache__" in file.parts or file.suffix == ".pyc" or not source.is_file():
-                continue
-            try:
-                relative = source.relative_to(Path(str(distribution.locate_file(""))).resolve())
-            except ValueError:
-                continue  # scripts installed outside site-packages
-            destination = python / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, destination)
-    shutil.copytree(
-        ROOT / "shared" / "gladly_bigcommerce",
-        python / "gladly_bigcommerce",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
-    for function in FUNCTIONS:
-        (target / function).mkdir()
-        shutil.copyfile(ROOT / "functions" / function / "app.py", target / function / "app.py")
-    return python
-
-
-def import_seconds(layer: Path, function_dir: Path, *, write_bytecode: bool) -> float:
-    """Seconds to `import app` in a fresh interpreter without site-packages: only the layout's code."""
-    code = "import time; t = time.perf_counter(); import app; print(time.perf_counter() - t)"
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": os.pathsep.join([str(function_dir), str(layer)]),
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    if not write_bytecode:
-        environment["PYTHONDONTWRITEBYTECODE"] = "1"  # Lambda's file system is read-only
-    child = subprocess.run(
-        [sys.executable, "-S", "-c", code],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=function_dir,
-        check=False,
-    )
-    if child.returncode != 0:
-        raise SystemExit(f"importing {function_dir.name}'s handler failed:\n{child.stderr[-2000:]}")
-    return float(child.stdout.strip().splitlines()[-1])
-
-
-def import_times(runs: int) -> dict[str, dict[str, float]]:
-    """Per function: milliseconds to import its handler without bytecode and with it precompiled."""
-    figures: dict[str, dict[str, float]] = {function: {} for function in FUNCTIONS}
-    with tempfile.TemporaryDirectory(prefix="bench-layer-") as directory:
-        target = Path(directory)
-        layer = layer_layout(target)
-        for function in FUNCTIONS:
-            seconds = [import_seconds(layer, target / function, write_bytecode=False) for _ in range(runs)]
-            figures[function]["no_bytecode"] = round(statistics.median(seconds) * 1000, 1)
-        subprocess.run(
-            [sys.executable, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(target)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        for function in FUNCTIONS:
-            seconds = [import_seconds(layer, target / function, write_bytecode=False) for _ in range(runs)]
-            figures[function]["bytecode"] = round(statistics.median(seconds) * 1000, 1)
-    return figures
-
-
 # --- (c) our processing ------------------------------------------------------------------------------
 
 
@@ -455,75 +308,16 @@ def print_profile(profiler: cProfile.Profile) -> None:
     print(text.getvalue(), file=sys.stderr)
 
 
-# --- (d) the quota edge ------------------------------------------------------------------------------
-
-
-@dataclass
-class EdgeFigures:
-    seconds: float
-    answers: int = 0
-    ok: int = 0
-    over_5s: int = 0
-    unavailable: int = 0
-    degraded: int = 0
-    from_memory: int = 0  # degraded: shown as read earlier, while the store's quota was spent
-    degraded_silent: int = 0
-    other: int = 0
-    slowest: float = 0.0
-    calls: int = 0
-    calls_while_limited: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+# --- (d) the quota edges ----------------------------------------------------------------------------
 
 
 def quota_edge(stack: Stack, seconds: float) -> EdgeFigures:
-    """AGENTS agents reopening Martha's profile for `seconds` against the Standard quota."""
+    """AGENTS agents reopening Martha's profile in one process for `seconds` against the Standard quota."""
     # What a full profile shows (its calls are the first of the store's quota, like any agent's).
-    full = stack.client.post("/lookup", DETAILED).json()["results"][0]
-    tracked = {t["orderNumber"] for t in full["transactions"] if _tracking(t)}
-    figures = EdgeFigures(seconds)
-    stop_at = time.monotonic() + seconds
-
-    def agent() -> None:
-        client = GladlyClient(stack.gateway.url, DEFAULT_SIGNING_KEY)
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            response = client.post("/lookup", DETAILED)
-            elapsed = time.perf_counter() - started
-            with figures.lock:
-                figures.answers += 1
-                figures.slowest = max(figures.slowest, elapsed)
-                figures.over_5s += elapsed > GLADLY_TIMEOUT_SECONDS
-                if response.status_code == 200:
-                    figures.ok += 1
-                    profile = response.json()["results"][0]
-                    note = (profile.get("customAttributes") or {}).get("detailsSkipped", "")
-                    shown = {t["orderNumber"] for t in profile["transactions"] if _tracking(t)}
-                    degraded = bool(note) or shown != tracked
-                    figures.degraded += degraded
-                    figures.from_memory += note.startswith("Shown as read at")
-                    figures.degraded_silent += degraded and not note
-                elif response.status_code == 503:
-                    figures.unavailable += 1
-                else:
-                    figures.other += 1
-            time.sleep(AGENT_PAUSE_SECONDS)
-
-    agents = [threading.Thread(target=agent, name=f"agent-{n}") for n in range(AGENTS)]
-    for thread in agents:
-        thread.start()
-    for thread in agents:
-        thread.join()
-    time.sleep(LATENCY_SECONDS * 2)
-    records = stack.sandbox.requests.snapshot()
-    figures.calls = len(records)
-    figures.calls_while_limited = sum(
-        1 for record in records if record.status == 429 and record.fault is None
+    full = Profile.as_answered(DETAILED, stack.client.post("/lookup", DETAILED).json()["results"][0])
+    return run_agents(
+        stack.gateway.url, stack.sandbox, agents=AGENTS, seconds=seconds, profile_for=lambda agent, turn: full
     )
-    return figures
-
-
-def _tracking(transaction: Mapping[str, Any]) -> bool:
-    return any(f.get("trackingNumber") for f in transaction.get("fulfillments") or [])
 
 
 # --- report ------------------------------------------------------------------------------------------
@@ -535,6 +329,7 @@ def report(
     imports: dict[str, dict[str, float]],
     processing: float,
     edge: EdgeFigures,
+    fleet: FleetFigures,
 ) -> bool:
     detailed_bound = DEPENDENT_CHAIN * LATENCY_SECONDS
     basic_bound = LATENCY_SECONDS
@@ -609,24 +404,8 @@ def report(
         )
         for name, figures in imports.items()
     ]
-    rows += [
-        (
-            f"quota edge: {AGENTS} agents x {edge.seconds:.0f} s",
-            f"{edge.answers} answers",
-            f"slowest {edge.slowest:.2f} s",
-        ),
-        (
-            "  200 (full or degraded) / degraded",
-            f"{edge.ok} / {edge.degraded}",
-            f"{edge.from_memory} from memory, {edge.degraded_silent} degraded without saying so",
-        ),
-        ("  503 / over 5 s / other", f"{edge.unavailable} / {edge.over_5s} / {edge.other}", ""),
-        (
-            "  requests to the store / while spent",
-            f"{edge.calls} / {edge.calls_while_limited}",
-            "150 per 30 s",
-        ),
-    ]
+    rows += edge.rows(f"quota edge: {AGENTS} agents x {edge.seconds:.0f} s, one shopper")
+    rows += fleet.rows()
     for name, value, note in rows:
         print(f"{name:44} {value:>12}  {note}")
     print()
@@ -648,15 +427,8 @@ def report(
         "cold_handler_ms": round(cold_handler * ms, 1),
         "import_ms": imports,
         "processing_ms": processing,
-        "quota_edge_seconds": edge.seconds,
-        "quota_edge_over_5s": edge.over_5s,
-        "quota_edge_ok": edge.ok,
-        "quota_edge_503": edge.unavailable,
-        "quota_edge_degraded": edge.degraded,
-        "quota_edge_from_memory": edge.from_memory,
-        "quota_edge_degraded_silent": edge.degraded_silent,
-        "quota_edge_calls_while_limited": edge.calls_while_limited,
-        "quota_edge_slowest_s": round(edge.slowest, 3),
+        **edge.figures("quota_edge"),
+        **fleet.figures("fleet_edge"),
         "load_average": [round(value, 2) for value in os.getloadavg()],
         "passed": not missed,
     }
@@ -672,6 +444,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print a profile of our processing (stderr)")
     arguments = parser.parse_args(argv)
     with ExitStack() as running:
+        # The code as it ships (bench/cold_start.py): its imports timed.
+        layout = running.enter_context(temporary_layout())
+        imports = import_times(layout, 1 if quick else 3)
         aws = start_local_aws()
         running.callback(aws.stop)
         resources = create_resources_from_template(aws, local_secret())
@@ -680,7 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with redirect_stdout(io.StringIO()):
             with local_stack(resources, latency=LATENCY_SECONDS, quota=UNLIMITED_QUOTA) as stack:
                 warm = warm_lookups(stack, arguments.runs)
-                cold_seconds = cold_process_seconds(stack, 3 if quick else 5)
+                event = partial(signed_event, stack.gateway, DETAILED)
+                cold_seconds = cold_process_seconds(stack.gateway.environment, event, 3 if quick else 5)
             processing = processing_ms(
                 lambda: local_stack(resources, latency=0.0, quota=UNLIMITED_QUOTA),
                 arguments.runs * 3,
@@ -688,8 +464,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             with local_stack(resources, latency=LATENCY_SECONDS, quota=STANDARD_QUOTA) as stack:
                 edge = quota_edge(stack, arguments.edge_seconds)
-        imports = import_times(1 if quick else 3)
-        return 0 if report(warm, cold_seconds, imports, processing, edge) else 1
+            fleet = fleet_quota_edge(resources, arguments.edge_seconds)
+        return 0 if report(warm, cold_seconds, imports, processing, edge, fleet) else 1
 
 
 if __name__ == "__main__":

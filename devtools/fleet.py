@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 from devtools.lambda_local import Invocation
 from devtools.ports import LOOPBACK, listen
@@ -96,7 +96,13 @@ def _how_it_ended(returncode: int) -> str:
 class _Worker:
     """One worker process, started on its slot's socket, until it ends or is stopped."""
 
-    def __init__(self, spec: FunctionSpec, listener: socket.socket, environment: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        listener: socket.socket,
+        environment: Mapping[str, str],
+        output: IO[Any] | None = None,
+    ) -> None:
         status_read, status_write = os.pipe()  # the worker writes "ready", or why it could not start
         control_read, control_write = os.pipe()  # the gateway's end closing ends the worker
         try:
@@ -112,6 +118,8 @@ class _Worker:
                 ],
                 env={**environment, "PYTHONUNBUFFERED": "1"},  # its log lines in order with the others
                 stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
                 pass_fds=(listener.fileno(), status_write, control_read),
                 start_new_session=True,  # a terminal's Ctrl-C is the gateway's to handle
             )
@@ -169,7 +177,7 @@ class _Slot:
         self.worker = self._start_worker()
 
     def _start_worker(self) -> _Worker:
-        worker = _Worker(self.spec, self.listener, self._fleet.environment)
+        worker = _Worker(self.spec, self.listener, self._fleet.environment, self._fleet.output)
         threading.Thread(target=self._watch, args=(worker,), name=f"fleet-{self.label}", daemon=True).start()
         return worker
 
@@ -245,12 +253,20 @@ class _Slot:
 class Fleet:
     """N worker processes per function; `invoke` hands a function's events to them in turn."""
 
-    def __init__(self, specs: Sequence[FunctionSpec], count: int, environment: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        specs: Sequence[FunctionSpec],
+        count: int,
+        environment: Mapping[str, str],
+        output: IO[Any] | None = None,
+    ) -> None:
         if not 1 <= count <= MAX_CONTAINERS:
             raise ValueError(f"a fleet has 1 to {MAX_CONTAINERS} containers per function, not {count}")
         self.specs = list(specs)
         self.count = count
         self.environment = dict(environment)
+        self.output = output
+        """Where the workers write (standard output and error); None: where this process does."""
         self.stopping = False
         self._slots: dict[str, list[_Slot]] = {}
         self._turns: dict[str, itertools.count[int]] = {}

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -249,6 +249,7 @@ class LocalGateway:
         access_log: bool = True,
         sandbox_url: str | None = None,
         containers: int = 1,
+        worker_output: IO[Any] | None = None,
     ) -> None:
         self.template = SamTemplate(template_path)
         self.stage = self.template.stage_name(parameters)
@@ -261,6 +262,7 @@ class LocalGateway:
         self._handlers: dict[str, LambdaHandler] = {}
         self.containers = containers
         """Worker processes per function (1: the handlers run in this process, in its threads)."""
+        self._worker_output = worker_output
         self._fleet: Fleet | None = None
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -299,7 +301,8 @@ class LocalGateway:
             if self.containers > 1:
                 from devtools.fleet import Fleet  # imports this module: only for a fleet
 
-                self._fleet = Fleet(list(self._functions.values()), self.containers, dict(os.environ)).start()
+                functions = list(self._functions.values())
+                self._fleet = Fleet(functions, self.containers, dict(os.environ), self._worker_output).start()
             else:
                 self._handlers = {key: load_handler(spec) for key, spec in self._functions.items()}
             request_handler = MaskingRequestHandler if self._access_log else QuietRequestHandler

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from types import FrameType
+from typing import IO, Any
 
 from devtools import ports, run_settings
 from devtools.adaptor_settings import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES, enabled_actions
@@ -107,18 +108,27 @@ def start_gateway(
     access_log: bool = True,
     overrides: Mapping[str, str] | None = None,
     containers: int = 1,
+    environment: Mapping[str, str] | None = None,
+    worker_output: IO[Any] | None = None,
 ) -> LocalGateway:
     """The local API for `store`, its handlers using `resources` in moto. Used by `make run` and the tests.
 
-    `containers` above 1 runs each function in that many worker processes (devtools/fleet.py)."""
+    `containers` above 1 runs each function in that many worker processes (devtools/fleet.py), whose
+    output goes to `worker_output` (default: this process's). `environment` adds variables to the
+    functions' environment, last (the benchmarks compare runs with and without one)."""
     gateway = LocalGateway(
         parameters=local_parameters(store, overrides),
         references=resources.references(),
-        environment={**resources.aws.environment(), "POWERTOOLS_TRACE_DISABLED": "true"},
+        environment={
+            **resources.aws.environment(),
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            **(environment or {}),
+        },
         port=port,
         access_log=access_log,
         sandbox_url=store.api_base if store.is_sandbox else None,
         containers=containers,
+        worker_output=worker_output,
     )
     return gateway.start()
 
