@@ -276,9 +276,9 @@ class Fleet:
         """Start every worker at once, and wait until each has imported its handler."""
         try:
             for spec in self.specs:
-                self._slots[spec.logical_id] = [
-                    _Slot(self, spec, number) for number in range(1, self.count + 1)
-                ]
+                slots = self._slots.setdefault(spec.logical_id, [])  # filled as they start: all stop
+                for number in range(1, self.count + 1):
+                    slots.append(_Slot(self, spec, number))
                 self._turns[spec.logical_id] = itertools.count()
             deadline = time.monotonic() + START_SECONDS
             for slot in self.slots():

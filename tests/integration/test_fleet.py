@@ -11,6 +11,7 @@ banner, Ctrl-C and a refused CONTAINERS value are tested through a child `make r
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import threading
 import time
@@ -23,10 +24,12 @@ import requests
 
 from devtools import fleet
 from devtools.aws import LocalResources
+from devtools.fleet import FleetError
 from devtools.gateway import CONTAINER_HEADER, LocalGateway
 from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
-from devtools.run import sandbox_store, start_gateway
+from devtools.run import local_parameters, sandbox_store, start_gateway
 from devtools.sandbox import SandboxServer, seed
+from devtools.template import DEFAULT_TEMPLATE_PATH, SamTemplate
 from tests.fixtures.gateway import checked_client
 from tests.integration.actions_support import MARTHA, open_action_form, submit
 from tests.integration.test_discount_action import CODES_PATH, PROMOTIONS_PATH, TEN_PERCENT
@@ -217,6 +220,40 @@ def test_a_worker_that_does_not_answer_in_time_is_ended_and_replaced(
     assert [client.post("/lookup", SEARCH).status_code for _ in range(CONTAINERS)] == [200] * CONTAINERS
 
 
+def test_a_handler_that_cannot_be_imported_stops_the_fleets_start_naming_its_function(
+    tmp_path: Path, local_aws: LocalResources, bc_sandbox_server: SandboxServer
+) -> None:
+    # Given a deployment whose refund function fails at import (the others answer, trivially)
+    template = tmp_path / DEFAULT_TEMPLATE_PATH.name
+    shutil.copyfile(DEFAULT_TEMPLATE_PATH, template)
+    for spec in SamTemplate(DEFAULT_TEMPLATE_PATH).functions():
+        code = tmp_path / spec.code_uri.relative_to(DEFAULT_TEMPLATE_PATH.parent)
+        code.mkdir(parents=True)
+        broken = spec.logical_id == "RefundFunction"
+        (code / "app.py").write_text(BROKEN_HANDLER if broken else TRIVIAL_HANDLER)
+    gateway = LocalGateway(
+        template,
+        parameters=local_parameters(sandbox_store(bc_sandbox_server.url)),
+        references=local_aws.references(),
+        access_log=False,
+        containers=CONTAINERS,
+    )
+    # When its fleet starts
+    with pytest.raises(FleetError) as refused:
+        gateway.start()
+    # Then the start ends with one line naming the function and why, and no worker is left
+    assert str(refused.value) == (
+        "RefundFunction container 1/2 could not start: importing its handler failed: "
+        "RuntimeError: a broken deployment"
+    )
+    left = [pid for pid in _children(os.getpid()) if str(tmp_path) in command_line(pid)]
+    assert not [pid for pid in left if _alive(pid)]
+
+
+BROKEN_HANDLER = "raise RuntimeError('a broken deployment')\n"
+TRIVIAL_HANDLER = "def lambda_handler(event, context):\n    return {'statusCode': 200, 'body': ''}\n"
+
+
 # --- make run --------------------------------------------------------------------------------------------
 
 
@@ -253,6 +290,8 @@ def test_make_run_with_containers_runs_workers_and_ctrl_c_stops_them_all_without
         assert len(workers) == 5 * CONTAINERS
         answer = GladlyClient(stack.stage_url, DEFAULT_SIGNING_KEY).post("/lookup", SEARCH)
         assert answer.status_code == 200 and pid_of(answer) in workers
+        # whose log lines reach make run's output, as the handlers' do without a fleet
+        wait_until(lambda: '"message":"Lookup answered"' in stack.log.read_text(), "the worker's log line")
         # When Ctrl-C is pressed (the terminal signals the foreground process group: make and Python)
         os.killpg(stack.process.pid, signal.SIGINT)
         deadline = time.monotonic() + STOP_SECONDS
