@@ -241,7 +241,9 @@ def _serve(
         stop = StopSignal()
         running.callback(stop.close)
         changed = run_settings.changed_settings(environ, sandbox=store.is_sandbox)
-        print(_banner(gateway, store, aws.endpoint_url, signing_key, overrides, changed, warnings))
+        print(
+            _banner(gateway, store, aws.endpoint_url, signing_key, overrides, changed, warnings, containers)
+        )
         stop.wait()
         print("\nStopping.", flush=True)
     return 0
@@ -255,6 +257,7 @@ def _banner(
     overrides: Mapping[str, str] | None = None,
     changed: Sequence[str] = (),
     warnings: Sequence[str] = (),
+    containers: int = 1,
 ) -> str:
     actions = enabled_actions(local_parameters(store, overrides).get("ActionsEnabled", ""))
     action_urls = " | ".join(f"{gateway.url}/actions/{action}" for action in actions)
@@ -287,7 +290,7 @@ def _banner(
             f"  Signing key    {describe_signing_key(signing_key)}",
             *source,
             f"  AWS (moto)     {aws_url}",
-            f"  Containers     {_containers(gateway.containers)}",
+            f"  Containers     {_containers(containers)}",
             *_listed("Settings", changed or ["make run's defaults: no setting changed"]),
             *_listed("Warnings", warnings),
             "",

@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +56,18 @@ WAIT_SECONDS = 30.0
 
 
 @pytest.fixture(scope="module")
-def fleet_gateway(local_aws: LocalResources, bc_sandbox_server: SandboxServer) -> Iterator[LocalGateway]:
-    gateway = start_gateway(
+def fleet_gateway(
+    local_aws: LocalResources, bc_sandbox_server: SandboxServer, gateway: LocalGateway
+) -> Iterator[LocalGateway]:
+    """The fleet, started after the session's gateway (same deployment): a gateway restores the
+    environment it found when it stops, so this one, stopped first, leaves the session's in place."""
+    fleet_gateway = start_gateway(
         local_aws, sandbox_store(bc_sandbox_server.url), access_log=False, containers=CONTAINERS
     )
     try:
-        yield gateway
+        yield fleet_gateway
     finally:
-        gateway.stop()
+        fleet_gateway.stop()
 
 
 @pytest.fixture
@@ -212,7 +217,8 @@ def test_a_worker_that_does_not_answer_in_time_is_ended_and_replaced(
     answer = client.post("/lookup", SEARCH)
     monkeypatch.undo()
     for pid in stopped:
-        os.kill(pid, signal.SIGCONT)
+        with suppress(ProcessLookupError):  # the one the search went to is killed already
+            os.kill(pid, signal.SIGCONT)
     # Then it is answered 502 as a timed-out invocation is, and the worker it went to is ended and
     # replaced (the other, running again, is kept)
     assert answer.status_code == 502
