@@ -52,7 +52,7 @@ security-scan: $(CHECKOV)
 
 # Every problem of a store's settings at once, what template.yaml's constraints would refuse included.
 # CONFIG=<parameters file> (else the environment), SECRET=<the secret's JSON, to check it too>.
-VALIDATE_CONFIG = $(PY) -m gladly_bigcommerce.config --template template.yaml $(if $(CONFIG),--parameters $(CONFIG)) $(if $(SECRET),--secret $(SECRET))
+VALIDATE_CONFIG = $(PY) -m devtools.validate_config --template template.yaml $(if $(CONFIG),--parameters $(CONFIG)) $(if $(SECRET),--secret $(SECRET))
 validate-config: $(STAMP)
 	$(VALIDATE_CONFIG)
 

@@ -30,8 +30,8 @@ from contextlib import ExitStack, contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import LATENCY_SECONDS, STANDARD_QUOTA
 from bench.quota_edge import EdgeFigures, Profile, run_agents
+from bench.stack import LATENCY_SECONDS, STANDARD_QUOTA
 from devtools.aws import LocalResources, create_resources_from_template, start_local_aws
 from devtools.gateway import LocalGateway
 from devtools.run import local_secret, sandbox_store, start_gateway

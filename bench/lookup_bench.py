@@ -13,7 +13,7 @@ does. Figures (every one printed in a table, then ONE line of JSON for machines)
 - import (`import_ms`): each function's handler imported in a fresh interpreter from a layout like
   the layer's (a copy of the runtime dependencies of `shared/requirements.txt` and the shared
   package, without any bytecode, then precompiled with `compileall --invalidation-mode
-  unchecked-hash` as build.mk does), median of a few runs (bench/cold_start.py).
+  unchecked-hash` as build.mk does), median of a few runs (bench/cold.py).
 - cold process (`cold_process_ratio`): a fresh interpreter (`bench/cold_lookup.py`) that imports the
   lookup handler from that precompiled layout, as Lambda imports what `make build` ships, and
   answers one DETAILED lookup (same 100 ms latency, credentials read from moto): interpreter start
@@ -41,178 +41,44 @@ runs a short version (fewer runs, 15 s quota edges; the `quota_edge_ok` target s
 from __future__ import annotations
 
 import argparse
-import cProfile
 import io
 import json
 import os
-import pstats
 import statistics
 import sys
-import threading
-import time
-import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager, redirect_stdout
+from collections.abc import Sequence
+from contextlib import ExitStack, redirect_stdout
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
-import requests
-
-from bench.cold_start import ColdProcess, cold_process_seconds, import_times, temporary_layout
-from bench.common import LATENCY_SECONDS, STANDARD_QUOTA, UNLIMITED_QUOTA
+from bench.cold import ColdProcess, cold_process_seconds, import_times, processing_ms, temporary_layout
 from bench.fleet_bench import FleetFigures, fleet_quota_edge
-from bench.quota_edge import EdgeFigures, Profile, run_agents
-from devtools.aws import LocalResources, create_resources_from_template, start_local_aws
-from devtools.gateway import LocalGateway, build_event
-from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient, gladly_json
-from devtools.run import local_secret, sandbox_store, start_gateway
-from devtools.sandbox import seed
-from devtools.sandbox.server import SandboxServer
-from devtools.signer import sign_request
-from gladly_bigcommerce.api import reset_runtime
-from gladly_bigcommerce.bigcommerce import client as client_module
+from bench.quota_edge import EdgeFigures, quota_edge
+from bench.stack import (
+    AGENTS,
+    BASIC,
+    DEPENDENT_CHAIN,
+    DETAILED,
+    LATENCY_SECONDS,
+    STANDARD_QUOTA,
+    TARGET_BASIC_CALLS,
+    TARGET_BASIC_RATIO,
+    TARGET_COLD_RATIO,
+    TARGET_DETAILED_CALLS,
+    TARGET_DETAILED_RATIO,
+    TARGET_QUOTA_EDGE_OK_PER_MINUTE,
+    UNLIMITED_QUOTA,
+    CallTimeline,
+    Sample,
+    Stack,
+    local_stack,
+    measure,
+    percentile,
+    signed_event,
+)
+from devtools.aws import create_resources_from_template, start_local_aws
+from devtools.run import local_secret
 from gladly_bigcommerce.observability import logger
-
-DEPENDENT_CHAIN = 2  # customer, orders and guest orders at once; then the shipments, at once
-AGENTS = 10
-
-TARGET_DETAILED_RATIO = 1.2
-TARGET_BASIC_RATIO = 1.15
-TARGET_DETAILED_CALLS = 3 + len(seed.MARTHA_SHIPPED_ORDER_IDS)
-TARGET_BASIC_CALLS = 2
-TARGET_COLD_RATIO = 3.5
-TARGET_QUOTA_EDGE_OK_PER_MINUTE = 80
-
-MARTHA_PROFILE = {"id": "bench-profile", "name": "Martha Williams", "emails": [seed.MARTHA_EMAIL]}
-DETAILED = {
-    "lookupLevel": "DETAILED",
-    "uniqueMatchRequired": True,
-    "query": {**MARTHA_PROFILE, "externalCustomerId": str(seed.MARTHA_CUSTOMER_ID)},
-}
-BASIC = {"lookupLevel": "BASIC", "uniqueMatchRequired": False, "query": {"email": seed.MARTHA_EMAIL}}
-
-
-@dataclass(frozen=True)
-class Sample:
-    seconds: float
-    calls: int
-    chain: int
-
-
-class CallTimeline:
-    """When each request reached the sandbox and when it was answered, on the monotonic clock.
-
-    The sandbox's own request log keeps whole seconds (as BigCommerce does), too coarse to tell
-    which calls waited for which; this wraps its request handling to time each call precisely.
-    """
-
-    def __init__(self, sandbox: SandboxServer) -> None:
-        self._spans: list[tuple[float, float]] = []
-        self._lock = threading.Lock()
-        answer = sandbox.handle
-
-        def timed(method: str, target: str, headers: Mapping[str, str], body: bytes) -> Any:
-            started = time.perf_counter()
-            try:
-                return answer(method, target, headers, body)
-            finally:
-                with self._lock:
-                    self._spans.append((started, time.perf_counter()))
-
-        sandbox.handle = timed  # type: ignore[method-assign]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._spans.clear()
-
-    def longest_chain(self) -> int:
-        """The most calls in a row of which each started after the previous one had been answered."""
-        with self._lock:
-            spans = sorted(self._spans)
-        chain_ending_at: list[int] = []
-        for index, (start, _end) in enumerate(spans):
-            before = [chain_ending_at[i] for i in range(index) if spans[i][1] <= start]
-            chain_ending_at.append(1 + max(before, default=0))
-        return max(chain_ending_at, default=0)
-
-
-def measure(
-    client: GladlyClient, sandbox: SandboxServer, timeline: CallTimeline, body: dict[str, Any]
-) -> Sample:
-    sandbox.requests.clear()
-    timeline.clear()
-    started = time.perf_counter()
-    response = client.post("/lookup", body)
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200 or len(response.json()["results"]) != 1:
-        raise SystemExit(f"lookup failed: HTTP {response.status_code} {response.text[:300]}")
-    # Let a call the answer did not need to wait for (if any) land in the log too.
-    time.sleep(LATENCY_SECONDS * 2)
-    return Sample(elapsed, len(sandbox.requests), timeline.longest_chain())
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-# --- the local stack ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Stack:
-    sandbox: SandboxServer
-    gateway: LocalGateway
-    client: GladlyClient
-    resources: LocalResources
-
-
-@contextmanager
-def local_stack(
-    resources: LocalResources, *, latency: float, quota: int, window: float = 30.0
-) -> Iterator[Stack]:
-    """A sandbox of its own and a gateway to it (a store of its own: its own client and quota view)."""
-    sandbox = SandboxServer(latency=latency, quota=quota, window_seconds=window).start()
-    try:
-        gateway = start_gateway(resources, sandbox_store(sandbox.url), access_log=False)
-        reset_runtime()  # the handlers read this gateway's settings (the sandbox's URL) afresh
-        try:
-            yield Stack(sandbox, gateway, GladlyClient(gateway.url, DEFAULT_SIGNING_KEY), resources)
-        finally:
-            gateway.stop()
-    finally:
-        sandbox.stop()
-
-
-def signed_event(gateway: LocalGateway, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The proxy event API Gateway would hand the lookup handler for this body, signed now."""
-    raw = gladly_json(body)
-    host = gateway.url.split("//", 1)[1].split("/", 1)[0]
-    headers = sign_request(
-        method="POST",
-        path=f"/{gateway.stage}/lookup",
-        query="",
-        headers={
-            "accept": "application/json",
-            "content-type": "application/json",
-            "host": host,
-            "gladly-correlation-id": uuid.uuid4().hex[:22],
-        },
-        body=raw,
-        signing_key=DEFAULT_SIGNING_KEY,
-    )
-    return build_event(
-        "POST",
-        "/lookup",
-        "",
-        headers,
-        raw,
-        stage=gateway.stage,
-        scheme="http",
-        port=int(host.rsplit(":", 1)[1]),
-    )
-
 
 # --- (warm) latency ----------------------------------------------------------------------------------
 
@@ -240,84 +106,6 @@ def warm_lookups(stack: Stack, runs: int) -> WarmFigures:
     detailed = [measure(stack.client, stack.sandbox, timeline, DETAILED) for _ in range(runs)]
     basic = [measure(stack.client, stack.sandbox, timeline, BASIC) for _ in range(max(5, runs // 3))]
     return WarmFigures(cold, detailed, basic)
-
-
-# --- (c) our processing ------------------------------------------------------------------------------
-
-
-class ReplaySession(requests.Session):
-    """Records BigCommerce's answers, then gives them back from memory: a timing holds only our work."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.recording = True
-        self._answers: dict[tuple[str, str, str], requests.Response] = {}
-        self._lock = threading.Lock()
-
-    def request(  # type: ignore[override]
-        self, method: str, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> requests.Response:
-        key = (method, url, json.dumps(sorted((params or {}).items())))
-        if self.recording:
-            response = super().request(method, url, params=params, **kwargs)
-            with self._lock:
-                self._answers[key] = response
-            return response
-        recorded = self._answers[key]
-        replayed = requests.Response()
-        replayed.status_code = recorded.status_code
-        replayed._content = recorded.content
-        replayed.headers = recorded.headers.copy()
-        replayed.url = recorded.url
-        return replayed
-
-
-def processing_ms(stack_factory: Callable[[], Any], runs: int, profile: bool) -> float:
-    """Milliseconds of our own work per DETAILED lookup (median), BigCommerce replayed from memory."""
-    session = ReplaySession()
-    pooled = client_module._pooled_session
-    client_module._pooled_session = lambda pool_size: session  # the store's client is made below
-    try:
-        with stack_factory() as stack:
-            for _ in range(3):  # the container's first lookup, then warm ones: every answer recorded
-                event = signed_event(stack.gateway, DETAILED)
-                assert stack.gateway.invoke(event).status == 200
-            session.recording = False
-            seconds = []
-            profiler = cProfile.Profile() if profile else None
-            for _ in range(runs):
-                event = signed_event(stack.gateway, DETAILED)
-                started = time.perf_counter()
-                if profiler is not None:
-                    profiler.enable()
-                answer = stack.gateway.invoke(event)
-                if profiler is not None:
-                    profiler.disable()
-                seconds.append(time.perf_counter() - started)
-                assert answer.status == 200 and len(answer.json()["results"]) == 1
-            if profiler is not None:
-                print_profile(profiler)
-    finally:
-        client_module._pooled_session = pooled
-    return round(statistics.median(seconds) * 1000, 2)
-
-
-def print_profile(profiler: cProfile.Profile) -> None:
-    text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(40)
-    print(text.getvalue(), file=sys.stderr)
-
-
-# --- (d) the quota edges ----------------------------------------------------------------------------
-
-
-def quota_edge(stack: Stack, seconds: float) -> EdgeFigures:
-    """AGENTS agents reopening Martha's profile in one process for `seconds` against the Standard quota."""
-    # What a full profile shows (its calls are the first of the store's quota, like any agent's).
-    full = Profile.as_answered(DETAILED, stack.client.post("/lookup", DETAILED).json()["results"][0])
-    return run_agents(
-        stack.gateway.url, stack.sandbox, agents=AGENTS, seconds=seconds, profile_for=lambda agent, turn: full
-    )
 
 
 # --- report ------------------------------------------------------------------------------------------
@@ -444,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print a profile of our processing (stderr)")
     arguments = parser.parse_args(argv)
     with ExitStack() as running:
-        # The code as it ships (bench/cold_start.py): its imports timed, then compiled for the cold process.
+        # The code as it ships (bench/cold.py): its imports timed, then compiled for the cold process.
         layout = running.enter_context(temporary_layout())
         imports = import_times(layout, 1 if quick else 3)
         aws = start_local_aws()

@@ -19,11 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import GLADLY_TIMEOUT_SECONDS, LATENCY_SECONDS
+from bench.stack import AGENT_PAUSE_SECONDS, AGENTS, DETAILED, GLADLY_TIMEOUT_SECONDS, LATENCY_SECONDS, Stack
 from devtools.replay import DEFAULT_SIGNING_KEY, GladlyClient
 from devtools.sandbox.server import SandboxServer
-
-AGENT_PAUSE_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -167,6 +165,15 @@ def run_agents(
         1 for record in records if record.status == 429 and record.fault is None
     )
     return figures
+
+
+def quota_edge(stack: Stack, seconds: float) -> EdgeFigures:
+    """AGENTS agents reopening Martha's profile in one process for `seconds` against the Standard quota."""
+    # What a full profile shows (its calls are the first of the store's quota, like any agent's).
+    full = Profile.as_answered(DETAILED, stack.client.post("/lookup", DETAILED).json()["results"][0])
+    return run_agents(
+        stack.gateway.url, stack.sandbox, agents=AGENTS, seconds=seconds, profile_for=lambda agent, turn: full
+    )
 
 
 def _order_numbers(profile: Mapping[str, Any]) -> list[str]:

@@ -8,12 +8,16 @@ Fails (exit 1, one line per problem) unless:
   ``--invalidation-mode unchecked-hash`` (Lambda's file system is read-only: a pyc that is missing,
   or that Python would check against the source, costs every cold start);
 - the layer holds boto3 and botocore, in the versions installed in the environment running this check
-  (the tests' ``.venv``), so Lambda's own, older boto3 never runs on top of our botocore.
+  (the tests' ``.venv``), so Lambda's own, older boto3 never runs on top of our botocore;
+- no development tool ships: the layer and the functions hold no ``devtools`` (or ``tests``, ``bench``)
+  package, no module of theirs imports one, and the shared package holds none of the tools' modules
+  (the ``validate-config`` CLI and the template.yaml reading live in ``devtools/``).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.metadata
 import sys
 from collections.abc import Mapping, Sequence
@@ -26,6 +30,9 @@ MAGIC_312 = (3531).to_bytes(2, "little") + b"\r\n"
 # PEP 552 flags word: bit 0 = hash-based, bit 1 = check the source. Unchecked hash: 0b01.
 UNCHECKED_HASH = 0b01
 SHIPPED_PAIR = ("boto3", "botocore")
+DEVELOPMENT_PACKAGES = ("devtools", "tests", "bench")
+# Modules the shared package once held that belong to the tools: their return would ship a CLI again.
+TOOL_MODULES = ("config.py", "store_check.py", "validate_config.py", "template.py")
 
 
 def bytecode_problems(
@@ -69,6 +76,39 @@ def version_problems(site: Path, tested: Mapping[str, str]) -> list[str]:
     return problems
 
 
+def development_problems(artifact: Path, *, shown_from: Path) -> list[str]:
+    """Development tools in an artifact (the layer's ``python`` directory, or a function): a package of
+    theirs, a module that imports one, or a tool's module inside the shared package."""
+    problems = [
+        f"{(artifact / name).relative_to(shown_from)}: a development package ships"
+        for name in DEVELOPMENT_PACKAGES
+        if (artifact / name).exists()
+    ]
+    package = artifact / "gladly_bigcommerce"
+    problems += [
+        f"{(package / name).relative_to(shown_from)}: a development tool's module ships"
+        for name in TOOL_MODULES
+        if (package / name).exists()
+    ]
+    for source in sorted(artifact.rglob("*.py")):
+        if source.is_relative_to(artifact / "gladly_bigcommerce") or source.parent == artifact:
+            for imported in _imports(source):
+                if imported.split(".")[0] in DEVELOPMENT_PACKAGES:
+                    problems.append(f"{source.relative_to(shown_from)}: imports {imported}")
+    return problems
+
+
+def _imports(source: Path) -> list[str]:
+    tree = ast.parse(source.read_bytes())
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append(node.module)
+    return found
+
+
 def check_build(build_dir: Path, tested: Mapping[str, str]) -> tuple[list[str], dict[str, int]]:
     """The problems of a ``sam build`` output, and the pyc count of each artifact."""
     layer_site = build_dir / LAYER / "python"
@@ -84,6 +124,7 @@ def check_build(build_dir: Path, tested: Mapping[str, str]) -> tuple[list[str], 
     counts: dict[str, int] = {}
     for artifact in artifacts:
         problems += bytecode_problems(artifact, shown_from=build_dir)
+        problems += development_problems(artifact, shown_from=build_dir)
         counts[artifact.relative_to(build_dir).parts[0]] = sum(
             1 for _ in artifact.rglob(f"*.{CACHE_TAG}.pyc")
         )
@@ -115,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     layer_mb = _size(arguments.build_dir / LAYER) / 1_000_000
     pycs = ", ".join(f"{name} {count} pyc" for name, count in counts.items())
     print(
-        f"OK: bytecode for every module ({pycs}); "
+        f"OK: bytecode for every module ({pycs}); no development tool ships; "
         f"layer {layer_mb:.1f} MB with boto3 {tested['boto3']} and botocore {tested['botocore']}."
     )
     return 0

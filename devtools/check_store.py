@@ -6,7 +6,7 @@
 
 With a parameters file (the one `make validate-config` checks) the store hash, API base and enabled
 actions come from it, and the token and client id from the secret file (or the two environment
-variables when no secret file is given). Prints one line per capability (`gladly_bigcommerce.
+variables when no secret file is given). Prints one line per capability (`devtools.
 store_check`); exit status 1 when a feature the settings enable cannot work, or the settings are bad.
 Every call is a read or a write that cannot succeed: nothing in the store changes.
 """
@@ -21,16 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, InvalidStoreHash
-from gladly_bigcommerce.config import (
-    ActionName,
-    AdaptorSecret,
-    AdaptorSettings,
-    ConfigError,
-    ConfigProblem,
-    read_parameters_file,
-)
-from gladly_bigcommerce.store_check import check_store, render
+from devtools.store_check import ProbingClient, check_store, render
+from devtools.validate_config import read_parameters_file
+from gladly_bigcommerce.bigcommerce.store_hash import InvalidStoreHash
+from gladly_bigcommerce.settings.model import ActionName, AdaptorSettings
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
+from gladly_bigcommerce.settings.secret import AdaptorSecret
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         sys.stderr.write("\n".join(lines) + "\n")
         return 1
     try:
-        client = BigCommerceClient(
+        client = ProbingClient(
             target.store_hash, target.access_token, client_id=target.client_id, api_base=target.api_base
         )
     except InvalidStoreHash as error:  # already validated above; kept so a bad hash never becomes a URL

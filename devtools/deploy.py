@@ -35,14 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devtools.template import DEFAULT_TEMPLATE_PATH
-from gladly_bigcommerce.config import (
-    ENVIRONMENT_VARIABLES,
-    ConfigError,
-    ConfigProblem,
-    enabled_actions,
-    load_template_parameters,
-    read_parameters,
-)
+from devtools.validate_config import load_template_parameters, read_parameters
+from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
+from gladly_bigcommerce.settings.model import enabled_actions
+from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem
 
 DEFAULT_SAM = ".venv-sam/bin/sam"
 BUILT_TEMPLATE = ".aws-sam/build/template.yaml"

@@ -19,8 +19,8 @@ fetched, then applied to its fields):
 Two more kinds of change are not hostile: another option a select offers, and a number spelled as the
 forms want it; with them, cases reach every branch of each action behind its reading. Every hostile
 mutation but markup in a reason (escaped when echoed, not refused) is one the strict reading must
-refuse (`fields.py`): the campaign reports a failure when a submit with one is answered 200, besides its
-usual checks (documented answers, no `internal_error`, no stack trace).
+refuse (`actions/machinery/fields.py`): the campaign reports a failure when a submit with one is
+answered 200, besides its usual checks (documented answers, no `internal_error`, no stack trace).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from devtools.sandbox import seed
-from gladly_bigcommerce.customer_search import GUEST_ID_PREFIX
+from gladly_bigcommerce.gladly.customer_ids import GUEST_ID_PREFIX
 
 REASON = "reason"
 FormQuery = dict[str, str]

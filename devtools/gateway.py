@@ -12,7 +12,7 @@ URLs keep the deployed shape, stage first: `http://127.0.0.1:3000/prod/lookup` s
 in both places. The event says where it was called as API Gateway's does, from what the gateway knows
 itself, never from the request's headers: `requestContext.domainName` is the address it serves on
 (`127.0.0.1:3000`), `requestContext.path` `/prod/...`. The handlers build absolute action URLs from
-those alone (`api.public_base_url_of`: `http` for a loopback domain name, which API Gateway never
+those alone (`edge/request.public_base_url_of`: `http` for a loopback domain name, which API Gateway never
 sends), so they lead back here (`http://127.0.0.1:3000/prod/actions/...`) whatever `Host` or
 `X-Forwarded-Proto` a caller sends. Handlers
 run concurrently in the server's threads, as concurrent Lambda invocations would. Outside the stage,

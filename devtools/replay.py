@@ -57,8 +57,8 @@ from devtools.ports import DEFAULT_GATEWAY_PORT
 from devtools.replay_report import ReplayReport
 from devtools.sandbox.server import DEFAULT_STORE_HASH
 from devtools.signer import event_query_string, sign_request
-from gladly_bigcommerce.actions.orders import CUSTOMER_PARAMETER, ORDER_PARAMETER
-from gladly_bigcommerce.actions.tokens import FormSubject, FormTokens
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormTokens
+from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.bigcommerce.store_hash import normalize_store_hash
 
 DEFAULT_SIGNING_KEY = "local-dev-signing-key"

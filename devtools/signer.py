@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from gladly_bigcommerce.api import raw_query_from_event
+from gladly_bigcommerce.edge.request import raw_query_from_event
 from gladly_bigcommerce.gladly.signing import (
     AUTHORIZATION_HEADER,
     SIGNING_ALGORITHM,

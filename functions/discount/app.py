@@ -1,7 +1,7 @@
 """The discount-code action's Lambda: Gladly's signed form (GET) and submit (POST) on /actions/discount."""
 
-from gladly_bigcommerce import snapstart  # noqa: F401  (registers the SnapStart hooks at init)
 from gladly_bigcommerce.actions import discount
-from gladly_bigcommerce.api import gladly_handler
+from gladly_bigcommerce.edge import snapstart  # noqa: F401  (registers the SnapStart hooks at init)
+from gladly_bigcommerce.edge.actions import action_handler
 
-lambda_handler = gladly_handler(discount.handle, action=True)
+lambda_handler = action_handler(discount.ROUTE)

@@ -137,6 +137,12 @@ def capture_lambda_handler(handler: H) -> H:
     return cast(H, tracer.capture_lambda_handler(capture_response=False)(handler))
 
 
+_metrics_lock = threading.Lock()
+
+
 def count(metric_name: str, value: int = 1) -> None:
-    """Add ``value`` to a count metric (flushed by the handler's ``metrics.log_metrics``)."""
-    metrics.add_metric(name=metric_name, unit=MetricUnit.Count, value=value)
+    """Add ``value`` to a count metric (flushed by the handler's ``metrics.log_metrics``).
+
+    Thread-safe: BigCommerce calls, and what their answers count, run on pool threads."""
+    with _metrics_lock:
+        metrics.add_metric(name=metric_name, unit=MetricUnit.Count, value=value)

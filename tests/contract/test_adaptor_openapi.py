@@ -2,7 +2,7 @@
 through (`devtools.adaptor_contract`, hooked into the `gladly_client` and `configured_gateway` clients).
 
 The file must be valid OpenAPI 3.1, describe exactly the routes of template.yaml, and say what the code
-says where both say it (the 5xx codes of `api.py`, the limits of `gladly/limits.py`). The checker must
+says where both say it (the 5xx codes of `edge/errors.py`, the limits of `gladly/limits.py`). The checker must
 accept the answers the file allows and refuse the rest: an undocumented status, an error item without
 one of its four keys, a result without its id, a missing `Cache-Control`.
 """
@@ -24,8 +24,8 @@ from devtools.adaptor_contract import (
     gladly_error_shape_problems,
 )
 from devtools.template import DEFAULT_TEMPLATE_PATH, SamTemplate
-from gladly_bigcommerce import api
 from gladly_bigcommerce.bigcommerce.errors import CallBudgetExceeded
+from gladly_bigcommerce.edge import errors as edge_errors
 from gladly_bigcommerce.gladly import limits
 from tests.fixtures.gateway import AnswerChecker
 
@@ -98,8 +98,8 @@ def test_lookups_and_actions_document_their_statuses(contract: AdaptorContract) 
 
 def test_the_5xx_codes_are_the_codes_api_py_answers(contract: AdaptorContract) -> None:
     schemas = contract.spec["components"]["schemas"]
-    codes_502 = {rule.code for rule in api._UPSTREAM_RULES if rule.status == 502}
-    codes_503 = {rule.code for rule in api._UPSTREAM_RULES if rule.status == 503}
+    codes_502 = {rule.code for rule in edge_errors._UPSTREAM_RULES if rule.status == 502}
+    codes_503 = {rule.code for rule in edge_errors._UPSTREAM_RULES if rule.status == 503}
     codes_503 |= {"configuration_error", "secret_unavailable", CallBudgetExceeded.code}
     assert set(schemas["UpstreamCode502"]["enum"]) == codes_502
     assert set(schemas["UpstreamCode503"]["enum"]) == codes_503

@@ -24,8 +24,8 @@ from devtools.replay import GladlyClient
 from devtools.sandbox import seed
 from devtools.sandbox.records import Refund
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import context as action_context_module
-from gladly_bigcommerce.actions.tokens import FormSubject, FormToken
+from gladly_bigcommerce.actions.machinery import context as action_context_module
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 MARTHA = str(seed.MARTHA_CUSTOMER_ID)

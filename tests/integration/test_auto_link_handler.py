@@ -20,7 +20,7 @@ import requests
 from devtools.replay import GladlyClient, load_event
 from devtools.sandbox import SandboxServer
 from devtools.sandbox import seed as demo
-from gladly_bigcommerce.customer_search import guest_customer_id
+from gladly_bigcommerce.gladly.customer_ids import guest_customer_id
 from gladly_bigcommerce.gladly.models import GladlyProfile, LookupRequest
 from tests.unit.test_auto_link import gladly_would_link
 

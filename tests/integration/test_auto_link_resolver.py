@@ -16,11 +16,16 @@ from hypothesis import HealthCheck, given, settings
 
 from devtools.sandbox import DEFAULT_TOKEN, SandboxServer
 from devtools.sandbox import seed as demo
-from gladly_bigcommerce.auto_link import ProfileField, resolve_auto_link
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline, DeadlineExceeded
-from gladly_bigcommerce.config import AdaptorSettings
-from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE, PhoneRegion, guest_customer_id
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import DeadlineExceeded
+from gladly_bigcommerce.gladly.customer_ids import guest_customer_id
+from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import GladlyProfile
+from gladly_bigcommerce.lookup.auto_link.evidence import ProfileField
+from gladly_bigcommerce.lookup.auto_link.resolver import resolve_auto_link
+from gladly_bigcommerce.lookup.search import PhoneRegion
+from gladly_bigcommerce.settings.model import AdaptorSettings
 from tests.unit.test_auto_link import Store, deployment, enabled_fields, oracle, profile, stores_and_profiles
 
 LOOKUP_DEADLINE_SECONDS = 4.5

@@ -12,37 +12,41 @@ from typing import Any
 
 import pytest
 
-from devtools.sandbox.records import PaymentProvider
-from gladly_bigcommerce.bigcommerce import (
-    BigCommerceClient,
-    CartValueAction,
-    Conflict,
-    Customer,
+from devtools.sandbox.admin_client import (
     CustomerAddressCreate,
     CustomerCreate,
-    Deadline,
-    FixedDiscount,
-    Forbidden,
-    NotFound,
-    Order,
     OrderAddressCreate,
     OrderCreate,
     OrderProductCreate,
     OrderShippingAddressCreate,
+    ShipmentCreate,
+    ShipmentItemCreate,
+    StoreAdminClient,
+    StoreCreditCreate,
+)
+from devtools.sandbox.records import PaymentProvider
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
+from gladly_bigcommerce.bigcommerce.http import RequestRecord, RetryPolicy
+from gladly_bigcommerce.bigcommerce.models import (
+    CartValueAction,
+    Customer,
+    FixedDiscount,
+    Order,
     PromotionAction,
     PromotionCreate,
     PromotionRule,
     RefundItem,
     RefundPayment,
-    RequestRecord,
-    RetryPolicy,
-    ShipmentCreate,
-    ShipmentItemCreate,
-    StoreCreditCreate,
-    Unauthorized,
-    ValidationFailed,
-    format_rfc2822,
 )
+from gladly_bigcommerce.bigcommerce.values import format_rfc2822
 
 pytestmark = pytest.mark.sandbox
 
@@ -58,7 +62,7 @@ def records() -> list[RequestRecord]:
 
 @pytest.fixture
 def client(bc_sandbox: Any, records: list[RequestRecord]) -> Iterator[BigCommerceClient]:
-    with BigCommerceClient(
+    with StoreAdminClient(
         bc_sandbox.store_hash,
         TOKEN,
         client_id="client-id-for-tests",
@@ -340,7 +344,7 @@ def test_pages_are_followed_up_to_the_cap(bc_sandbox: Any, client: BigCommerceCl
     pages = [r.query["page"] for r in bc_sandbox.requests.find("GET", r"^/v2/orders$")]
     assert pages == ["1", "2", "3"]
     # And a client capped at two pages stops there
-    with BigCommerceClient(bc_sandbox.store_hash, TOKEN, api_base=bc_sandbox.url, max_page_cap=2) as capped:
+    with StoreAdminClient(bc_sandbox.store_hash, TOKEN, api_base=bc_sandbox.url, max_page_cap=2) as capped:
         assert len(list(capped.iter_orders(email="pages@example.org", page_size=2))) == 4
 
 

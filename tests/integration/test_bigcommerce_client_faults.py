@@ -14,32 +14,36 @@ from typing import Any
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import (
-    BadUpstreamResponse,
-    BigCommerceClient,
-    CartValueAction,
+from devtools.sandbox.admin_client import (
     CustomerCreate,
-    Deadline,
-    DeadlineExceeded,
-    FixedDiscount,
-    Order,
     OrderAddressCreate,
     OrderCreate,
     OrderProductCreate,
+    ShipmentCreate,
+    ShipmentItemCreate,
+    StoreAdminClient,
+)
+from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import (
+    BadUpstreamResponse,
+    DeadlineExceeded,
     OutcomeUnknown,
+    RateLimited,
+    UpstreamUnavailable,
+)
+from gladly_bigcommerce.bigcommerce.http import RequestRecord, RetryPolicy
+from gladly_bigcommerce.bigcommerce.models import (
+    CartValueAction,
+    FixedDiscount,
+    Order,
     PromotionAction,
     PromotionCreate,
     PromotionRule,
-    RateLimited,
     RefundItem,
     RefundPayment,
-    RequestRecord,
-    RetryPolicy,
-    ShipmentCreate,
-    ShipmentItemCreate,
-    UpstreamUnavailable,
 )
-from gladly_bigcommerce.bigcommerce import client as client_module
 from tests.fixtures.clock import ManualClock, SleepSpy, TimeoutSpy, spy_on_client_sleep
 
 pytestmark = pytest.mark.sandbox
@@ -76,7 +80,7 @@ def client(
     bc_sandbox: Any, records: list[RequestRecord], session: TimeoutSpy, sleeps: SleepSpy
 ) -> Iterator[BigCommerceClient]:
     """A client with short timeouts and back-off, so that faults cost tenths of a second."""
-    with BigCommerceClient(
+    with StoreAdminClient(
         bc_sandbox.store_hash,
         TOKEN,
         api_base=bc_sandbox.url,
@@ -317,7 +321,7 @@ def test_a_quota_wait_whose_jitter_would_pass_the_deadline_is_not_started(
     # Given the store's quota closed for 16 ms, a jitter drawn at its top (the 20 ms back-off base), and
     # 35 ms left: the reset alone fits in half of what is left, the reset plus its jitter ends past it
     monkeypatch.setattr(client._quota, "admit", lambda: 0.016)
-    monkeypatch.setattr(client_module._jitter, "uniform", lambda low, high: high)
+    monkeypatch.setattr(bigcommerce_http._jitter, "uniform", lambda low, high: high)
     # When the store is read
     with pytest.raises(RateLimited) as raised:
         client.get_store(deadline=under_deadline(clock, session, 0.035))

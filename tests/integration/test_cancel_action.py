@@ -11,7 +11,7 @@ import requests
 from devtools.replay import GladlyClient
 from devtools.sandbox import seed
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import refund as refund_module
+from gladly_bigcommerce.actions.refund import write as refund_module
 from tests.fixtures.sandbox import SandboxHttp
 from tests.integration.actions_support import (
     MARTHA,
@@ -238,7 +238,7 @@ def test_a_refund_timed_out_inside_a_cancel_is_found_and_the_cancel_completed(
     assert status_of(bc_sandbox, ORDER) == CANCELLED
 
 
-def test_a_rate_limited_cancel_did_nothing_and_the_same_form_cancels_at_once(
+def test_a_rate_limited_cancel_did_nothing_and_the_same_form_cancels_on_the_next_submit(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
     # Given BigCommerce answers the status PUT with 429: it did nothing
@@ -254,7 +254,7 @@ def test_a_rate_limited_cancel_did_nothing_and_the_same_form_cancels_at_once(
         "was changed. Submit this form again in a minute."
     )
     assert status_of(bc_sandbox, ORDER) != CANCELLED
-    # When the agent submits the same form again at once Then the order is cancelled
+    # When the agent submits the same form again, without waiting, Then the order is cancelled
     retry = submit(gladly_client, form, values)
     assert retry.status_code == 200, retry.text
     assert retry.json()["message"] == f"Cancelled order {ORDER}"

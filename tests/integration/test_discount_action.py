@@ -22,10 +22,10 @@ from devtools.replay import GladlyClient
 from devtools.sandbox import ALL_SCOPES, DEFAULT_TOKEN, MARKETING, seed
 from devtools.sandbox.records import CouponCode, Promotion
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import discount as discount_module
-from gladly_bigcommerce.actions.audit import token_fingerprint
-from gladly_bigcommerce.actions.discount import CodeGenerator
-from gladly_bigcommerce.actions.tokens import FormSubject
+from gladly_bigcommerce.actions.discount import write as discount_module
+from gladly_bigcommerce.actions.discount.terms import CodeGenerator
+from gladly_bigcommerce.actions.machinery.audit import token_fingerprint
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject
 from tests.integration.actions_support import (
     MARTHA,
     answer_after_the_deadline,
@@ -404,7 +404,7 @@ def test_a_promotion_lost_on_the_way_leaves_nothing_usable_behind(
     assert codes_of(bc_sandbox, promotions[1].id)[0].code == code
 
 
-def test_a_rate_limited_promotion_create_did_nothing_and_the_same_form_makes_the_code_at_once(
+def test_a_rate_limited_promotion_create_did_nothing_and_the_same_form_makes_the_code_next_time(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
     # Given BigCommerce answers the promotion create with 429: it made nothing
@@ -419,7 +419,7 @@ def test_a_rate_limited_promotion_create_did_nothing_and_the_same_form_makes_the
         "changed. Submit this form again in a minute."
     )
     assert made_promotions(bc_sandbox) == []
-    # When the agent submits the same form again at once Then one promotion with one code is made
+    # When the agent submits the same form again, without waiting, Then one promotion with one code is made
     code = the_code(submit(gladly_client, form, TEN_PERCENT))
     assert [r.status for r in posts(bc_sandbox, PROMOTIONS_PATH)] == [429, 201]
     (promotion,) = made_promotions(bc_sandbox)

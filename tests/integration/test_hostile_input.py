@@ -14,16 +14,12 @@ import requests
 from devtools.gateway import LocalGateway, build_event
 from devtools.replay import GladlyClient
 from devtools.sandbox import DEFAULT_TOKEN, SandboxServer, seed
-from gladly_bigcommerce.bigcommerce import (
-    BigCommerceClient,
-    CallBudget,
-    CallBudgetExceeded,
-    Deadline,
-    RetryPolicy,
-    UpstreamUnavailable,
-)
-from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import CallBudget, CallBudgetExceeded, Deadline
+from gladly_bigcommerce.bigcommerce.errors import UpstreamUnavailable
+from gladly_bigcommerce.bigcommerce.http import RetryPolicy
 from gladly_bigcommerce.gladly import limits
+from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
 
 LOOKUP_ROUTES = ("/lookup", "/auto-link")
 SUBMIT_URLS = (

@@ -32,7 +32,7 @@ from devtools.replay import DEFAULT_SIGNING_KEY, FRESH_FORM_TOKEN, load_event
 from devtools.run import local_secret
 from devtools.sandbox import SandboxServer
 from devtools.sandbox.store import SandboxStore
-from gladly_bigcommerce.customer_search import GUEST_ID_PREFIX
+from gladly_bigcommerce.gladly.customer_ids import GUEST_ID_PREFIX
 from tests.fixtures.gateway import BANNER_END, configured_gateway
 
 EVENTS = sorted((Path(__file__).resolve().parents[2] / "events").glob("*.json"))

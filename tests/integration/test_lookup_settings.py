@@ -82,7 +82,7 @@ def test_a_search_attribute_that_is_not_configured_is_not_searched(
     assert bc_sandbox.requests.snapshot() == []
 
 
-def test_slow_bigcommerce_is_a_503_within_the_deadline(
+def test_slow_bigcommerce_is_a_503_before_its_answer_comes(
     configured_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given BigCommerce holds its answer to customers back until the test lets it go (at most 10 s)
@@ -110,7 +110,7 @@ def test_slow_bigcommerce_is_a_503_within_the_deadline(
     assert len(bc_sandbox.requests.find("GET", r"^/v3/customers$")) == 1
 
 
-def test_a_rate_limit_that_outlasts_the_deadline_is_a_503_at_once(
+def test_a_rate_limit_that_outlasts_the_deadline_is_a_503_without_a_second_try(
     configured_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
     # Given every call is refused with 429 and a window that resets in 2 s, after the 1.5 s deadline
@@ -131,7 +131,7 @@ def test_a_rate_limit_that_outlasts_the_deadline_is_a_503_at_once(
     assert sent and len(sent) == len(set(sent))
 
 
-def test_an_outage_is_a_503_within_the_deadline(
+def test_an_outage_is_a_503_after_at_most_three_attempts_of_a_call(
     configured_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
     # Given BigCommerce answers every call with 503

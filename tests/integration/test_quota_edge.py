@@ -15,8 +15,10 @@ import requests
 
 from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer, seed
-from gladly_bigcommerce.bigcommerce import BigCommerceClient, Deadline, RateLimited
-from gladly_bigcommerce.lookup import DETAILS_SKIPPED_ATTRIBUTE
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import RateLimited
+from gladly_bigcommerce.lookup.profile import DETAILS_SKIPPED_ATTRIBUTE
 from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 from tests.fixtures.sandbox import SandboxHttp
 

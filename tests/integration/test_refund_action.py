@@ -17,8 +17,8 @@ import requests
 from devtools.replay import GladlyClient
 from devtools.sandbox import PaymentProvider, seed
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions import refund as refund_module
-from gladly_bigcommerce.actions.tokens import FormSubject
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject
+from gladly_bigcommerce.actions.refund import write as refund_module
 from tests.fixtures.sandbox import SandboxHttp
 from tests.integration.actions_support import (
     MARTHA,
@@ -511,7 +511,7 @@ def test_a_refund_lost_on_the_way_is_sent_again_only_once_it_is_known_not_to_exi
     assert len(refunds_of(bc_sandbox, ORDER)) == 1
 
 
-def test_a_rate_limited_refund_did_nothing_and_the_same_form_refunds_at_once(
+def test_a_rate_limited_refund_did_nothing_and_the_same_form_refunds_on_the_next_submit(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
     # Given BigCommerce answers the refund POST with 429: it did nothing
@@ -529,7 +529,7 @@ def test_a_rate_limited_refund_did_nothing_and_the_same_form_refunds_at_once(
         f"{ORDER} was not sent, and nothing was changed. Submit this form again in a minute."
     )
     assert refunds_of(bc_sandbox, ORDER) == []
-    # When the agent submits the same form again at once
+    # When the agent submits the same form again, without waiting
     retry = submit(gladly_client, form, values)
     # Then it refunds, once: no "outcome unknown" wait, since BigCommerce is known to have done nothing
     assert retry.status_code == 200, retry.text
@@ -538,7 +538,7 @@ def test_a_rate_limited_refund_did_nothing_and_the_same_form_refunds_at_once(
     assert len(refunds_of(bc_sandbox, ORDER)) == 1
 
 
-def test_a_refund_form_under_a_slow_bigcommerce_answers_by_its_deadline(
+def test_a_refund_form_under_a_slow_bigcommerce_gives_up_and_says_it_cannot_be_shown(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given BigCommerce answers every call a second after the form's deadline
@@ -546,7 +546,7 @@ def test_a_refund_form_under_a_slow_bigcommerce_answers_by_its_deadline(
     bc_sandbox.latency = SHORT_DEADLINE_SECONDS + 1.0
     # When the agent opens the refund form
     response = gladly_client.get(form_url(gladly_client, "refund", {"orderId": ORDER, "customer": MARTHA}))
-    # Then the form is answered (when the deadline passes) with why it cannot be shown
+    # Then the form is answered, the adaptor having given up on BigCommerce, with why it cannot be shown
     assert response.status_code == 406, response.text
     assert error_of(response)["message"] == (
         "BigCommerce is not answering, so this form cannot be shown. Nothing was changed; try again in a "

@@ -20,8 +20,8 @@ from devtools.aws import LocalResources
 from devtools.replay import GladlyClient
 from devtools.sandbox import seed
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions.attempts import AttemptJournal
-from gladly_bigcommerce.actions.tokens import FormSubject
+from gladly_bigcommerce.actions.machinery.attempts import AttemptJournal
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject
 from tests.integration.actions_support import (
     MARTHA,
     check_token,

@@ -17,7 +17,7 @@ import requests
 from devtools.replay import GladlyClient, local_form_tokens
 from devtools.sandbox import seed
 from devtools.sandbox.server import SandboxServer
-from gladly_bigcommerce.actions.tokens import FormSubject
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject
 from tests.integration.actions_support import (
     MARTHA,
     error_of,

@@ -14,9 +14,9 @@ import requests
 from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer, seed_world
 from devtools.sandbox.seed_world import WorldShopper
-from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly import limits
-from gladly_bigcommerce.lookup import forget_store_settings
+from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
+from gladly_bigcommerce.lookup.store_settings import forget_store_settings
 
 # The account phones a search can find (phone:in searches accounts), as Gladly holds them.
 ACCOUNT_NUMBERS = [

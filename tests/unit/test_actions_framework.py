@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -17,18 +18,18 @@ import pytest
 
 from devtools.aws import LocalResources
 from devtools.template import SamTemplate
-from gladly_bigcommerce.actions import context as context_module
-from gladly_bigcommerce.actions import locks as locks_module
-from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.context import ActionContext, action_deadlines
-from gladly_bigcommerce.actions.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
-from gladly_bigcommerce.actions.idempotency import Submission
-from gladly_bigcommerce.actions.locks import OrderLocks
-from gladly_bigcommerce.actions.submit import ActionStores, SubmitRequest, run_submit
-from gladly_bigcommerce.actions.tokens import FormSubject, FormToken, FormTokens
-from gladly_bigcommerce.api import action_answer
+from gladly_bigcommerce.actions.machinery import context as context_module
+from gladly_bigcommerce.actions.machinery import locks as locks_module
+from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.context import ActionContext, action_deadlines
+from gladly_bigcommerce.actions.machinery.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
+from gladly_bigcommerce.actions.machinery.exactly_once import ActionStores, SubmitRequest, run_submit
+from gladly_bigcommerce.actions.machinery.idempotency import Submission
+from gladly_bigcommerce.actions.machinery.locks import OrderLocks
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken, FormTokens
 from gladly_bigcommerce.bigcommerce import errors as bigcommerce
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.edge.errors import action_answer
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from tests.fixtures.clock import ManualClock, SleepSpy
 
@@ -36,6 +37,11 @@ TOKENS = FormTokens.of("unit-test-signing-key", deployment_name="unit", store_ha
 REFUND_100 = FormSubject("refund", 100, None)
 GLADLY_ABANDONS_AFTER_SECONDS = 15
 GLADLY_FORM_PATIENCE_SECONDS = 5
+
+
+def answered(error: Exception, values: Any) -> int:
+    """The status Gladly gets for a submit's error: the edge's mapping, as edge/actions.py passes it."""
+    return action_answer(error, "c", submitted=values)[0]
 
 
 @pytest.fixture
@@ -279,6 +285,21 @@ def test_a_repeat_that_cannot_wait_for_the_first_run_is_a_safe_conflict(stores: 
 # --- run_submit: token, idempotency and the audit line ------------------------------------------------
 
 
+def submit_now(
+    request: SubmitRequest, perform: Callable[[FormToken], SubmitAnswer], stores: ActionStores
+) -> Any:
+    """``run_submit`` now, with 5 s to go, the tests' tokens and the edge's status for errors."""
+    return run_submit(
+        request,
+        perform,
+        tokens=TOKENS,
+        stores=stores,
+        deadline=Deadline.after(5),
+        now=datetime.now(UTC),
+        answered=answered,
+    )
+
+
 def audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
     return [record.audit for record in caplog.records if hasattr(record, "audit")]
 
@@ -298,9 +319,7 @@ def test_every_submit_writes_one_audit_line_and_a_repeat_says_it_was_replayed(
         return SubmitAnswer.success("Refunded $5.00", audit={"amount": "5.00", "currency": "USD"})
 
     for _ in range(2):
-        result = run_submit(
-            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
-        )
+        result = submit_now(request, perform, stores)
         assert result.message == "Refunded $5.00"
     first, second = audit_lines(caplog)
     assert first["outcome"] == second["outcome"] == "succeeded"
@@ -319,14 +338,7 @@ def test_a_refused_submit_is_raised_as_406_and_audited_as_refused(
         form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={}, correlation_id="c"
     )
     with pytest.raises(NotAcceptable):
-        run_submit(
-            request,
-            lambda _: SubmitAnswer.refused("payment_declined", "Declined"),
-            tokens=TOKENS,
-            stores=stores,
-            deadline=Deadline.after(5),
-            now=datetime.now(UTC),
-        )
+        submit_now(request, lambda _: SubmitAnswer.refused("payment_declined", "Declined"), stores)
     (line,) = audit_lines(caplog)
     assert (line["outcome"], line["status"], line["code"]) == ("refused", 406, "payment_declined")
 
@@ -369,14 +381,7 @@ def test_a_bad_token_is_audited_and_nothing_is_looked_up_or_run(
     request = SubmitRequest(form=REFUND_100, raw_token=raw, values={}, correlation_id="c")
     # When it is submitted for order 100 Then it is a 400, and nothing ran or was looked up
     with pytest.raises(BadRequest):
-        run_submit(
-            request,
-            lambda _: ran.append(1) or SubmitAnswer.success("x"),
-            tokens=TOKENS,
-            stores=stores,
-            deadline=Deadline.after(5),
-            now=datetime.now(UTC),
-        )
+        submit_now(request, lambda _: ran.append(1) or SubmitAnswer.success("x"), stores)
     assert ran == [] and used == []
     # And the audit line records the refusal on order 100, and nothing done
     (line,) = audit_lines(caplog)
@@ -413,10 +418,8 @@ def test_a_failed_submit_is_audited_with_what_happened_and_the_status_gladly_get
 
     # When it runs
     with pytest.raises(type(error)):
-        run_submit(
-            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
-        )
-    # Then its audit line says what happened, and the status is the one the answer carries (api.py's
+        submit_now(request, perform, stores)
+    # Then its audit line says what happened, and the status is the one the answer carries (the edge's
     # action mapping: 400 keeps the form open to submit again, 406 closes it)
     (line,) = audit_lines(caplog)
     assert (line["outcome"], line["status"], line.get("code")) == (outcome, status, code)
@@ -438,9 +441,7 @@ def test_a_write_error_carries_what_was_done_before_it_into_the_audit_line(
         raise error
 
     with pytest.raises(WriteNotSent):
-        run_submit(
-            request, perform, tokens=TOKENS, stores=stores, deadline=Deadline.after(5), now=datetime.now(UTC)
-        )
+        submit_now(request, perform, stores)
     # Then the line records the refund as well as the failure
     (line,) = audit_lines(caplog)
     assert line["details"] == {"refund_id": "7", "cancelled": "false"}
@@ -464,6 +465,7 @@ def write_context() -> ActionContext:
         correlation_id="c",
         lambda_context=None,
         public_base_url="https://example.test/prod",
+        answered=answered,
     )
 
 

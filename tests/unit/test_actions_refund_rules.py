@@ -10,26 +10,26 @@ from typing import Any, cast
 import pytest
 
 from gladly_bigcommerce.actions.cancel import not_cancellable
-from gladly_bigcommerce.actions.context import ActionContext
 from gladly_bigcommerce.actions.declare import may_cancel, may_refund, order_actions
+from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.orders import belongs_to, order_customer_id
-from gladly_bigcommerce.actions.refund import (
-    PAYMENT_PROCESSED_LATER,
-    RefundSnapshot,
-    find_journaled_refund,
-    refund_answer,
-    refuse_adjusted_quote,
-)
-from gladly_bigcommerce.actions.refundable import (
+from gladly_bigcommerce.actions.refund.amounts import (
     QuotedRefund,
     RefundableOrder,
     RefundMethod,
     default_method,
     refund_methods,
 )
+from gladly_bigcommerce.actions.refund.plan import refuse_adjusted_quote
+from gladly_bigcommerce.actions.refund.write import (
+    PAYMENT_PROCESSED_LATER,
+    RefundSnapshot,
+    find_journaled_refund,
+    refund_answer,
+)
 from gladly_bigcommerce.bigcommerce.models import Order, Refund, RefundItem, RefundMethodPayment, RefundQuote
-from gladly_bigcommerce.config import AdaptorSettings
 from gladly_bigcommerce.gladly.errors import BadRequest
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 
 def order(**fields: Any) -> Order:

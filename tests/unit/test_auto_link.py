@@ -17,23 +17,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gladly_bigcommerce.auto_link import (
+from gladly_bigcommerce.bigcommerce.models import Customer
+from gladly_bigcommerce.gladly.customer_ids import guest_customer_id
+from gladly_bigcommerce.gladly.models import GladlyProfile
+from gladly_bigcommerce.lookup.auto_link.decision import decide
+from gladly_bigcommerce.lookup.auto_link.evidence import (
     AutoLinkDecision,
     Evidence,
     FoundShopper,
     ProfileField,
-    auto_link_response,
-    decide,
     match_evidence,
+)
+from gladly_bigcommerce.lookup.auto_link.resolver import (
+    auto_link_response,
     record_decision,
     resolution_from_matches,
 )
-from gladly_bigcommerce.bigcommerce import Customer
-from gladly_bigcommerce.config import AdaptorSettings
-from gladly_bigcommerce.customer_search import GuestShopper, guest_customer_id
-from gladly_bigcommerce.gladly.models import GladlyProfile
+from gladly_bigcommerce.lookup.search import GuestShopper
 from gladly_bigcommerce.observability import metrics
 from gladly_bigcommerce.phones import to_e164
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 REGION = "US"
 # Each number with spellings a store may hold for it (checked below, independently of the oracle).

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gladly_bigcommerce.bigcommerce import client as client_module
+from devtools.sandbox.admin_client import OrderAddressCreate, OrderCreate, OrderProductCreate
+from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
 from gladly_bigcommerce.bigcommerce.errors import BadUpstreamResponse
 from gladly_bigcommerce.bigcommerce.lenient import dropped_fields
 from gladly_bigcommerce.bigcommerce.models import (
@@ -20,9 +21,6 @@ from gladly_bigcommerce.bigcommerce.models import (
     Customer,
     FixedDiscount,
     Order,
-    OrderAddressCreate,
-    OrderCreate,
-    OrderProductCreate,
     PercentageDiscount,
     PromotionAction,
     PromotionCondition,
@@ -34,9 +32,8 @@ from gladly_bigcommerce.bigcommerce.models import (
     RefundQuote,
     Shipment,
     ShippingAction,
-    encode_json,
-    format_rfc2822,
 )
+from gladly_bigcommerce.bigcommerce.values import encode_json, format_rfc2822
 from gladly_bigcommerce.observability import metrics
 
 
@@ -363,7 +360,7 @@ def test_an_order_list_skips_an_order_without_id_logging_and_counting_it_without
     payload = [v2_order(id=1), {**v2_order(), "id": None}, v2_order(id=3)]
     # When the client reads it
     with caplog.at_level(logging.WARNING):
-        orders = client_module._many(Order, payload)
+        orders = bigcommerce_http.read_list(Order, payload)
     # Then the other orders are read, the skip is logged without the order's data, and counted
     assert [order.id for order in orders] == [1, 3]
     assert "skipped 1 unusable item(s) of 3 (at id)" in caplog.text
@@ -376,8 +373,8 @@ def test_a_refund_list_with_an_unusable_refund_is_unreadable_not_shortened() -> 
     payload = {"data": [{"id": 1, "total_amount": Decimal("5")}, {"id": 2, "total_amount": None}]}
     # Then the whole list is unreadable
     with pytest.raises(BadUpstreamResponse):
-        client_module._v3_many(Refund, payload, skip_unusable=False)
-    assert len(client_module._v3_many(Refund, {"data": payload["data"][:1]}, skip_unusable=False)) == 1
+        bigcommerce_http.read_v3_list(Refund, payload, skip_unusable=False)
+    assert len(bigcommerce_http.read_v3_list(Refund, {"data": payload["data"][:1]}, skip_unusable=False)) == 1
 
 
 def test_consignment_line_items_skip_unusable_lines_and_keep_the_order() -> None:

@@ -62,6 +62,27 @@ def test_a_build_with_bytecode_everywhere_and_the_tested_pair_passes(tmp_path: P
 
 
 @pytest.mark.parametrize(
+    ("planted", "expected"),
+    [
+        ("devtools/__init__.py", "SharedLayer/python/devtools: a development package ships"),
+        ("gladly_bigcommerce/config.py", "gladly_bigcommerce/config.py: a development tool's module ships"),
+        ("gladly_bigcommerce/settings/model.py", "settings/model.py: imports devtools.validate_config"),
+    ],
+    ids=["devtools-package", "tool-module", "import-of-devtools"],
+)
+def test_a_development_tool_in_the_layer_is_named(tmp_path: Path, planted: str, expected: str) -> None:
+    # Given a build whose layer carries a development tool, or a module that imports one
+    build = _build(tmp_path)
+    source = _module(build / "SharedLayer" / "python" / planted)
+    if "settings" in planted:
+        source.write_text("from devtools.validate_config import main\n", encoding="utf-8")
+    # When it is checked
+    problems, _ = check_build(build, TESTED)
+    # Then the tool is named, and the build fails
+    assert any(expected in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize(
     ("pyc", "expected"),
     [
         (

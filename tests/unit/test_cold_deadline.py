@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gladly_bigcommerce.config import AdaptorSettings
-from gladly_bigcommerce.lookup import InitClock, lookup_deadline
+from gladly_bigcommerce.lookup.deadlines import InitClock, lookup_deadline
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 SETTINGS = AdaptorSettings.from_env({"DEPLOYMENT_NAME": "test", "STORE_HASH": "abc123", "SECRET_NAME": "s"})
 

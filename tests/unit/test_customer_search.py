@@ -1,5 +1,5 @@
-"""The shared pool of customer_search: concurrent, deadline-bound, and safe to use from inside itself;
-and the store's country a search reads phones in, read once."""
+"""The lookup's shared pool (lookup/calls.py): concurrent, deadline-bound, and safe to use from inside
+itself; and the store's country a search reads phones in, read once."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from concurrent.futures import Future
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Deadline, DeadlineExceeded, StoreInfo, UpstreamUnavailable
-from gladly_bigcommerce.customer_search import POOL_SIZE, PhoneRegion, result, submit
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import DeadlineExceeded, UpstreamUnavailable
+from gladly_bigcommerce.bigcommerce.models import StoreInfo
+from gladly_bigcommerce.lookup.calls import POOL_SIZE, result, submit
+from gladly_bigcommerce.lookup.search import PhoneRegion
 
 
 def test_calls_submitted_together_run_at_once() -> None:

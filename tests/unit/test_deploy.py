@@ -18,7 +18,9 @@ import pytest
 
 from devtools import deploy
 from devtools.template import REPOSITORY_ROOT
-from gladly_bigcommerce.config import ENVIRONMENT_VARIABLES, ConfigError, load_template_parameters
+from devtools.validate_config import load_template_parameters
+from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
+from gladly_bigcommerce.settings.problems import ConfigError
 
 SAM_PYTHON = REPOSITORY_ROOT / ".venv-sam" / "bin" / "python"
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gladly-bigcommerce/acme-AbCdEf"

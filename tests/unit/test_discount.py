@@ -13,23 +13,16 @@ from typing import Any
 import pytest
 
 from gladly_bigcommerce.actions.declare import customer_actions
-from gladly_bigcommerce.actions.discount import (
-    CODE_ALPHABET,
-    CodeGenerator,
-    CustomerActionQuery,
-    DiscountSnapshot,
-    DiscountTerms,
-    Shopper,
-    code_answer,
-    discount_fields,
-    parse_terms,
-    promotion_draft,
-)
-from gladly_bigcommerce.actions.fields import read_submit
-from gladly_bigcommerce.bigcommerce.models import PromotionCode, encode_json
-from gladly_bigcommerce.config import AdaptorSettings
-from gladly_bigcommerce.customer_search import GuestRef, RegisteredRef
+from gladly_bigcommerce.actions.discount.form import discount_fields
+from gladly_bigcommerce.actions.discount.terms import CODE_ALPHABET, CodeGenerator, DiscountTerms, parse_terms
+from gladly_bigcommerce.actions.discount.write import DiscountSnapshot, code_answer, promotion_draft
+from gladly_bigcommerce.actions.machinery.fields import read_submit
+from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
+from gladly_bigcommerce.bigcommerce.models import PromotionCode
+from gladly_bigcommerce.bigcommerce.values import encode_json
+from gladly_bigcommerce.gladly.customer_ids import GuestRef, RegisteredRef
 from gladly_bigcommerce.gladly.errors import BadRequest
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 NOW = datetime(2026, 3, 1, 17, 4, 5, 123456, tzinfo=UTC)
 GUEST_EMAIL = "gary.guest@example.com"

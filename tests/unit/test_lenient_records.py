@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import client as client_module
+from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
 from gladly_bigcommerce.bigcommerce.errors import BadUpstreamResponse
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped, dropped_fields
 from gladly_bigcommerce.bigcommerce.models import Customer, Order, Refund, Shipment
@@ -59,7 +59,7 @@ def test_an_unreadable_field_is_left_out_and_the_order_kept(
     )
     # When the client reads the list
     with caplog.at_level(logging.WARNING):
-        orders = client_module._many(Order, [an_order(), odd])
+        orders = bigcommerce_http.read_list(Order, [an_order(), odd])
     # Then both orders are there; the odd one lost exactly those values, nothing else
     assert [order.id for order in orders] == [218, 219]
     kept = orders[1]
@@ -85,7 +85,7 @@ def test_a_missing_required_field_still_skips_the_record_it_cannot_do_without(
     counted: dict[str, Any],
 ) -> None:
     # An order without a readable status decides no action and cannot be shown: skipped, as before
-    orders = client_module._many(Order, [an_order(), an_order(id=220, status_id="shipped")])
+    orders = bigcommerce_http.read_list(Order, [an_order(), an_order(id=220, status_id="shipped")])
     assert [order.id for order in orders] == [218]
     assert counted["UpstreamItemsSkipped"]["Value"] == [1.0]
     assert "FieldsDropped" not in counted
@@ -135,7 +135,7 @@ def test_a_refund_that_moves_money_is_still_read_whole_or_not_at_all() -> None:
         "data": [{"id": 1, "total_amount": Decimal("5"), "payments": [{"amount": 5, "is_declined": "maybe"}]}]
     }
     with pytest.raises(BadUpstreamResponse):
-        client_module._v3_many(Refund, payload, skip_unusable=False)
+        bigcommerce_http.read_v3_list(Refund, payload, skip_unusable=False)
 
 
 def test_money_that_is_not_a_finite_number_is_left_out() -> None:
@@ -164,7 +164,7 @@ def test_a_record_read_again_reports_its_losses_and_skips_once(
         consignments={"shipping": [{"id": 9, "line_items": [{"id": 4, "quantity": 1}, {"quantity": 1}]}]},
     )
     with caplog.at_level(logging.WARNING):
-        (order,) = client_module._many(Order, [odd])
+        (order,) = bigcommerce_http.read_list(Order, [odd])
     # Then the date and the line are each reported and counted once
     assert dropped_fields(order) == ["date_created"]
     assert caplog.text.count("skipped 1 unusable item(s)") == 1

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gladly_bigcommerce import api
-from gladly_bigcommerce.bigcommerce import CallBudget, CallBudgetExceeded
-from gladly_bigcommerce.customer_search import PHONE_SPELLINGS_ONE_BY_ONE
+from gladly_bigcommerce.bigcommerce.deadline import CallBudget, CallBudgetExceeded
+from gladly_bigcommerce.edge import errors as edge_errors
+from gladly_bigcommerce.edge import request as edge_request
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import BadRequest, GladlyError
+from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import LookupRequest
 
 
@@ -53,7 +54,7 @@ def test_json_nested_far_past_the_recursion_limit_is_refused_without_recursing(d
     # Given JSON nested deeper than Python's recursion limit
     body = b'{"a":' * depth + b"1" + b"}" * depth
     # When it is parsed as a request body Then it is a 400 on the body, not a RecursionError
-    assert refusal(api.parse_json_body, body) == (400, "body", "too_deep")
+    assert refusal(edge_request.parse_json_body, body) == (400, "body", "too_deep")
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
@@ -62,7 +63,7 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
     body = json.dumps({"query": {"name": text, "note": 'say \\"[\\"'}}).encode()
     # When it is checked Then it passes, and parses to what was sent
     limits.check_json_depth(body)
-    assert api.parse_json_body(body)["query"]["name"] == text
+    assert edge_request.parse_json_body(body)["query"]["name"] == text
 
 
 # --- Text that is not valid Unicode --------------------------------------------------------------------
@@ -72,11 +73,11 @@ def test_a_lone_surrogate_anywhere_in_the_body_is_a_400_naming_its_path() -> Non
     # Given "\ud800" in the second email of the query (JSON escapes decode to a lone surrogate)
     body = b'{"lookupLevel":"BASIC","query":{"emails":["a@example.com","\\ud800@example.com"]}}'
     # Then the body is refused, naming the email
-    assert refusal(api.parse_json_body, body) == (400, "query.emails.1", "invalid_text")
+    assert refusal(edge_request.parse_json_body, body) == (400, "query.emails.1", "invalid_text")
 
 
 def test_a_surrogate_pair_is_one_valid_character() -> None:
-    document = api.parse_json_body(b'{"query":{"name":"\\ud83d\\ude00"}}')
+    document = edge_request.parse_json_body(b'{"query":{"name":"\\ud83d\\ude00"}}')
     assert document["query"]["name"] == "\U0001f600"
 
 
@@ -84,15 +85,19 @@ def test_a_key_that_is_no_field_name_never_appears_in_the_attr() -> None:
     # Given a lone surrogate under a key holding free text (it could be an email)
     body = b'{"query":{"customAttributes":{"martha@example.com":"\\udfff"}}}'
     # Then the attr stops at the last field-like key: attrs are logged and echoed
-    assert refusal(api.parse_json_body, body) == (400, "query.customAttributes", "invalid_text")
+    assert refusal(edge_request.parse_json_body, body) == (400, "query.customAttributes", "invalid_text")
 
 
 def test_a_lone_surrogate_in_a_key_is_refused_too() -> None:
-    assert refusal(api.parse_json_body, b'{"query":{"\\ud800":"x"}}') == (400, "query", "invalid_text")
+    assert refusal(edge_request.parse_json_body, b'{"query":{"\\ud800":"x"}}') == (
+        400,
+        "query",
+        "invalid_text",
+    )
 
 
 def test_invalid_utf8_is_refused() -> None:
-    assert refusal(api.parse_json_body, b'{"a":"\xff"}') == (400, "body", "invalid_json")
+    assert refusal(edge_request.parse_json_body, b'{"a":"\xff"}') == (400, "body", "invalid_json")
 
 
 # --- Query parameters ----------------------------------------------------------------------------------
@@ -299,7 +304,7 @@ def test_the_caps_follow_from_the_request_limits() -> None:
 
 
 def test_a_spent_budget_answers_503_in_gladlys_shape_with_the_correlation_id() -> None:
-    status, (item,) = api.error_answer(CallBudgetExceeded(52), "corr-123")
+    status, (item,) = edge_errors.error_answer(CallBudgetExceeded(52), "corr-123")
     assert status == 503
     assert item.code == "call_budget_exceeded"
     assert "corr-123" in item.detail
@@ -308,5 +313,5 @@ def test_a_spent_budget_answers_503_in_gladlys_shape_with_the_correlation_id() -
 
 def test_a_spent_budget_on_an_action_follows_the_action_rule() -> None:
     # A form that cannot be served is a 406; a submit may be sent again (400), naming no field
-    assert api.action_answer(CallBudgetExceeded(30), "c", submitted=None)[0] == 406
-    assert api.action_answer(CallBudgetExceeded(30), "c", submitted={"reason": "x"})[0] == 400
+    assert edge_errors.action_answer(CallBudgetExceeded(30), "c", submitted=None)[0] == 406
+    assert edge_errors.action_answer(CallBudgetExceeded(30), "c", submitted={"reason": "x"})[0] == 400

@@ -7,18 +7,15 @@ from typing import Any
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Customer, Order, Shipment, StoreInfo
-from gladly_bigcommerce.config import AdaptorSettings, SearchResultsAttribute
-from gladly_bigcommerce.customer_search import (
+from gladly_bigcommerce.bigcommerce.models import Customer, Order, Shipment, StoreInfo
+from gladly_bigcommerce.gladly.customer_ids import (
     GuestRef,
-    GuestShopper,
     RegisteredRef,
     guest_customer_id,
-    guest_orders,
     parse_customer_ref,
 )
 from gladly_bigcommerce.gladly.models import LookupResponse
-from gladly_bigcommerce.mapping import (
+from gladly_bigcommerce.lookup.mapping.customers import (
     StoreLinks,
     customer_attributes,
     customer_group,
@@ -26,14 +23,18 @@ from gladly_bigcommerce.mapping import (
     gladly_phones,
     guest_result,
     lifetime_value,
+    store_links,
+    with_search_columns,
+)
+from gladly_bigcommerce.lookup.mapping.orders import (
     lines_are_complete,
     merge_orders,
     needs_shipments,
     order_transaction,
-    store_links,
-    with_search_columns,
 )
-from gladly_bigcommerce.shopper_phones import MAX_PROFILE_PHONES, StoredPhone
+from gladly_bigcommerce.lookup.search import GuestShopper, guest_orders
+from gladly_bigcommerce.lookup.shopper_phones import MAX_PROFILE_PHONES, StoredPhone
+from gladly_bigcommerce.settings.model import AdaptorSettings, SearchResultsAttribute
 
 LINKS = StoreLinks(
     admin_base="https://store-abc123.mybigcommerce.com/manage", storefront_base="https://shop.example.com"

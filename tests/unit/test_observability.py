@@ -110,8 +110,9 @@ def test_a_cold_lookup_handler_imports_neither_the_xray_sdk_nor_the_action_machi
     code = (
         "import sys; import app; "
         "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith('aws_xray_sdk')}), "
-        "'gladly_bigcommerce.actions.context' in sys.modules, "
-        "'gladly_bigcommerce.actions.submit' in sys.modules)"
+        "'gladly_bigcommerce.actions.machinery.context' in sys.modules, "
+        "'gladly_bigcommerce.actions.machinery.exactly_once' in sys.modules, "
+        "sorted(m for m in sys.modules if m == 'devtools' or m.startswith('devtools.')))"
     )
     root = Path(__file__).resolve().parents[2]
     environment = {
@@ -121,8 +122,8 @@ def test_a_cold_lookup_handler_imports_neither_the_xray_sdk_nor_the_action_machi
     child = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=environment, cwd=root, check=True
     )
-    # Then neither the X-Ray SDK nor the actions' DynamoDB and submit machinery was imported
-    assert child.stdout.split() == ["[]", "False", "False"]
+    # Then neither the X-Ray SDK, the actions' DynamoDB and submit machinery, nor any devtools was imported
+    assert child.stdout.split() == ["[]", "False", "False", "[]"]
 
 
 def test_without_tracing_the_handler_is_not_wrapped() -> None:

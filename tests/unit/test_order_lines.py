@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from gladly_bigcommerce.bigcommerce.models import Order, OrderProduct
-from gladly_bigcommerce.mapping import StoreLinks, order_transaction
-from gladly_bigcommerce.order_lines import group_lines, line_status, shipping_speed
+from gladly_bigcommerce.lookup.mapping.customers import StoreLinks
+from gladly_bigcommerce.lookup.mapping.order_lines import group_lines, line_status, shipping_speed
+from gladly_bigcommerce.lookup.mapping.orders import order_transaction
 
 LINKS = StoreLinks(admin_base="https://store-x.mybigcommerce.com/manage", storefront_base=None)
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
+from gladly_bigcommerce.lookup.shopper_phones import StoredPhone
 from gladly_bigcommerce.phones import (
     MAX_SPELLINGS,
     likely_spellings,
@@ -20,7 +21,6 @@ from gladly_bigcommerce.phones import (
     search_spellings,
     to_e164,
 )
-from gladly_bigcommerce.shopper_phones import StoredPhone
 
 # Countries whose numbers the property tests spell (phonenumbers' example numbers): the five of the
 # international sandbox and more with other habits (no trunk prefix, trunk 1, 0-prefixed areas).

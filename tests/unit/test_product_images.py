@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from gladly_bigcommerce.product_images import ProductImageCache
+from gladly_bigcommerce.lookup.product_images import ProductImageCache
 
 URL = "https://cdn.example.com/{}.jpg"
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import yaml
 
-from gladly_bigcommerce.bigcommerce import client as client_module
+from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
 from gladly_bigcommerce.bigcommerce.lenient import dropped_fields
 from gladly_bigcommerce.bigcommerce.models import Order, OrderProduct, Shipment, ShippingAddress
-from gladly_bigcommerce.mapping import StoreLinks, order_transaction
+from gladly_bigcommerce.lookup.mapping.customers import StoreLinks
+from gladly_bigcommerce.lookup.mapping.orders import order_transaction
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "public_payloads"
 ORDERS_SPEC = (
@@ -29,11 +30,11 @@ def payload(name: str) -> Any:
 
 
 def order(name: str) -> Order:
-    return client_module._one(Order, payload(name))
+    return bigcommerce_http.read_one(Order, payload(name))
 
 
 def products(name: str) -> list[OrderProduct]:
-    return client_module._many(OrderProduct, payload(name))
+    return bigcommerce_http.read_list(OrderProduct, payload(name))
 
 
 @cache
@@ -76,7 +77,7 @@ def test_an_order_marked_shipped_by_hand_never_shows_its_lines_as_not_shipped() 
     # Given the same order set to Shipped with nothing recorded as shipped (items_shipped 0) and its shipment
     marked = order("appse_order_519_marked_shipped.json")
     assert (marked.status_id, marked.items_shipped) == (2, 0)
-    shipment = client_module._one(Shipment, payload("appse_order_519_shipment.json"))
+    shipment = bigcommerce_http.read_one(Shipment, payload("appse_order_519_shipment.json"))
     sent = body(
         order_transaction(
             marked,
@@ -121,7 +122,7 @@ def test_a_shipping_method_of_none_is_no_shipping_speed() -> None:
     (address,) = payload("appse_order_519_shipping_addresses.json")
     assert ShippingAddress.model_validate(address).shipping_method == "None"
     consignment = {**address, "line_items": payload("appse_order_519_products.json")}
-    waiting = client_module._one(
+    waiting = bigcommerce_http.read_one(
         Order, {**payload("appse_order_519.json"), "consignments": {"shipping": [consignment]}}
     )
     sent = body(order_transaction(waiting, links=LINKS, region="US"))
@@ -136,7 +137,7 @@ def test_a_shipping_method_of_none_is_no_shipping_speed() -> None:
 
 
 def products_of(name: str) -> list[OrderProduct]:
-    return client_module._many(OrderProduct, [payload(name)])
+    return bigcommerce_http.read_list(OrderProduct, [payload(name)])
 
 
 def test_a_zip_and_phone_sent_as_numbers_keep_the_order() -> None:
@@ -144,7 +145,7 @@ def test_a_zip_and_phone_sent_as_numbers_keep_the_order() -> None:
     raw = payload("space48_order_218.json")
     assert isinstance(raw["billing_address"]["zip"], int) and isinstance(raw["billing_address"]["phone"], int)
     # When the client reads it
-    (read,) = client_module._many(Order, [raw])
+    (read,) = bigcommerce_http.read_list(Order, [raw])
     # Then the order is there, its numbers read as their digits, nothing left out
     assert read.billing_address is not None
     assert (read.billing_address.zip, read.billing_address.phone) == ("78108", "1234567890")
@@ -165,7 +166,7 @@ def test_a_pick_list_option_is_named_with_its_product() -> None:
 
 
 def test_a_shipment_with_a_numeric_zip_and_method_none() -> None:
-    shipment = client_module._one(Shipment, payload("space48_order_shipment_11.json"))
+    shipment = bigcommerce_http.read_one(Shipment, payload("space48_order_shipment_11.json"))
     assert dropped_fields(shipment) == []
     sent = body(
         order_transaction(order("space48_order_218.json"), links=LINKS, region="US", shipments=[shipment])
@@ -183,7 +184,7 @@ def test_the_orders_file_example_folds_its_pick_list_child_under_its_parent() ->
     # Given orders.v2's example of an order's products: line 65 with five options (a typed text, a
     # checkbox, a pick list naming "Able Brewing System") and a manual discount of 1.59, and line 66,
     # that picked product, at $0 under it (parent_order_product_id 65)
-    lines = client_module._many(OrderProduct, spec_example("orderProductsCollection_Resp"))
+    lines = bigcommerce_http.read_list(OrderProduct, spec_example("orderProductsCollection_Resp"))
     assert [(line.id, line.parent_order_product_id) for line in lines] == [(65, None), (66, 65)]
     shipment = Shipment.model_validate(
         {"id": 1, "items": [{"order_product_id": 65, "quantity": 1}, {"order_product_id": 66, "quantity": 1}]}

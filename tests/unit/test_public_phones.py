@@ -10,16 +10,10 @@ from typing import Any
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Customer, Order
-from gladly_bigcommerce.bigcommerce.models import ShippingAddress
-from gladly_bigcommerce.customer_search import GuestShopper
-from gladly_bigcommerce.mapping import (
-    StoreLinks,
-    customer_result,
-    gladly_address,
-    guest_result,
-    order_transaction,
-)
+from gladly_bigcommerce.bigcommerce.models import Customer, Order, ShippingAddress
+from gladly_bigcommerce.lookup.mapping.customers import StoreLinks, customer_result, guest_result
+from gladly_bigcommerce.lookup.mapping.orders import gladly_address, order_transaction
+from gladly_bigcommerce.lookup.search import GuestShopper
 
 PAYLOADS = Path(__file__).parents[1] / "fixtures" / "public_phones"
 LINKS = StoreLinks(admin_base="https://store-abc123.mybigcommerce.com/manage", storefront_base=None)

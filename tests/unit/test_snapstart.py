@@ -27,11 +27,12 @@ from snapshot_restore_py import get_after_restore, get_before_snapshot
 
 from devtools.aws import LocalResources
 from devtools.template import REPOSITORY_ROOT
-from gladly_bigcommerce import api, snapstart
-from gladly_bigcommerce.actions import context
-from gladly_bigcommerce.actions.discount import new_code
-from gladly_bigcommerce.actions.tokens import FormSubject, FormTokens
+from gladly_bigcommerce.actions.discount.terms import new_code
+from gladly_bigcommerce.actions.machinery import context
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormTokens
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.edge import runtime as edge_runtime
+from gladly_bigcommerce.edge import snapstart
 
 SECRET = {
     "client_id": "client-id-123456",
@@ -55,10 +56,10 @@ def fresh_container(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No settings read and no Powertools provider yet, as in a container that has just started."""
     monkeypatch.setenv("DEPLOYMENT_NAME", "snapstart-test")
     monkeypatch.setenv("STORE_HASH", "abc123")
-    api.reset_runtime()
+    edge_runtime.reset_runtime()
     parameters.clear_caches()
     yield
-    api.reset_runtime()
+    edge_runtime.reset_runtime()
     parameters.clear_caches()
 
 
@@ -70,12 +71,12 @@ import functions.lookup.app, functions.auto_link.app, functions.refund.app
 import functions.cancel.app, functions.discount.app
 from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS
 from snapshot_restore_py import get_after_restore, get_before_snapshot
-from gladly_bigcommerce import api
+from gladly_bigcommerce.edge import runtime as edge_runtime
 print(json.dumps({
     "before": [f"{hook.__module__}.{hook.__name__}" for hook, _, _ in get_before_snapshot()],
     "after": [f"{hook.__module__}.{hook.__name__}" for hook, _, _ in get_after_restore()],
     "providers": sorted(DEFAULT_PROVIDERS),
-    "settings_read": api._runtime is not None,
+    "settings_read": edge_runtime._runtime is not None,
 }))
 """
     # When every handler is imported
@@ -92,8 +93,8 @@ print(json.dumps({
     state = json.loads(completed.stdout.strip().splitlines()[-1])
     # Then each hook is registered once, and none has run: importing changes nothing locally
     assert state == {
-        "before": ["gladly_bigcommerce.snapstart.warm"],
-        "after": ["gladly_bigcommerce.snapstart.refresh"],
+        "before": ["gladly_bigcommerce.edge.snapstart.warm"],
+        "after": ["gladly_bigcommerce.edge.snapstart.refresh"],
         "providers": [],
         "settings_read": False,
     }
@@ -105,7 +106,7 @@ def test_before_the_snapshot_settings_models_and_the_secrets_client_are_ready_wi
     # When Lambda takes the snapshot
     _snapshot()
     # Then the settings are read, and the secrets client exists with nothing fetched through it
-    assert api.current_runtime().settings().name == "snapstart-test"
+    assert edge_runtime.current_runtime().settings().name == "snapstart-test"
     provider = DEFAULT_PROVIDERS["secrets"]
     assert provider.store == {}
     # And every model of the package's loaded modules has its validator built
@@ -145,7 +146,7 @@ def test_after_restore_the_credentials_are_read_again_from_secrets_manager(
     monkeypatch.setenv("SECRET_NAME", name)
     _snapshot()
     warmed = DEFAULT_PROVIDERS["secrets"]
-    runtime = api.current_runtime()
+    runtime = edge_runtime.current_runtime()
     assert runtime.secret().access_token.get_secret_value() == "token-before-rotation"
     assert DEFAULT_PROVIDERS["secrets"] is warmed and warmed.store  # the snapshot's client read it
     secrets_manager.put_secret_value(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gladly_bigcommerce.bigcommerce import Deadline, UpstreamUnavailable
-from gladly_bigcommerce.lookup import StoreSetting
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import UpstreamUnavailable
+from gladly_bigcommerce.lookup.store_settings import StoreSetting
 
 DEADLINE_SECONDS = 5.0
 

@@ -1,4 +1,4 @@
-"""The strict reading of action submits (``actions/fields.py``, ``actions/amounts.py``): every submitted
+"""The strict reading of action submits (``actions/machinery/fields.py``, ``numbers.py``): every submitted
 value means exactly one thing. The reproducers of issue 16 are here at the unit level; the same cases
 go through the real handlers in tests/integration/test_strict_submits.py, which checks the store too."""
 
@@ -10,10 +10,8 @@ from typing import Any, cast
 import pytest
 from pydantic import ValidationError
 
-from gladly_bigcommerce.actions.amounts import plain_number
 from gladly_bigcommerce.actions.cancel import cancel_fields
-from gladly_bigcommerce.actions.discount import CustomerActionQuery, Shopper
-from gladly_bigcommerce.actions.fields import (
+from gladly_bigcommerce.actions.machinery.fields import (
     MAX_VALUE_LENGTH,
     Amount,
     Bound,
@@ -31,10 +29,11 @@ from gladly_bigcommerce.actions.fields import (
     submitted_values,
     text_field,
 )
+from gladly_bigcommerce.actions.machinery.numbers import plain_number
 from gladly_bigcommerce.actions.orders import OrderActionQuery
-from gladly_bigcommerce.actions.refund_fields import payment_method_fields
-from gladly_bigcommerce.actions.refundable import RefundableOrder, RefundMethod
-from gladly_bigcommerce.api import GladlyRequest
+from gladly_bigcommerce.actions.refund.amounts import RefundableOrder, RefundMethod
+from gladly_bigcommerce.actions.refund.form import payment_method_fields
+from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
 from gladly_bigcommerce.bigcommerce.models import RefundMethodPayment
 from gladly_bigcommerce.gladly.errors import BadRequest
 
@@ -56,23 +55,8 @@ def refusals(fields: list[FormField], values: dict[str, Any]) -> list[tuple[str,
 def pre_pass_refusals(body: Any) -> list[tuple[str, str]]:
     """The (attr, code) of every error a submit of ``body`` gets before its token is checked."""
     with pytest.raises(BadRequest) as caught:
-        check_submitted(submitted_values(submit_request(body)))
+        check_submitted(submitted_values(body))
     return [(item.attr, item.code) for item in caught.value.errors]
-
-
-def submit_request(body: Any) -> GladlyRequest:
-    return GladlyRequest(
-        method="POST",
-        path="/actions/refund",
-        route="/actions/refund",
-        signed_paths=("/actions/refund",),
-        query="",
-        query_parameters={},
-        headers={},
-        body=b"",
-        correlation_id="unit",
-        json_body=body,
-    )
 
 
 # --- the number grammar --------------------------------------------------------------------------------
@@ -263,7 +247,7 @@ def test_every_offending_field_is_named_at_once() -> None:
 def test_strings_booleans_and_nulls_pass_the_first_check() -> None:
     body = {"reason": "Arrived <b>damaged</b>", "refund": None, "flag": True}
     check_submitted(body)
-    assert submitted_values(submit_request(body)) == body
+    assert submitted_values(body) == body
 
 
 def test_a_body_that_is_not_an_object_is_refused_on_the_body() -> None:

@@ -9,9 +9,12 @@ from typing import Any, get_args
 import pytest
 
 from devtools.template import REPOSITORY_ROOT, Route, SamTemplate, pseudo_parameters, resolve
-from gladly_bigcommerce import auto_link, lookup
-from gladly_bigcommerce.actions import audit
-from gladly_bigcommerce.config import ALL_ACTIONS, ENVIRONMENT_VARIABLES
+from gladly_bigcommerce.actions.machinery import audit
+from gladly_bigcommerce.lookup import entry as lookup_entry
+from gladly_bigcommerce.lookup.auto_link.evidence import DecisionKind
+from gladly_bigcommerce.lookup.auto_link.resolver import _camel as camel
+from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
+from gladly_bigcommerce.settings.model import ALL_ACTIONS
 
 ACTION_FUNCTIONS = {"RefundFunction", "CancelFunction", "DiscountFunction"}
 LOOKUP_FUNCTIONS = {"LookupFunction", "AutoLinkFunction"}
@@ -124,7 +127,7 @@ def test_every_function_runs_with_snapstart_through_its_published_alias(template
 def test_every_handler_registers_the_snapstart_hooks_at_init(template: SamTemplate) -> None:
     for function in template.functions():
         source = function.module_file.read_text(encoding="utf-8")
-        assert "from gladly_bigcommerce import snapstart" in source, function.logical_id
+        assert "from gladly_bigcommerce.edge import snapstart" in source, function.logical_id
 
 
 def test_no_function_outlives_gladlys_patience(template: SamTemplate) -> None:
@@ -183,7 +186,7 @@ def test_only_the_action_functions_touch_the_tables(template: SamTemplate) -> No
 
 def test_tables_have_the_keys_and_ttl_the_code_uses(template: SamTemplate) -> None:
     # Powertools' DynamoDBPersistenceLayer defaults (key "id", expiry "expiration"), and the key "pk"
-    # and expiry "expires_at" of actions/locks.py.
+    # and expiry "expires_at" of actions/machinery/locks.py.
     tables = {
         table.logical_id: (
             [(key.name, key.attribute_type, key.key_type) for key in table.key_schema],
@@ -212,7 +215,7 @@ def test_tables_are_on_demand_encrypted_recoverable_and_retained(
 
 
 def test_every_setting_the_code_reads_is_set_by_the_template(template: SamTemplate) -> None:
-    # Given the one list of environment variables in gladly_bigcommerce.config
+    # Given the one list of environment variables in gladly_bigcommerce.settings.environment
     environment = _global_environment(template)
     parameters = template.document["Parameters"]
     for name, variable in ENVIRONMENT_VARIABLES.items():
@@ -331,13 +334,13 @@ def _metrics_the_code_emits() -> set[str]:
         for path in (REPOSITORY_ROOT / "shared" / "gladly_bigcommerce").rglob("*.py")
         for name in literal.findall(path.read_text(encoding="utf-8"))
     }
-    names |= set(lookup._METRIC_BY_KIND.values())
+    names |= set(lookup_entry._METRIC_BY_KIND.values())
     names |= {
         f"Action{action.capitalize()}{audit._metric_suffix(outcome)}"
         for action in ALL_ACTIONS
         for outcome in get_args(audit.AuditOutcome)
     }
-    names |= {f"AutoLink{auto_link._camel(kind)}" for kind in get_args(auto_link.DecisionKind)}
+    names |= {f"AutoLink{camel(kind)}" for kind in get_args(DecisionKind)}
     return names
 
 
@@ -481,7 +484,7 @@ def test_the_dashboard_shows_lookups_latency_upstream_auto_link_actions_and_alar
     plotted = {metric[1] for metric in _dashboard_metrics(template)}
     assert {"LookupsManualSearch", "LookupsAutoLink", "LookupsDetailed"} <= plotted
     assert {"Duration", "UpstreamCalls", "UpstreamErrors", "UpstreamRateLimited"} <= plotted
-    assert {f"AutoLink{auto_link._camel(kind)}" for kind in get_args(auto_link.DecisionKind)} <= plotted
+    assert {f"AutoLink{camel(kind)}" for kind in get_args(DecisionKind)} <= plotted
     assert {
         f"Action{action.capitalize()}{audit._metric_suffix(outcome)}"
         for action in ALL_ACTIONS

@@ -22,7 +22,7 @@ from devtools.replay import (
 )
 from devtools.run import local_parameters, sandbox_store
 from devtools.sandbox import DEFAULT_STORE_HASH
-from gladly_bigcommerce.actions.tokens import (
+from gladly_bigcommerce.actions.machinery.tokens import (
     FORM_TOKEN_MAX_AGE,
     TOKEN_KEY_LABEL,
     FormSubject,

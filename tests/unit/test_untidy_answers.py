@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from gladly_bigcommerce.bigcommerce import client as client_module
+from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
 from gladly_bigcommerce.bigcommerce.lenient import dropped_fields
 from gladly_bigcommerce.bigcommerce.models import Order, OrderProduct, PostalAddress, Shipment
 
@@ -71,8 +71,8 @@ def without(dump: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
 
 
 def check(model: type[BaseModel], payload: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    (original,) = client_module._many(model, [payload])
-    read = client_module._many(model, [replaced(payload, path, value)])
+    (original,) = bigcommerce_http.read_list(model, [payload])
+    read = bigcommerce_http.read_list(model, [replaced(payload, path, value)])
     if model.model_fields[path[0]].is_required() and len(path) == 1:
         # Only what the record cannot do without may cost it, and only if unreadable
         assert len(read) <= 1

@@ -10,7 +10,8 @@ already in BigCommerce's answer cancels nothing.
 The submit is read against the form's fields built for the order as it is then (``cancel_fields``:
 the refund choice is one the form offers, exactly; ``fields.read_submit``).
 
-Exactly-once, as for refunds: one-time token and idempotency (``submit.py``), the order's lock, and
+Exactly-once, as for refunds: one-time token and idempotency (``machinery/exactly_once.py``), the
+order's lock, and
 a journaled attempt, so a submit repeated after a timeout first looks at what BigCommerce already
 did (the refund among the order's refunds, the status on the order) and never does it twice.
 """
@@ -22,10 +23,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from gladly_bigcommerce.actions.answers import SubmitAnswer
-from gladly_bigcommerce.actions.attempts import Attempt
-from gladly_bigcommerce.actions.context import ActionContext
-from gladly_bigcommerce.actions.fields import (
+from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.attempts import Attempt
+from gladly_bigcommerce.actions.machinery.context import ActionContext
+from gladly_bigcommerce.actions.machinery.exactly_once import (
+    begin_attempt,
+    discard_attempt,
+    finish_attempt,
+    submit_order_action,
+)
+from gladly_bigcommerce.actions.machinery.fields import (
     REASON,
     FormField,
     SubmittedForm,
@@ -34,7 +41,9 @@ from gladly_bigcommerce.actions.fields import (
     reason_field,
     select_field,
 )
-from gladly_bigcommerce.actions.forms import handle_action, order_action_form
+from gladly_bigcommerce.actions.machinery.forms import order_action_form
+from gladly_bigcommerce.actions.machinery.route import ActionRoute
+from gladly_bigcommerce.actions.machinery.tokens import FormToken
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
     STATUS_REFUNDED,
@@ -43,24 +52,7 @@ from gladly_bigcommerce.actions.orders import (
     load_order,
     status_label,
 )
-from gladly_bigcommerce.actions.refund import (
-    PAYMENT_PROCESSED_LATER,
-    RefundSnapshot,
-    begin_attempt,
-    choose_method,
-    discard_attempt,
-    finish_attempt,
-    order_lock,
-    recover_attempt,
-    recover_refund,
-    refund_answer,
-    refund_snapshot,
-    refuse_adjusted_quote,
-    send_refund,
-    submit_order_action,
-)
-from gladly_bigcommerce.actions.refund_fields import with_declined_note
-from gladly_bigcommerce.actions.refundable import (
+from gladly_bigcommerce.actions.refund.amounts import (
     QuotedRefund,
     RefundableOrder,
     default_method,
@@ -68,13 +60,21 @@ from gladly_bigcommerce.actions.refundable import (
     read_refundable,
     refund_methods,
 )
-from gladly_bigcommerce.actions.tokens import FormToken
-from gladly_bigcommerce.api import Dependencies, GladlyRequest
+from gladly_bigcommerce.actions.refund.form import with_declined_note
+from gladly_bigcommerce.actions.refund.plan import choose_method, refuse_adjusted_quote
+from gladly_bigcommerce.actions.refund.write import (
+    PAYMENT_PROCESSED_LATER,
+    RefundSnapshot,
+    recover_refund,
+    refund_answer,
+    refund_snapshot,
+    send_refund,
+)
 from gladly_bigcommerce.bigcommerce.models import Order
-from gladly_bigcommerce.config import ActionName
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 from gladly_bigcommerce.gladly.models import ActionForm, ActionResult
 from gladly_bigcommerce.money import format_money
+from gladly_bigcommerce.settings.model import ActionName
 
 ACTION: ActionName = "cancel"
 REFUND = "refund"
@@ -82,11 +82,6 @@ NO_REFUND = "none"
 _REFUND_PREFIX = "refund:"
 _NOT_CANCELLABLE_STATUSES = frozenset({STATUS_CANCELLED, STATUS_REFUNDED})
 """Cancelled or Refunded already (shipped orders are checked apart, shipments included)."""
-
-
-def handle(request: GladlyRequest, dependencies: Dependencies) -> BaseModel:
-    """The cancel Lambda's logic: the form on GET, the submit on POST."""
-    return handle_action(request, dependencies, ACTION, OrderActionQuery, cancel_form, submit_cancel)
 
 
 def not_cancellable(order: Order) -> NotAcceptable | None:
@@ -189,27 +184,10 @@ class CancelSnapshot(BaseModel):
 
 
 def submit_cancel(context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any]) -> ActionResult:
-    """Cancel (and refund) exactly once per form (see the module docstring)."""
-    return submit_order_action(
-        context, ACTION, query, values, lambda token: _cancel_once(context, query, values, token)
-    )
+    """Cancel (and refund) exactly once per form (see the module docstring): the order's lock and this
+    form's earlier attempt first (``submit_order_action``), resumed when it did not finish."""
 
-
-def _refund_method_key(form: SubmittedForm) -> str | None:
-    """The refund method key the agent chose (an offered ``refund:<key>``), or None for no refund."""
-    chosen = form.choice(REFUND)
-    if chosen is None or chosen == NO_REFUND:
-        return None
-    return chosen[len(_REFUND_PREFIX) :]
-
-
-def _cancel_once(
-    context: ActionContext, query: OrderActionQuery, values: Mapping[str, Any], token: FormToken
-) -> SubmitAnswer:
-    with order_lock(context, query.order_id, token):
-        attempt = recover_attempt(context, ACTION, token)
-        if isinstance(attempt, SubmitAnswer):
-            return attempt
+    def cancel_once(token: FormToken, attempt: Attempt | None) -> SubmitAnswer:
         order = load_order(context.client, query, deadline=context.deadline)
         if attempt is not None:
             answer = _resume(context, attempt, order)
@@ -223,6 +201,16 @@ def _cancel_once(
         everything = quote_everything(context.client, refundable, deadline=context.deadline)
         form = read_submit(cancel_fields(refundable, everything), values)
         return _refund_then_cancel(context, refundable, everything, form, token, replacing=attempt)
+
+    return submit_order_action(context, query.subject(ACTION), query.token, values, cancel_once)
+
+
+def _refund_method_key(form: SubmittedForm) -> str | None:
+    """The refund method key the agent chose (an offered ``refund:<key>``), or None for no refund."""
+    chosen = form.choice(REFUND)
+    if chosen is None or chosen == NO_REFUND:
+        return None
+    return chosen[len(_REFUND_PREFIX) :]
 
 
 def _resume(context: ActionContext, attempt: Attempt, order: Order) -> SubmitAnswer | None:
@@ -376,3 +364,7 @@ def _refunded_not_cancelled(order: Order, snapshot: CancelSnapshot) -> SubmitAns
         f"{order.id} has shipped ({status_label(order)}) since, so it was not cancelled.",
         audit={"refund_id": str(snapshot.refund_id), "cancelled": "false"},
     )
+
+
+ROUTE = ActionRoute(ACTION, OrderActionQuery, cancel_form, submit_cancel)
+"""The cancel Lambda: the form on ``GET``, the submit on ``POST`` (``edge/actions.py``)."""

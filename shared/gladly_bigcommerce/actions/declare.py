@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from gladly_bigcommerce.actions.forms import customer_form_url, order_form_url
+from gladly_bigcommerce.actions.machinery.urls import customer_form_url, order_form_url
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
     STATUS_REFUNDED,
@@ -20,9 +20,9 @@ from gladly_bigcommerce.actions.orders import (
     order_customer_id,
 )
 from gladly_bigcommerce.bigcommerce.models import Order
-from gladly_bigcommerce.config import AdaptorSettings
-from gladly_bigcommerce.customer_search import CustomerRef, RegisteredRef, guest_customer_id
+from gladly_bigcommerce.gladly.customer_ids import CustomerRef, RegisteredRef, guest_customer_id
 from gladly_bigcommerce.gladly.models import Action
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 REFUND_ACTION_NAME = "Refund"
 CANCEL_ACTION_NAME = "Cancel order"

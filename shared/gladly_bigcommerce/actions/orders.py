@@ -10,11 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from gladly_bigcommerce.actions.tokens import TOKEN_PARAMETER
+from gladly_bigcommerce.actions.machinery.tokens import TOKEN_PARAMETER, FormSubject
+from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER, ORDER_PARAMETER
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import NotFound
 from gladly_bigcommerce.bigcommerce.models import Order
-from gladly_bigcommerce.customer_search import RegisteredRef, guest_customer_id, parse_customer_ref
+from gladly_bigcommerce.gladly.customer_ids import RegisteredRef, guest_customer_id, parse_customer_ref
 from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
 
 STATUS_SHIPPED = 2
@@ -26,8 +27,6 @@ UNPAID_STATUSES = frozenset({0, 1, 6, 7})
 """Incomplete, Pending, Declined, Awaiting Payment: no captured payment, nothing to refund."""
 SHIPPED_STATUSES = frozenset({STATUS_SHIPPED, STATUS_PARTIALLY_SHIPPED, STATUS_COMPLETED})
 
-ORDER_PARAMETER = "orderId"
-CUSTOMER_PARAMETER = "customer"
 _CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
 """An id as the adaptor writes one: ASCII digits, no leading zero, no sign, no space (at most 10)."""
 
@@ -62,6 +61,10 @@ class OrderActionQuery(BaseModel):
     order_id: int = Field(alias=ORDER_PARAMETER, gt=0)
     customer: str | None = Field(default=None, alias=CUSTOMER_PARAMETER)
     token: str | None = Field(default=None, alias=TOKEN_PARAMETER)
+
+    def subject(self, action: str) -> FormSubject:
+        """What the form at this URL is for: its token must have been issued for exactly this."""
+        return FormSubject(action, self.order_id, self.customer)
 
     @field_validator("order_id", mode="before")
     @classmethod

@@ -1,56 +1,41 @@
-"""The one BigCommerce client: URLs, headers, timeouts, retries, rate limits and deadlines live here.
+"""The one BigCommerce client: every endpoint the adaptor calls, on ``http.StoreHttp``.
 
-Retry rule (one place, `_request`): reads, and writes that move nothing (refund quotes), are
-retried on 429 and on 500/502/503/504, connection errors and timeouts, with a small number of
-attempts and jittered back-off, never waiting past the caller's deadline. A deadline that carries a
-`CallBudget` also caps the calls and retries of the whole request it belongs to. Writes that change money
-or orders are sent exactly once; when their outcome cannot be known (no answer, a 5xx, an
-unreadable success) they raise `OutcomeUnknown` so the caller checks before trying again.
+One method per call, grouped by API (customers, orders, refunds, promotions, catalog, store); how a
+request is sent, retried and read is ``http.py``'s. Writes that change money or orders are sent
+exactly once (``retry=False``); ``OutcomeUnknown`` tells the caller to check before trying again.
+Calls only tests and tools make (fixture writes, scope probes) are not here: they live with those
+tools (``devtools/sandbox/admin_client.py``, ``devtools/store_check.py``).
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import math
-import random
-import time
-import weakref
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, TypeVar
-from urllib.parse import quote
-
-import requests
-from pydantic import BaseModel, ValidationError
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from functools import partial
+from typing import ClassVar
 
 from . import scopes
 from .deadline import Deadline
-from .errors import (
-    BadUpstreamResponse,
-    BigCommerceError,
-    Conflict,
-    DeadlineExceeded,
-    Forbidden,
-    OutcomeUnknown,
-    RateLimited,
-    UpstreamUnavailable,
-    ValidationFailed,
-    error_for_response,
+from .errors import Conflict, ValidationFailed
+from .http import (
+    DEFAULT_API_BASE,
+    V3_MAX_PAGE_SIZE,
+    M,
+    Query,
+    RequestRecord,
+    RetryPolicy,
+    StoreHttp,
+    read_list,
+    read_one,
+    read_v3_list,
+    reset_all_connections,
+    v3_data,
 )
-from .lenient import reading
 from .models import (
     CatalogProduct,
     Customer,
-    CustomerCreate,
     CustomerGroup,
     Order,
-    OrderCreate,
     OrderProduct,
-    OrderStatus,
     Promotion,
     PromotionCode,
     PromotionCodeCreate,
@@ -60,159 +45,34 @@ from .models import (
     RefundPayment,
     RefundQuote,
     Shipment,
-    ShipmentCreate,
     ShippingAddress,
     StoreInfo,
-    encode_json,
-    usable_items,
 )
-from .quota import QuotaView, quota_for
-from .store_hash import normalize_store_hash
 
-logger = logging.getLogger(__name__)
-
-DEFAULT_API_BASE = "https://api.bigcommerce.com"
-V2_MAX_PAGE_SIZE = 250
-V3_MAX_PAGE_SIZE = 250
-NO_SUCH_ORDER_ID = 0  # order ids are positive: the target of the harmless scope probes below
-_RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-_TRANSPORT_ERRORS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-_jitter = random.SystemRandom()
-_sleep = time.sleep  # test seam: tests patch it to see (and fake) every wait the client asks for
-# A read waits for the store's quota window to reset only if this much of its deadline (or half of
-# it, when shorter) is left after: a lookup still has its calls to make, and Gladly gives up at 5 s.
-_TIME_NEEDED_AFTER_QUOTA_WAIT = 1.0
-# Every client of this process, so a SnapStart restore can give each a new pool (`reset_all_connections`).
-_live_clients: weakref.WeakSet[BigCommerceClient] = weakref.WeakSet()
+__all__ = ["DEFAULT_API_BASE", "BigCommerceClient", "RequestRecord", "RetryPolicy", "reset_all_connections"]
 
 
-# The API-account scope each endpoint needs (`scopes`): BigCommerce's 403 does not name it, the client
-# knows what it called.
-_SCOPE_OF_ENDPOINT: dict[tuple[str, str], str] = {
-    ("GET", "/v3/customers"): scopes.CUSTOMERS_READ,
-    ("POST", "/v3/customers"): scopes.CUSTOMERS_MODIFY,
-    ("GET", "/v2/customer_groups"): scopes.CUSTOMERS_READ,
-    ("GET", "/v2/orders"): scopes.ORDERS_READ,
-    ("POST", "/v2/orders"): scopes.ORDERS_MODIFY,
-    ("GET", "/v2/orders/{order_id}"): scopes.ORDERS_READ,
-    ("PUT", "/v2/orders/{order_id}"): scopes.ORDERS_MODIFY,
-    ("GET", "/v2/orders/{order_id}/products"): scopes.ORDERS_READ,
-    ("GET", "/v2/orders/{order_id}/shipping_addresses"): scopes.ORDERS_READ,
-    ("GET", "/v2/orders/{order_id}/shipments"): scopes.ORDERS_READ,
-    ("POST", "/v2/orders/{order_id}/shipments"): scopes.ORDERS_MODIFY,
-    ("GET", "/v2/order_statuses"): scopes.ORDERS_READ,
-    ("POST", "/v3/orders/{order_id}/payment_actions/refund_quotes"): scopes.REFUNDS,
-    ("POST", "/v3/orders/{order_id}/payment_actions/refunds"): scopes.REFUNDS,
-    ("GET", "/v3/orders/{order_id}/payment_actions/refunds"): scopes.TRANSACTIONS_READ,
-    ("POST", "/v3/promotions"): scopes.MARKETING_MODIFY,
-    ("POST", "/v3/promotions/{promotion_id}/codes"): scopes.MARKETING_MODIFY,
-    ("GET", "/v3/promotions/{promotion_id}/codes"): scopes.MARKETING_READ,
-    ("GET", "/v3/promotions/codes"): scopes.MARKETING_READ,
-    ("GET", "/v3/catalog/products"): scopes.PRODUCTS_READ,
-    ("GET", "/v2/store"): scopes.INFORMATION_READ,
-}
+class BigCommerceClient(StoreHttp):
+    """A BigCommerce store's REST API as the adaptor uses it (see ``StoreHttp`` for threads and deadlines)."""
 
-M = TypeVar("M", bound=BaseModel)
-T = TypeVar("T")
-Query = dict[str, str | int]
-
-
-@dataclass(frozen=True)
-class RequestRecord:
-    """One HTTP attempt, for metrics: no ids, no query, no body, nothing personal."""
-
-    method: str
-    path: str  # the template, e.g. "/v2/orders/{order_id}"
-    status: int | None  # None when no response arrived
-    elapsed: float  # seconds
-    attempt: int  # 1 for the first try
-    error: str | None = None  # "timeout" or "connection" when no response arrived
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard a retryable request tries; every wait is also bounded by the caller's deadline."""
-
-    max_attempts: int = 3
-    backoff_base: float = 0.1  # seconds before the 2nd attempt (doubling), jittered
-    backoff_cap: float = 1.0
-    max_wait: float = 5.0  # longest single wait, e.g. for a rate-limit window to reset
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-
-
-class BigCommerceClient:
-    """A BigCommerce store's REST API, for one store hash and access token.
-
-    Thread-safe for concurrent calls (one pooled session). Every method takes an optional `deadline`
-    shared by all of its HTTP attempts and waits; each attempt's timeout is the configured one or
-    what is left of the deadline, whichever is shorter.
-    """
-
-    def __init__(
-        self,
-        store_hash: str,
-        access_token: str,
-        *,
-        client_id: str | None = None,
-        api_base: str = DEFAULT_API_BASE,
-        connect_timeout: float = 1.0,
-        read_timeout: float = 4.0,
-        max_page_cap: int = 20,
-        retry: RetryPolicy | None = None,
-        pool_size: int = 10,
-        session: requests.Session | None = None,
-        on_request: Callable[[RequestRecord], None] | None = None,
-    ) -> None:
-        if not access_token or not access_token.strip():
-            raise ValueError("a BigCommerce access token is required")
-        self.store_hash = normalize_store_hash(store_hash)
-        self._root = f"{api_base.rstrip('/')}/stores/{self.store_hash}"
-        self._headers = {"X-Auth-Token": access_token.strip(), "Accept": "application/json"}
-        if client_id:
-            self._headers["X-Auth-Client"] = client_id.strip()
-        self._connect_timeout = connect_timeout
-        self._read_timeout = read_timeout
-        self._max_page_cap = max_page_cap
-        self._retry = retry or RetryPolicy()
-        self._on_request = on_request
-        self._owns_session = session is None
-        self._session = session or _pooled_session(pool_size)
-        self._pool_size = pool_size
-        _live_clients.add(self)
-        self._quota = quota_for(self._root)
-
-    @property
-    def quota(self) -> QuotaView:
-        """The store's request quota as this container last saw it (shared by its clients)."""
-        return self._quota.view()
-
-    def __repr__(self) -> str:
-        return f"BigCommerceClient(store_hash={self.store_hash!r})"
-
-    def close(self) -> None:
-        if self._owns_session:
-            self._session.close()
-
-    def reset_connections(self) -> None:
-        """Use a new connection pool from now on (after a SnapStart restore the pooled sockets of the
-        snapshot are not live ones, and a write sent on one could end with an unknown outcome)."""
-        if self._owns_session:
-            stale, self._session = self._session, _pooled_session(self._pool_size)
-            stale.close()
-
-    def __enter__(self) -> BigCommerceClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    SCOPE_OF_ENDPOINT: ClassVar[Mapping[tuple[str, str], str]] = {
+        ("GET", "/v3/customers"): scopes.CUSTOMERS_READ,
+        ("GET", "/v2/customer_groups"): scopes.CUSTOMERS_READ,
+        ("GET", "/v2/orders"): scopes.ORDERS_READ,
+        ("GET", "/v2/orders/{order_id}"): scopes.ORDERS_READ,
+        ("PUT", "/v2/orders/{order_id}"): scopes.ORDERS_MODIFY,
+        ("GET", "/v2/orders/{order_id}/products"): scopes.ORDERS_READ,
+        ("GET", "/v2/orders/{order_id}/shipping_addresses"): scopes.ORDERS_READ,
+        ("GET", "/v2/orders/{order_id}/shipments"): scopes.ORDERS_READ,
+        ("POST", "/v3/orders/{order_id}/payment_actions/refund_quotes"): scopes.REFUNDS,
+        ("POST", "/v3/orders/{order_id}/payment_actions/refunds"): scopes.REFUNDS,
+        ("GET", "/v3/orders/{order_id}/payment_actions/refunds"): scopes.TRANSACTIONS_READ,
+        ("POST", "/v3/promotions"): scopes.MARKETING_MODIFY,
+        ("POST", "/v3/promotions/{promotion_id}/codes"): scopes.MARKETING_MODIFY,
+        ("GET", "/v3/promotions/{promotion_id}/codes"): scopes.MARKETING_READ,
+        ("GET", "/v3/catalog/products"): scopes.PRODUCTS_READ,
+        ("GET", "/v2/store"): scopes.INFORMATION_READ,
+    }
 
     # --- customers ------------------------------------------------------------------------------
 
@@ -242,12 +102,12 @@ class BigCommerceClient:
             return []
         if include:
             query["include"] = ",".join(include)
-        query |= {"limit": limit, "page": page}
-        return self._request(
-            "GET",
+        return self._page(
             "/v3/customers",
+            lambda payload: read_v3_list(Customer, payload),
             query=query,
-            parse=lambda payload: _v3_many(Customer, payload),
+            limit=limit,
+            page=page,
             deadline=deadline,
         )
 
@@ -255,19 +115,6 @@ class BigCommerceClient:
         """The customer with its addresses and store credit, or None when there is no such customer."""
         found = self.search_customers(ids=[customer_id], limit=1, deadline=deadline)
         return found[0] if found else None
-
-    def create_customers(
-        self, customers: Sequence[CustomerCreate], *, deadline: Deadline | None = None
-    ) -> list[Customer]:
-        """Create customers (fixtures for sandboxes and demo stores). Never retried."""
-        return self._request(
-            "POST",
-            "/v3/customers",
-            body=list(customers),
-            parse=lambda payload: _v3_many(Customer, payload),
-            retry=False,
-            deadline=deadline,
-        )
 
     def list_customer_groups(self, *, deadline: Deadline | None = None) -> list[CustomerGroup]:
         """Every customer group of the store (v2: page by page; none at all is an empty list).
@@ -290,37 +137,21 @@ class BigCommerceClient:
         deadline: Deadline | None = None,
     ) -> list[Order]:
         """One page of orders, newest first by default; `email` also finds guest orders."""
-        query = _order_query(customer_id, email, sort, include_consignments)
-        query |= {"limit": limit, "page": page}
-        return self._request(
-            "GET", "/v2/orders", query=query, parse=lambda payload: _many(Order, payload), deadline=deadline
-        )
-
-    def iter_orders(
-        self,
-        *,
-        customer_id: int | None = None,
-        email: str | None = None,
-        sort: str = "date_created:desc",
-        include_consignments: bool = False,
-        page_size: int = 50,
-        deadline: Deadline | None = None,
-    ) -> Iterator[Order]:
-        """Every matching order, page by page (at most `max_page_cap` pages)."""
-        query = _order_query(customer_id, email, sort, include_consignments)
-        return self._v2_pages("/v2/orders", Order, query=query, page_size=page_size, deadline=deadline)
+        query = order_query(customer_id, email, sort, include_consignments)
+        parse = partial(read_list, Order)
+        return self._page("/v2/orders", parse, query=query, limit=limit, page=page, deadline=deadline)
 
     def get_order(
         self, order_id: int, *, include_consignments: bool = True, deadline: Deadline | None = None
     ) -> Order:
         """The order; raises NotFound when there is none."""
-        query = _order_query(None, None, None, include_consignments)
+        query = order_query(None, None, None, include_consignments)
         return self._request(
             "GET",
             "/v2/orders/{order_id}",
             path={"order_id": order_id},
             query=query,
-            parse=lambda payload: _one(Order, payload),
+            parse=lambda payload: read_one(Order, payload),
             deadline=deadline,
         )
 
@@ -336,48 +167,16 @@ class BigCommerceClient:
     def list_shipments(self, order_id: int, *, deadline: Deadline | None = None) -> list[Shipment]:
         return list(self._order_pages("shipments", Shipment, order_id, deadline))
 
-    def list_order_statuses(self, *, deadline: Deadline | None = None) -> list[OrderStatus]:
-        """The store's order statuses with their (merchant-renamable) labels."""
-        return self._request(
-            "GET", "/v2/order_statuses", parse=lambda payload: _many(OrderStatus, payload), deadline=deadline
-        )
-
     def update_order_status(
         self, order_id: int, status_id: int, *, deadline: Deadline | None = None
     ) -> Order:
         """Set the order's status (5 cancels). Sends exactly `{"status_id": N}`; never retried."""
-        return self._request(
+        return self._write(
             "PUT",
             "/v2/orders/{order_id}",
+            Order,
             path={"order_id": order_id},
             body={"status_id": status_id},
-            parse=lambda payload: _one(Order, payload),
-            retry=False,
-            deadline=deadline,
-        )
-
-    def create_order(self, order: OrderCreate, *, deadline: Deadline | None = None) -> Order:
-        """Create an order (fixtures for sandboxes and demo stores). Never retried."""
-        return self._request(
-            "POST",
-            "/v2/orders",
-            body=order,
-            parse=lambda payload: _one(Order, payload),
-            retry=False,
-            deadline=deadline,
-        )
-
-    def create_shipment(
-        self, order_id: int, shipment: ShipmentCreate, *, deadline: Deadline | None = None
-    ) -> Shipment:
-        """Ship items of an order (fixtures for sandboxes and demo stores). Never retried."""
-        return self._request(
-            "POST",
-            "/v2/orders/{order_id}/shipments",
-            path={"order_id": order_id},
-            body=shipment,
-            parse=lambda payload: _one(Shipment, payload),
-            retry=False,
             deadline=deadline,
         )
 
@@ -393,7 +192,7 @@ class BigCommerceClient:
             "/v3/orders/{order_id}/payment_actions/refund_quotes",
             path={"order_id": order_id},
             body={"items": list(items)},
-            parse=lambda payload: _one(RefundQuote, _v3_data(payload)),
+            parse=lambda payload: read_one(RefundQuote, v3_data(payload)),
             retry=True,
             deadline=deadline,
         )
@@ -416,13 +215,13 @@ class BigCommerceClient:
             raise ValueError("a refund needs at least one payment (from the refund quote)")
         if reason is not None:
             items = [item if item.reason else item.model_copy(update={"reason": reason}) for item in items]
-        return self._request(
+        return self._write(
             "POST",
             "/v3/orders/{order_id}/payment_actions/refunds",
+            Refund,
             path={"order_id": order_id},
             body={"items": list(items), "payments": list(payments)},
-            parse=lambda payload: _one(Refund, _v3_data(payload)),
-            retry=False,
+            v3=True,
             deadline=deadline,
         )
 
@@ -433,7 +232,7 @@ class BigCommerceClient:
             "/v3/orders/{order_id}/payment_actions/refunds",
             path={"order_id": order_id},
             # Whole or not at all: a skipped refund would be refunded again (see `Refund`).
-            parse=lambda payload: _v3_many(Refund, payload, skip_unusable=False),
+            parse=lambda payload: read_v3_list(Refund, payload, skip_unusable=False),
             deadline=deadline,
         )
 
@@ -441,14 +240,7 @@ class BigCommerceClient:
 
     def create_promotion(self, promotion: PromotionCreate, *, deadline: Deadline | None = None) -> Promotion:
         """Create a promotion. Never retried."""
-        return self._request(
-            "POST",
-            "/v3/promotions",
-            body=promotion,
-            parse=lambda payload: _one(Promotion, _v3_data(payload)),
-            retry=False,
-            deadline=deadline,
-        )
+        return self._write("POST", "/v3/promotions", Promotion, body=promotion, v3=True, deadline=deadline)
 
     def create_promotion_code(
         self,
@@ -467,13 +259,13 @@ class BigCommerceClient:
         """
         body = PromotionCodeCreate(code=code, max_uses=max_uses, max_uses_per_customer=max_uses_per_customer)
         try:
-            return self._request(
+            return self._write(
                 "POST",
                 "/v3/promotions/{promotion_id}/codes",
+                PromotionCode,
                 path={"promotion_id": promotion_id},
                 body=body,
-                parse=lambda payload: _one(PromotionCode, _v3_data(payload)),
-                retry=False,
+                v3=True,
                 deadline=deadline,
             )
         except ValidationFailed as error:
@@ -494,20 +286,9 @@ class BigCommerceClient:
             "/v3/promotions/{promotion_id}/codes",
             path={"promotion_id": promotion_id},
             query={"limit": limit},
-            parse=lambda payload: _v3_many(PromotionCode, payload),
+            parse=lambda payload: read_v3_list(PromotionCode, payload),
             deadline=deadline,
         )
-
-    def find_promotion_code(self, code: str, *, deadline: Deadline | None = None) -> PromotionCode | None:
-        """The coupon code with exactly this text in any promotion, or None (e.g. after OutcomeUnknown)."""
-        found = self._request(
-            "GET",
-            "/v3/promotions/codes",
-            query={"code": code},
-            parse=lambda payload: _v3_many(PromotionCode, payload),
-            deadline=deadline,
-        )
-        return next((match for match in found if match.code.casefold() == code.casefold()), None)
 
     # --- catalog --------------------------------------------------------------------------------
 
@@ -536,7 +317,7 @@ class BigCommerceClient:
                 "GET",
                 "/v3/catalog/products",
                 query=query,
-                parse=lambda payload: _v3_many(CatalogProduct, payload),
+                parse=lambda payload: read_v3_list(CatalogProduct, payload),
                 deadline=deadline,
             )
             for product in products:
@@ -550,34 +331,8 @@ class BigCommerceClient:
     def get_store(self, *, deadline: Deadline | None = None) -> StoreInfo:
         """Store name, domain and currency (for links and money formatting)."""
         return self._request(
-            "GET", "/v2/store", parse=lambda payload: _one(StoreInfo, payload), deadline=deadline
+            "GET", "/v2/store", parse=lambda payload: read_one(StoreInfo, payload), deadline=deadline
         )
-
-    # --- scope probes (`make check-store`) ------------------------------------------------------
-    # Writes that cannot succeed, to learn from the status alone whether a modify scope is granted:
-    # 403 (`Forbidden`) means missing; 404/400/422 mean the request got past the scope check. Each
-    # is harmless whichever BigCommerce checks first: the target cannot exist and the body changes
-    # nothing. Never retried.
-
-    def probe_order_update(self, *, deadline: Deadline | None = None) -> None:
-        """An empty update (`{}`: no field to set) of order 0 (no order has id 0): "Orders modify"."""
-        self._request(
-            "PUT",
-            "/v2/orders/{order_id}",
-            path={"order_id": NO_SUCH_ORDER_ID},
-            body={},
-            parse=lambda payload: None,
-            retry=False,
-            deadline=deadline,
-        )
-
-    def probe_promotion_create(self, *, deadline: Deadline | None = None) -> None:
-        """An empty promotion (`{}`: no name, rules or redemption type, so refused): "Marketing modify"."""
-        self._request(
-            "POST", "/v3/promotions", body={}, parse=lambda payload: None, retry=False, deadline=deadline
-        )
-
-    # --- the one place that talks HTTP ----------------------------------------------------------
 
     def _order_pages(
         self, resource: str, model: type[M], order_id: int, deadline: Deadline | None
@@ -586,174 +341,8 @@ class BigCommerceClient:
         template = f"/v2/orders/{{order_id}}/{resource}"
         return self._v2_pages(template, model, path={"order_id": order_id}, deadline=deadline)
 
-    def _v2_pages(
-        self,
-        template: str,
-        model: type[M],
-        *,
-        path: Mapping[str, int] | None = None,
-        query: Query | None = None,
-        page_size: int = V2_MAX_PAGE_SIZE,
-        deadline: Deadline | None,
-    ) -> Iterator[M]:
-        """Follow a v2 list page by page until a short or empty (204) page, or `max_page_cap` pages."""
-        for page in range(1, self._max_page_cap + 1):
-            items = self._request(
-                "GET",
-                template,
-                path=path,
-                query={**(query or {}), "page": page, "limit": page_size},
-                parse=lambda payload: _many(model, payload),
-                deadline=deadline,
-            )
-            yield from items
-            if len(items) < page_size:
-                return
-        logger.warning("bigcommerce list %s stopped after %d pages", template, self._max_page_cap)
 
-    def _request(
-        self,
-        method: str,
-        template: str,
-        *,
-        parse: Callable[[Any], T],
-        path: Mapping[str, int] | None = None,
-        query: Query | None = None,
-        body: Any = None,
-        retry: bool = True,
-        deadline: Deadline | None,
-    ) -> T:
-        """Send one logical request and parse its answer; `retry` only for requests safe to repeat."""
-        parts = {name: quote(str(value), safe="") for name, value in (path or {}).items()}
-        url = self._root + template.format_map(parts)
-        headers = dict(self._headers)
-        data: bytes | None = None
-        if body is not None:
-            data = encode_json(body).encode()
-            headers["Content-Type"] = "application/json"
-        if deadline is not None and deadline.budget is not None:
-            deadline.budget.spend_call()  # before anything is sent: past the cap, nothing is
-        attempt = 0
-        while True:
-            attempt += 1
-            connect_timeout, read_timeout = self._admit(retry, deadline)
-            started = time.monotonic()
-            try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=query,
-                    data=data,
-                    headers=headers,
-                    timeout=(connect_timeout, read_timeout),
-                    allow_redirects=False,  # a redirect would carry the token elsewhere
-                )
-            except _TRANSPORT_ERRORS as exc:
-                self._quota.settle(None, None)
-                self._record(method, template, None, started, attempt, _transport_kind(exc))
-                error, retryable = _transport_error(exc, retry=retry, deadline=deadline)
-            else:
-                self._quota.settle(response.status_code, response.headers)
-                self._record(method, template, response.status_code, started, attempt, None)
-                if 200 <= response.status_code < 300:
-                    return _parse_success(response, parse, retry=retry)
-                error = error_for_response(response.status_code, response.content, response.headers)
-                if isinstance(error, Forbidden) and error.missing_scope is None:
-                    error.missing_scope = _SCOPE_OF_ENDPOINT.get((method, template))
-                retryable = retry and response.status_code in _RETRYABLE_STATUSES
-                if not retry and isinstance(error, UpstreamUnavailable):
-                    raise OutcomeUnknown(
-                        f"BigCommerce failed while handling a write ({response.status_code}); "
-                        "check whether it happened before trying again",
-                        status=response.status_code,
-                        upstream_message=error.upstream_message,
-                    ) from error
-            if not retryable:
-                raise error
-            self._wait_before_retry(error, attempt, deadline)
-
-    def _admit(self, retry: bool, deadline: Deadline | None) -> tuple[float, float]:
-        """The attempt's timeouts, once the store's quota lets it be sent.
-
-        While the store has said its quota is spent, nothing is sent: a read waits for the reset
-        when that leaves it time within its deadline; a write, or a read that cannot wait, raises
-        `RateLimited` at once.
-        """
-        while True:
-            timeouts = self._timeouts(deadline)
-            closed_for = self._quota.admit()
-            if closed_for <= 0:
-                return timeouts
-            time_left = min(deadline.remaining() if deadline is not None else math.inf, self._retry.max_wait)
-            # Time left after the wait for the call itself (and the rest of a lookup), at most half.
-            needed_after = min(_TIME_NEEDED_AFTER_QUOTA_WAIT, time_left / 2)
-            wait = closed_for + _jitter.uniform(0, self._retry.backoff_base)  # jitter included: never past
-            if not retry or wait + needed_after > time_left:
-                raise RateLimited(
-                    "BigCommerce's request quota for the store is used up; nothing sent until it resets",
-                    retry_after=closed_for,
-                )
-            _sleep(wait)
-
-    def _timeouts(self, deadline: Deadline | None) -> tuple[float, float]:
-        if deadline is None:
-            return self._connect_timeout, self._read_timeout
-        if deadline.expired:
-            raise DeadlineExceeded("the deadline passed before BigCommerce could be called")
-        return deadline.cap(self._connect_timeout), deadline.cap(self._read_timeout)
-
-    def _wait_before_retry(self, error: BigCommerceError, attempt: int, deadline: Deadline | None) -> None:
-        """Sleep before the next attempt, or raise `error` when no attempt is left or the wait is too long."""
-        if attempt >= self._retry.max_attempts:
-            raise error
-        backoff = min(self._retry.backoff_cap, self._retry.backoff_base * 2 ** (attempt - 1))
-        if isinstance(error, RateLimited) and error.retry_after is not None:
-            # Spread the threads that all hit the limit, a little, after the window resets.
-            wait = error.retry_after + _jitter.uniform(0, self._retry.backoff_base)
-        else:
-            wait = backoff / 2 + _jitter.uniform(0, backoff / 2)
-        if wait > self._retry.max_wait or (deadline is not None and wait >= deadline.remaining()):
-            raise error
-        if deadline is not None and deadline.budget is not None and not deadline.budget.spend_retry():
-            logger.info("bigcommerce retries of this request are spent; not retrying")
-            raise error
-        _sleep(wait)
-
-    def _record(
-        self, method: str, template: str, status: int | None, started: float, attempt: int, error: str | None
-    ) -> None:
-        record = RequestRecord(method, template, status, time.monotonic() - started, attempt, error)
-        logger.debug(
-            "bigcommerce %s %s -> %s in %.3fs (attempt %d)",
-            method,
-            template,
-            status if status is not None else error,
-            record.elapsed,
-            attempt,
-        )
-        if self._on_request is not None:
-            try:
-                self._on_request(record)
-            except Exception:
-                logger.warning("bigcommerce on_request hook failed", exc_info=True)
-
-
-def reset_all_connections() -> None:
-    """Give every client of this process a new connection pool (the SnapStart restore hook)."""
-    for client in list(_live_clients):
-        client.reset_connections()
-
-
-def _pooled_session(pool_size: int) -> requests.Session:
-    """A keep-alive session sized for the lookup's parallel calls; urllib3 never retries on its own."""
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
-
-
-def _order_query(customer_id: int | None, email: str | None, sort: str | None, consignments: bool) -> Query:
+def order_query(customer_id: int | None, email: str | None, sort: str | None, consignments: bool) -> Query:
     query: Query = {}
     if customer_id is not None:
         query["customer_id"] = customer_id
@@ -770,97 +359,3 @@ def _order_query(customer_id: int | None, email: str | None, sort: str | None, c
 def _require_items(items: Sequence[RefundItem]) -> None:
     if not items:
         raise ValueError("a refund needs at least one item")
-
-
-def _transport_kind(exc: Exception) -> str:
-    return "timeout" if isinstance(exc, requests.Timeout) else "connection"
-
-
-def _never_sent(exc: Exception) -> bool:
-    """True when the connection was never made, so BigCommerce cannot have seen the request."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
-
-
-def _transport_error(
-    exc: Exception, *, retry: bool, deadline: Deadline | None
-) -> tuple[BigCommerceError, bool]:
-    """The error for a request that got no answer, and whether trying again may help."""
-    error: BigCommerceError
-    if not retry and not _never_sent(exc):
-        error = OutcomeUnknown(
-            "BigCommerce did not answer a write; check whether it happened before trying again"
-        )
-        retryable = False
-    elif deadline is not None and deadline.expired:
-        error = DeadlineExceeded("the deadline passed while waiting for BigCommerce")
-        retryable = False
-    else:
-        kind = "timed out" if isinstance(exc, requests.Timeout) else "could not be reached"
-        error = UpstreamUnavailable(f"BigCommerce {kind}")
-        retryable = retry
-    error.__cause__ = exc
-    return error, retryable
-
-
-def _parse_success(response: requests.Response, parse: Callable[[Any], T], *, retry: bool) -> T:
-    """Decode (JSON numbers straight to Decimal) and parse a 2xx answer; 204 or no body reads as None.
-
-    A write that succeeded with an unreadable answer did happen: it raises OutcomeUnknown, so that
-    nobody repeats it believing it failed.
-    """
-    try:
-        try:
-            payload = json.loads(response.content, parse_float=Decimal) if response.content.strip() else None
-        except ValueError:
-            raise BadUpstreamResponse(
-                "BigCommerce sent malformed JSON", status=response.status_code
-            ) from None
-        return parse(payload)
-    except BadUpstreamResponse as error:
-        if retry:
-            raise
-        raise OutcomeUnknown(
-            "BigCommerce accepted a write but its answer could not be read; check it before trying again",
-            status=response.status_code,
-        ) from error
-
-
-def _one(model: type[M], payload: Any) -> M:
-    try:
-        return reading(model.__name__, lambda: model.model_validate(payload))
-    except ValidationError as exc:
-        # Field locations only: the input values may be personal data.
-        where = sorted({".".join(str(part) for part in error["loc"]) for error in exc.errors()})[:5]
-        logger.debug("bigcommerce %s payload failed validation at %s", model.__name__, where)
-        raise BadUpstreamResponse(f"BigCommerce sent an unexpected {model.__name__} payload") from None
-
-
-def _many(model: type[M], payload: Any, *, skip_unusable: bool = True) -> list[M]:
-    """A v2 bare array; `None` (a 204 or empty body) is an empty list.
-
-    An item the model cannot read (it lacks what the adaptor needs, e.g. an order's id) is skipped,
-    logged and counted, so one odd record never hides the rest. With `skip_unusable=False` such an
-    item makes the whole list unreadable instead: for lists whose every item counts (refunds).
-    """
-    if payload is None:
-        return []
-    if not isinstance(payload, list):
-        raise BadUpstreamResponse(f"BigCommerce sent an unexpected {model.__name__} list")
-    if skip_unusable:
-        return usable_items(model, payload)
-    return [_one(model, item) for item in payload]
-
-
-def _v3_data(payload: Any) -> Any:
-    if not isinstance(payload, dict) or "data" not in payload:
-        raise BadUpstreamResponse("BigCommerce sent a v3 answer without data")
-    return payload["data"]
-
-
-def _v3_many(model: type[M], payload: Any, *, skip_unusable: bool = True) -> list[M]:
-    """A v3 `{"data": [...]}` list; `None` (a 204) is an empty list. An envelope without `data` is
-    unreadable, not empty: reading it as "none" could repeat a refund or a code."""
-    return [] if payload is None else _many(model, _v3_data(payload), skip_unusable=skip_unusable)

@@ -42,7 +42,6 @@ from gladly_bigcommerce.observability import count
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
-_metrics_lock = threading.Lock()
 _local = threading.local()  # per thread: how deep in a read, and how many records lost fields so far
 
 # How many lost fields the profile names before it says "and N more".
@@ -238,8 +237,7 @@ def _report(what: str, paths: list[str]) -> None:
     """Field paths only: the values may be personal data."""
     shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")
     logger.warning("bigcommerce %s: left out %d unreadable field(s): %s", what, len(paths), shown)
-    with _metrics_lock:  # reads run on pool threads
-        count("FieldsDropped", len(paths))
+    count("FieldsDropped", len(paths))
 
 
 def describe_dropped(records: Iterable[tuple[str, BaseModel | None]], limit: int = NAMED_IN_PROFILE) -> str:

@@ -1,6 +1,7 @@
 """Errors in Gladly's REST shape: ``{"errors": [{"attr", "code", "detail", "message"}]}`` with a status.
 
-Logic code raises these when it knows what Gladly should be told; ``api.py`` turns them into responses.
+Logic code raises these when it knows what Gladly should be told; the edge (``edge/errors.py``) turns
+them into responses.
 Details are read by agents and admins: they never carry PII or secrets.
 """
 

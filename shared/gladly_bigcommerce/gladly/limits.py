@@ -1,10 +1,11 @@
 """Limits on what one request may carry, and on the BigCommerce calls it may cause, each with its reason.
 
 A request that breaks one is refused before any work, in Gladly's error shape naming the field
-(``attr``): ``api.py`` applies the checks here to the event (size, text, query parameters) before the
-signature is verified, and to the body (nesting depth, then text) before it is parsed into models;
-``gladly/models.py`` applies the per-field limits as pydantic constraints. The call caps are carried
-with each request's ``Deadline`` (``bigcommerce.deadline.CallBudget``) and enforced by the client.
+(``attr``): the edge (``edge/request.py``) applies the checks here to the event (size, text, query
+parameters) before the signature is verified, and to the body (nesting depth, then text) before it is
+parsed into models; ``gladly/models.py`` applies the per-field limits as pydantic constraints. The
+call caps are carried with each request's ``Deadline`` (``bigcommerce.deadline.CallBudget``) and
+enforced by the client.
 
 Every check here is iterative: no input, however deep or long, reaches a recursion limit.
 """
@@ -15,7 +16,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from gladly_bigcommerce.customer_search import GUEST_ID_PREFIX, PHONE_SPELLINGS_ONE_BY_ONE
+from gladly_bigcommerce.gladly.customer_ids import GUEST_ID_PREFIX
 from gladly_bigcommerce.gladly.errors import BadRequest, GladlyError
 
 # --- The whole request -----------------------------------------------------------------------------
@@ -60,15 +61,19 @@ at most, and we only ever echo Gladly's own."""
 
 MAX_EMAILS = 10
 """Emails a lookup searches, across ``emails`` and ``email``: the first ten distinct addresses, in
-Gladly's order (``customer_search.searched_emails``); the rest are skipped and counted in the log, never
+Gladly's order (``lookup/search.searched_emails``); the rest are skipped and counted in the log, never
 refused (Gladly treats a refused lookup as failed, so a long profile would open nothing). Each email
 costs one guest-orders call: 160 emails once spent the store's whole 150-per-30-s quota."""
 
+PHONE_SPELLINGS_ONE_BY_ONE = 8
+"""Spellings per number asked one call each when `phone:in` may be read as one literal string
+(``lookup/search.find_customers_by_phones``)."""
+
 MAX_PHONES = 5
 """Phones a search or an auto-link searches, across ``phones`` and ``phone``: the first five distinct
-numbers, in Gladly's order (``customer_search.searched_numbers``); the rest are skipped and counted in
+numbers, in Gladly's order (``lookup/search.searched_numbers``); the rest are skipped and counted in
 the log, never refused. A profile has one to three; each number may cost up to
-``customer_search.PHONE_SPELLINGS_ONE_BY_ONE`` (8) calls when ``phone:in`` is read literally. A
+``PHONE_SPELLINGS_ONE_BY_ONE`` (8) calls when ``phone:in`` is read literally. A
 DETAILED lookup searches no phone."""
 
 # --- BigCommerce calls one request may cause -------------------------------------------------------

@@ -57,7 +57,7 @@ class GladlyModel(BaseModel):
 def _contact_values(kind: str, max_length: int | None = None) -> BeforeValidator:
     """Emails and phones arrive as a string or an array of strings, each within the lookup's length
     limit (``gladly/limits.py``) when given; anything else is a 400. Any number of them is accepted:
-    a lookup searches the first few (``customer_search.searched_emails`` / ``searched_numbers``)."""
+    a lookup searches the first few (``lookup/search.searched_emails`` / ``searched_numbers``)."""
 
     def validate(value: Any) -> Any:
         if value is None:

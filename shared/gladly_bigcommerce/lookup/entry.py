@@ -1,0 +1,107 @@
+"""The lookup entry: Gladly's lookup routed to its use case, counted and logged once.
+
+One logic function per kind, each taking the parsed ``LookupRequest`` and ``LookupDeps``:
+``manual_search`` (BASIC, an agent's search), ``auto_link_lookup`` (BASIC, Gladly's auto-link:
+``auto_link/``) and ``detailed_lookup`` (DETAILED, the linked profile: ``profile.py``). The edge runs
+them on the store (``edge/lookups.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+from gladly_bigcommerce.gladly import limits
+from gladly_bigcommerce.gladly.models import LookupKind, LookupRequest, LookupResponse
+from gladly_bigcommerce.lookup.auto_link.resolver import AutoLinkReport, answer_auto_link, explain_auto_link
+from gladly_bigcommerce.lookup.context import LookupDeps
+from gladly_bigcommerce.lookup.mapping.customers import (
+    customer_result,
+    guest_result,
+    with_search_columns,
+)
+from gladly_bigcommerce.lookup.profile import detailed_lookup
+from gladly_bigcommerce.lookup.search import (
+    ContactMatches,
+    PhoneRegion,
+    find_by_contacts,
+)
+from gladly_bigcommerce.observability import count, logger
+from gladly_bigcommerce.settings.model import AdaptorSettings
+
+T = TypeVar("T")
+
+_METRIC_BY_KIND: dict[LookupKind, str] = {
+    "manual_search": "LookupsManualSearch",
+    "auto_link": "LookupsAutoLink",
+    "detailed": "LookupsDetailed",
+}
+
+
+# --- routing -----------------------------------------------------------------------------------------
+
+OnStore = Callable[[Callable[[LookupDeps], T]], T]
+"""Runs a use case against the store (the edge's ``with_store``: the lookup's deadline and call cap, the
+store's connection, and a refused token re-read once)."""
+
+
+def answer_lookup(request: LookupRequest, on_store: OnStore[LookupResponse]) -> LookupResponse:
+    """Run the lookup of the request's kind on the store, counted and logged once."""
+    count(_METRIC_BY_KIND[request.kind])
+    response = on_store(partial(LOOKUPS[request.kind], request))
+    count("LookupResults", len(response.results))
+    logger.info("Lookup answered", extra={"kind": request.kind, "results": len(response.results)})
+    return response
+
+
+def explain(request: LookupRequest, deps: LookupDeps) -> AutoLinkReport:
+    """Why the profile of Gladly's auto-link request does or does not link (``/auto-link``)."""
+    return explain_auto_link(request, deps.client, deps.settings, deps.deadline, deps.phone_region())
+
+
+# --- BASIC -------------------------------------------------------------------------------------------
+
+
+def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
+    """An agent's search: exact email and/or phone, as the Search Query Attributes allow.
+
+    Several attributes widen the search (any of them may match); with email only, it costs two
+    calls at once (customers, guest orders), and a third, once per container, for the store's
+    country (`LookupDeps.phone_region`).
+    """
+    searchable = {item.attribute for item in deps.settings.search_query_attributes}
+    terms = request.search_terms
+    region = deps.phone_region()
+    matches = find_by_contacts(
+        deps.client,
+        emails=terms.emails if "email" in searchable else [],
+        numbers=terms.phones if "phone" in searchable else [],
+        region=region,
+        deadline=deps.deadline,
+        max_emails=limits.MAX_EMAILS,
+        max_phones=limits.MAX_PHONES,
+    )
+    return _basic_response(matches, deps.settings, region)
+
+
+def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
+    """Gladly's auto-link request, answered by the auto-link resolver (``auto_link/``): a lone result
+    only for a shopper it may link, every candidate when ambiguous, `[]` when nothing matched."""
+    return answer_auto_link(request.profile, deps.client, deps.settings, deps.deadline, deps.phone_region())
+
+
+def _basic_response(
+    matches: ContactMatches, settings: AdaptorSettings, region: PhoneRegion
+) -> LookupResponse:
+    results = [customer_result(customer, region.get()) for customer in matches.customers]
+    results += [guest_result(guest, region.get()) for guest in matches.guests]
+    columns = settings.search_results_attributes
+    return LookupResponse(results=[with_search_columns(found, columns) for found in results])
+
+
+LOOKUPS: dict[LookupKind, Callable[[LookupRequest, LookupDeps], LookupResponse]] = {
+    "manual_search": manual_search,
+    "auto_link": auto_link_lookup,
+    "detailed": detailed_lookup,
+}
