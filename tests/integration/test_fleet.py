@@ -2,10 +2,10 @@
 containers: memory not shared between them, DynamoDB (moto) shared (devtools/fleet.py).
 
 A fleet of two containers per function runs for the module, in this process's gateway (its workers
-are child processes); which worker answered is in each answer's `X-Local-Container` header. Only
-`test_each_worker_keeps_its_own_memory...` sends DETAILED lookups here, so the lookup workers have
-never read group names or images before it, whichever tests ran first. `make run` itself, its
-banner, Ctrl-C and a refused CONTAINERS value are tested through a child `make run`.
+are child processes); which worker answered is in each answer's `X-Local-Container` header. The
+cache of BigCommerce answers the workers share (DynamoDB) is emptied before each test
+(`bc_sandbox`). `make run` itself, its banner, Ctrl-C and a refused CONTAINERS value are tested
+through a child `make run`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from devtools.run import local_parameters, sandbox_store, start_gateway
 from devtools.sandbox import SandboxServer, seed
 from devtools.template import DEFAULT_TEMPLATE_PATH, SamTemplate
 from tests.fixtures.gateway import checked_client
+from tests.fixtures.sandbox import SandboxHttp
 from tests.integration.actions_support import MARTHA, open_action_form, submit
 from tests.integration.test_discount_action import CODES_PATH, PROMOTIONS_PATH, TEN_PERCENT
 from tests.integration.test_make_run import (
@@ -126,18 +127,69 @@ def test_without_a_fleet_the_handlers_answer_in_the_gateways_process(
     assert CONTAINER_HEADER not in gladly_client.post("/lookup", SEARCH).headers
 
 
-def test_each_worker_keeps_its_own_memory_group_names_and_images_are_read_once_in_each(
+def test_what_one_worker_read_the_next_finds_in_the_shared_cache_a_returning_shopper_costs_three_calls(
     client: GladlyClient, bc_sandbox: SandboxServer
 ) -> None:
-    # When Martha's profile is opened four times (twice in each worker)
-    answers = [client.post("/lookup", DETAILED) for _ in range(4)]
-    assert [answer.status_code for answer in answers] == [200] * 4
-    assert len({pid_of(answer) for answer in answers}) == CONTAINERS
-    # Then the customer group names and the catalog images, which a container keeps in its memory
-    # (read by DETAILED lookups only), were read once in each worker: what one keeps, the other
-    # does not see
-    assert len(bc_sandbox.requests.find("GET", r"^/v2/customer_groups$")) == CONTAINERS
-    assert len(bc_sandbox.requests.find("GET", r"^/v3/catalog/products$")) == CONTAINERS
+    # Given Martha's profile opened in one worker
+    first = client.post("/lookup", DETAILED)
+    bc_sandbox.requests.clear()
+    # When it is opened in the other worker, then in the first again
+    answers = [client.post("/lookup", DETAILED) for _ in range(CONTAINERS)]
+    assert [answer.status_code for answer in [first, *answers]] == [200] * (CONTAINERS + 1)
+    assert len({pid_of(answer) for answer in [first, *answers]}) == CONTAINERS
+    # Then each cost only the calls that find her (customer, orders, guest orders), in either worker:
+    # shipments, catalog images, group names and store information came from the cache they share
+    paths = sorted(record.api_path for record in bc_sandbox.requests.snapshot())
+    assert paths == sorted(["/v3/customers", "/v2/orders", "/v2/orders"] * CONTAINERS)
+    # and each showed the same profile as the first
+    assert all(answer.json() == first.json() for answer in answers)
+
+
+def test_a_new_shipment_and_a_status_change_show_in_the_next_lookup_in_every_worker(
+    client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
+    # Given Martha's profile opened in each worker (the partly shipped order's shipments shared)
+    order = seed.PARTIALLY_SHIPPED_ORDER_ID
+    before = [client.post("/lookup", DETAILED).json() for _ in range(CONTAINERS)]
+    assert tracking_of(before[0], order) == tracking_of(before[1], order) != []
+    # When the rest of that order ships, under a new tracking number, and it is then marked completed
+    shipped = {
+        line["order_product_id"]
+        for s in data(bc_http.get(f"/v2/orders/{order}/shipments"))
+        for line in s["items"]
+    }
+    (rest,) = [
+        line for line in data(bc_http.get(f"/v2/orders/{order}/products")) if line["id"] not in shipped
+    ]
+    body = {
+        "order_address_id": rest["order_address_id"],
+        "tracking_number": "1ZFRESH0000000001",
+        "items": [{"order_product_id": rest["id"], "quantity": rest["quantity"]}],
+    }
+    assert bc_http.post(f"/v2/orders/{order}/shipments", json=body).status_code == 201
+    assert bc_http.put(f"/v2/orders/{order}", json={"status_id": 10}).status_code == 200
+    # Then the very next lookup in each worker shows the new tracking number and the new status
+    after = [client.post("/lookup", DETAILED) for _ in range(CONTAINERS)]
+    assert len({pid_of(answer) for answer in after}) == CONTAINERS
+    for answer in after:
+        assert "1ZFRESH0000000001" in tracking_of(answer.json(), order)
+        assert transaction_of(answer.json(), order)["orderStatus"] == "Completed"
+
+
+def transaction_of(answer: dict[str, Any], order_id: int) -> dict[str, Any]:
+    (profile,) = answer["results"]
+    (transaction,) = [t for t in profile["transactions"] if t["orderNumber"] == str(order_id)]
+    return transaction
+
+
+def tracking_of(answer: dict[str, Any], order_id: int) -> list[str]:
+    fulfillments = transaction_of(answer, order_id).get("fulfillments") or []
+    return sorted(f["trackingNumber"] for f in fulfillments if f.get("trackingNumber"))
+
+
+def data(response: requests.Response) -> Any:
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def test_dynamodb_is_shared_a_resubmit_through_another_worker_replays_the_stored_answer(
