@@ -98,6 +98,7 @@ def fleet_stack(
     """A sandbox of its own at the Standard quota with the fleet's shoppers, and a fleet to it (its
     workers' output to `log`)."""
     sandbox = SandboxServer(latency=LATENCY_SECONDS, quota=STANDARD_QUOTA, window_seconds=30.0).start()
+    resources.empty_table("LookupCacheTable")  # every sandbox has the same store: start with none of it
     try:
         added = add_fleet_shoppers(sandbox.store, shoppers)
         with log.open("w") as output:

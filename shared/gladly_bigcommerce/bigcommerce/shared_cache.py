@@ -23,6 +23,7 @@ BatchGetItem reference) are asked once more after a short pause, then counted as
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -69,21 +70,37 @@ class SharedCache:
         self._client = client
         self._clock = clock
         self._sleep = sleep
+        self._client_lock = threading.Lock()
 
     @property
     def client(self) -> Any:
-        """The DynamoDB client, made at first use (boto3 honours AWS_ENDPOINT_URL: moto locally)."""
-        if self._client is None:
-            import boto3
-            from botocore.config import Config
+        """The DynamoDB client, made at first use (boto3 honours AWS_ENDPOINT_URL: moto locally).
 
-            config = Config(
-                connect_timeout=READ_TIMEOUT_SECONDS,
-                read_timeout=READ_TIMEOUT_SECONDS,
-                retries={"max_attempts": 1, "mode": "standard"},  # a miss is cheaper than a wait
-            )
-            self._client = boto3.client("dynamodb", config=config)
-        return self._client
+        Making it loads DynamoDB's service model (tens of ms): a container's first DETAILED lookup
+        makes it alongside its first BigCommerce calls (`prepare`), not after them."""
+        with self._client_lock:
+            if self._client is None:
+                import boto3
+                from botocore.config import Config
+
+                config = Config(
+                    connect_timeout=READ_TIMEOUT_SECONDS,
+                    read_timeout=READ_TIMEOUT_SECONDS,
+                    retries={"max_attempts": 1, "mode": "standard"},  # a miss is cheaper than a wait
+                )
+                self._client = boto3.client("dynamodb", config=config)
+            return self._client
+
+    @property
+    def prepared(self) -> bool:
+        return self._client is not None
+
+    def prepare(self) -> None:
+        """Make the client now (on a thread of the caller's choosing); a failure is left to `read`."""
+        try:
+            self.client  # noqa: B018 - made for its side effect
+        except Exception as error:
+            self._failed("prepare", error)
 
     def read(self, keys: Collection[CacheKey]) -> dict[CacheKey, Any]:
         """The fresh entries among `keys` (one BatchGetItem per 100 keys); a missing, expired or

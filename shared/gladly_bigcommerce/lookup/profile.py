@@ -128,6 +128,9 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     emails = searched_emails(request.profile.emails, limits.MAX_EMAILS)
     key = (deps.client.store_hash, request.external_customer_id or "", *emails)
     needed = 3 + deps.settings.recent_orders  # the shopper's three calls, a shipments call per order
+    shared = deps.connection.shared
+    if shared is not None and not shared.prepared:  # a new container: alongside the first wave
+        submit(shared.prepare)
     detailed = Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped())
     if detailed.lean:
         count("LookupsLean")
