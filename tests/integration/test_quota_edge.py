@@ -51,6 +51,19 @@ def spend_quota_until(bc_http: SandboxHttp, sandbox: SandboxServer, left: int) -
         assert bc_http.get("/v2/store").status_code == 200
 
 
+def leave_twelve_as_a_search_tells(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
+    """Another app leaves 14 requests, then a search's answers tell the adaptor 12 are left. Its
+    guest-orders call is not awaited (the email is a customer's): wait until it was sent. The
+    request log is empty afterwards."""
+    spend_quota_until(bc_http, bc_sandbox, left=14)
+    bc_sandbox.requests.clear()
+    profile_of(gladly_client.post("/lookup", SEARCH))
+    assert len(bc_sandbox.requests.wait_for(2)) == 2
+    bc_sandbox.requests.clear()
+
+
 def test_near_the_end_of_the_quota_a_detailed_profile_is_lean_and_says_so(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp, local_aws: LocalResources
 ) -> None:
@@ -62,13 +75,8 @@ def test_near_the_end_of_the_quota_a_detailed_profile_is_lean_and_says_so(
     assert full["customAttributes"][DETAILS_SKIPPED_ATTRIBUTE] == ""
     assert len(tracked_orders(full)) == len(seed.MARTHA_SHIPPED_ORDER_IDS)
     empty_lookup_cache(local_aws)
-    spend_quota_until(bc_http, bc_sandbox, left=14)
-    # and a search whose answers told the adaptor so (12 left, fewer than a full profile may need);
-    # its guest-orders call is not awaited (the email is a customer's): wait until it was sent
-    bc_sandbox.requests.clear()
-    profile_of(gladly_client.post("/lookup", SEARCH))
-    assert len(bc_sandbox.requests.wait_for(2)) == 2
-    bc_sandbox.requests.clear()
+    # and a search whose answers told the adaptor so (12 left, fewer than a full profile may need)
+    leave_twelve_as_a_search_tells(gladly_client, bc_sandbox, bc_http)
     # When the profile is opened again
     lean = profile_of(gladly_client.post("/lookup", MARTHA))
     # Then only the shopper, the orders, the guest orders and the newest order's shipments were read
@@ -99,11 +107,7 @@ def test_near_the_end_of_the_quota_a_returning_shopper_is_shown_whole_from_the_s
     # cache the containers share), and another app that left 14 requests, as a search told the adaptor
     bc_sandbox.rate_limit.configure(quota=40, window_seconds=30)
     full = profile_of(gladly_client.post("/lookup", MARTHA))
-    spend_quota_until(bc_http, bc_sandbox, left=14)
-    bc_sandbox.requests.clear()
-    profile_of(gladly_client.post("/lookup", SEARCH))
-    assert len(bc_sandbox.requests.wait_for(2)) == 2
-    bc_sandbox.requests.clear()
+    leave_twelve_as_a_search_tells(gladly_client, bc_sandbox, bc_http)
     # When the profile is opened again
     again = profile_of(gladly_client.post("/lookup", MARTHA))
     # Then only the shopper, the orders and the guest orders were read, and nothing was left out
