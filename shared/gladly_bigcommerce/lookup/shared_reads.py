@@ -11,10 +11,15 @@ Why nothing cached stays wrong for long (every entry also expires by DynamoDB TT
 ignores an expired entry TTL has not deleted yet):
 
 - an order's shipments and line items are keyed by the order's id AND its `date_modified`: a write
-  that moves it (a status change, a refund, a full or partial shipment: plausible, not documented,
-  research D1) makes a new key, so the next lookup reads them afresh. Public sources do not say which
-  writes move `date_modified` (a tracking number edited on an existing shipment plausibly does not),
-  so neither is trusted for more than `ORDER_PARTS_MAX_AGE_SECONDS`. Refunds, the order's status and
+  that moves it makes a new key, so the next lookup reads them afresh (the sandbox moves it on every
+  write it accepts to an order: KNOWN_DEVIATIONS). BigCommerce does not say which writes do: the
+  orders spec calls it "the last modification of the order" and lists none (orders.v2.oas2.yml,
+  `date_modified`); its webhook docs say "Any change to an existing order fires" store/order/updated
+  but give shipments events of their own (docs/integrations/webhooks/events); on other platforms child
+  records do not always touch the order (WooCommerce issue #34798, Magento issue #10287). A tracking
+  number edited on an existing shipment plausibly moves nothing, and `date_modified` has whole seconds
+  (RFC 2822), so two writes in one second look alike: neither part is trusted for more than
+  `ORDER_PARTS_MAX_AGE_SECONDS`. Refunds, the order's status and
   totals are never cached: they come with the order list, read on every lookup (a refund BigCommerce
   declines or records late shows as soon as the order list says so);
 - catalog images, at most `IMAGE_MAX_AGE_SECONDS` (as each container's memory keeps them);
