@@ -15,7 +15,8 @@ ignores an expired entry TTL has not deleted yet):
   write it accepts to an order: KNOWN_DEVIATIONS). BigCommerce does not say which writes do: the
   orders spec calls it "the last modification of the order" and lists none (orders.v2.oas2.yml,
   `date_modified`); its webhook docs say "Any change to an existing order fires" store/order/updated
-  but give shipments events of their own (docs/integrations/webhooks/events); on other platforms child
+  but give shipments events of their own (bigcommerce/docs, docs/integrations/webhooks/events/
+  index.mdx); on other platforms child
   records do not always touch the order (WooCommerce issue #34798, Magento issue #10287). A tracking
   number edited on an existing shipment plausibly moves nothing, and `date_modified` has whole seconds
   (RFC 2822), so two writes in one second look alike: neither part is trusted for more than
