@@ -16,13 +16,12 @@ ignores an expired entry TTL has not deleted yet):
   orders spec calls it "the last modification of the order" and lists none (orders.v2.oas2.yml,
   `date_modified`); its webhook docs say "Any change to an existing order fires" store/order/updated
   but give shipments events of their own (bigcommerce/docs, docs/integrations/webhooks/events/
-  index.mdx); on other platforms child
-  records do not always touch the order (WooCommerce issue #34798, Magento issue #10287). A tracking
-  number edited on an existing shipment plausibly moves nothing, and `date_modified` has whole seconds
-  (RFC 2822), so two writes in one second look alike: neither part is trusted for more than
-  `ORDER_PARTS_MAX_AGE_SECONDS`. Refunds, the order's status and
-  totals are never cached: they come with the order list, read on every lookup (a refund BigCommerce
-  declines or records late shows as soon as the order list says so);
+  index.mdx); on other platforms child records do not always touch the order (WooCommerce issue
+  #34798, Magento issue #10287). A tracking number edited on an existing shipment plausibly moves
+  nothing, and `date_modified` has whole seconds (RFC 2822), so two writes in one second look alike:
+  neither part is trusted for more than `ORDER_PARTS_MAX_AGE_SECONDS`. Refunds, the order's status
+  and totals are never cached: they come with the order list, read on every lookup (a refund
+  BigCommerce declines or records late shows as soon as the order list says so);
 - catalog images, at most `IMAGE_MAX_AGE_SECONDS` (as each container's memory keeps them);
 - customer group names, at most `GROUP_NAMES_MAX_AGE_SECONDS` (as each container's memory);
 - store information (domain, currency, country), at most `STORE_MAX_AGE_SECONDS`.
