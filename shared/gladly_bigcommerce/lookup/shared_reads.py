@@ -19,9 +19,11 @@ ignores an expired entry TTL has not deleted yet):
   index.mdx); on other platforms child records do not always touch the order (WooCommerce issue
   #34798, Magento issue #10287). A tracking number edited on an existing shipment plausibly moves
   nothing, and `date_modified` has whole seconds (RFC 2822), so two writes in one second look alike:
-  neither part is trusted for more than `ORDER_PARTS_MAX_AGE_SECONDS`. Refunds, the order's status
-  and totals are never cached: they come with the order list, read on every lookup (a refund
-  BigCommerce declines or records late shows as soon as the order list says so);
+  neither part is trusted for more than `ORDER_PARTS_MAX_AGE_SECONDS`. The order's status, totals
+  and refunded amount are never cached: they come with the order list, read on every lookup (a
+  refund BigCommerce declines or records late shows as soon as the order list says so); a separately
+  listed line's `quantity_refunded` (digital or pickup items only) may lag by that maximum age at
+  most, if a refund does not move `date_modified`;
 - catalog images, at most `IMAGE_MAX_AGE_SECONDS` (as each container's memory keeps them);
 - customer group names, at most `GROUP_NAMES_MAX_AGE_SECONDS` (as each container's memory);
 - store information (domain, currency, country), at most `STORE_MAX_AGE_SECONDS`.
