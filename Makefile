@@ -75,7 +75,8 @@ smoke: $(STAMP)
 check-store: $(STAMP)
 	$(PY) -m devtools.check_store $(if $(CONFIG),--parameters $(CONFIG)) $(if $(SECRET),--secret $(SECRET))
 
-# The whole adaptor on this machine (devtools/run.py): GATEWAY_PORT (3000), SANDBOX_PORT (3001), any
+# The whole adaptor on this machine (devtools/run.py): GATEWAY_PORT (3000), SANDBOX_PORT (3001), CONTAINERS
+# (worker processes per function, default 1: devtools/fleet.py), any
 # deployment setting by its variable name. Through devtools/launch.py: Ctrl-C during start-up and a
 # port already taken end it with one line.
 run: $(STAMP)

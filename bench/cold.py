@@ -1,5 +1,27 @@
-"""The cold path: a lookup answered by a fresh process, each handler's import time from a layer-like
-layout, and a DETAILED lookup's own processing with BigCommerce's answers replayed from memory."""
+"""The cold path in `make bench`: the handlers' imports and a whole cold process, from the code as it
+ships, and a DETAILED lookup's own processing with BigCommerce's answers replayed from memory.
+
+What Lambda runs is the layer and the functions `make build` makes (build.mk): the runtime
+dependencies and the shared package with bytecode compiled beforehand, unchecked-hash, for every
+module, on a read-only file system. `make build` targets arm64 Lambda, so its layer cannot be
+imported here: `layer_layout` lays out the same packages from this virtual environment instead (a
+copy of the runtime dependencies of `shared/requirements.txt` and the shared package, without any
+bytecode, and each function's `app.py`), and `compile_layout` compiles it as build.mk does.
+
+- `import_times`: each function's handler imported in a fresh interpreter from that layout, without
+  site-packages, before and after it is compiled.
+- `cold_process_seconds`: a fresh interpreter (`bench/cold_lookup.py`, no site-packages) imports the
+  lookup handler from the compiled layout and answers one DETAILED lookup: interpreter start to the
+  answer, the import and the first answer apart.
+
+The cold process used to import the shared package from the checkout (`shared/`), whose bytecode is
+whatever earlier runs left there: none in a fresh clone, and none ever where PYTHONDONTWRITEBYTECODE
+is set (compiling it cost the cold process about 65 ms, a quarter of the warm median); timestamp
+pycs that the next checkout of a file makes stale. From the compiled layout, it times what ships,
+the same in a fresh clone and in a warm checkout.
+- `processing_ms`: a DETAILED lookup's own work, BigCommerce's answers replayed from memory
+  (recorded once from the sandbox), the handler called with a signed event: what is left is ours.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +38,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,10 +47,20 @@ from typing import Any
 import requests
 from packaging.requirements import Requirement
 
-from bench.stack import DETAILED, FUNCTIONS, ROOT, Stack, signed_event
+from bench.stack import DETAILED, FUNCTIONS, ROOT, signed_event
 from gladly_bigcommerce.bigcommerce import http as bigcommerce_http
 
-# --- (a) a cold process ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Layout:
+    """A layer-like layout: `python` holds the packages (the layer's `python/`), `root / <function>`
+    each function's `app.py`."""
+
+    root: Path
+    python: Path
+
+    def function(self, name: str) -> Path:
+        return self.root / name
 
 
 @dataclass(frozen=True)
@@ -37,52 +70,7 @@ class ColdProcess:
     handler_seconds: float  # and answering (credentials, store information, the lookup)
 
 
-def cold_process_seconds(stack: Stack, runs: int) -> list[ColdProcess]:
-    """Interpreter start to the first DETAILED answer, in fresh processes importing the lookup handler."""
-    environment = {
-        **{name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "POWERTOOLS_"))},
-        **stack.gateway.environment,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "functions" / "lookup"), str(ROOT / "shared")]),
-        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-    }
-    seconds = []
-    for _ in range(runs):
-        event = json.dumps(signed_event(stack.gateway, DETAILED))
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "cold_lookup.py")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=environment,
-            cwd=tempfile.gettempdir(),
-        )
-        assert child.stdin is not None and child.stdout is not None
-        child.stdin.write(event)
-        child.stdin.close()
-        # Timed to the answer's line (the process's exit, a little later, is not Gladly's concern).
-        answer: dict[str, Any] = {}
-        for line in child.stdout:
-            if line.startswith('{"statusCode"'):
-                answer = json.loads(line)
-                break
-        elapsed = time.perf_counter() - started
-        errors = child.stderr.read() if child.stderr else ""
-        child.stdout.read()
-        child.wait()
-        if os.environ.get("BENCH_COLD_PROFILE"):
-            print(errors, file=sys.stderr)
-        if child.returncode != 0 or answer.get("statusCode") != 200:
-            raise SystemExit(f"cold lookup failed: {answer}\n{errors[-2000:]}")
-        if len(json.loads(answer["body"])["results"]) != 1:
-            raise SystemExit(f"cold lookup found nobody: {answer['body'][:300]}")
-        seconds.append(ColdProcess(elapsed, answer["import_s"], answer["handler_s"]))
-    return seconds
-
-
-# --- (b) import times from a layer-like layout -------------------------------------------------------
+# --- the layout --------------------------------------------------------------------------------------
 
 
 def runtime_distributions() -> list[importlib.metadata.Distribution]:
@@ -100,8 +88,9 @@ def runtime_distributions() -> list[importlib.metadata.Distribution]:
     return list(found.values())
 
 
-def layer_layout(target: Path) -> Path:
-    """A copy of the runtime dependencies and the shared package under `target/python`, no bytecode."""
+def layer_layout(target: Path) -> Layout:
+    """A copy of the runtime dependencies and the shared package under `target/python`, and each
+    function's `app.py` under `target/<function>`, without any bytecode."""
     python = target / "python"
     for distribution in runtime_distributions():
         for file in distribution.files or []:
@@ -123,50 +112,112 @@ def layer_layout(target: Path) -> Path:
     for function in FUNCTIONS:
         (target / function).mkdir()
         shutil.copyfile(ROOT / "functions" / function / "app.py", target / function / "app.py")
-    return python
+    return Layout(target, python)
 
 
-def import_seconds(layer: Path, function_dir: Path, *, write_bytecode: bool) -> float:
+def compile_layout(layout: Layout) -> None:
+    """Bytecode for every module of the layout, as build.mk compiles the layer and the functions."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(layout.root)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+@contextmanager
+def temporary_layout() -> Iterator[Layout]:
+    with tempfile.TemporaryDirectory(prefix="bench-layer-") as directory:
+        yield layer_layout(Path(directory))
+
+
+# --- import times ------------------------------------------------------------------------------------
+
+
+def import_seconds(layout: Layout, function: str) -> float:
     """Seconds to `import app` in a fresh interpreter without site-packages: only the layout's code."""
     code = "import time; t = time.perf_counter(); import app; print(time.perf_counter() - t)"
     environment = {
         "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": os.pathsep.join([str(function_dir), str(layer)]),
+        "PYTHONPATH": os.pathsep.join([str(layout.function(function)), str(layout.python)]),
         "AWS_DEFAULT_REGION": "us-east-1",
+        "PYTHONDONTWRITEBYTECODE": "1",  # Lambda's file system is read-only
     }
-    if not write_bytecode:
-        environment["PYTHONDONTWRITEBYTECODE"] = "1"  # Lambda's file system is read-only
     child = subprocess.run(
         [sys.executable, "-S", "-c", code],
         capture_output=True,
         text=True,
         env=environment,
-        cwd=function_dir,
+        cwd=layout.function(function),
         check=False,
     )
     if child.returncode != 0:
-        raise SystemExit(f"importing {function_dir.name}'s handler failed:\n{child.stderr[-2000:]}")
+        raise SystemExit(f"importing {function}'s handler failed:\n{child.stderr[-2000:]}")
     return float(child.stdout.strip().splitlines()[-1])
 
 
-def import_times(runs: int) -> dict[str, dict[str, float]]:
-    """Per function: milliseconds to import its handler without bytecode and with it precompiled."""
+def import_times(layout: Layout, runs: int) -> dict[str, dict[str, float]]:
+    """Per function: milliseconds to import its handler without bytecode and with it precompiled.
+    The layout is compiled afterwards (`compile_layout`)."""
     figures: dict[str, dict[str, float]] = {function: {} for function in FUNCTIONS}
-    with tempfile.TemporaryDirectory(prefix="bench-layer-") as directory:
-        target = Path(directory)
-        layer = layer_layout(target)
+    for kind in ("no_bytecode", "bytecode"):
+        if kind == "bytecode":
+            compile_layout(layout)
         for function in FUNCTIONS:
-            seconds = [import_seconds(layer, target / function, write_bytecode=False) for _ in range(runs)]
-            figures[function]["no_bytecode"] = round(statistics.median(seconds) * 1000, 1)
-        subprocess.run(
-            [sys.executable, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(target)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        for function in FUNCTIONS:
-            seconds = [import_seconds(layer, target / function, write_bytecode=False) for _ in range(runs)]
-            figures[function]["bytecode"] = round(statistics.median(seconds) * 1000, 1)
+            seconds = [import_seconds(layout, function) for _ in range(runs)]
+            figures[function][kind] = round(statistics.median(seconds) * 1000, 1)
     return figures
+
+
+# --- a cold process ----------------------------------------------------------------------------------
+
+
+def cold_process_seconds(
+    layout: Layout, environment: Mapping[str, str], event: Callable[[], Mapping[str, Any]], runs: int
+) -> list[ColdProcess]:
+    """Interpreter start to the first DETAILED answer, in fresh processes importing the lookup handler
+    from the compiled `layout`, with the function's `environment`; `event()` signs the lookup anew."""
+    child_environment = {
+        **{name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "POWERTOOLS_"))},
+        **environment,
+        "PYTHONPATH": os.pathsep.join([str(layout.function("lookup")), str(layout.python)]),
+        "PYTHONDONTWRITEBYTECODE": "1",  # Lambda's file system is read-only: what ships is compiled
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+    seconds = []
+    for _ in range(runs):
+        signed = json.dumps(event())
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-S", str(ROOT / "bench" / "cold_lookup.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_environment,
+            cwd=tempfile.gettempdir(),
+        )
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(signed)
+        child.stdin.close()
+        # Timed to the answer's line (the process's exit, a little later, is not Gladly's concern).
+        answer: dict[str, Any] = {}
+        for line in child.stdout:
+            if line.startswith('{"statusCode"'):
+                answer = json.loads(line)
+                break
+        elapsed = time.perf_counter() - started
+        errors = child.stderr.read() if child.stderr else ""
+        child.stdout.read()
+        child.wait()
+        if os.environ.get("BENCH_COLD_PROFILE"):
+            print(errors, file=sys.stderr)
+        if child.returncode != 0 or answer.get("statusCode") != 200:
+            raise SystemExit(f"cold lookup failed: {answer}\n{errors[-2000:]}")
+        if len(json.loads(answer["body"])["results"]) != 1:
+            raise SystemExit(f"cold lookup found nobody: {answer['body'][:300]}")
+        seconds.append(ColdProcess(elapsed, answer["import_s"], answer["handler_s"]))
+    return seconds
 
 
 # --- (c) our processing ------------------------------------------------------------------------------

@@ -31,12 +31,18 @@ AGENTS = 10
 AGENT_PAUSE_SECONDS = 0.2
 FUNCTIONS = ("lookup", "auto_link", "refund", "cancel", "discount")
 
+WITHOUT_SHARED_CACHE = {"LOOKUP_CACHE_TABLE_NAME": ""}
+"""The functions' environment that turns the cache the containers share off (each keeps its own)."""
+
 TARGET_DETAILED_RATIO = 1.2
 TARGET_BASIC_RATIO = 1.15
 TARGET_DETAILED_CALLS = 3 + len(seed.MARTHA_SHIPPED_ORDER_IDS)
 TARGET_BASIC_CALLS = 2
 TARGET_COLD_RATIO = 3.5
 TARGET_QUOTA_EDGE_OK_PER_MINUTE = 80
+TARGET_RETURNING_CALLS = 3
+TARGET_RETURNING_RATIO = 1.3
+TARGET_FLEET_GAIN = 2.0
 
 MARTHA_PROFILE = {"id": "bench-profile", "name": "Martha Williams", "emails": [seed.MARTHA_EMAIL]}
 DETAILED = {
@@ -124,12 +130,19 @@ class Stack:
 
 @contextmanager
 def local_stack(
-    resources: LocalResources, *, latency: float, quota: int, window: float = 30.0
+    resources: LocalResources, *, latency: float, quota: int, window: float = 30.0, shared_cache: bool = True
 ) -> Iterator[Stack]:
-    """A sandbox of its own and a gateway to it (a store of its own: its own client and quota view)."""
+    """A sandbox of its own and a gateway to it (a store of its own: its own client and quota view),
+    the lookup cache the containers share empty (every sandbox has the same store), or turned off."""
     sandbox = SandboxServer(latency=latency, quota=quota, window_seconds=window).start()
+    resources.empty_table("LookupCacheTable")
     try:
-        gateway = start_gateway(resources, sandbox_store(sandbox.url), access_log=False)
+        gateway = start_gateway(
+            resources,
+            sandbox_store(sandbox.url),
+            access_log=False,
+            environment=None if shared_cache else WITHOUT_SHARED_CACHE,
+        )
         reset_runtime()  # the handlers read this gateway's settings (the sandbox's URL) afresh
         try:
             yield Stack(sandbox, gateway, GladlyClient(gateway.url, DEFAULT_SIGNING_KEY), resources)

@@ -144,6 +144,14 @@ class LocalResources:
                     environment[name] = str(resolve(value, references))
         return environment
 
+    def empty_table(self, logical_id: str) -> None:
+        """Delete every item of a table of the template (one whose key is `pk`: the lookup cache)."""
+        dynamodb = self.aws.client("dynamodb")
+        table = self.table_names[logical_id]
+        for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="pk"):
+            for item in page["Items"]:
+                dynamodb.delete_item(TableName=table, Key={"pk": item["pk"]})
+
     def check(self) -> None:
         """Raise if the server lost the resources (a `moto.mock_aws` in this process resets moto's state)."""
         existing = set(self.aws.client("dynamodb").list_tables()["TableNames"])

@@ -23,49 +23,54 @@ both development only and answering only on the gateway's own loopback address.
 Handlers read their settings when they are first imported (a cold start), from `os.environ`, which
 is the whole process's. So one gateway process is one deployment configuration: `start()` sets the
 environment, then imports the handlers; `stop()` restores the environment it found.
+
+With `containers` above 1 (`CONTAINERS=N make run`) each function runs in N worker processes instead,
+handed requests in turn (devtools/fleet.py); each answer then names its worker in an
+`X-Local-Container` header (`2/4 pid 12345`), which no deployed API sends.
 """
 
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import os
 import secrets
 import sys
 import threading
 import time
-import traceback
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from devtools.gateway_log import MaskingRequestHandler, QuietRequestHandler
+from devtools.lambda_local import LambdaHandler, load_handler, run_handler
 from devtools.ports import listen
 from devtools.template import (
     DEFAULT_TEMPLATE_PATH,
     LOCAL_ACCOUNT_ID,
     LOCAL_REGION,
-    FunctionSpec,
     SamTemplate,
     TemplateError,
     pseudo_parameters,
     resolve,
 )
 
+if TYPE_CHECKING:
+    from devtools.fleet import Fleet
+
 LOCAL_API_ID = "localapi01"
 LOCAL_DOMAIN_NAME = f"{LOCAL_API_ID}.execute-api.{LOCAL_REGION}.amazonaws.com"
+CONTAINER_HEADER = "X-Local-Container"
+"""Which worker of a fleet answered (`CONTAINERS=N make run`): `<number>/<of> pid <pid>`."""
 PROXY_RESPONSE_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
-LambdaHandler = Callable[[dict[str, Any], Any], Any]
 
 
 @lru_cache(maxsize=1)
@@ -172,34 +177,6 @@ def _multi_value(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]] | Non
     return grouped or None
 
 
-@dataclass
-class LocalLambdaContext:
-    """The attributes of Lambda's context object that handlers and Powertools read."""
-
-    function_name: str
-    memory_limit_in_mb: int
-    timeout_seconds: int
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    function_version: str = "$LATEST"
-    started_at: float = field(default_factory=time.monotonic)
-
-    @property
-    def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{LOCAL_REGION}:{LOCAL_ACCOUNT_ID}:function:{self.function_name}"
-
-    @property
-    def log_group_name(self) -> str:
-        return f"/aws/lambda/{self.function_name}"
-
-    @property
-    def log_stream_name(self) -> str:
-        return f"local/[$LATEST]{self.aws_request_id.replace('-', '')}"
-
-    def get_remaining_time_in_millis(self) -> int:
-        elapsed = time.monotonic() - self.started_at
-        return max(0, int((self.timeout_seconds - elapsed) * 1000))
-
-
 @dataclass(frozen=True)
 class GatewayResponse:
     """What API Gateway answers the client."""
@@ -271,6 +248,8 @@ class LocalGateway:
         port: int = 0,
         access_log: bool = True,
         sandbox_url: str | None = None,
+        containers: int = 1,
+        worker_output: IO[Any] | None = None,
     ) -> None:
         self.template = SamTemplate(template_path)
         self.stage = self.template.stage_name(parameters)
@@ -281,6 +260,10 @@ class LocalGateway:
         self._port = port
         self._access_log = access_log
         self._handlers: dict[str, LambdaHandler] = {}
+        self.containers = containers
+        """Worker processes per function (1: the handlers run in this process, in its threads)."""
+        self._worker_output = worker_output
+        self._fleet: Fleet | None = None
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._saved_environment: dict[str, str | None] = {}
@@ -315,7 +298,13 @@ class LocalGateway:
         self._saved_environment = {name: os.environ.get(name) for name in self.environment}
         os.environ.update(self.environment)
         try:
-            self._handlers = {logical_id: _load_handler(spec) for logical_id, spec in self._functions.items()}
+            if self.containers > 1:
+                from devtools.fleet import Fleet  # imports this module: only for a fleet
+
+                functions = list(self._functions.values())
+                self._fleet = Fleet(functions, self.containers, dict(os.environ), self._worker_output).start()
+            else:
+                self._handlers = {key: load_handler(spec) for key, spec in self._functions.items()}
             request_handler = MaskingRequestHandler if self._access_log else QuietRequestHandler
             self._server = make_server(
                 self._host,
@@ -326,6 +315,7 @@ class LocalGateway:
                 fd=listener.fileno(),
             )
         except BaseException:
+            self._stop_fleet()
             self._restore_environment()
             raise
         finally:
@@ -340,9 +330,19 @@ class LocalGateway:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join()
+        self._stop_fleet()
         self._restore_environment()
         self._server = None
         self._thread = None
+
+    def fleet_pids(self) -> list[int]:
+        """The process ids of the fleet's workers (none when the handlers run in this process)."""
+        return self._fleet.pids() if self._fleet is not None else []
+
+    def _stop_fleet(self) -> None:
+        if self._fleet is not None:
+            self._fleet.stop()
+            self._fleet = None
 
     def _restore_environment(self) -> None:
         for name, value in self._saved_environment.items():
@@ -373,24 +373,20 @@ class LocalGateway:
         if function_id is None:
             return _gateway_error(403, "Missing Authentication Token", "MissingAuthenticationTokenException")
         spec = self._functions[function_id]
-        handler = self._handlers.get(function_id)
-        if handler is None:
-            raise RuntimeError("the gateway is not started: handlers are imported by start()")
-        context = LocalLambdaContext(
-            function_name=f"local-{function_id}",
-            memory_limit_in_mb=spec.memory_mb,
-            timeout_seconds=spec.timeout_seconds,
-        )
-        try:
-            result = handler(event, context)
-        except Exception:
-            traceback.print_exc()
-            return _failed_invocation(function_id, "raised an exception (traceback above)")
-        if context.get_remaining_time_in_millis() <= 0:
-            return _failed_invocation(function_id, f"ran past its {spec.timeout_seconds} s Timeout")
-        response = _proxy_response(result, event["requestContext"]["requestId"])
+        if self._fleet is not None:
+            invocation = self._fleet.invoke(function_id, event)
+        else:
+            handler = self._handlers.get(function_id)
+            if handler is None:
+                raise RuntimeError("the gateway is not started: handlers are imported by start()")
+            invocation = run_handler(handler, spec, event)
+        if invocation.failure is not None:
+            return _failed_invocation(function_id, invocation.failure)
+        response = _proxy_response(invocation.result, event["requestContext"]["requestId"])
         if response is None:
             return _failed_invocation(function_id, "returned a malformed Lambda proxy response")
+        if invocation.container is not None:
+            response.headers.append((CONTAINER_HEADER, invocation.container))
         return response
 
     def _wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -426,22 +422,6 @@ class LocalGateway:
             domain_name=f"{self._server.host}:{self._server.port}",
         )
         return self.invoke(event)
-
-
-def _load_handler(spec: FunctionSpec) -> LambdaHandler:
-    """Import a function's handler module from its file, under a name no other function shares."""
-    module_file = spec.module_file
-    if not module_file.is_file():
-        raise TemplateError(f"{spec.logical_id}: handler file {module_file} does not exist")
-    module_spec = importlib.util.spec_from_file_location(f"local_lambda_{spec.logical_id}", module_file)
-    if module_spec is None or module_spec.loader is None:
-        raise TemplateError(f"{spec.logical_id}: cannot import {module_file}")
-    module: ModuleType = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    handler = getattr(module, spec.handler_name, None)
-    if not callable(handler):
-        raise TemplateError(f"{spec.logical_id}: {module_file} has no function {spec.handler_name}")
-    return handler
 
 
 def decode_body(event: Mapping[str, Any]) -> bytes:

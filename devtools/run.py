@@ -13,6 +13,9 @@ Environment:
   GATEWAY_PORT, SANDBOX_PORT
   SANDBOX_SPARSE=1         the sandbox answers as sparsely as the OpenAPI files allow (sandbox/sparse.py)
   SANDBOX_STORE=sandboxjp  use another of the sandbox's stores: its Japanese store, in yen
+  CONTAINERS=N             run each function in N worker processes, handed requests in turn, as
+                           Lambda's containers (memory not shared, DynamoDB shared; devtools/fleet.py);
+                           default 1: the handlers run in make run's own process
   BIGCOMMERCE_STORE_HASH, BIGCOMMERCE_ACCESS_TOKEN, BIGCOMMERCE_CLIENT_ID
                            use this real store instead of the sandbox (all three are needed; actions
                            stay off unless ACTIONS_ENABLED says otherwise)
@@ -36,10 +39,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from types import FrameType
+from typing import IO, Any
 
 from devtools import ports, run_settings
 from devtools.adaptor_settings import DEFAULT_API_BASE, ENVIRONMENT_VARIABLES, enabled_actions
 from devtools.aws import LocalResources, create_resources_from_template, start_local_aws
+from devtools.fleet import FleetError, containers_setting
 from devtools.gateway import LocalGateway
 from devtools.replay import DEFAULT_SIGNING_KEY, describe_signing_key
 from devtools.sandbox import DEFAULT_STORE_HASH as SANDBOX_STORE_HASH
@@ -102,15 +107,28 @@ def start_gateway(
     port: int = 0,
     access_log: bool = True,
     overrides: Mapping[str, str] | None = None,
+    containers: int = 1,
+    environment: Mapping[str, str] | None = None,
+    worker_output: IO[Any] | None = None,
 ) -> LocalGateway:
-    """The local API for `store`, its handlers using `resources` in moto. Used by `make run` and the tests."""
+    """The local API for `store`, its handlers using `resources` in moto. Used by `make run` and the tests.
+
+    `containers` above 1 runs each function in that many worker processes (devtools/fleet.py), whose
+    output goes to `worker_output` (default: this process's). `environment` adds variables to the
+    functions' environment, last (the benchmarks compare runs with and without one)."""
     gateway = LocalGateway(
         parameters=local_parameters(store, overrides),
         references=resources.references(),
-        environment={**resources.aws.environment(), "POWERTOOLS_TRACE_DISABLED": "true"},
+        environment={
+            **resources.aws.environment(),
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            **(environment or {}),
+        },
         port=port,
         access_log=access_log,
         sandbox_url=store.api_base if store.is_sandbox else None,
+        containers=containers,
+        worker_output=worker_output,
     )
     return gateway.start()
 
@@ -172,6 +190,7 @@ def main(environ: Mapping[str, str] = os.environ) -> int:
     for warning in warnings:
         print(f"Warning: {warning}", file=sys.stderr, flush=True)
     store = _real_store(environ)
+    containers = containers_setting(environ)
     wanted = {"GATEWAY_PORT": ports.port_setting(environ, "GATEWAY_PORT", ports.DEFAULT_GATEWAY_PORT)}
     if store is None:
         wanted["SANDBOX_PORT"] = ports.port_setting(environ, "SANDBOX_PORT", ports.DEFAULT_SANDBOX_PORT)
@@ -180,7 +199,9 @@ def main(environ: Mapping[str, str] = os.environ) -> int:
         if busy:  # said before anything starts; a port taken meanwhile is said the same way below
             raise SystemExit(ports.busy_message("make run", busy, wanted))
         print("Starting the local adaptor (sandbox, moto, local gateway)...", flush=True)
-        return _serve(environ, store, wanted, warnings)
+        return _serve(environ, store, wanted, warnings, containers)
+    except FleetError as error:  # a worker could not import its handler (its traceback is above)
+        raise SystemExit(f"make run cannot start: {error}") from None
     except OSError as error:  # a port could not be listened on (our own servers are stopped by now)
         if error.errno == errno.EADDRINUSE:  # taken since the check above: which one, asked again
             busy = ports.taken(wanted) or dict(wanted)
@@ -191,7 +212,11 @@ def main(environ: Mapping[str, str] = os.environ) -> int:
 
 
 def _serve(
-    environ: Mapping[str, str], store: StoreAccess | None, wanted: Mapping[str, int], warnings: list[str]
+    environ: Mapping[str, str],
+    store: StoreAccess | None,
+    wanted: Mapping[str, int],
+    warnings: list[str],
+    containers: int = 1,
 ) -> int:
     signing_key = environ.get("GLADLY_SIGNING_KEY", DEFAULT_SIGNING_KEY)
     overrides = run_settings.overrides(environ)
@@ -207,14 +232,18 @@ def _serve(
         aws = start_local_aws()
         running.callback(aws.stop)
         resources = create_resources_from_template(aws, local_secret(store, signing_key))
-        gateway = start_gateway(resources, store, port=wanted["GATEWAY_PORT"], overrides=overrides)
+        gateway = start_gateway(
+            resources, store, port=wanted["GATEWAY_PORT"], overrides=overrides, containers=containers
+        )
         running.callback(gateway.stop)
         # From here on a signal only asks for the stop (before, Ctrl-C interrupts a stuck start-up);
         # installed before the banner, which is what tells a caller that signals are handled.
         stop = StopSignal()
         running.callback(stop.close)
         changed = run_settings.changed_settings(environ, sandbox=store.is_sandbox)
-        print(_banner(gateway, store, aws.endpoint_url, signing_key, overrides, changed, warnings))
+        print(
+            _banner(gateway, store, aws.endpoint_url, signing_key, overrides, changed, warnings, containers)
+        )
         stop.wait()
         print("\nStopping.", flush=True)
     return 0
@@ -228,6 +257,7 @@ def _banner(
     overrides: Mapping[str, str] | None = None,
     changed: Sequence[str] = (),
     warnings: Sequence[str] = (),
+    containers: int = 1,
 ) -> str:
     actions = enabled_actions(local_parameters(store, overrides).get("ActionsEnabled", ""))
     action_urls = " | ".join(f"{gateway.url}/actions/{action}" for action in actions)
@@ -260,6 +290,7 @@ def _banner(
             f"  Signing key    {describe_signing_key(signing_key)}",
             *source,
             f"  AWS (moto)     {aws_url}",
+            f"  Containers     {_containers(containers)}",
             *_listed("Settings", changed or ["make run's defaults: no setting changed"]),
             *_listed("Warnings", warnings),
             "",
@@ -273,6 +304,14 @@ def _banner(
             "",
             "Ctrl-C stops everything.",
         ]
+    )
+
+
+def _containers(count: int) -> str:
+    if count == 1:
+        return "1 per function, in this process (CONTAINERS=N: N worker processes each, as Lambda's)"
+    return (
+        f"{count} worker processes per function, handed requests in turn: memory not shared, DynamoDB shared"
     )
 
 

@@ -41,6 +41,7 @@ KNOBS: dict[str, Knob] = {
     "SANDBOX_PORT": Knob(str(DEFAULT_SANDBOX_PORT)),
     "SANDBOX_STORE": Knob(SANDBOX_STORE_HASH),
     "SANDBOX_SPARSE": Knob(""),
+    "CONTAINERS": Knob("1"),
     "GLADLY_SIGNING_KEY": Knob(DEFAULT_SIGNING_KEY, secret=True),
     "BIGCOMMERCE_STORE_HASH": Knob(""),
     "BIGCOMMERCE_ACCESS_TOKEN": Knob("", secret=True),

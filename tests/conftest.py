@@ -15,8 +15,8 @@ settings.register_profile("make-test", derandomize=True, database=None, deadline
 settings.load_profile("make-test")
 
 pytest_plugins = [
-    "tests.fixtures.sandbox",
     "tests.fixtures.aws",
+    "tests.fixtures.sandbox",
     "tests.fixtures.gateway",
     "tests.fixtures.logs",
 ]

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import requests
 
+from devtools.aws import LocalResources
 from devtools.replay import GladlyClient
 from devtools.sandbox import (
     ALL_SCOPES,
@@ -37,6 +38,7 @@ from gladly_bigcommerce.lookup.product_images import CACHE as PRODUCT_IMAGES
 from gladly_bigcommerce.lookup.profile import detailed_lookup
 from gladly_bigcommerce.lookup.store_settings import StoreSettings, forget_store_settings
 from gladly_bigcommerce.settings.model import AdaptorSettings
+from tests.fixtures.aws import empty_lookup_cache
 from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 
 MARTHA_PROFILE = {
@@ -413,11 +415,13 @@ def test_detailed_accepts_a_numeric_external_id(
     assert the_one(gladly_client.post("/lookup", body))["externalCustomerId"] == MARTHA_ID
 
 
-def test_detailed_costs_three_calls_plus_one_per_shipped_order(
-    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+def test_a_first_time_detailed_lookup_costs_three_calls_plus_one_per_shipped_order(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, local_aws: LocalResources
 ) -> None:
-    # Given a container that has answered a lookup before (store information read once, then cached)
+    # Given a container that has answered a lookup before (store information read once, then kept),
+    # and a shared cache that holds nothing of Martha's orders (no container has opened her profile)
     the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    empty_lookup_cache(local_aws)
     bc_sandbox.requests.clear()
     # When Martha's profile is opened
     the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
@@ -425,6 +429,21 @@ def test_detailed_costs_three_calls_plus_one_per_shipped_order(
     shipments = sorted(f"/v2/orders/{order_id}/shipments" for order_id in seed.MARTHA_SHIPPED_ORDER_IDS)
     assert sorted(api_paths(bc_sandbox)) == sorted(["/v3/customers", "/v2/orders", "/v2/orders", *shipments])
     assert len(api_paths(bc_sandbox)) <= 3 + len(seed.MARTHA_SHIPPED_ORDER_IDS)
+
+
+def test_a_returning_shoppers_detailed_lookup_costs_three_calls_and_shows_the_same_profile(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer
+) -> None:
+    # Given Martha's profile opened once (its shipments now in the cache the containers share)
+    first = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    bc_sandbox.requests.clear()
+    # When it is opened again
+    again = the_one(gladly_client.post("/lookup", detailed(MARTHA_ID, **MARTHA_PROFILE)))
+    # Then only the calls that find her were made: customer, her orders, guest orders by email
+    assert sorted(api_paths(bc_sandbox)) == sorted(["/v3/customers", "/v2/orders", "/v2/orders"])
+    # and the profile is the same, tracking numbers included
+    assert again == first
+    assert again["customAttributes"]["detailsSkipped"] == ""
 
 
 def test_detailed_products_carry_their_catalog_images(

@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 import requests
 
+from devtools.aws import LocalResources
 from devtools.replay import GladlyClient
 from devtools.sandbox import SandboxServer, seed
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import RateLimited
 from gladly_bigcommerce.lookup.profile import DETAILS_SKIPPED_ATTRIBUTE
+from tests.fixtures.aws import empty_lookup_cache
 from tests.fixtures.clock import ManualClock, spy_on_client_sleep
 from tests.fixtures.sandbox import SandboxHttp
 
@@ -49,22 +51,32 @@ def spend_quota_until(bc_http: SandboxHttp, sandbox: SandboxServer, left: int) -
         assert bc_http.get("/v2/store").status_code == 200
 
 
-def test_near_the_end_of_the_quota_a_detailed_profile_is_lean_and_says_so(
+def leave_twelve_as_a_search_tells(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp
 ) -> None:
-    # Given a store with 40 requests per window, a profile already opened once (its store
-    # information, group names and images kept), and another app that left 14 requests
-    bc_sandbox.rate_limit.configure(quota=40, window_seconds=30)
-    full = profile_of(gladly_client.post("/lookup", MARTHA))
-    assert full["customAttributes"][DETAILS_SKIPPED_ATTRIBUTE] == ""
-    assert len(tracked_orders(full)) == len(seed.MARTHA_SHIPPED_ORDER_IDS)
+    """Another app leaves 14 requests, then a search's answers tell the adaptor 12 are left. Its
+    guest-orders call is not awaited (the email is a customer's): wait until it was sent. The
+    request log is empty afterwards."""
     spend_quota_until(bc_http, bc_sandbox, left=14)
-    # and a search whose answers told the adaptor so (12 left, fewer than a full profile may need);
-    # its guest-orders call is not awaited (the email is a customer's): wait until it was sent
     bc_sandbox.requests.clear()
     profile_of(gladly_client.post("/lookup", SEARCH))
     assert len(bc_sandbox.requests.wait_for(2)) == 2
     bc_sandbox.requests.clear()
+
+
+def test_near_the_end_of_the_quota_a_detailed_profile_is_lean_and_says_so(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp, local_aws: LocalResources
+) -> None:
+    # Given a store with 40 requests per window, a profile already opened once (its store
+    # information, group names and images kept in this container) whose shipments no container
+    # shares any more, and another app that left 14 requests
+    bc_sandbox.rate_limit.configure(quota=40, window_seconds=30)
+    full = profile_of(gladly_client.post("/lookup", MARTHA))
+    assert full["customAttributes"][DETAILS_SKIPPED_ATTRIBUTE] == ""
+    assert len(tracked_orders(full)) == len(seed.MARTHA_SHIPPED_ORDER_IDS)
+    empty_lookup_cache(local_aws)
+    # and a search whose answers told the adaptor so (12 left, fewer than a full profile may need)
+    leave_twelve_as_a_search_tells(gladly_client, bc_sandbox, bc_http)
     # When the profile is opened again
     lean = profile_of(gladly_client.post("/lookup", MARTHA))
     # Then only the shopper, the orders, the guest orders and the newest order's shipments were read
@@ -86,6 +98,23 @@ def test_near_the_end_of_the_quota_a_detailed_profile_is_lean_and_says_so(
         note
         == "Not shown: tracking of older orders (the store's BigCommerce request limit is nearly used up)"
     )
+
+
+def test_near_the_end_of_the_quota_a_returning_shopper_is_shown_whole_from_the_shared_cache(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp
+) -> None:
+    # Given a store with 40 requests per window, Martha's profile opened once (its shipments in the
+    # cache the containers share), and another app that left 14 requests, as a search told the adaptor
+    bc_sandbox.rate_limit.configure(quota=40, window_seconds=30)
+    full = profile_of(gladly_client.post("/lookup", MARTHA))
+    leave_twelve_as_a_search_tells(gladly_client, bc_sandbox, bc_http)
+    # When the profile is opened again
+    again = profile_of(gladly_client.post("/lookup", MARTHA))
+    # Then only the shopper, the orders and the guest orders were read, and nothing was left out
+    paths = sorted(record.api_path for record in bc_sandbox.requests.snapshot())
+    assert paths == sorted(["/v3/customers", "/v2/orders", "/v2/orders"])
+    assert again == full
+    assert again["customAttributes"][DETAILS_SKIPPED_ATTRIBUTE] == ""
 
 
 def test_after_a_429_nothing_reaches_the_store_and_lookups_answer_503_at_once(

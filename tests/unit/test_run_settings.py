@@ -8,6 +8,7 @@ import pytest
 
 from devtools import run_settings
 from devtools.adaptor_settings import ENVIRONMENT_VARIABLES
+from devtools.fleet import MAX_CONTAINERS, containers_setting
 
 
 @pytest.mark.parametrize(
@@ -22,6 +23,7 @@ from devtools.adaptor_settings import ENVIRONMENT_VARIABLES
         ("Gateway_Port", "GATEWAY_PORT"),  # make run's own knobs too
         ("SANDBOXPORT", "SANDBOX_PORT"),
         ("GLADLY_SIGNING_KEYS", "GLADLY_SIGNING_KEY"),
+        ("CONTAINER", "CONTAINERS"),
     ],
 )
 def test_a_variable_that_looks_like_a_setting_gets_a_warning_naming_the_one_meant(
@@ -117,3 +119,24 @@ def test_overrides_are_the_deployment_settings_make_run_applies() -> None:
         for name, spec in ENVIRONMENT_VARIABLES.items()
         if spec.parameter is not None and name not in run_settings.SET_BY_RUN
     }
+
+
+@pytest.mark.parametrize(("value", "containers"), [(None, 1), ("", 1), ("1", 1), (" 4 ", 4), ("16", 16)])
+def test_containers_is_a_whole_number_of_worker_processes_per_function(
+    value: str | None, containers: int
+) -> None:
+    environ = {} if value is None else {"CONTAINERS": value}
+    assert containers_setting(environ) == containers
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "-2", "2.5", "17", "\u0663", "1e3"])
+def test_a_containers_value_that_is_no_number_of_containers_is_refused_in_one_line(value: str) -> None:
+    with pytest.raises(SystemExit) as refused:
+        containers_setting({"CONTAINERS": value})
+    message = str(refused.value.code)
+    assert message.startswith(f"CONTAINERS={value} is not a number of containers: give a whole number from 1")
+    assert f"to {MAX_CONTAINERS} " in message and "\n" not in message
+
+
+def test_containers_is_listed_among_the_changed_settings() -> None:
+    assert "CONTAINERS=4 (default 1)" in run_settings.changed_settings({"CONTAINERS": "4"}, sandbox=True)

@@ -168,9 +168,16 @@ def test_every_function_may_read_only_the_credentials_secret(template: SamTempla
     assert _global_environment(template)["SECRET_NAME"] == {"Ref": "CredentialsSecretArn"}
 
 
-def test_only_the_action_functions_touch_the_tables(template: SamTemplate) -> None:
+def test_only_the_action_functions_touch_the_action_tables_and_only_lookups_the_cache(
+    template: SamTemplate,
+) -> None:
     tables = [{"Fn::GetAtt": ["IdempotencyTable", "Arn"]}, {"Fn::GetAtt": ["OrderLocksTable", "Arn"]}]
-    for logical_id in LOOKUP_FUNCTIONS:
+    # The lookup function reads and writes the shared cache in batches, nothing else; auto-link none
+    (cache,) = _policy_statements(template, "LookupFunction")
+    assert cache["Effect"] == "Allow"
+    assert sorted(cache["Action"]) == ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]
+    assert cache["Resource"] == {"Fn::GetAtt": ["LookupCacheTable", "Arn"]}
+    for logical_id in set(LOOKUP_FUNCTIONS) - {"LookupFunction"}:
         assert _policy_statements(template, logical_id) == []
     for logical_id in ACTION_FUNCTIONS:
         (statement,) = _policy_statements(template, logical_id)
@@ -186,7 +193,7 @@ def test_only_the_action_functions_touch_the_tables(template: SamTemplate) -> No
 
 def test_tables_have_the_keys_and_ttl_the_code_uses(template: SamTemplate) -> None:
     # Powertools' DynamoDBPersistenceLayer defaults (key "id", expiry "expiration"), and the key "pk"
-    # and expiry "expires_at" of actions/machinery/locks.py.
+    # and expiry "expires_at" of actions/machinery/locks.py and bigcommerce/shared_cache.py.
     tables = {
         table.logical_id: (
             [(key.name, key.attribute_type, key.key_type) for key in table.key_schema],
@@ -197,6 +204,7 @@ def test_tables_have_the_keys_and_ttl_the_code_uses(template: SamTemplate) -> No
     assert tables == {
         "IdempotencyTable": ([("id", "S", "HASH")], "expiration"),
         "OrderLocksTable": ([("pk", "S", "HASH")], "expires_at"),
+        "LookupCacheTable": ([("pk", "S", "HASH")], "expires_at"),
     }
 
 
@@ -212,6 +220,20 @@ def test_tables_are_on_demand_encrypted_recoverable_and_retained(
     assert table["DeletionPolicy"] == "Retain"
     assert table["UpdateReplacePolicy"] == "Retain"
     assert _global_environment(template)[TABLE_VARIABLES[logical_id]] == {"Ref": logical_id}
+
+
+def test_the_lookup_cache_table_is_on_demand_encrypted_and_expires_its_entries(template: SamTemplate) -> None:
+    # A cache rebuilt by the next lookups: deleted with the stack, no backups (checkov's CKV_AWS_28
+    # skipped with that reason), its entries expired by TTL
+    table = template.resources["LookupCacheTable"]
+    properties = table["Properties"]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["SSESpecification"] == {"SSEEnabled": True}
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert "DeletionPolicy" not in table
+    skipped = {skip["id"] for skip in table["Metadata"]["checkov"]["skip"]}
+    assert skipped == {"CKV_AWS_119", "CKV_AWS_28"}
+    assert _global_environment(template)["LOOKUP_CACHE_TABLE_NAME"] == {"Ref": "LookupCacheTable"}
 
 
 def test_every_setting_the_code_reads_is_set_by_the_template(template: SamTemplate) -> None:

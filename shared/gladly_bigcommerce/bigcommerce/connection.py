@@ -6,7 +6,9 @@ template.yaml's alarms and dashboard read: every attempt counts as ``UpstreamCal
 ``UpstreamRateLimited`` too. It shows the store's request quota as this container last saw it
 (``quota``); each request's call budget travels with its ``Deadline`` (``deadline.CallBudget``) and is
 spent by the client before every call. A room keeps state of its own per store on the connection
-(``kept``): the lookups' store settings, read once per container.
+(``kept``): the lookups' store settings, read once per container. What every container shares is on
+it too: ``shared``, the store's entries in the shared cache table (``shared_cache.py``), when the
+deployment has one.
 
 Lookups and actions wait differently for an answer: a lookup's calls end by Gladly's 5 s anyway,
 while a refund may take the payment provider several seconds (``ACTION_READ_TIMEOUT``). A container
@@ -23,6 +25,7 @@ from typing import Any, TypeVar
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.http import RequestRecord
 from gladly_bigcommerce.bigcommerce.quota import QuotaView
+from gladly_bigcommerce.bigcommerce.shared_cache import SharedCache
 from gladly_bigcommerce.observability import count
 
 T = TypeVar("T")
@@ -44,10 +47,12 @@ def record_upstream_call(record: RequestRecord) -> None:
 
 
 class StoreConnection:
-    """One store's client, its quota view, and what the rooms keep per store (``kept``)."""
+    """One store's client, its quota view, what the rooms keep per store (``kept``), and the store's
+    entries in the cache every container shares (``shared``; None without a cache table)."""
 
-    def __init__(self, client: BigCommerceClient) -> None:
+    def __init__(self, client: BigCommerceClient, shared: SharedCache | None = None) -> None:
         self.client = client
+        self.shared = shared
         self._kept: dict[type[Any], Any] = {}
         self._lock = threading.Lock()
 
@@ -77,15 +82,22 @@ class StoreConnection:
         self.client.close()
 
 
-_connections: dict[tuple[str, str, float], tuple[tuple[str, str], StoreConnection]] = {}
+_connections: dict[tuple[str, str, float, str], tuple[tuple[str, str], StoreConnection]] = {}
 _connections_lock = threading.Lock()
 
 
 def store_connection(
-    api_base: str, store_hash: str, *, access_token: str, client_id: str, read_timeout: float
+    api_base: str,
+    store_hash: str,
+    *,
+    access_token: str,
+    client_id: str,
+    read_timeout: float,
+    cache_table: str | None = None,
 ) -> StoreConnection:
-    """The container's connection to the store (API base and hash) for these credentials."""
-    store = (api_base, store_hash, read_timeout)
+    """The container's connection to the store (API base and hash) for these credentials, sharing
+    BigCommerce's answers with the other containers in `cache_table` when one is named."""
+    store = (api_base, store_hash, read_timeout, cache_table or "")
     credentials = (access_token, client_id)
     with _connections_lock:
         known = _connections.get(store)
@@ -99,7 +111,8 @@ def store_connection(
             read_timeout=read_timeout,
             on_request=record_upstream_call,
         )
-        connection = StoreConnection(client)
+        shared = SharedCache(cache_table, store_hash) if cache_table else None
+        connection = StoreConnection(client, shared)
         _connections[store] = (credentials, connection)
     if known is not None:
         known[1].close()  # credentials of the past are not used again

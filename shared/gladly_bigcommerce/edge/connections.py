@@ -18,4 +18,5 @@ def connection_for(
         access_token=secret.access_token.get_secret_value(),
         client_id=secret.client_id.get_secret_value(),
         read_timeout=read_timeout,
+        cache_table=settings.lookup_cache_table_name,
     )

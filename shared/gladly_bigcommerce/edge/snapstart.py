@@ -79,10 +79,11 @@ def _warm_aws_clients() -> None:
     # The provider `parameters.get_secret` would create at the first request (``config.load_secret``).
     if "secrets" not in DEFAULT_PROVIDERS:
         DEFAULT_PROVIDERS["secrets"] = SecretsProvider()
-    if _loaded("actions.machinery.context") is not None:
+    if _loaded("actions.machinery.context") is not None or _loaded("lookup.shared_reads") is not None:
         import boto3
 
-        # The actions' own client is made from the same default session at first use: its model is cached.
+        # The actions' own client, and the lookups' shared cache's, are made from the same default
+        # session at first use: its model is cached.
         boto3.client("dynamodb").close()
 
 

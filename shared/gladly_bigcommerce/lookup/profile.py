@@ -5,8 +5,11 @@ DETAILED profile costs one wave of calls (customer, its orders, guest orders by 
 shipments call per order that shipped something, alongside which the products' catalog images are
 read (one call, and none once they are cached: `product_images`). Store configuration (store
 information, customer group names) is kept per container (`StoreSetting`) and read, when not kept,
-alongside the first wave. Only failing to read the shopper is an error; a failed enrichment
-(shipments, separately listed products, images, group names) leaves that part out, logged and counted.
+alongside the first wave. With a cache shared by the containers (`shared_reads.py`), everything but
+the first wave is first looked for there, in one batched read once the orders are known: a returning
+shopper costs the first wave alone, in any container. Only failing to read the shopper is an error; a
+failed enrichment (shipments, separately listed products, images, group names) leaves that part out,
+logged and counted (`enrichment.py`).
 
 Near the end of the store's request quota (shared with checkout and the store's other apps), a
 DETAILED profile spends what is left on the shopper and the orders, and skips the enrichment (all
@@ -23,13 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
 from gladly_bigcommerce.actions.declare import customer_actions as declare_customer_actions
 from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
-from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, RateLimited
+from gladly_bigcommerce.bigcommerce.errors import RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.bigcommerce.models import Customer, Order, OrderProduct, Shipment, StoreInfo
 from gladly_bigcommerce.gladly import limits
@@ -43,6 +45,18 @@ from gladly_bigcommerce.gladly.customer_ids import (
 from gladly_bigcommerce.gladly.models import Action, CustomerResult, LookupRequest, LookupResponse
 from gladly_bigcommerce.lookup.calls import result, submit
 from gladly_bigcommerce.lookup.context import LookupDeps
+from gladly_bigcommerce.lookup.enrichment import (
+    QUOTA_NEARLY_SPENT,
+    QUOTA_SPENT,
+    UNREADABLE_VALUES,
+    Detailed,
+    Enrichment,
+    Parts,
+    Skipped,
+    enrich,
+    optional,
+    shared_setting,
+)
 from gladly_bigcommerce.lookup.mapping.customers import (
     customer_attributes,
     customer_result,
@@ -50,19 +64,25 @@ from gladly_bigcommerce.lookup.mapping.customers import (
     store_links,
 )
 from gladly_bigcommerce.lookup.mapping.orders import (
-    consignment_lines,
-    lines_are_complete,
     merge_orders,
-    needs_shipments,
     order_transaction,
 )
-from gladly_bigcommerce.lookup.product_images import CACHE as IMAGE_CACHE
-from gladly_bigcommerce.lookup.product_images import product_images
 from gladly_bigcommerce.lookup.recent_profiles import recent_profiles
 from gladly_bigcommerce.lookup.search import (
     GuestShopper,
     guest_orders,
     searched_emails,
+)
+from gladly_bigcommerce.lookup.shared_reads import (
+    GROUP_NAMES_KEY,
+    GROUP_NAMES_MAX_AGE_SECONDS,
+    STORE_KEY,
+    STORE_MAX_AGE_SECONDS,
+    ProfileReads,
+    dump_group_names,
+    dump_store,
+    load_group_names,
+    load_store,
 )
 from gladly_bigcommerce.lookup.shopper_phones import store_region
 from gladly_bigcommerce.lookup.store_settings import StoreSetting
@@ -77,61 +97,6 @@ SUMMARY_ORDER_LIMIT = 50
 
 DETAILS_SKIPPED_ATTRIBUTE = "detailsSkipped"
 """The custom attribute naming what a DETAILED profile left out, and why ("" when nothing was)."""
-
-# Why a part was left out, as the agent reads it.
-QUOTA_NEARLY_SPENT = "the store's BigCommerce request limit is nearly used up"
-QUOTA_SPENT = "the store's BigCommerce request limit is used up"
-UNREADABLE = "BigCommerce did not provide them"
-UNREADABLE_VALUES = "BigCommerce sent values of an unexpected type"
-
-# How the profile names each part it can leave out.
-_PART_LABELS = {
-    "shipments": "tracking",
-    "older_shipments": "tracking of older orders",
-    "products": "items of some orders",
-    "product_images": "product images",
-    "customer_groups": "customer group name",
-    "store": "store details",
-    "guest_orders": "guest orders",
-}
-
-
-class Skipped:
-    """What a DETAILED profile left out and why, said in the profile (`DETAILS_SKIPPED_ATTRIBUTE`).
-
-    Filled while the profile is made, by the thread that makes it (enrichment results are collected
-    there, not on the pool threads).
-    """
-
-    def __init__(self) -> None:
-        self._parts: dict[str, str] = {}  # part -> reason, in the order they were left out
-
-    def add(self, part: str, reason: str) -> None:
-        self._parts.setdefault(part, reason)
-
-    def __bool__(self) -> bool:
-        return bool(self._parts)
-
-    def note(self) -> str:
-        """``"Not shown: tracking, product images (why); ..."``, or ``""`` when nothing was left out."""
-        by_reason: dict[str, list[str]] = {}
-        for part, reason in self._parts.items():
-            by_reason.setdefault(reason, []).append(_PART_LABELS.get(part, part))
-        if not by_reason:
-            return ""
-        return "Not shown: " + "; ".join(
-            f"{', '.join(parts)} ({reason})" for reason, parts in by_reason.items()
-        )
-
-
-@dataclass
-class _Detailed:
-    """One DETAILED profile in the making: whether it spares the store's quota, and what it left out."""
-
-    deps: LookupDeps
-    lean: bool
-    skipped: Skipped
-
 
 # --- extension points for actions --------------------------------------------------------------------
 
@@ -163,7 +128,10 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     emails = searched_emails(request.profile.emails, limits.MAX_EMAILS)
     key = (deps.client.store_hash, request.external_customer_id or "", *emails)
     needed = 3 + deps.settings.recent_orders  # the shopper's three calls, a shipments call per order
-    detailed = _Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped())
+    shared = deps.connection.shared
+    if shared is not None and not shared.prepared:  # a new container: alongside the first wave
+        submit(shared.prepare)
+    detailed = Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped())
     if detailed.lean:
         count("LookupsLean")
     try:
@@ -191,8 +159,12 @@ def _with_note(profile: CustomerResult, note: str) -> CustomerResult:
     return profile.model_copy(update={"custom_attributes": attributes})
 
 
-def _store_setting(setting: StoreSetting[T], part: str, detailed: _Detailed) -> Future[T] | None:
-    """The store setting, kept or read now; None (and said so) when a lean profile skips reading it."""
+def _store_setting(setting: StoreSetting[T], part: str, detailed: Detailed) -> Future[T] | None:
+    """The store setting, kept or read now; None (and said so) when a lean profile skips reading it;
+    None (deferred) when not kept and a shared cache may hold it (`_shared_setting` reads it then)."""
+    if setting.value is None and detailed.deps.connection.shared is not None:
+        detailed.deferred.add(part)
+        return None
     if detailed.lean and setting.value is None:
         detailed.skipped.add(part, QUOTA_NEARLY_SPENT)
         return None
@@ -216,7 +188,7 @@ def _list_orders(
 
 
 def _registered_profile(
-    ref: RegisteredRef, profile_emails: list[str], detailed: _Detailed, store: Future[StoreInfo] | None
+    ref: RegisteredRef, profile_emails: list[str], detailed: Detailed, store: Future[StoreInfo] | None
 ) -> CustomerResult | None:
     """Customer, its orders and guest orders at once (and the group names, unless cached); guest
     orders are asked for by the Gladly profile's emails because the customer's own email is not
@@ -233,7 +205,7 @@ def _registered_profile(
     orders = result(orders_call, deadline)
     email = normalize_email(customer.email)
     guest_call = guest_calls.get(email) or _list_orders(deps, email=email)
-    by_email = _optional(guest_call, "guest_orders", detailed) or []
+    by_email = optional(guest_call, "guest_orders", detailed) or []
     limit = _order_limit(deps.settings)
     complete = len(orders) < limit and len(by_email) < limit
     return _profile(
@@ -249,7 +221,7 @@ def _registered_profile(
 
 
 def _guest_profile(
-    ref: GuestRef, detailed: _Detailed, store: Future[StoreInfo] | None
+    ref: GuestRef, detailed: Detailed, store: Future[StoreInfo] | None
 ) -> CustomerResult | None:
     deps = detailed.deps
     by_email = result(_list_orders(deps, email=ref.email), deps.deadline)
@@ -272,7 +244,7 @@ def _profile(
     customer: Customer | None,
     orders: list[Order],
     complete: bool,
-    detailed: _Detailed,
+    detailed: Detailed,
     store_call: Future[StoreInfo] | None,
     groups_call: Future[dict[int, str]] | None,
 ) -> CustomerResult:
@@ -285,9 +257,38 @@ def _profile(
     """
     deps = detailed.deps
     recent = orders[: deps.settings.recent_orders]
-    enrichment = _enrich(recent, detailed)
-    store = _optional(store_call, "store", detailed) if store_call else None
-    group_names = _optional(groups_call, "customer_groups", detailed) if groups_call else None
+    parts = Parts.of(recent, deps.client.store_hash)
+    settings_keys = [
+        key
+        for part, key in (("store", STORE_KEY), ("customer_groups", GROUP_NAMES_KEY))
+        if part in detailed.deferred
+    ]
+    reads = ProfileReads.read(deps.connection.shared, [*parts.keys(), *settings_keys])
+    if "store" in detailed.deferred:
+        store_call = shared_setting(
+            reads,
+            STORE_KEY,
+            deps.store_settings.store,
+            "store",
+            detailed,
+            load_store,
+            dump_store,
+            STORE_MAX_AGE_SECONDS,
+        )
+    if "customer_groups" in detailed.deferred:
+        groups_call = shared_setting(
+            reads,
+            GROUP_NAMES_KEY,
+            deps.store_settings.group_names,
+            "customer_groups",
+            detailed,
+            load_group_names,
+            dump_group_names,
+            GROUP_NAMES_MAX_AGE_SECONDS,
+        )
+    enrichment = enrich(parts, reads, detailed)
+    store = optional(store_call, "store", detailed) if store_call else None
+    group_names = optional(groups_call, "customer_groups", detailed) if groups_call else None
     links = store_links(deps.settings, store)
     region = store_region(store, deps.settings.default_phone_region)
     transactions = [
@@ -325,7 +326,7 @@ def _profile(
 
 
 def _note_unreadable_values(
-    customer: Customer | None, orders: Sequence[Order], enrichment: _Enrichment, skipped: Skipped
+    customer: Customer | None, orders: Sequence[Order], enrichment: Enrichment, skipped: Skipped
 ) -> None:
     """Name the fields the profile's records lost (their values were unreadable), if any."""
     records: list[tuple[str, Customer | Order | Shipment | OrderProduct | None]] = [("customer", customer)]
@@ -343,72 +344,3 @@ def _note_unreadable_values(
     lost = describe_dropped(records)
     if lost:
         skipped.add(lost, UNREADABLE_VALUES)
-
-
-@dataclass(frozen=True)
-class _Enrichment:
-    shipments: dict[int, list[Shipment]]  # by order id
-    products: dict[int, list[OrderProduct]]  # by order id
-    images: dict[int, str]  # by product id
-
-
-def _enrich(orders: Sequence[Order], detailed: _Detailed) -> _Enrichment:
-    """Shipments of the orders that shipped something, products of orders whose consignments miss
-    items (digital, pickup), and the catalog images of the consignments' products, all at once
-    (each depends only on the order list); a failed call leaves only that part out.
-
-    Lines known only from a separate products call (digital, pickup) go without an image: asking
-    for theirs would wait for that call and lengthen the lookup. A lean profile (the store's quota
-    nearly spent) reads only the newest shipped order's shipments, and images only from memory.
-    """
-    client, deadline = detailed.deps.client, detailed.deps.deadline
-    shipped = [order for order in orders if needs_shipments(order)]
-    incomplete = [order for order in orders if not lines_are_complete(order)]
-    product_ids = {line.product_id for order in orders for line in consignment_lines(order)}
-    if detailed.lean:
-        if shipped[1:]:
-            detailed.skipped.add("older_shipments", QUOTA_NEARLY_SPENT)
-        if incomplete:
-            detailed.skipped.add("products", QUOTA_NEARLY_SPENT)
-        shipped, incomplete = shipped[:1], []
-        images, missing = IMAGE_CACHE.known(client.store_hash, product_ids)
-        if missing:
-            detailed.skipped.add("product_images", QUOTA_NEARLY_SPENT)
-        images_call: Future[dict[int, str]] | None = None
-    else:
-        images, images_call = {}, submit(partial(product_images, client, product_ids, deadline))
-    shipment_calls = {
-        order.id: submit(partial(client.list_shipments, order.id, deadline=deadline)) for order in shipped
-    }
-    product_calls = {
-        order.id: submit(partial(client.list_order_products, order.id, deadline=deadline))
-        for order in incomplete
-    }
-    return _Enrichment(
-        shipments=_settled(shipment_calls, "shipments", detailed),
-        products=_settled(product_calls, "products", detailed),
-        images=(_optional(images_call, "product_images", detailed) if images_call else images) or {},
-    )
-
-
-def _settled(calls: dict[int, Future[list[T]]], part: str, detailed: _Detailed) -> dict[int, list[T]]:
-    """The calls that succeeded, by order id; the failed ones are left out."""
-    return {
-        order_id: value
-        for order_id, call in calls.items()
-        if (value := _optional(call, part, detailed)) is not None
-    }
-
-
-def _optional(call: Future[T], part: str, detailed: _Detailed) -> T | None:
-    """The call's result, or None after logging, counting and noting its BigCommerce failure.
-
-    For parts the answer can do without; any other exception is a bug and is raised, never hidden.
-    """
-    try:
-        return result(call, detailed.deps.deadline)
-    except BigCommerceError as error:
-        logger.warning("Enrichment failed; answering without it", extra={"part": part, "error": str(error)})
-        count("EnrichmentFailures")
-        detailed.skipped.add(part, QUOTA_SPENT if isinstance(error, RateLimited) else UNREADABLE)
-        return None

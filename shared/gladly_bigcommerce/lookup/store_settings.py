@@ -68,7 +68,10 @@ class StoreSetting(Generic[T]):
 
     def load(self, deadline: Deadline) -> T:
         """Read the value now and remember it."""
-        value = self._load(deadline)
+        return self.keep(self._load(deadline))
+
+    def keep(self, value: T) -> T:
+        """Remember a value read elsewhere (the shared cache) as if read now."""
         expires = math.inf if self._ttl is None else self._clock() + self._ttl
         with self._lock:
             self._value = (expires, value)

@@ -189,6 +189,14 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
         "Deploy with template.yaml, which sets ORDER_LOCKS_TABLE_NAME from its OrderLocksTable.",
         None,
     ),
+    "LOOKUP_CACHE_TABLE_NAME": EnvironmentVariable(
+        "lookup_cache_table_name",
+        "DynamoDB table of BigCommerce answers the lookup containers share (filled in by the "
+        "template); empty: each container keeps only its own.",
+        "",
+        "Deploy with template.yaml, which sets LOOKUP_CACHE_TABLE_NAME from its LookupCacheTable.",
+        None,
+    ),
 }
 
 VARIABLE_OF_FIELD = {variable.field: name for name, variable in ENVIRONMENT_VARIABLES.items()}

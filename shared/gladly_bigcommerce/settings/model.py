@@ -145,6 +145,7 @@ class AdaptorSettings(BaseModel):
     basic_auth_user: Annotated[str | None, Blank] = None
     idempotency_table_name: Annotated[str | None, Blank] = None
     order_locks_table_name: Annotated[str | None, Blank] = None
+    lookup_cache_table_name: Annotated[str | None, Blank] = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> AdaptorSettings:
