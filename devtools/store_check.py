@@ -119,7 +119,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "the customer's orders: every detailed lookup fails",
         "orders",
         always_needed=True,
-        needed_by=frozenset({"refund", "cancel"}),
+        needed_by=frozenset({"refund", "cancel", "staff_note"}),
     ),
     Capability(
         "shipments", scopes.ORDERS_READ, "tracking numbers and shipping status on orders", "shipments"
@@ -143,11 +143,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         needed_by=frozenset({"refund"}),
     ),
     Capability(
-        "cancel",
+        "order changes",
         scopes.ORDERS_MODIFY,
-        "cancelling orders from Gladly",
+        "cancelling orders and adding staff notes from Gladly",
         "order_update",
-        needed_by=frozenset({"cancel"}),
+        needed_by=frozenset({"cancel", "staff_note"}),
     ),
     Capability(
         "discount codes",

@@ -86,7 +86,7 @@ def test_lookups_and_actions_document_their_statuses(contract: AdaptorContract) 
         "/auto-link": {"post": {"200", "400", "401", "413", "500", "502", "503"}},
         **{
             route: {"get": {"200", "401", "406"}, "post": {"200", "400", "401", "406"}}
-            for route in ("/actions/refund", "/actions/cancel", "/actions/discount")
+            for route in ("/actions/refund", "/actions/cancel", "/actions/discount", "/actions/staff_note")
         },
     }
     documented = {

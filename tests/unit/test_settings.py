@@ -172,8 +172,8 @@ def test_auto_link_fields_may_be_empty(value: str, expected: set[str]) -> None:
     [
         ("", set()),
         ("false", set()),
-        ("true", {"refund", "cancel", "discount"}),
-        ("TRUE", {"refund", "cancel", "discount"}),
+        ("true", {"refund", "cancel", "discount", "staff_note"}),
+        ("TRUE", {"refund", "cancel", "discount", "staff_note"}),
         ("refund, cancel", {"refund", "cancel"}),
     ],
 )

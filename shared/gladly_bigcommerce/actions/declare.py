@@ -27,6 +27,7 @@ from gladly_bigcommerce.settings.model import AdaptorSettings
 REFUND_ACTION_NAME = "Refund"
 CANCEL_ACTION_NAME = "Cancel order"
 DISCOUNT_ACTION_NAME = "Discount code"
+STAFF_NOTE_ACTION_NAME = "Add staff note"
 _SETTLED_PAYMENT_STATUSES = frozenset({"refunded", "void"})
 """Payment statuses after which no captured money is left on the order."""
 
@@ -47,6 +48,11 @@ def may_cancel(order: Order) -> bool:
     return order.status_id not in (STATUS_CANCELLED, STATUS_REFUNDED, 0) and not is_shipped(order)
 
 
+def may_add_note(order: Order) -> bool:
+    """Every order has staff notes, whatever its state."""
+    return True
+
+
 def order_actions(order: Order, settings: AdaptorSettings, base_url: str) -> list[Action]:
     """The order card's buttons for the actions this deployment enables and this order allows.
 
@@ -58,6 +64,7 @@ def order_actions(order: Order, settings: AdaptorSettings, base_url: str) -> lis
     for action, name, allowed in (
         ("refund", REFUND_ACTION_NAME, may_refund),
         ("cancel", CANCEL_ACTION_NAME, may_cancel),
+        ("staff_note", STAFF_NOTE_ACTION_NAME, may_add_note),
     ):
         if action in enabled and allowed(order):
             actions.append(Action(name=name, form_url=order_form_url(base_url, action, order.id, owner)))

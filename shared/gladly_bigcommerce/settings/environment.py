@@ -73,9 +73,11 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
     ),
     "ACTIONS_ENABLED": EnvironmentVariable(
         "actions_enabled",
-        "Comma-separated actions offered to agents (refund, cancel, discount); 'true': all; empty: none.",
+        "Comma-separated actions offered to agents (refund, cancel, discount, store_credit, "
+        "staff_note); 'true': all; empty: none.",
         "",
-        "Set ACTIONS_ENABLED to a comma-separated subset of refund,cancel,discount, 'true' or ''.",
+        "Set ACTIONS_ENABLED to a comma-separated subset of refund,cancel,discount,store_credit,"
+        "staff_note, 'true' or ''.",
         "ActionsEnabled",
     ),
     "RECENT_ORDERS": EnvironmentVariable(

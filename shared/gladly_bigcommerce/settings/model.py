@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -31,8 +31,8 @@ from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES, VARIA
 from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem, describe_item
 
 ContactField = Literal["email", "phone"]
-ActionName = Literal["refund", "cancel", "discount"]
-ALL_ACTIONS: tuple[ActionName, ...] = ("refund", "cancel", "discount")
+ActionName = Literal["refund", "cancel", "discount", "staff_note"]
+ALL_ACTIONS: tuple[ActionName, ...] = get_args(ActionName)
 SUPPORTED_RESULTS_ATTRIBUTES = frozenset({"name", "email", "phone", "externalCustomerId"})
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 

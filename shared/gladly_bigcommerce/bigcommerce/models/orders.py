@@ -14,6 +14,7 @@ from pydantic import (
 from gladly_bigcommerce.bigcommerce.lenient import Lenient
 from gladly_bigcommerce.bigcommerce.models.base import (
     RecordModel,
+    RequestModel,
     number_as_text,
     skip_unusable,
     usable_items,
@@ -225,6 +226,13 @@ class ShippingAddress(ShippingDestination):
 
     id: int
     order_id: int | None = None
+
+
+class OrderNotesUpdate(RequestModel):
+    """`PUT /v2/orders/{id}` with the staff notes only: "Those fields that are omitted will not be
+    changed" (orders.v2 `updateOrder`), so nothing else of the order is touched."""
+
+    staff_notes: str
 
 
 class ShipmentItem(RecordModel):
