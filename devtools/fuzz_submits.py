@@ -58,6 +58,10 @@ SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
         {"customer": str(seed.MARTHA_CUSTOMER_ID)},
         {"customer": str(seed.MIXED_CUSTOMER_ID)},
     ),
+    "/actions/store_credit": (
+        {"customer": str(seed.MARTHA_CUSTOMER_ID)},
+        {"customer": str(seed.MIXED_CUSTOMER_ID)},
+    ),
     "/actions/staff_note": (
         {"orderId": str(seed.SHIPPED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
         {"orderId": str(seed.CANCELLED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},

@@ -286,6 +286,7 @@ _WHAT_ACTIONS_DO = {
     "cancel": "cancel real orders",
     "discount": "create real discount codes",
     "staff_note": "add staff notes to real orders",
+    "store_credit": "give real store credit",
 }
 
 

@@ -47,8 +47,9 @@ FEATURES = (
     "refunds",
     "order changes",
     "discount codes",
+    "store credit",
 )
-ALL_ACTIONS = frozenset({"refund", "cancel", "discount", "staff_note"})
+ALL_ACTIONS = frozenset({"refund", "cancel", "discount", "staff_note", "store_credit"})
 REPO = Path(__file__).resolve().parents[2]
 # The scope each line must name: the control panel's name and the OAuth name.
 SCOPE_OF = {
@@ -61,6 +62,7 @@ SCOPE_OF = {
     "refunds": "Order Transactions modify (store_v2_transactions) or Orders modify (store_v2_orders)",
     "order changes": "Orders modify (store_v2_orders)",
     "discount codes": "Marketing modify (store_v2_marketing)",
+    "store credit": "Customers modify (store_v2_customers)",
 }
 
 
@@ -144,6 +146,7 @@ def test_a_token_with_every_scope_is_ok_on_every_line_and_changes_nothing(
         ("POST", "/v3/orders/0/payment_actions/refund_quotes"),
         ("PUT", "/v2/orders/0"),
         ("POST", "/v3/promotions"),
+        ("PUT", "/v3/customers"),
     }
 
 
@@ -162,8 +165,11 @@ class Lack:
 LACKS = {
     "customers": Lack(
         frozenset({CUSTOMERS_READ, CUSTOMERS}),
-        frozenset({"customer search", "customer groups"}),
+        frozenset({"customer search", "customer groups", "store credit"}),
         lookups_fail=True,
+    ),
+    "customers-modify": Lack(
+        frozenset({CUSTOMERS}), frozenset({"store credit"}), failing_actions=frozenset({"store_credit"})
     ),
     "orders-read": Lack(
         frozenset({ORDERS_READ, ORDERS}),
@@ -189,7 +195,7 @@ LACKS = {
     "information": Lack(
         frozenset({INFORMATION_READ, INFORMATION}),
         frozenset({"store information"}),
-        failing_actions=frozenset({"discount"}),
+        failing_actions=frozenset({"discount", "store_credit"}),
     ),
 }
 

@@ -98,8 +98,9 @@ def emitted_counts(printed: str) -> dict[str, float]:
         ("cancel-form", r"^/v2/orders/108$"),
         ("discount-form", r"^/v3/customers$"),
         ("staff-note-form", r"^/v2/orders/108$"),
+        ("store-credit-form", r"^/v3/customers$"),
     ],
-    ids=["lookup", "auto_link", "refund", "cancel", "discount", "staff_note"],
+    ids=["lookup", "auto_link", "refund", "cancel", "discount", "staff_note", "store_credit"],
 )
 def test_each_function_counts_its_upstream_calls_errors_and_rate_limits(
     gladly_client: GladlyClient,

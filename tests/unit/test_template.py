@@ -16,7 +16,13 @@ from gladly_bigcommerce.lookup.auto_link.resolver import _camel as camel
 from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
 from gladly_bigcommerce.settings.model import ALL_ACTIONS
 
-ACTION_FUNCTIONS = {"RefundFunction", "CancelFunction", "DiscountFunction", "StaffNoteFunction"}
+ACTION_FUNCTIONS = {
+    "RefundFunction",
+    "CancelFunction",
+    "DiscountFunction",
+    "StaffNoteFunction",
+    "StoreCreditFunction",
+}
 LOOKUP_FUNCTIONS = {"LookupFunction", "AutoLinkFunction"}
 # Variables for the Powertools library itself, not settings of the adaptor.
 POWERTOOLS_VARIABLES = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"}
@@ -65,6 +71,8 @@ def test_every_route_of_the_product_goes_to_its_function(template: SamTemplate) 
         Route("POST", "/actions/discount", "DiscountFunction"),
         Route("GET", "/actions/staff_note", "StaffNoteFunction"),
         Route("POST", "/actions/staff_note", "StaffNoteFunction"),
+        Route("GET", "/actions/store_credit", "StoreCreditFunction"),
+        Route("POST", "/actions/store_credit", "StoreCreditFunction"),
     }
     # When the template's API events are read
     routes = template.routes()
@@ -267,13 +275,15 @@ def test_the_api_is_throttled_and_traced(template: SamTemplate) -> None:
 BIGCOMMERCE_QUOTA_PER_30_SECONDS = 150  # Standard and Plus plans (reference/bigcommerce/FACTS.md)
 # Usual BigCommerce calls of one request (README "Operating it"): a DETAILED lookup 3-8, an
 # auto-link 2-5 (8 taken for both), a refund's, cancel's or discount's form or submit 5-10, a staff
-# note's 1-3 (the order; its notes written and read back).
+# note's 1-3 (the order; its notes written and read back), a store credit's 2-4 (the store's currency,
+# the customer; the balance written and read back).
 CALLS_PER_LOOKUP = 8
 CALLS_PER_ACTION = {
     "RefundFunction": 10,
     "CancelFunction": 10,
     "DiscountFunction": 10,
     "StaffNoteFunction": 3,
+    "StoreCreditFunction": 4,
 }
 ALARM_TOPIC_ACTIONS = {"Fn::If": ["HasAlarmEmail", [{"Ref": "AlarmTopic"}], {"Ref": "AWS::NoValue"}]}
 LOGS_KEY = {"Fn::If": ["HasLogsKmsKey", {"Ref": "LogsKmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
@@ -375,7 +385,7 @@ def test_default_concurrency_keeps_one_wave_of_requests_within_the_store_quota(t
     )
     calls += defaults["ActionReservedConcurrency"] * sum(CALLS_PER_ACTION[name] for name in ACTION_FUNCTIONS)
     # Then their BigCommerce calls fit in the store's 30-second quota (the arithmetic in the README)
-    assert calls == 122
+    assert calls == 130
     assert calls < BIGCOMMERCE_QUOTA_PER_30_SECONDS
 
 

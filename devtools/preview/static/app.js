@@ -333,8 +333,8 @@ async function start() {
   if (state.settings.realStore && actions.length) {
     $("real-store").textContent =
       `This preview acts on the REAL store ${state.settings.realStore}: its ${actions.join(", ")} ` +
-      "action forms refund and cancel real orders, create real discount codes and add staff notes to real " +
-      "orders, for real.";
+      "action forms refund and cancel real orders, create real discount codes, add staff notes to real " +
+      "orders and give real store credit, for real.";
     $("real-store").hidden = false;
   }
   renderSearchForm();

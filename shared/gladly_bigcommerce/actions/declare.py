@@ -28,6 +28,7 @@ REFUND_ACTION_NAME = "Refund"
 CANCEL_ACTION_NAME = "Cancel order"
 DISCOUNT_ACTION_NAME = "Discount code"
 STAFF_NOTE_ACTION_NAME = "Add staff note"
+STORE_CREDIT_ACTION_NAME = "Store credit"
 _SETTLED_PAYMENT_STATUSES = frozenset({"refunded", "void"})
 """Payment statuses after which no captured money is left on the order."""
 
@@ -72,11 +73,19 @@ def order_actions(order: Order, settings: AdaptorSettings, base_url: str) -> lis
 
 
 def customer_actions(customer: CustomerRef, settings: AdaptorSettings, base_url: str) -> list[Action]:
-    """The profile's "+" menu: a discount code, for registered and guest shoppers alike."""
-    if "discount" not in settings.actions_enabled:
-        return []
+    """The profile's "+" menu: a discount code, for registered and guest shoppers alike; store credit for
+    registered customers only (BigCommerce keeps it on an account; a guest's profile says ``Guest``)."""
+    enabled = settings.actions_enabled
     if isinstance(customer, RegisteredRef):
         external_id = str(customer.customer_id)
     else:
         external_id = guest_customer_id(customer.email)
-    return [Action(name=DISCOUNT_ACTION_NAME, form_url=customer_form_url(base_url, "discount", external_id))]
+    actions = []
+    if "discount" in enabled:
+        actions.append(
+            Action(name=DISCOUNT_ACTION_NAME, form_url=customer_form_url(base_url, "discount", external_id))
+        )
+    if "store_credit" in enabled and isinstance(customer, RegisteredRef):
+        url = customer_form_url(base_url, "store_credit", external_id)
+        actions.append(Action(name=STORE_CREDIT_ACTION_NAME, form_url=url))
+    return actions
