@@ -41,6 +41,8 @@ FREE_TEXT = (REASON, "note")
 """The fields an agent types text into (a reason; a staff note's note): filled in, as required."""
 FormQuery = dict[str, str]
 _GUEST = f"{GUEST_ID_PREFIX}{seed.GUEST_EMAIL}"
+UNSHIPPED_ORDER_ADDRESS_ID = 9
+"""The one shipping address of the seeded `UNSHIPPED_ORDER_ID` (as `devtools/sandbox/seed.py` numbers)."""
 # Forms whose actionUrl a generated submit is sent to: seeded orders in several states (refundable,
 # partly refunded, a guest's, unshipped, unpaid, shipped, cancelled) and two customers for discounts.
 SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
@@ -61,6 +63,13 @@ SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
     "/actions/store_credit": (
         {"customer": str(seed.MARTHA_CUSTOMER_ID)},
         {"customer": str(seed.MIXED_CUSTOMER_ID)},
+    ),
+    "/actions/shipping_address": (
+        {
+            "orderId": str(seed.UNSHIPPED_ORDER_ID),
+            "customer": str(seed.MARTHA_CUSTOMER_ID),
+            "addressId": str(UNSHIPPED_ORDER_ADDRESS_ID),
+        },
     ),
     "/actions/staff_note": (
         {"orderId": str(seed.SHIPPED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},

@@ -287,6 +287,7 @@ _WHAT_ACTIONS_DO = {
     "discount": "create real discount codes",
     "staff_note": "add staff notes to real orders",
     "store_credit": "give real store credit",
+    "shipping_address": "change real orders' shipping addresses",
 }
 
 

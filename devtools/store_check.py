@@ -127,7 +127,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "the customer's orders: every detailed lookup fails",
         "orders",
         always_needed=True,
-        needed_by=frozenset({"refund", "cancel", "staff_note"}),
+        needed_by=frozenset({"refund", "cancel", "staff_note", "shipping_address"}),
     ),
     Capability(
         "shipments", scopes.ORDERS_READ, "tracking numbers and shipping status on orders", "shipments"
@@ -136,9 +136,10 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "store information",
         scopes.INFORMATION_READ,
-        "storefront links and the store's currency (discount codes and store credit need it)",
+        "storefront links, the store's currency and its countries (discount codes, store credit and "
+        "addresses need them)",
         "store",
-        needed_by=frozenset({"discount", "store_credit"}),
+        needed_by=frozenset({"discount", "store_credit", "shipping_address"}),
     ),
     Capability(
         "customer groups", scopes.CUSTOMERS_READ, "the customer group name on profiles", "customer_groups"
@@ -153,9 +154,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "order changes",
         scopes.ORDERS_MODIFY,
-        "cancelling orders and adding staff notes from Gladly",
+        "cancelling orders, adding staff notes and changing addresses from Gladly",
         "order_update",
-        needed_by=frozenset({"cancel", "staff_note"}),
+        needed_by=frozenset({"cancel", "staff_note", "shipping_address"}),
     ),
     Capability(
         "discount codes",

@@ -27,7 +27,7 @@ The relay signs whatever it is asked to, so it serves only its own page, in this
 - it sends only to this gateway's own stage (`http://<its address>/<stage>/...`, no dot segments).
 The page refuses to be framed by another site (`frame-ancestors 'none'`). With a real store and actions
 on, the page's banner and `make run`'s say what it can do: refund, cancel, make codes, add staff notes,
-give store credit, for real.
+give store credit, change shipping addresses, for real.
 """
 
 from __future__ import annotations

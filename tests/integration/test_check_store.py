@@ -49,7 +49,7 @@ FEATURES = (
     "discount codes",
     "store credit",
 )
-ALL_ACTIONS = frozenset({"refund", "cancel", "discount", "staff_note", "store_credit"})
+ALL_ACTIONS = frozenset({"refund", "cancel", "discount", "staff_note", "store_credit", "shipping_address"})
 REPO = Path(__file__).resolve().parents[2]
 # The scope each line must name: the control panel's name and the OAuth name.
 SCOPE_OF = {
@@ -177,14 +177,16 @@ LACKS = {
         lookups_fail=True,
     ),
     "orders-modify": Lack(
-        frozenset({ORDERS}), frozenset({"order changes"}), failing_actions=frozenset({"cancel", "staff_note"})
+        frozenset({ORDERS}),
+        frozenset({"order changes"}),
+        failing_actions=frozenset({"cancel", "staff_note", "shipping_address"}),
     ),
     # orders.v3 refund endpoints take "at least one of" store_v2_orders and store_v2_transactions.
     "transactions-modify-only": Lack(frozenset({TRANSACTIONS}), frozenset()),
     "transactions-and-orders-modify": Lack(
         frozenset({TRANSACTIONS, ORDERS}),
         frozenset({"refunds", "order changes"}),
-        failing_actions=frozenset({"refund", "cancel", "staff_note"}),
+        failing_actions=frozenset({"refund", "cancel", "staff_note", "shipping_address"}),
     ),
     "marketing-modify": Lack(
         frozenset({MARKETING}),
@@ -195,7 +197,7 @@ LACKS = {
     "information": Lack(
         frozenset({INFORMATION_READ, INFORMATION}),
         frozenset({"store information"}),
-        failing_actions=frozenset({"discount", "store_credit"}),
+        failing_actions=frozenset({"discount", "store_credit", "shipping_address"}),
     ),
 }
 

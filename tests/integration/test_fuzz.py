@@ -34,6 +34,7 @@ HOSTILE_PER_ACTION = 25
 STRICT_READING_CODES = {"unknown_field", "invalid_type", "invalid_choice", "invalid_text"}
 """Refusals only the strict reading of a submit gives: hostile submits got past the token to it."""
 TEXT_ONLY_FORMS = {"/actions/staff_note", "/actions/store_credit"}
+"""Forms whose fields are all text: no option to choose wrongly (a shipping address has its country)."""
 ACTION_ROUTES = [f"/actions/{action}" for action in ALL_ACTIONS]
 
 

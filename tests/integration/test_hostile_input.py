@@ -28,6 +28,7 @@ SUBMIT_URLS = (
     "/actions/discount?customer=1&token=t",
     "/actions/staff_note?orderId=104&customer=1&token=t",
     "/actions/store_credit?customer=1&token=t",
+    "/actions/shipping_address?orderId=108&customer=1&addressId=1&token=t",
 )
 STORE_PATH = r"^/v2/store$"
 

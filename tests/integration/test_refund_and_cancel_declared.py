@@ -35,16 +35,16 @@ def actions_by_order(profile: dict[str, Any]) -> dict[int, dict[str, str]]:
 def test_each_order_offers_the_actions_its_state_allows(gladly_client: GladlyClient) -> None:
     # Given actions enabled When Martha's profile is looked up in detail
     actions = actions_by_order(detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL))
-    # Then paid orders offer a refund, orders not shipped/cancelled/refunded offer a cancel, and every
-    # order a staff note
-    note = "Add staff note"
-    assert set(actions[seed.UNSHIPPED_ORDER_ID]) == {"Refund", "Cancel order", note}
+    # Then paid orders offer a refund, orders not shipped/cancelled/refunded offer a cancel, every order
+    # a staff note, and an open order's address nothing shipped to a change of address
+    note, address = "Add staff note", "Change shipping address"
+    assert set(actions[seed.UNSHIPPED_ORDER_ID]) == {"Refund", "Cancel order", note, address}
     assert set(actions[seed.REFUNDABLE_ORDER_ID]) == {"Refund", note}  # completed and shipped
     assert set(actions[seed.SHIPPED_ORDER_ID]) == {"Refund", note}
     assert set(actions[seed.CANCELLED_ORDER_ID]) == {"Refund", note}  # cancelling moved no money
     # partly refunded, not shipped: the rest can be refunded, and the order can still be cancelled
-    assert set(actions[seed.PARTIALLY_REFUNDED_ORDER_ID]) == {"Refund", "Cancel order", note}
-    assert set(actions[seed.PENDING_ORDER_ID]) == {"Cancel order", note}  # unpaid: nothing to refund
+    assert set(actions[seed.PARTIALLY_REFUNDED_ORDER_ID]) == {"Refund", "Cancel order", note, address}
+    assert set(actions[seed.PENDING_ORDER_ID]) == {"Cancel order", note, address}  # unpaid: nothing to refund
     assert set(actions[seed.FULLY_REFUNDED_ORDER_ID]) == {note}
     # And the formUrls are absolute, on the host and stage the lookup was sent to, naming the order
     # and its owner

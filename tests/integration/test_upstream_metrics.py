@@ -99,8 +99,18 @@ def emitted_counts(printed: str) -> dict[str, float]:
         ("discount-form", r"^/v3/customers$"),
         ("staff-note-form", r"^/v2/orders/108$"),
         ("store-credit-form", r"^/v3/customers$"),
+        ("shipping-address-form", r"^/v2/orders/108$"),
     ],
-    ids=["lookup", "auto_link", "refund", "cancel", "discount", "staff_note", "store_credit"],
+    ids=[
+        "lookup",
+        "auto_link",
+        "refund",
+        "cancel",
+        "discount",
+        "staff_note",
+        "store_credit",
+        "shipping_address",
+    ],
 )
 def test_each_function_counts_its_upstream_calls_errors_and_rate_limits(
     gladly_client: GladlyClient,

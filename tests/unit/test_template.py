@@ -22,6 +22,7 @@ ACTION_FUNCTIONS = {
     "DiscountFunction",
     "StaffNoteFunction",
     "StoreCreditFunction",
+    "ShippingAddressFunction",
 }
 LOOKUP_FUNCTIONS = {"LookupFunction", "AutoLinkFunction"}
 # Variables for the Powertools library itself, not settings of the adaptor.
@@ -73,6 +74,8 @@ def test_every_route_of_the_product_goes_to_its_function(template: SamTemplate) 
         Route("POST", "/actions/staff_note", "StaffNoteFunction"),
         Route("GET", "/actions/store_credit", "StoreCreditFunction"),
         Route("POST", "/actions/store_credit", "StoreCreditFunction"),
+        Route("GET", "/actions/shipping_address", "ShippingAddressFunction"),
+        Route("POST", "/actions/shipping_address", "ShippingAddressFunction"),
     }
     # When the template's API events are read
     routes = template.routes()
@@ -276,7 +279,8 @@ BIGCOMMERCE_QUOTA_PER_30_SECONDS = 150  # Standard and Plus plans (reference/big
 # Usual BigCommerce calls of one request (README "Operating it"): a DETAILED lookup 3-8, an
 # auto-link 2-5 (8 taken for both), a refund's, cancel's or discount's form or submit 5-10, a staff
 # note's 1-3 (the order; its notes written and read back), a store credit's 2-4 (the store's currency,
-# the customer; the balance written and read back).
+# the customer; the balance written and read back), a shipping address's 2-6 (the order, its addresses,
+# BigCommerce's countries and states once per container, the write).
 CALLS_PER_LOOKUP = 8
 CALLS_PER_ACTION = {
     "RefundFunction": 10,
@@ -284,6 +288,7 @@ CALLS_PER_ACTION = {
     "DiscountFunction": 10,
     "StaffNoteFunction": 3,
     "StoreCreditFunction": 4,
+    "ShippingAddressFunction": 6,
 }
 ALARM_TOPIC_ACTIONS = {"Fn::If": ["HasAlarmEmail", [{"Ref": "AlarmTopic"}], {"Ref": "AWS::NoValue"}]}
 LOGS_KEY = {"Fn::If": ["HasLogsKmsKey", {"Ref": "LogsKmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
@@ -385,7 +390,7 @@ def test_default_concurrency_keeps_one_wave_of_requests_within_the_store_quota(t
     )
     calls += defaults["ActionReservedConcurrency"] * sum(CALLS_PER_ACTION[name] for name in ACTION_FUNCTIONS)
     # Then their BigCommerce calls fit in the store's 30-second quota (the arithmetic in the README)
-    assert calls == 130
+    assert calls == 142
     assert calls < BIGCOMMERCE_QUOTA_PER_30_SECONDS
 
 

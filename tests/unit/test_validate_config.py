@@ -153,8 +153,8 @@ def test_the_cli_lists_every_problem_of_every_stage_at_once(
     for expected in (
         "Colour: is not a setting of this adaptor",
         "RECENT_ORDERS: Input should be less than or equal to 50",
-        "ACTIONS_ENABLED: item 2: Input should be 'refund', 'cancel', 'discount', 'staff_note' or "
-        "'store_credit'",
+        "ACTIONS_ENABLED: item 2: Input should be 'refund', 'cancel', 'discount', 'staff_note', "
+        "'store_credit' or 'shipping_address'",
         "SECRET_NAME: must match ^arn:aws",
         "DEFAULT_PHONE_REGION: must match ^[A-Z]{2}$",
         "LogLevel: must be one of DEBUG, INFO, WARNING, ERROR",

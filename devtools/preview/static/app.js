@@ -334,7 +334,7 @@ async function start() {
     $("real-store").textContent =
       `This preview acts on the REAL store ${state.settings.realStore}: its ${actions.join(", ")} ` +
       "action forms refund and cancel real orders, create real discount codes, add staff notes to real " +
-      "orders and give real store credit, for real.";
+      "orders, give real store credit and change real shipping addresses, for real.";
     $("real-store").hidden = false;
   }
   renderSearchForm();

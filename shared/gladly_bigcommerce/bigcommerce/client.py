@@ -1,10 +1,10 @@
 """The one BigCommerce client: every endpoint the adaptor calls, on ``http.StoreHttp``.
 
-One method per call, grouped by API (customers, orders, refunds, promotions, catalog, store); how a
-request is sent, retried and read is ``http.py``'s. Writes that change money or orders are sent
-exactly once (``retry=False``); ``OutcomeUnknown`` tells the caller to check before trying again.
-Calls only tests and tools make (fixture writes, scope probes) are not here: they live with those
-tools (``devtools/sandbox/admin_client.py``, ``devtools/store_check.py``).
+One method per call, grouped by API (customers, orders, refunds, promotions, catalog, store,
+geography); how a request is sent, retried and read is ``http.py``'s. Writes that change money or
+orders are sent exactly once (``retry=False``); ``OutcomeUnknown`` tells the caller to check before
+trying again. Calls only tests and tools make (fixture writes, scope probes) are not here: they live
+with those tools (``devtools/sandbox/admin_client.py``, ``devtools/store_check.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from .http import (
 )
 from .models import (
     CatalogProduct,
+    Country,
+    CountryState,
     Customer,
     CustomerGroup,
     Order,
@@ -48,6 +50,7 @@ from .models import (
     RefundQuote,
     Shipment,
     ShippingAddress,
+    ShippingAddressUpdate,
     StoreCreditIn,
     StoreCreditUpdate,
     StoreInfo,
@@ -77,6 +80,9 @@ class BigCommerceClient(StoreHttp):
         ("GET", "/v3/promotions/{promotion_id}/codes"): scopes.MARKETING_READ,
         ("GET", "/v3/catalog/products"): scopes.PRODUCTS_READ,
         ("GET", "/v2/store"): scopes.INFORMATION_READ,
+        ("GET", "/v2/countries"): scopes.INFORMATION_READ,
+        ("GET", "/v2/countries/states"): scopes.INFORMATION_READ,
+        ("PUT", "/v2/orders/{order_id}/shipping_addresses/{id}"): scopes.ORDERS_MODIFY,
     }
 
     # --- customers ------------------------------------------------------------------------------
@@ -201,6 +207,25 @@ class BigCommerceClient(StoreHttp):
             Order,
             path={"order_id": order_id},
             body={"status_id": status_id},
+            deadline=deadline,
+        )
+
+    def update_shipping_address(
+        self,
+        order_id: int,
+        address_id: int,
+        address: ShippingAddressUpdate,
+        *,
+        deadline: Deadline | None = None,
+    ) -> ShippingAddress:
+        """Change one of the order's shipping addresses (BigCommerce recomputes no shipping cost or tax).
+        Never retried; the answer is the address as BigCommerce keeps it."""
+        return self._write(
+            "PUT",
+            "/v2/orders/{order_id}/shipping_addresses/{id}",
+            ShippingAddress,
+            path={"order_id": order_id, "id": address_id},
+            body=address,
             deadline=deadline,
         )
 
@@ -369,6 +394,18 @@ class BigCommerceClient(StoreHttp):
         return self._request(
             "GET", "/v2/store", parse=lambda payload: read_one(StoreInfo, payload), deadline=deadline
         )
+
+    # --- geography ------------------------------------------------------------------------------
+
+    def list_countries(self, *, deadline: Deadline | None = None) -> list[Country]:
+        """Every country BigCommerce knows (a v2 list, 250 a page as BigCommerce's own WordPress plugin
+        reads it: ``/countries?limit=250``, bigcommerce/bigcommerce-for-wordpress
+        ``src/BigCommerce/CLI/Update_Country_Cache.php``)."""
+        return list(self._v2_pages("/v2/countries", Country, deadline=deadline))
+
+    def list_states(self, *, deadline: Deadline | None = None) -> list[CountryState]:
+        """Every state of every country BigCommerce knows (``GET /v2/countries/states``, page by page)."""
+        return list(self._v2_pages("/v2/countries/states", CountryState, deadline=deadline))
 
     def _order_pages(
         self, resource: str, model: type[M], order_id: int, deadline: Deadline | None

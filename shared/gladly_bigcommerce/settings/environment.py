@@ -74,10 +74,10 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
     "ACTIONS_ENABLED": EnvironmentVariable(
         "actions_enabled",
         "Comma-separated actions offered to agents (refund, cancel, discount, staff_note, "
-        "store_credit); 'true': all; empty: none.",
+        "store_credit, shipping_address); 'true': all; empty: none.",
         "",
         "Set ACTIONS_ENABLED to a comma-separated subset of refund,cancel,discount,staff_note,"
-        "store_credit, 'true' or ''.",
+        "store_credit,shipping_address, 'true' or ''.",
         "ActionsEnabled",
     ),
     "RECENT_ORDERS": EnvironmentVariable(

@@ -31,7 +31,7 @@ from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES, VARIA
 from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem, describe_item
 
 ContactField = Literal["email", "phone"]
-ActionName = Literal["refund", "cancel", "discount", "staff_note", "store_credit"]
+ActionName = Literal["refund", "cancel", "discount", "staff_note", "store_credit", "shipping_address"]
 ALL_ACTIONS: tuple[ActionName, ...] = get_args(ActionName)
 SUPPORTED_RESULTS_ATTRIBUTES = frozenset({"name", "email", "phone", "externalCustomerId"})
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -35,6 +35,7 @@ from gladly_bigcommerce.bigcommerce.models.customers import (
     StoreCreditIn,
     StoreCreditUpdate,
 )
+from gladly_bigcommerce.bigcommerce.models.geography import Country, CountryState
 from gladly_bigcommerce.bigcommerce.models.orders import (
     AppliedDiscount,
     Order,
@@ -47,6 +48,7 @@ from gladly_bigcommerce.bigcommerce.models.orders import (
     Shipment,
     ShipmentItem,
     ShippingAddress,
+    ShippingAddressUpdate,
     ShippingConsignment,
 )
 from gladly_bigcommerce.bigcommerce.models.promotions import (
@@ -84,6 +86,8 @@ __all__ = [
     "CartCondition",
     "CartValueAction",
     "CatalogProduct",
+    "Country",
+    "CountryState",
     "Customer",
     "CustomerAddress",
     "CustomerGroup",
@@ -120,6 +124,7 @@ __all__ = [
     "ShipmentItem",
     "ShippingAction",
     "ShippingAddress",
+    "ShippingAddressUpdate",
     "ShippingConsignment",
     "StoreCreditAmount",
     "StoreCreditIn",

@@ -228,6 +228,25 @@ class ShippingAddress(ShippingDestination):
     order_id: int | None = None
 
 
+class ShippingAddressUpdate(RequestModel):
+    """`PUT /v2/orders/{order_id}/shipping_addresses/{id}` (orders.v2 `shippingAddress_Put`): the recipient's
+    members only, each sent as given. Read-only members of the answer (`items_total`, costs) are refused
+    by BigCommerce (the operation's 400 example), so there are none here."""
+
+    first_name: str
+    last_name: str
+    company: str
+    street_1: str
+    street_2: str
+    city: str
+    state: str
+    zip: str
+    country: str
+    country_iso2: str
+    phone: str
+    email: str
+
+
 class OrderNotesUpdate(RequestModel):
     """`PUT /v2/orders/{id}` with the staff notes only: "Those fields that are omitted will not be
     changed" (orders.v2 `updateOrder`), so nothing else of the order is touched."""
