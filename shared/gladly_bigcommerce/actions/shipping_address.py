@@ -226,7 +226,7 @@ def shipping_address_form(context: ActionContext, query: ShippingAddressQuery) -
 
 def open_address(context: ActionContext, order: Order, address_id: int) -> ShippingAddress:
     """The order's address ``address_id``, as BigCommerce keeps it now; 406 when the order is closed or
-    anything has shipped to it."""
+    anything has shipped to it (or BigCommerce's answer does not say)."""
     if order.status_id in CLOSED_STATUSES:
         raise NotAcceptable.of(
             "order_closed",
@@ -239,6 +239,12 @@ def open_address(context: ActionContext, order: Order, address_id: int) -> Shipp
             "address_not_found",
             f"Order {order.id} has no such shipping address any more.",
             attr=ADDRESS_PARAMETER,
+        )
+    if "items_shipped" not in address.model_fields_set:
+        raise NotAcceptable.of(
+            "shipped_unknown",
+            f"BigCommerce did not say whether anything of order {order.id} has shipped to this address, so "
+            "it cannot be changed here. Nothing was changed: change it in BigCommerce's control panel.",
         )
     if address.items_shipped > 0:
         raise NotAcceptable.of(
