@@ -324,6 +324,9 @@ _WHAT_ACTIONS_DO = {
     "refund": "refund real orders (money goes back to the shopper)",
     "cancel": "cancel real orders",
     "discount": "create real discount codes",
+    "staff_note": "add staff notes to real orders",
+    "store_credit": "give real store credit",
+    "shipping_address": "change real orders' shipping addresses",
 }
 
 

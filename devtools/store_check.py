@@ -54,6 +54,13 @@ class ProbingClient(BigCommerceClient):
             deadline=deadline,
         )
 
+    def probe_customer_update(self, *, deadline: Deadline | None = None) -> None:
+        """An update of no customers (`[]`: customers.v3 ``updateCustomers`` takes 1 to 10, so refused):
+        "Customers modify", which store credit needs."""
+        self._request(
+            "PUT", "/v3/customers", body=[], parse=lambda payload: None, retry=False, deadline=deadline
+        )
+
     def probe_promotion_create(self, *, deadline: Deadline | None = None) -> None:
         """An empty promotion (`{}`: no name, rules or redemption type, so refused): "Marketing modify"."""
         self._request(
@@ -88,6 +95,7 @@ PROBES: dict[str, Probe] = {
     "refund_quote": _refund_quote,
     "order_update": lambda client: client.probe_order_update(),
     "promotion_create": lambda client: client.probe_promotion_create(),
+    "customer_update": lambda client: client.probe_customer_update(),
 }
 
 
@@ -111,7 +119,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "finding and linking customers: every lookup fails",
         "customers",
         always_needed=True,
-        needed_by=frozenset({"discount"}),
+        needed_by=frozenset({"discount", "store_credit"}),
     ),
     Capability(
         "orders",
@@ -119,7 +127,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "the customer's orders: every detailed lookup fails",
         "orders",
         always_needed=True,
-        needed_by=frozenset({"refund", "cancel"}),
+        needed_by=frozenset({"refund", "cancel", "staff_note", "shipping_address"}),
     ),
     Capability(
         "shipments", scopes.ORDERS_READ, "tracking numbers and shipping status on orders", "shipments"
@@ -128,9 +136,10 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "store information",
         scopes.INFORMATION_READ,
-        "storefront links and the store's currency (the discount action needs the currency)",
+        "storefront links, the store's currency and its countries (discount codes, store credit and "
+        "addresses need them)",
         "store",
-        needed_by=frozenset({"discount"}),
+        needed_by=frozenset({"discount", "store_credit", "shipping_address"}),
     ),
     Capability(
         "customer groups", scopes.CUSTOMERS_READ, "the customer group name on profiles", "customer_groups"
@@ -143,11 +152,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         needed_by=frozenset({"refund"}),
     ),
     Capability(
-        "cancel",
+        "order changes",
         scopes.ORDERS_MODIFY,
-        "cancelling orders from Gladly",
+        "cancelling orders, adding staff notes and changing addresses from Gladly",
         "order_update",
-        needed_by=frozenset({"cancel"}),
+        needed_by=frozenset({"cancel", "staff_note", "shipping_address"}),
     ),
     Capability(
         "discount codes",
@@ -155,6 +164,13 @@ CAPABILITIES: tuple[Capability, ...] = (
         "creating discount codes from Gladly",
         "promotion_create",
         needed_by=frozenset({"discount"}),
+    ),
+    Capability(
+        "store credit",
+        scopes.CUSTOMERS_MODIFY,
+        "giving store credit from Gladly",
+        "customer_update",
+        needed_by=frozenset({"store_credit"}),
     ),
 )
 

@@ -333,7 +333,8 @@ async function start() {
   if (state.settings.realStore && actions.length) {
     $("real-store").textContent =
       `This preview acts on the REAL store ${state.settings.realStore}: its ${actions.join(", ")} ` +
-      "action forms refund and cancel real orders and create real discount codes, for real money.";
+      "action forms refund and cancel real orders, create real discount codes, add staff notes to real " +
+      "orders, give real store credit and change real shipping addresses, for real.";
     $("real-store").hidden = false;
   }
   renderSearchForm();
