@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from devtools.template import REPOSITORY_ROOT, load_template
-from tests.unit.test_template import CALLS_PER_ACTION
 from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
+from tests.unit.test_template import CALLS_PER_ACTION
 
 README = REPOSITORY_ROOT / "README.md"
 DOCS = REPOSITORY_ROOT / "docs"
@@ -118,13 +118,15 @@ def test_each_default_in_the_configuration_tables_is_template_yaml_s() -> None:
 
 
 def _action_calls(reserved: int) -> str:
-    """The actions' part of the docs' sum, e.g. `3 × 2 × 10 + 2 × 3`: functions alike grouped by calls."""
+    """The actions' part of the docs' sum, such as `3 x 2 x 10 + 2 x 3`: alike functions grouped by calls."""
     by_calls: dict[int, int] = {}
     for calls in CALLS_PER_ACTION.values():
         by_calls[calls] = by_calls.get(calls, 0) + 1
-    return " + ".join(
-        (f"{count} {TIMES} " if count > 1 else "") + f"{reserved} {TIMES} {calls}" for calls, count in by_calls.items()
-    )
+    terms = [
+        (f"{count} {TIMES} " if count > 1 else "") + f"{reserved} {TIMES} {calls}"
+        for calls, count in by_calls.items()
+    ]
+    return " + ".join(terms)
 
 
 def test_the_numbers_said_about_template_yaml_are_its_own() -> None:

@@ -298,11 +298,11 @@ def test_the_api_is_throttled_and_traced(template: SamTemplate) -> None:
 # --- Operations: reserved concurrency, alarms, dashboard, access logs, security-scan skips ----------
 
 BIGCOMMERCE_QUOTA_PER_30_SECONDS = 150  # Standard and Plus plans (reference/bigcommerce/FACTS.md)
-# Usual BigCommerce calls of one request (docs/operating.md, "Reserved concurrency"): a DETAILED lookup 3-8, an
-# auto-link 2-5 (8 taken for both), a refund's, cancel's or discount's form or submit 5-10, a staff
-# note's 1-3 (the order; its notes written and read back), a store credit's 2-4 (the store's currency,
-# the customer; the balance written and read back), a shipping address's 2-6 (the order, its addresses,
-# BigCommerce's countries and states once per container, the write).
+# Usual BigCommerce calls of one request (docs/operating.md, "Reserved concurrency"): a DETAILED
+# lookup 3-8, an auto-link 2-5 (8 taken for both), a refund's, cancel's or discount's form or submit
+# 5-10, a staff note's 1-3 (the order; its notes written and read back), a store credit's 2-4 (the
+# store's currency, the customer; the balance written and read back), a shipping address's 2-6 (the
+# order, its addresses, BigCommerce's countries and states once per container, the write).
 CALLS_PER_LOOKUP = 8
 CALLS_PER_ACTION = {
     "RefundFunction": 10,
