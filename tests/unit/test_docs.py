@@ -160,7 +160,8 @@ def test_the_numbers_said_about_template_yaml_are_its_own() -> None:
         "docs/operating.md": [
             f"(`LookupReservedConcurrency` {lookup}, `AutoLinkReservedConcurrency` {auto_link}, and "
             f"`ActionReservedConcurrency` {action} for each of the {actions} action functions)",
-            f"everything running at once makes {lookup} {TIMES} 8 + {auto_link} {TIMES} 8 + {_action_calls(action)} = "
+            f"everything running at once makes {lookup} {TIMES} 8 + {auto_link} {TIMES} 8 + "
+            f"{_action_calls(action)} = "
             f"{lookup * 8 + auto_link * 8 + action * sum(CALLS_PER_ACTION.values())} calls",
             f"the API's burst limit alone lets {burst} through",
             f"at most {at_once} copies of the {count} functions "
