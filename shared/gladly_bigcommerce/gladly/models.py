@@ -30,6 +30,9 @@ LookupKind = Literal["auto_link", "manual_search", "detailed"]
 PhoneType = Literal["MOBILE", "HOME", "OFFICE"]
 InputType = Literal["text", "select", "checkbox"]
 
+ORDER_NUMBER_KEY = "orderNumber"
+"""The Search Query Attribute of an order-number search (``lookup/order_search.py``)."""
+
 # Keys of a lookup query that are not custom attributes.
 _STANDARD_QUERY_KEYS = frozenset(
     {"id", "name", "emails", "phones", "email", "phone", "externalCustomerId", "customAttributes"}
@@ -208,6 +211,17 @@ class LookupRequest(GladlyModel):
     @property
     def external_customer_id(self) -> str | None:
         return _clean(self.query.external_customer_id)
+
+    @property
+    def order_number(self) -> Any:
+        """What an agent typed in the order-number search field, exactly as sent (any JSON type: what
+        a search may use is decided by ``lookup/order_search.py``); None when absent. Gladly sends a
+        Search Query Attribute under its name, like `email` (gladly/lookup-practice reads
+        `lookup.query.email`); read at the top of `query`, else under `customAttributes`."""
+        found = (self.query.model_extra or {}).get(ORDER_NUMBER_KEY)
+        if found is None and self.query.custom_attributes:
+            found = self.query.custom_attributes.get(ORDER_NUMBER_KEY)
+        return found
 
     @property
     def custom_attributes(self) -> dict[str, str]:

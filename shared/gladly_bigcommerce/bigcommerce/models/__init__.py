@@ -27,6 +27,7 @@ from gladly_bigcommerce.bigcommerce.models.base import (
     skipped_unusable,
     usable_items,
 )
+from gladly_bigcommerce.bigcommerce.models.channels import Channel, CustomerChannelSettings, Site, SiteUrl
 from gladly_bigcommerce.bigcommerce.models.customers import (
     Customer,
     CustomerAddress,
@@ -81,8 +82,10 @@ __all__ = [
     "CartCondition",
     "CartValueAction",
     "CatalogProduct",
+    "Channel",
     "Customer",
     "CustomerAddress",
+    "CustomerChannelSettings",
     "CustomerGroup",
     "FixedDiscount",
     "Order",
@@ -117,6 +120,8 @@ __all__ = [
     "ShippingAction",
     "ShippingAddress",
     "ShippingConsignment",
+    "Site",
+    "SiteUrl",
     "StoreCreditAmount",
     "StoreInfo",
     "StoreTimeZone",
