@@ -293,9 +293,11 @@ def test_the_budget_is_exact_under_concurrent_spending() -> None:
 
 def test_the_caps_follow_from_the_request_limits() -> None:
     # A search at the limits: the store's information (its country), customers by email, one guest
-    # search per email, customers by phone, and each number's one-by-one spellings
+    # search per email, customers by phone, each number's one-by-one spellings, and the searched order
+    assert limits.ORDER_SEARCH_CALLS == 1
     assert (
-        limits.basic_lookup_calls() == 3 + limits.MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * limits.MAX_PHONES
+        limits.basic_lookup_calls()
+        == 3 + limits.MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * limits.MAX_PHONES + limits.ORDER_SEARCH_CALLS
     )
     # A DETAILED profile: fixed calls, guest orders per profile email, shipments and items per order
     assert limits.detailed_lookup_calls(10) == limits.DETAILED_FIXED_CALLS + limits.MAX_EMAILS + 20

@@ -79,12 +79,18 @@ DETAILED lookup searches no phone."""
 # --- BigCommerce calls one request may cause -------------------------------------------------------
 
 
+ORDER_SEARCH_CALLS = 1
+"""An order-number search: the order, `GET /v2/orders/{id}`, and nothing else (``lookup/order_search.py``);
+a number that names no order costs no call at all."""
+
+
 def basic_lookup_calls() -> int:
     """A search or an auto-link (Lookup URL and ``/auto-link``): the store's information once per
     container (its country reads phones whose record names none), customers by email (1), guest orders
     per email (``MAX_EMAILS``), customers by phone (1), and when ``phone:in`` may be read as one literal
-    string, each number's likeliest spellings one call each (8 x ``MAX_PHONES``): 53."""
-    return 3 + MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * MAX_PHONES
+    string, each number's likeliest spellings one call each (8 x ``MAX_PHONES``), and the order of an
+    order-number search (``ORDER_SEARCH_CALLS``): 54."""
+    return 3 + MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * MAX_PHONES + ORDER_SEARCH_CALLS
 
 
 DETAILED_FIXED_CALLS = 16

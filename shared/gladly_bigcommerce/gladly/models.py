@@ -186,7 +186,9 @@ class LookupRequest(GladlyModel):
         query = self.query
         has_profile_id = bool(query.id and query.id.strip())
         has_array = isinstance(query.emails, list) or isinstance(query.phones, list)
-        has_search_attributes = query.email is not None or query.phone is not None
+        has_search_attributes = (
+            query.email is not None or query.phone is not None or self.order_number is not None
+        )
         has_string = isinstance(query.emails, str) or isinstance(query.phones, str)
         if has_profile_id and has_array and not has_search_attributes and not has_string:
             return "auto_link"

@@ -21,6 +21,7 @@ from gladly_bigcommerce.lookup.mapping.customers import (
     guest_result,
     with_search_columns,
 )
+from gladly_bigcommerce.lookup.order_search import OrderMatch, find_by_order_number
 from gladly_bigcommerce.lookup.profile import detailed_lookup
 from gladly_bigcommerce.lookup.search import (
     ContactMatches,
@@ -64,25 +65,36 @@ def explain(request: LookupRequest, deps: LookupDeps) -> AutoLinkReport:
 
 
 def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
-    """An agent's search: exact email and/or phone, as the Search Query Attributes allow.
+    """An agent's search: exact email and/or phone, and an order's number, as the Search Query
+    Attributes allow.
 
     Several attributes widen the search (any of them may match); with email only, it costs two
     calls at once (customers, guest orders), and a third, once per container, for the store's
-    country (`LookupDeps.phone_region`).
+    country (`LookupDeps.phone_region`). An order number alone costs one call, the order
+    (``order_search.py``): the store's country is used only when already kept.
     """
     searchable = {item.attribute for item in deps.settings.search_query_attributes}
     terms = request.search_terms
+    emails = terms.emails if "email" in searchable else []
+    numbers = terms.phones if "phone" in searchable else []
+    typed = request.order_number if "orderNumber" in searchable else None
+    order = None
+    if typed is not None:
+        kept_region = deps.phone_region(read=False).get()
+        order = find_by_order_number(deps.client, typed, kept_region, deps.deadline)
+        if not emails and not numbers:
+            return _basic_response(ContactMatches((), ()), deps.settings, PhoneRegion(kept_region), order)
     region = deps.phone_region()
     matches = find_by_contacts(
         deps.client,
-        emails=terms.emails if "email" in searchable else [],
-        numbers=terms.phones if "phone" in searchable else [],
+        emails=emails,
+        numbers=numbers,
         region=region,
         deadline=deps.deadline,
         max_emails=limits.MAX_EMAILS,
         max_phones=limits.MAX_PHONES,
     )
-    return _basic_response(matches, deps.settings, region)
+    return _basic_response(matches, deps.settings, region, order)
 
 
 def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
@@ -92,12 +104,24 @@ def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse
 
 
 def _basic_response(
-    matches: ContactMatches, settings: AdaptorSettings, region: PhoneRegion
+    matches: ContactMatches, settings: AdaptorSettings, region: PhoneRegion, order: OrderMatch | None = None
 ) -> LookupResponse:
+    """The results, registered shoppers first, then guests; the shopper of a searched order first when
+    no contact found it, else its columns on the result that did."""
     results = [customer_result(customer, region.get()) for customer in matches.customers]
     results += [guest_result(guest, region.get()) for guest in matches.guests]
+    ordered_id = order.result.external_customer_id if order is not None else None
+    if order is not None and all(found.external_customer_id != ordered_id for found in results):
+        results.insert(0, order.result)
     columns = settings.search_results_attributes
-    return LookupResponse(results=[with_search_columns(found, columns) for found in results])
+    return LookupResponse(
+        results=[
+            with_search_columns(
+                found, columns, order.columns if order and found.external_customer_id == ordered_id else {}
+            )
+            for found in results
+        ]
+    )
 
 
 LOOKUPS: dict[LookupKind, Callable[[LookupRequest, LookupDeps], LookupResponse]] = {
