@@ -12,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget, CallBudgetExceeded
+from gladly_bigcommerce.bigcommerce.storefronts import MAX_STOREFRONT_SETTINGS
 from gladly_bigcommerce.edge import errors as edge_errors
 from gladly_bigcommerce.edge import request as edge_request
 from gladly_bigcommerce.gladly import limits
@@ -300,7 +301,12 @@ def test_the_caps_follow_from_the_request_limits() -> None:
         == 3 + limits.MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * limits.MAX_PHONES + limits.ORDER_SEARCH_CALLS
     )
     # A DETAILED profile: fixed calls, guest orders per profile email, shipments and items per order
-    assert limits.detailed_lookup_calls(10) == limits.DETAILED_FIXED_CALLS + limits.MAX_EMAILS + 20
+    # and the store's storefronts: channels, sites and each storefront's customer settings
+    assert limits.STOREFRONT_CALLS == 2 + MAX_STOREFRONT_SETTINGS
+    assert (
+        limits.detailed_lookup_calls(10)
+        == limits.DETAILED_FIXED_CALLS + limits.STOREFRONT_CALLS + limits.MAX_EMAILS + 20
+    )
     # Every cap stays within the store's default quota of 150 requests per 30 s
     assert max(limits.basic_lookup_calls(), limits.detailed_lookup_calls(10), limits.ACTION_CALLS) < 150
 

@@ -99,10 +99,17 @@ orders by its own email, store information and customer groups (both kept per co
 images, plus room for further pages of any of them (a long group list, more than 250 products)."""
 
 
+STOREFRONT_CALLS = 10
+"""Reading the store's storefronts (kept per container like the customer groups): its channels, their
+sites, and up to 8 storefronts' customer settings (``bigcommerce/storefronts.MAX_STOREFRONT_SETTINGS``);
+a store of one storefront needs only the first."""
+
+
 def detailed_lookup_calls(recent_orders: int) -> int:
-    """A DETAILED profile: the fixed calls, guest orders per profile email, and one shipments call and
-    one line-items call per recent order shown (``RECENT_ORDERS``, 10 by default: 46 calls)."""
-    return DETAILED_FIXED_CALLS + MAX_EMAILS + 2 * recent_orders
+    """A DETAILED profile: the fixed calls, the storefronts, guest orders per profile email, and one
+    shipments call and one line-items call per recent order shown (``RECENT_ORDERS``, 10 by default:
+    56 calls)."""
+    return DETAILED_FIXED_CALLS + STOREFRONT_CALLS + MAX_EMAILS + 2 * recent_orders
 
 
 ACTION_CALLS = 30

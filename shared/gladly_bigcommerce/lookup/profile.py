@@ -32,6 +32,7 @@ from gladly_bigcommerce.actions.declare import order_actions as declare_order_ac
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.bigcommerce.models import Customer, Order, OrderProduct, Shipment, StoreInfo
+from gladly_bigcommerce.bigcommerce.storefronts import Storefronts
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.customer_ids import (
     CustomerRef,
@@ -93,6 +94,7 @@ _PART_LABELS = {
     "customer_groups": "customer group name",
     "store": "store details",
     "guest_orders": "guest orders",
+    "storefronts": "storefronts",
 }
 
 
@@ -131,6 +133,13 @@ class _Detailed:
     deps: LookupDeps
     lean: bool
     skipped: Skipped
+    storefronts_call: Future[Storefronts] | None = None  # the store's storefronts, kept or being read
+
+    def storefronts(self) -> Storefronts:
+        """The store's storefronts; unknown (as a store of one storefront) when not read."""
+        call = self.storefronts_call
+        found = _optional(call, "storefronts", self) if call is not None else None
+        return found or Storefronts.unknown()
 
 
 # --- extension points for actions --------------------------------------------------------------------
@@ -168,6 +177,7 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
         count("LookupsLean")
     try:
         store = _store_setting(deps.store_settings.store, "store", detailed)
+        detailed.storefronts_call = _store_setting(deps.store_settings.storefronts, "storefronts", detailed)
         if isinstance(ref, RegisteredRef):
             profile = _registered_profile(ref, emails, detailed, store)
         else:
@@ -290,6 +300,7 @@ def _profile(
     group_names = _optional(groups_call, "customer_groups", detailed) if groups_call else None
     links = store_links(deps.settings, store)
     region = store_region(store, deps.settings.default_phone_region)
+    storefronts = detailed.storefronts()
     transactions = [
         order_transaction(
             order,
@@ -299,6 +310,7 @@ def _profile(
             products=enrichment.products.get(order.id),
             images=enrichment.images,
             actions=order_actions(order, ref, deps),
+            storefronts=storefronts,
         )
         for order in recent
     ]
