@@ -122,6 +122,8 @@ def test_without_the_channels_scope_the_store_looks_like_one_storefront(
     assert shipped["customerOrderUrl"].startswith("https://sandbox-outfitters.example.com/")
     # And nothing is said to be missing: a store may simply not have granted the scope
     assert profile["customAttributes"]["detailsSkipped"] == ""
+    # And, as in a store of one storefront, no other account of her email is looked for
+    assert [r.api_path for r in bc_sandbox.requests.snapshot()].count("/v3/customers") == 1
 
 
 def test_failing_storefronts_are_said_and_the_orders_still_shown(
@@ -131,3 +133,91 @@ def test_failing_storefronts_are_said_and_the_orders_still_shown(
     profile = profile_of(gladly_client.post("/lookup", detailed(str(seed.MARTHA_CUSTOMER_ID))))
     assert len(profile["transactions"]) == len(seed.MARTHA_ORDER_IDS)
     assert "storefronts (BigCommerce did not provide them)" in profile["customAttributes"]["detailsSkipped"]
+
+
+# --- one person with an account on several storefronts -------------------------------------------------
+
+ROSA_IDS = [str(customer_id) for customer_id in seed_channels.ROSA_CUSTOMER_IDS]
+ROSA_PROFILE = {
+    "id": "RosaGladlyProfile00001",
+    "name": "Rosa Rivera",
+    "emails": [seed_channels.ROSA_EMAIL],
+    "phones": ["+15105550164"],
+}
+
+
+def search(**query: str) -> dict[str, Any]:
+    return {"lookupLevel": "BASIC", "uniqueMatchRequired": False, "query": {"id": "agent-search", **query}}
+
+
+def ids_of(response: requests.Response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [result["externalCustomerId"] for result in response.json()["results"]]
+
+
+def test_a_search_finds_one_person_with_an_account_on_each_storefront_once(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_storefronts: None
+) -> None:
+    # Given Rosa's global account (920) and her Brew Outlet account (921), one person
+    # When an agent searches by her email, or by her phone
+    # Then she is one result, named by her oldest account
+    assert ids_of(gladly_client.post("/lookup", search(email=seed_channels.ROSA_EMAIL))) == [ROSA_IDS[0]]
+    assert ids_of(gladly_client.post("/lookup", search(phone="(510) 555-0164"))) == [ROSA_IDS[0]]
+
+
+def test_auto_link_links_the_person_not_a_conflict_between_her_accounts(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_storefronts: None
+) -> None:
+    auto_link = {"lookupLevel": "BASIC", "uniqueMatchRequired": True, "query": ROSA_PROFILE}
+    assert ids_of(gladly_client.post("/lookup", auto_link)) == [ROSA_IDS[0]]
+    report = gladly_client.post("/auto-link", auto_link)
+    assert report.status_code == 200, report.text
+    assert report.json()["kind"] == "linked"
+
+
+def test_two_people_sharing_an_email_on_two_storefronts_stay_two(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_storefronts: None
+) -> None:
+    # Given Sam (channel 1) and Samantha (channel 2): one email, disjoint channels, different names
+    found = ids_of(gladly_client.post("/lookup", search(email=seed.SHARED_EMAIL)))
+    # Then both are found, and an auto-link by that email is still a conflict
+    assert sorted(found) == sorted(str(customer_id) for customer_id in seed.SHARED_EMAIL_CUSTOMER_IDS)
+    auto_link = {
+        "lookupLevel": "BASIC",
+        "uniqueMatchRequired": True,
+        "query": {"id": "SharedProfile000000001", "emails": [seed.SHARED_EMAIL], "phones": []},
+    }
+    assert ids_of(gladly_client.post("/lookup", auto_link)) != [found[0]]
+    assert len(ids_of(gladly_client.post("/lookup", auto_link))) != 1
+
+
+def test_a_search_of_a_store_without_shared_emails_reads_no_storefronts(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_storefronts: None
+) -> None:
+    ids_of(gladly_client.post("/lookup", search(email=seed.MARTHA_EMAIL)))
+    assert not [
+        r for r in bc_sandbox.requests.snapshot() if "channel" in r.api_path or "/sites" in r.api_path
+    ]
+
+
+def test_the_persons_profile_shows_every_accounts_orders_newest_first(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_storefronts: None
+) -> None:
+    # Given Rosa linked by either of her accounts' ids (Gladly keeps the id it linked)
+    for linked in ROSA_IDS:
+        profile = profile_of(gladly_client.post("/lookup", detailed(linked)))
+        # Then the profile is the one Gladly asked for, with the orders of both accounts, newest first
+        assert profile["externalCustomerId"] == linked
+        numbers = [int(order["orderNumber"]) for order in profile["transactions"]]
+        assert numbers == sorted(seed_channels.ROSA_ORDER_IDS, reverse=True)
+        assert profile["customAttributes"]["orderCount"] == str(len(seed_channels.ROSA_ORDER_IDS))
+        assert profile["customAttributes"]["detailsSkipped"] == ""
+
+
+def test_a_profile_of_a_shopper_sharing_an_email_with_another_person_shows_only_their_orders(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_storefronts: None
+) -> None:
+    _sam, samantha = seed.SHARED_EMAIL_CUSTOMER_IDS
+    orders = orders_of(profile_of(gladly_client.post("/lookup", detailed(str(samantha)))))
+    assert list(orders) == [seed_channels.SAMANTHA_SHARED_ORDER_ID]
+    assert orders[seed_channels.SAMANTHA_SHARED_ORDER_ID]["note"] == "Storefront: Brew Outlet"

@@ -58,7 +58,9 @@ def answer_lookup(request: LookupRequest, on_store: OnStore[LookupResponse]) -> 
 
 def explain(request: LookupRequest, deps: LookupDeps) -> AutoLinkReport:
     """Why the profile of Gladly's auto-link request does or does not link (``/auto-link``)."""
-    return explain_auto_link(request, deps.client, deps.settings, deps.deadline, deps.phone_region())
+    return explain_auto_link(
+        request, deps.client, deps.settings, deps.deadline, deps.phone_region(), deps.storefronts
+    )
 
 
 # --- BASIC -------------------------------------------------------------------------------------------
@@ -93,6 +95,7 @@ def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
         deadline=deps.deadline,
         max_emails=limits.MAX_EMAILS,
         max_phones=limits.MAX_PHONES,
+        storefronts=deps.storefronts,
     )
     return _basic_response(matches, deps.settings, region, order)
 
@@ -100,7 +103,9 @@ def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
 def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     """Gladly's auto-link request, answered by the auto-link resolver (``auto_link/``): a lone result
     only for a shopper it may link, every candidate when ambiguous, `[]` when nothing matched."""
-    return answer_auto_link(request.profile, deps.client, deps.settings, deps.deadline, deps.phone_region())
+    return answer_auto_link(
+        request.profile, deps.client, deps.settings, deps.deadline, deps.phone_region(), deps.storefronts
+    )
 
 
 def _basic_response(

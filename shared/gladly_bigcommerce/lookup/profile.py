@@ -63,6 +63,7 @@ from gladly_bigcommerce.lookup.recent_profiles import recent_profiles
 from gladly_bigcommerce.lookup.search import (
     GuestShopper,
     guest_orders,
+    person_of,
     searched_emails,
 )
 from gladly_bigcommerce.lookup.shopper_phones import store_region
@@ -95,6 +96,7 @@ _PART_LABELS = {
     "store": "store details",
     "guest_orders": "guest orders",
     "storefronts": "storefronts",
+    "other_accounts": "orders of the shopper's accounts on other storefronts",
 }
 
 
@@ -240,22 +242,40 @@ def _registered_profile(
     customer = result(customer_call, deadline)
     if customer is None:
         return None
-    orders = result(orders_call, deadline)
     email = normalize_email(customer.email)
     guest_call = guest_calls.get(email) or _list_orders(deps, email=email)
+    copies = _other_accounts(customer, detailed)
+    copy_calls = [_list_orders(deps, customer_id=account.id) for account in copies]
+    orders = result(orders_call, deadline)
     by_email = _optional(guest_call, "guest_orders", detailed) or []
-    limit = _order_limit(deps.settings)
-    complete = len(orders) < limit and len(by_email) < limit
+    of_copies = [_optional(call, "other_accounts", detailed) or [] for call in copy_calls]
+    complete = max(len(found) for found in (orders, by_email, *of_copies)) < _order_limit(deps.settings)
     return _profile(
         partial(customer_result, customer),
         RegisteredRef(customer.id),
         customer,
-        merge_orders(orders, guest_orders(by_email, email)),
+        merge_orders(orders, *of_copies, guest_orders(by_email, email)),
         complete,
         detailed,
         store,
         groups_call,
     )
+
+
+def _other_accounts(customer: Customer, detailed: _Detailed) -> tuple[Customer, ...]:
+    """The shopper's accounts on the store's other storefronts that are the same person
+    (``search.person_of``: only in a store of several storefronts), whose orders the profile shows too;
+    none when they cannot be read (said in the profile)."""
+    storefronts = detailed.storefronts()
+    if not storefronts.several:
+        return ()
+    deps = detailed.deps
+    try:
+        return person_of(deps.client, customer, storefronts, deps.deadline).accounts[1:]
+    except BigCommerceError as error:
+        logger.warning("Other storefronts' accounts unreadable", extra={"error": str(error)})
+        detailed.skipped.add("other_accounts", QUOTA_SPENT if isinstance(error, RateLimited) else UNREADABLE)
+        return ()
 
 
 def _guest_profile(

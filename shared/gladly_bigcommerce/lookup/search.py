@@ -235,7 +235,8 @@ def find_guest_shopper(
 @dataclass(frozen=True)
 class Person:
     """A registered shopper: one account, or several that are one person's channel-specific copies
-    (``bigcommerce/storefronts.py``), the first (the lowest id) the one whose id names the person."""
+    (``bigcommerce/storefronts.py``), the first the one whose id names the person (in a search its
+    oldest account, the lowest id; in a DETAILED profile the account Gladly linked)."""
 
     accounts: tuple[Customer, ...]
 
@@ -264,6 +265,26 @@ def group_people(
     return tuple(Person(accounts) for accounts in people(found, storefronts()))
 
 
+MAX_PERSON_ACCOUNTS = 5
+"""Accounts of one person a DETAILED profile reads orders of (the linked one and up to four copies on
+other storefronts, the oldest first): one orders call each (``gladly/limits.PERSON_ACCOUNT_CALLS``)."""
+
+
+def person_of(
+    client: BigCommerceClient, customer: Customer, storefronts: Storefronts, deadline: Deadline
+) -> Person:
+    """The person whose account `customer` is: with its copies on other storefronts when the store has
+    several (one call: the accounts of its email), the linked account first, then the others by id,
+    at most `MAX_PERSON_ACCOUNTS`; alone in a store of one storefront (no call)."""
+    if not storefronts.several or not customer.email.strip():
+        return Person((customer,))
+    found = find_customers_by_emails(client, [customer.email], deadline)
+    grouped = people([customer, *found], storefronts)
+    group = next(accounts for accounts in grouped if customer.id in {account.id for account in accounts})
+    others = [account for account in group if account.id != customer.id]
+    return Person((customer, *others[: MAX_PERSON_ACCOUNTS - 1]))
+
+
 @dataclass(frozen=True)
 class ContactMatches:
     """Who answers to a set of emails and phones: registered shoppers first, then guest shoppers.
@@ -277,8 +298,8 @@ class ContactMatches:
 
     @property
     def customers(self) -> tuple[Customer, ...]:
-        """Every account found, each person's together."""
-        return tuple(account for person in self.people for account in person.accounts)
+        """The registered shoppers, one account per person: its oldest, whose id names the person."""
+        return tuple(person.primary for person in self.people)
 
 
 def find_by_contacts(
