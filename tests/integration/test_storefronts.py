@@ -21,8 +21,15 @@ from devtools.sandbox import (
     seed,
     seed_channels,
 )
+from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.connection import StoreConnection
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.gladly import limits
+from gladly_bigcommerce.gladly.models import CustomerResult, LookupRequest
+from gladly_bigcommerce.lookup.context import LookupDeps
+from gladly_bigcommerce.lookup.entry import manual_search
 from gladly_bigcommerce.lookup.store_settings import forget_store_settings
+from gladly_bigcommerce.settings.model import AdaptorSettings
 
 ROSA_OUTLET_ID = seed_channels.ROSA_CUSTOMER_IDS[1]
 MARKETPLACE_GUEST = "guest:x7k2m9q4p1@marketplace.amazon.example.com"
@@ -221,3 +228,51 @@ def test_a_profile_of_a_shopper_sharing_an_email_with_another_person_shows_only_
     orders = orders_of(profile_of(gladly_client.post("/lookup", detailed(str(samantha)))))
     assert list(orders) == [seed_channels.SAMANTHA_SHARED_ORDER_ID]
     assert orders[seed_channels.SAMANTHA_SHARED_ORDER_ID]["note"] == "Storefront: Brew Outlet"
+
+
+# --- where a shopper buys: the profile's `storefronts` and the `storefronts` results column ------------
+
+
+def test_the_profile_says_on_which_storefronts_the_shopper_buys(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_storefronts: None
+) -> None:
+    rosa = profile_of(gladly_client.post("/lookup", detailed(ROSA_IDS[0])))
+    assert rosa["customAttributes"]["storefronts"] == "Sandbox Outfitters, Brew Outlet"
+    # Martha's account is global, and Brew Outlet refuses global logins: she buys on the default one
+    martha = profile_of(gladly_client.post("/lookup", detailed(str(seed.MARTHA_CUSTOMER_ID))))
+    assert martha["customAttributes"]["storefronts"] == "Sandbox Outfitters"
+    amazon = profile_of(gladly_client.post("/lookup", detailed(MARKETPLACE_GUEST)))
+    assert amazon["customAttributes"]["storefronts"] == "Amazon"
+
+
+def search_with_columns(bc_sandbox: SandboxServer, **query: str) -> list[CustomerResult]:
+    """A manual search made by the lookup itself with the `storefronts` column configured (the test
+    gateway's columns are make run's), against the sandbox over HTTP."""
+    settings = AdaptorSettings.from_env(
+        {
+            "DEPLOYMENT_NAME": "test",
+            "STORE_HASH": bc_sandbox.store_hash,
+            "SECRET_NAME": "secret",
+            "BIGCOMMERCE_API_BASE": bc_sandbox.url,
+            "SEARCH_QUERY_ATTRIBUTES": "email,phone,orderNumber",
+            "SEARCH_RESULTS_ATTRIBUTES": "name,storefronts,orderNumber",
+        }
+    )
+    with BigCommerceClient(bc_sandbox.store_hash, DEFAULT_TOKEN, api_base=bc_sandbox.url) as client:
+        deps = LookupDeps(settings, StoreConnection(client), Deadline.after(5), "https://gladly.example/prod")
+        return manual_search(LookupRequest.model_validate(search(**query)), deps).results
+
+
+def test_the_storefronts_column_names_where_each_shopper_found_buys(bc_sandbox: SandboxServer) -> None:
+    (rosa,) = search_with_columns(bc_sandbox, email=seed_channels.ROSA_EMAIL)
+    assert rosa.model_extra == {"storefronts": "Sandbox Outfitters, Brew Outlet"}
+    sam, samantha = search_with_columns(bc_sandbox, email=seed.SHARED_EMAIL)
+    assert (sam.model_extra, samantha.model_extra) == (
+        {"storefronts": "Sandbox Outfitters"},
+        {"storefronts": "Brew Outlet"},
+    )
+    (amazon,) = search_with_columns(bc_sandbox, orderNumber=str(seed_channels.MARKETPLACE_ORDER_ID))
+    assert amazon.model_extra == {
+        "storefronts": "Amazon",
+        "orderNumber": str(seed_channels.MARKETPLACE_ORDER_ID),
+    }

@@ -43,7 +43,7 @@ from typing import cast
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import Forbidden
-from gladly_bigcommerce.bigcommerce.models import Channel, Customer, CustomerChannelSettings, Site
+from gladly_bigcommerce.bigcommerce.models import Channel, Customer, CustomerChannelSettings, Order, Site
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,16 @@ class Storefronts:
         return (
             channel.name.strip() if channel is not None and channel.name.strip() else f"channel {channel_id}"
         )
+
+    def shopper_storefronts(self, accounts: Iterable[Customer], orders: Iterable[Order] = ()) -> str:
+        """Where a shopper buys, as an agent reads it: the names of the channels its accounts may log in
+        to and its orders came from, by channel id (`Sandbox Outfitters, Brew Outlet`); `""` when the
+        store's channels are not known."""
+        if not self.channels:
+            return ""
+        ids = {channel for account in accounts for channel in self.login_channels(account)}
+        ids |= {order.channel_id or DEFAULT_CHANNEL_ID for order in orders}
+        return ", ".join(self.name(channel_id) for channel_id in sorted(ids))
 
     def site_url(self, channel_id: int | None) -> str | None:
         """The storefront's site URL (no trailing slash), when it has one and it is known."""

@@ -8,12 +8,13 @@ them on the store (``edge/lookups.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
+from gladly_bigcommerce.bigcommerce.models import Customer, Order
 from gladly_bigcommerce.gladly import limits
-from gladly_bigcommerce.gladly.models import LookupKind, LookupRequest, LookupResponse
+from gladly_bigcommerce.gladly.models import CustomerResult, LookupKind, LookupRequest, LookupResponse
 from gladly_bigcommerce.lookup.auto_link.resolver import AutoLinkReport, answer_auto_link, explain_auto_link
 from gladly_bigcommerce.lookup.context import LookupDeps
 from gladly_bigcommerce.lookup.mapping.customers import (
@@ -29,7 +30,6 @@ from gladly_bigcommerce.lookup.search import (
     find_by_contacts,
 )
 from gladly_bigcommerce.observability import count, logger
-from gladly_bigcommerce.settings.model import AdaptorSettings
 
 T = TypeVar("T")
 
@@ -85,7 +85,7 @@ def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
         kept_region = deps.phone_region(read=False).get()
         order = find_by_order_number(deps.client, typed, kept_region, deps.deadline)
         if not emails and not numbers:
-            return _basic_response(ContactMatches((), ()), deps.settings, PhoneRegion(kept_region), order)
+            return _basic_response(ContactMatches((), ()), deps, PhoneRegion(kept_region), order)
     region = deps.phone_region()
     matches = find_by_contacts(
         deps.client,
@@ -97,7 +97,7 @@ def manual_search(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
         max_phones=limits.MAX_PHONES,
         storefronts=deps.storefronts,
     )
-    return _basic_response(matches, deps.settings, region, order)
+    return _basic_response(matches, deps, region, order)
 
 
 def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
@@ -109,24 +109,29 @@ def auto_link_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse
 
 
 def _basic_response(
-    matches: ContactMatches, settings: AdaptorSettings, region: PhoneRegion, order: OrderMatch | None = None
+    matches: ContactMatches, deps: LookupDeps, region: PhoneRegion, order: OrderMatch | None = None
 ) -> LookupResponse:
     """The results, registered shoppers first, then guests; the shopper of a searched order first when
-    no contact found it, else its columns on the result that did."""
-    results = [customer_result(customer, region.get()) for customer in matches.customers]
-    results += [guest_result(guest, region.get()) for guest in matches.guests]
+    no contact found it, else its columns on the result that did. The `storefronts` column, when
+    configured, names where each shopper buys (the store's storefronts, kept per container)."""
+    found: list[tuple[CustomerResult, Sequence[Customer], Sequence[Order]]] = [
+        (customer_result(person.primary, region.get()), person.accounts, ()) for person in matches.people
+    ]
+    found += [(guest_result(guest, region.get()), (), guest.orders) for guest in matches.guests]
     ordered_id = order.result.external_customer_id if order is not None else None
-    if order is not None and all(found.external_customer_id != ordered_id for found in results):
-        results.insert(0, order.result)
-    columns = settings.search_results_attributes
-    return LookupResponse(
-        results=[
-            with_search_columns(
-                found, columns, order.columns if order and found.external_customer_id == ordered_id else {}
-            )
-            for found in results
-        ]
-    )
+    if order is not None and all(shopper.external_customer_id != ordered_id for shopper, _, _ in found):
+        found.insert(0, (order.result, (), (order.order,)))
+    columns = deps.settings.search_results_attributes
+    shown = deps.storefronts if any(item.attribute == "storefronts" for item in columns) else None
+    results = []
+    for shopper, accounts, orders in found:
+        known = (
+            dict(order.columns) if order is not None and shopper.external_customer_id == ordered_id else {}
+        )
+        if shown is not None:
+            known["storefronts"] = shown().shopper_storefronts(accounts, orders)
+        results.append(with_search_columns(shopper, columns, known))
+    return LookupResponse(results=results)
 
 
 LOOKUPS: dict[LookupKind, Callable[[LookupRequest, LookupDeps], LookupResponse]] = {

@@ -136,6 +136,7 @@ class _Detailed:
     lean: bool
     skipped: Skipped
     storefronts_call: Future[Storefronts] | None = None  # the store's storefronts, kept or being read
+    copies: tuple[Customer, ...] = ()  # the shopper's accounts on other storefronts (one person)
 
     def storefronts(self) -> Storefronts:
         """The store's storefronts; unknown (as a store of one storefront) when not read."""
@@ -244,7 +245,7 @@ def _registered_profile(
         return None
     email = normalize_email(customer.email)
     guest_call = guest_calls.get(email) or _list_orders(deps, email=email)
-    copies = _other_accounts(customer, detailed)
+    copies = detailed.copies = _other_accounts(customer, detailed)
     copy_calls = [_list_orders(deps, customer_id=account.id) for account in copies]
     orders = result(orders_call, deadline)
     by_email = _optional(guest_call, "guest_orders", detailed) or []
@@ -343,6 +344,9 @@ def _profile(
         store_currency=store.currency if store else None,
         group_names=group_names or {},
     )
+    if storefronts.several:  # where the shopper buys: the storefronts of its accounts and orders
+        accounts = (customer, *detailed.copies) if customer is not None else ()
+        attributes["storefronts"] = storefronts.shopper_storefronts(accounts, orders)
     # Always sent: "" clears a note an earlier, degraded answer left in Gladly.
     attributes[DETAILS_SKIPPED_ATTRIBUTE] = detailed.skipped.note()
     if detailed.skipped:

@@ -174,7 +174,7 @@ def with_search_columns(
             columns["email"] = result.emails[0].original
         elif item.attribute == "phone" and result.phones:
             columns["phone"] = result.phones[0].original
-        elif known and item.attribute in known:
+        elif known and known.get(item.attribute):
             columns[item.attribute] = known[item.attribute]
     return result.model_copy(update=columns) if columns else result
 
