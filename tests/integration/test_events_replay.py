@@ -72,6 +72,18 @@ LOOKUP_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
     "lookup-manual-search-order-number-40-digits.json": (200, lambda body: body == {"results": []}),
     "lookup-manual-search-order-number-empty.json": (200, lambda body: body == {"results": []}),
     "lookup-manual-search-order-number-array.json": (200, lambda body: body == {"results": []}),
+    # Rosa Rivera, one person with an account on each storefront (920 global, 921 Brew Outlet's): one
+    # result named by her oldest account; her Brew Outlet account's profile shows both accounts' orders
+    "lookup-manual-search-one-person-two-storefronts.json": (200, lambda body: _ids(body) == ["920"]),
+    "lookup-auto-link-one-person-two-storefronts.json": (200, lambda body: _ids(body) == ["920"]),
+    "lookup-detailed-one-person-two-storefronts.json": (
+        200,
+        lambda body: (
+            _ids(body) == ["921"]
+            and [t["orderNumber"] for t in body["results"][0]["transactions"]] == ["923", "922", "921", "920"]
+            and body["results"][0]["transactions"][0]["note"] == "Storefront: Brew Outlet"
+        ),
+    ),
     "lookup-auto-link.json": (200, lambda body: _ids(body) == [MARTHA_ID]),
     # Gladly's E.164 number of an Indian national phone ("8987656787") links the shopper storing it
     "lookup-auto-link-indian-phone.json": (
