@@ -276,3 +276,18 @@ def test_the_storefronts_column_names_where_each_shopper_found_buys(bc_sandbox: 
         "storefronts": "Amazon",
         "orderNumber": str(seed_channels.MARKETPLACE_ORDER_ID),
     }
+
+
+def test_a_warm_profile_with_the_persons_email_finds_her_accounts_in_its_first_call(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, cold_storefronts: None
+) -> None:
+    # Given a container that knows the store's storefronts
+    with_emails = {**detailed(ROSA_IDS[1]), "query": {**ROSA_PROFILE, "externalCustomerId": ROSA_IDS[1]}}
+    profile_of(gladly_client.post("/lookup", with_emails))
+    bc_sandbox.requests.clear()
+    # When Gladly opens her profile, with her email, again
+    profile = profile_of(gladly_client.post("/lookup", with_emails))
+    # Then one customers call (the accounts of her email) found her account and its copy
+    customer_calls = bc_sandbox.requests.find("GET", r"^/v3/customers$")
+    assert [call.query.get("email:in") for call in customer_calls] == [seed_channels.ROSA_EMAIL]
+    assert len(profile["transactions"]) == len(seed_channels.ROSA_ORDER_IDS)

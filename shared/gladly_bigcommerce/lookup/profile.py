@@ -62,6 +62,7 @@ from gladly_bigcommerce.lookup.product_images import product_images
 from gladly_bigcommerce.lookup.recent_profiles import recent_profiles
 from gladly_bigcommerce.lookup.search import (
     GuestShopper,
+    SearchedAccounts,
     guest_orders,
     person_of,
     searched_emails,
@@ -236,16 +237,20 @@ def _registered_profile(
     known yet (usually among them)."""
     deps = detailed.deps
     client, deadline = deps.client, deps.deadline
-    customer_call = submit(lambda: client.get_customer(ref.customer_id, deadline=deadline))
+    searching = _accounts_of_emails(profile_emails, deps)
+    customer_call = (
+        None if searching else submit(partial(client.get_customer, ref.customer_id, deadline=deadline))
+    )
     groups_call = _store_setting(deps.store_settings.group_names, "customer_groups", detailed)
     orders_call = _list_orders(deps, customer_id=ref.customer_id)
     guest_calls = {email: _list_orders(deps, email=email) for email in profile_emails}
-    customer = result(customer_call, deadline)
+    searched = result(searching, deadline) if searching else None
+    customer = _linked_customer(ref, searched, customer_call, deps)
     if customer is None:
         return None
     email = normalize_email(customer.email)
     guest_call = guest_calls.get(email) or _list_orders(deps, email=email)
-    copies = detailed.copies = _other_accounts(customer, detailed)
+    copies = detailed.copies = _other_accounts(customer, detailed, searched)
     copy_calls = [_list_orders(deps, customer_id=account.id) for account in copies]
     orders = result(orders_call, deadline)
     by_email = _optional(guest_call, "guest_orders", detailed) or []
@@ -263,16 +268,45 @@ def _registered_profile(
     )
 
 
-def _other_accounts(customer: Customer, detailed: _Detailed) -> tuple[Customer, ...]:
+def _accounts_of_emails(emails: list[str], deps: LookupDeps) -> Future[SearchedAccounts] | None:
+    """Unless the store is known to have one storefront, the accounts of the profile's emails, read in
+    one call instead of the customer by id: they hold the linked customer and its copies on other
+    storefronts (or show it has none), so a profile costs no call more, and waits for no call more,
+    than in a store of one storefront. None otherwise (the customer is read by id)."""
+    kept = deps.store_settings.storefronts.value
+    if (kept is not None and not kept.several) or not emails:
+        return None
+    return submit(partial(SearchedAccounts.of, deps.client, emails, deps.deadline))
+
+
+def _linked_customer(
+    ref: RegisteredRef,
+    searched: SearchedAccounts | None,
+    customer_call: Future[Customer | None] | None,
+    deps: LookupDeps,
+) -> Customer | None:
+    """The account Gladly linked: read by id, or found among the accounts of the profile's emails (else
+    read by id now: the account's email is not the profile's)."""
+    if customer_call is not None:
+        return result(customer_call, deps.deadline)
+    found = searched.account(ref.customer_id) if searched is not None else None
+    return found or deps.client.get_customer(ref.customer_id, deadline=deps.deadline)
+
+
+def _other_accounts(
+    customer: Customer, detailed: _Detailed, searched: SearchedAccounts | None
+) -> tuple[Customer, ...]:
     """The shopper's accounts on the store's other storefronts that are the same person
     (``search.person_of``: only in a store of several storefronts), whose orders the profile shows too;
     none when they cannot be read (said in the profile)."""
+    if searched is not None and searched.alone(customer):
+        return ()  # no other account has its email (known without waiting for the storefronts)
     storefronts = detailed.storefronts()
     if not storefronts.several:
         return ()
     deps = detailed.deps
     try:
-        return person_of(deps.client, customer, storefronts, deps.deadline).accounts[1:]
+        return person_of(deps.client, customer, storefronts, deps.deadline, searched).accounts[1:]
     except BigCommerceError as error:
         logger.warning("Other storefronts' accounts unreadable", extra={"error": str(error)})
         detailed.skipped.add("other_accounts", QUOTA_SPENT if isinstance(error, RateLimited) else UNREADABLE)

@@ -265,20 +265,53 @@ def group_people(
     return tuple(Person(accounts) for accounts in people(found, storefronts()))
 
 
+@dataclass(frozen=True)
+class SearchedAccounts:
+    """The accounts of some emails (`find_customers_by_emails`): every account of each of `emails`."""
+
+    emails: frozenset[str]  # normalised
+    accounts: tuple[Customer, ...]
+
+    @classmethod
+    def of(cls, client: BigCommerceClient, emails: Sequence[str], deadline: Deadline) -> SearchedAccounts:
+        found = find_customers_by_emails(client, emails, deadline)
+        return cls(frozenset(unique_emails(emails)), tuple(found))
+
+    def account(self, customer_id: int) -> Customer | None:
+        return next((account for account in self.accounts if account.id == customer_id), None)
+
+    def alone(self, customer: Customer) -> bool:
+        """Whether the search covered the customer's email and found no other account with it: then it
+        has no copy on another storefront, whatever the storefronts are."""
+        email = normalize_email(customer.email)
+        return email in self.emails and all(
+            account.id == customer.id or normalize_email(account.email) != email for account in self.accounts
+        )
+
+
 MAX_PERSON_ACCOUNTS = 5
 """Accounts of one person a DETAILED profile reads orders of (the linked one and up to four copies on
 other storefronts, the oldest first): one orders call each (``gladly/limits.PERSON_ACCOUNT_CALLS``)."""
 
 
 def person_of(
-    client: BigCommerceClient, customer: Customer, storefronts: Storefronts, deadline: Deadline
+    client: BigCommerceClient,
+    customer: Customer,
+    storefronts: Storefronts,
+    deadline: Deadline,
+    searched: SearchedAccounts | None = None,
 ) -> Person:
     """The person whose account `customer` is: with its copies on other storefronts when the store has
-    several (one call: the accounts of its email), the linked account first, then the others by id,
-    at most `MAX_PERSON_ACCOUNTS`; alone in a store of one storefront (no call)."""
+    several (the accounts of its email: from `searched` when that search covered it, else one call),
+    the linked account first, then the others by id, at most `MAX_PERSON_ACCOUNTS`; alone in a store
+    of one storefront (no call)."""
     if not storefronts.several or not customer.email.strip():
         return Person((customer,))
-    found = find_customers_by_emails(client, [customer.email], deadline)
+    email = normalize_email(customer.email)
+    if searched is not None and email in searched.emails:
+        found = list(searched.accounts)
+    else:
+        found = find_customers_by_emails(client, [customer.email], deadline)
     grouped = people([customer, *found], storefronts)
     group = next(accounts for accounts in grouped if customer.id in {account.id for account in accounts})
     others = [account for account in group if account.id != customer.id]
