@@ -92,6 +92,8 @@ PROBES: dict[str, Probe] = {
     "orders": lambda client: client.list_orders(email=PROBE_EMAIL, limit=1, include_consignments=False),
     "shipments": lambda client: client.list_shipments(NO_SUCH_ORDER_ID),
     "catalog": lambda client: client.get_product_images([PROBE_PRODUCT_ID]),
+    "channels": lambda client: client.list_channels(),
+    "sites": lambda client: client.list_sites(),
     "refund_quote": _refund_quote,
     "order_update": lambda client: client.probe_order_update(),
     "promotion_create": lambda client: client.probe_promotion_create(),
@@ -143,6 +145,18 @@ CAPABILITIES: tuple[Capability, ...] = (
     ),
     Capability(
         "customer groups", scopes.CUSTOMERS_READ, "the customer group name on profiles", "customer_groups"
+    ),
+    Capability(
+        "storefronts",
+        scopes.CHANNELS_READ,
+        "which storefront each order came from, and one profile per shopper across storefronts",
+        "channels",
+    ),
+    Capability(
+        "storefront sites",
+        scopes.SITES_READ,
+        "shopper order links on storefronts other than the default",
+        "sites",
     ),
     Capability(
         "refunds",

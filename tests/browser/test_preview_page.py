@@ -60,16 +60,35 @@ def open_refund_form(page: Page) -> None:
 def test_the_page_says_it_is_a_development_tool_and_shows_the_configured_columns(
     page: Page, site: str
 ) -> None:
-    # Given make run's local deployment (Search Query Attributes email:Email,phone:Phone; Search
-    # Results Attributes name:Name,email:Email) When the page opens
+    # Given make run's local deployment against the sandbox (Search Query Attributes
+    # email:Email,phone:Phone,orderNumber:Order number; Search Results Attributes
+    # name:Name,email:Email,orderNumber:Order,orderStatus:Status) When the page opens
     page.goto(site)
     # Then it says it is a development preview, never deployed
     expect(page.locator("#dev-banner")).to_contain_text("Development preview, never deployed")
     # And the search has one field per Search Query Attribute, with its label
     expect(page.get_by_label("Email", exact=True)).to_be_visible()
     expect(page.get_by_label("Phone", exact=True)).to_be_visible()
+    expect(page.get_by_label("Order number", exact=True)).to_be_visible()
     # And the results table one column per Search Results Attribute, with its label
-    expect(page.locator("#results-head th[data-attribute]")).to_have_text(["Name", "Email"])
+    expect(page.locator("#results-head th[data-attribute]")).to_have_text(
+        ["Name", "Email", "Order", "Status"]
+    )
+
+
+def test_searching_by_order_number_shows_its_shopper_and_the_order_that_matched(
+    page: Page, site: str
+) -> None:
+    # Given the page When the agent searches for order #100
+    page.goto(site)
+    page.get_by_label("Order number", exact=True).fill(f"#{ORDER}")
+    page.get_by_role("button", name="Search").click()
+    # Then Martha is the one row, with the order that matched and its status
+    row = result_row(page, MARTHA)
+    expect(row.locator("td[data-attribute='name']")).to_have_text("Martha Williams")
+    expect(row.locator("td[data-attribute='orderNumber']")).to_have_text(str(ORDER))
+    expect(row.locator("td[data-attribute='orderStatus']")).to_have_text("Completed")
+    expect(page.locator("#results-body tr.result")).to_have_count(1)
 
 
 def test_searching_by_email_shows_martha_in_the_results_table(page: Page, site: str) -> None:
@@ -523,4 +542,8 @@ def test_the_preview_routes_send_only_to_this_gateways_stage(gateway: LocalGatew
     # And the settings route names the deployment's Search Attributes
     settings = requests.get(f"{site}__preview/settings", timeout=10).json()
     assert settings["stageUrl"] == gateway.url
-    assert [item["attribute"] for item in settings["searchQueryAttributes"]] == ["email", "phone"]
+    assert [item["attribute"] for item in settings["searchQueryAttributes"]] == [
+        "email",
+        "phone",
+        "orderNumber",
+    ]

@@ -82,6 +82,7 @@ from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.errors import BadUpstreamResponse, OutcomeUnknown
 from gladly_bigcommerce.bigcommerce.models import (
     AppliedDiscount,
+    Channel,
     Country,
     CountryState,
     Customer,
@@ -104,6 +105,7 @@ from gladly_bigcommerce.bigcommerce.models import (
     ShippingAddress,
     ShippingAddressUpdate,
     ShippingConsignment,
+    Site,
     StoreCreditAmount,
     StoreInfo,
 )
@@ -597,7 +599,15 @@ OPERATIONS: tuple[Operation, ...] = (
         ),
         v3=True,
     ),
+    Operation(
+        "channels.v3.yml", "GET", "/channels", "200", Channel, LIST, lambda c: c.list_channels(), v3=True,
+    ),
+    Operation("sites.v3.yml", "GET", "/sites", "200", Site, LIST, lambda c: c.list_sites(), v3=True),
 )  # fmt: skip
+
+# A channel's customer settings: the model reads one boolean of it, too few distinct answers for the
+# generated tests (30 each), so every answer it can be is read by its own tests below.
+SMALL_OPERATIONS = {("GET", "/v3/customers/settings/channels/{channel_id}")}
 
 
 # --- serving an answer to the client -------------------------------------------------------------
@@ -772,7 +782,7 @@ def test_every_operation_the_client_calls_is_covered() -> None:
     called |= {("GET", f"/v2/orders/{{order_id}}/{resource}") for resource in _order_resources(source)}
     # Then each is a generated operation here or listed as outside the contract
     covered = {(operation.method, _api_path(operation)) for operation in OPERATIONS}
-    covered |= {(uncovered.method, uncovered.api_path) for uncovered in OUTSIDE_CONTRACT}
+    covered |= {(uncovered.method, uncovered.api_path) for uncovered in OUTSIDE_CONTRACT} | SMALL_OPERATIONS
     assert called - covered == set()
     assert len(called) >= 19
 
@@ -783,6 +793,39 @@ def _order_resources(source: str) -> set[str]:
 
 def _api_path(operation: Operation) -> str:
     return ("/v3" if operation.v3 else "/v2") + operation.path
+
+
+@pytest.mark.parametrize("allow", [True, False, None])
+def test_a_channels_customer_settings_are_read_whatever_allow_global_logins_is(allow: bool | None) -> None:
+    # Given the answer as the file's schema has it: the object under `data`, `allow_global_logins` at
+    # its top, `null` meaning "no override" (customers.v3 getChannelCustomerSettings)
+    payload = {
+        "data": {
+            "privacy_settings": {"ask_shopper_for_tracking_consent": None, "policy_url": None},
+            "customer_group_settings": {"guest_customer_group_id": None, "default_customer_group_id": None},
+            "allow_global_logins": allow,
+        },
+        "meta": {},
+    }
+    with StoreAdminClient("abc123", "token", session=_StubSession(200, payload)) as client:
+        # Then the boolean is read as sent, null as unknown
+        assert client.get_channel_customer_settings(2).allow_global_logins is allow
+
+
+def test_the_files_example_of_a_channels_customer_settings_is_refused_not_misread() -> None:
+    # Given the file's own example, which lacks the `data` envelope of its schema and nests
+    # `allow_global_logins` under `customer_group_settings`
+    spec = _spec("customers.v3.yml")
+    answer = spec["paths"]["/customers/settings/channels/{channel_id}"]["get"]["responses"]["200"]
+    example = answer["content"]["application/json"]["examples"]["data"]["value"]
+    assert "data" not in example and "allow_global_logins" not in example
+    # Then the client refuses it rather than read "no override" out of it (the storefronts are then
+    # unread, and no accounts are taken for one person)
+    with (
+        StoreAdminClient("abc123", "token", session=_StubSession(200, example)) as client,
+        pytest.raises(BadUpstreamResponse),
+    ):
+        client.get_channel_customer_settings(2)
 
 
 def test_a_v3_answer_without_data_is_unreadable_not_empty() -> None:

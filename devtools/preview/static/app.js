@@ -355,7 +355,7 @@ async function start() {
     }
   }
   if (!filled && ![...params.keys()].length) renderShoppersToTry(state.settings.shoppersToTry || []);
-  const unsearchable = ["email", "phone"].filter((name) => params.get(name) && !$(`search-${name}`));
+  const unsearchable = ["email", "phone", "orderNumber"].filter((name) => params.get(name) && !$(`search-${name}`));
   if (unsearchable.length) {
     $("search-status").textContent = `${unsearchable.join(" and ")} is not a Search Query Attribute of this deployment.`;
   }

@@ -33,9 +33,11 @@ from .http import (
 )
 from .models import (
     CatalogProduct,
+    Channel,
     Country,
     CountryState,
     Customer,
+    CustomerChannelSettings,
     CustomerGroup,
     Order,
     OrderNotesUpdate,
@@ -51,6 +53,7 @@ from .models import (
     Shipment,
     ShippingAddress,
     ShippingAddressUpdate,
+    Site,
     StoreCreditIn,
     StoreCreditUpdate,
     StoreInfo,
@@ -83,6 +86,9 @@ class BigCommerceClient(StoreHttp):
         ("GET", "/v2/countries"): scopes.INFORMATION_READ,
         ("GET", "/v2/countries/states"): scopes.INFORMATION_READ,
         ("PUT", "/v2/orders/{order_id}/shipping_addresses/{id}"): scopes.ORDERS_MODIFY,
+        ("GET", "/v3/channels"): scopes.CHANNELS_READ,
+        ("GET", "/v3/sites"): scopes.SITES_READ,
+        ("GET", "/v3/customers/settings/channels/{channel_id}"): scopes.CUSTOMERS_READ,
     }
 
     # --- customers ------------------------------------------------------------------------------
@@ -406,6 +412,51 @@ class BigCommerceClient(StoreHttp):
     def list_states(self, *, deadline: Deadline | None = None) -> list[CountryState]:
         """Every state of every country BigCommerce knows (``GET /v2/countries/states``, page by page)."""
         return list(self._v2_pages("/v2/countries/states", CountryState, deadline=deadline))
+
+    # --- channels and sites ---------------------------------------------------------------------
+
+    def list_channels(self, *, deadline: Deadline | None = None) -> list[Channel]:
+        """Every sales channel of the store: channel 1, the default storefront, is always one ("Will
+        always return the default BigCommerce storefront with an ID of `1`", channels.v3 getChannels).
+        Needs the "Channel Settings: read-only" scope."""
+        return self._v3_pages("/v3/channels", Channel, deadline=deadline)
+
+    def list_sites(self, *, deadline: Deadline | None = None) -> list[Site]:
+        """Every site of the store (each storefront channel's URL), in one call for most stores (sites.v3
+        getSites). Needs the "Sites & Routes: read-only" scope."""
+        return self._v3_pages("/v3/sites", Site, deadline=deadline)
+
+    def get_channel_customer_settings(
+        self, channel_id: int, *, deadline: Deadline | None = None
+    ) -> CustomerChannelSettings:
+        """A channel's customer settings: whether accounts with `channel_ids: null` may log in to it
+        (customers.v3 getChannelCustomerSettings)."""
+        return self._request(
+            "GET",
+            "/v3/customers/settings/channels/{channel_id}",
+            path={"channel_id": channel_id},
+            parse=lambda payload: read_one(CustomerChannelSettings, v3_data(payload)),
+            deadline=deadline,
+        )
+
+    def _v3_pages(self, template: str, model: type[M], *, deadline: Deadline | None) -> list[M]:
+        """Every item of a v3 list, page by page until a short page (the files give no default page
+        size, and `/v3/sites` answers a `meta` of its own: a short page is the one sure end), at most
+        `max_page_cap` pages."""
+        items: list[M] = []
+        for page in range(1, self._max_page_cap + 1):
+            found = self._page(
+                template,
+                lambda payload: read_v3_list(model, payload),
+                query={},
+                limit=V3_MAX_PAGE_SIZE,
+                page=page,
+                deadline=deadline,
+            )
+            items += found
+            if len(found) < V3_MAX_PAGE_SIZE:
+                break
+        return items
 
     def _order_pages(
         self, resource: str, model: type[M], order_id: int, deadline: Deadline | None

@@ -53,9 +53,10 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
     ),
     "SEARCH_QUERY_ATTRIBUTES": EnvironmentVariable(
         "search_query_attributes",
-        "Comma-separated attribute:Label pairs Gladly searches by (attributes email, phone).",
+        "Comma-separated attribute:Label pairs Gladly searches by (attributes email, phone, orderNumber).",
         "email:Email,phone:Phone",
-        "Set SEARCH_QUERY_ATTRIBUTES to one or both of email and phone, e.g. 'email:Email,phone:Phone'.",
+        "Set SEARCH_QUERY_ATTRIBUTES to one or more of email, phone and orderNumber, e.g. "
+        "'email:Email,phone:Phone,orderNumber:Order number'.",
         "SearchQueryAttributes",
     ),
     "SEARCH_RESULTS_ATTRIBUTES": EnvironmentVariable(

@@ -31,9 +31,13 @@ from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES, VARIA
 from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem, describe_item
 
 ContactField = Literal["email", "phone"]
+SearchField = Literal["email", "phone", "orderNumber"]
+"""What agents may search by: a contact value, or an order's number (``lookup/order_search.py``)."""
 ActionName = Literal["refund", "cancel", "discount", "staff_note", "store_credit", "shipping_address"]
 ALL_ACTIONS: tuple[ActionName, ...] = get_args(ActionName)
-SUPPORTED_RESULTS_ATTRIBUTES = frozenset({"name", "email", "phone", "externalCustomerId"})
+SUPPORTED_RESULTS_ATTRIBUTES = frozenset(
+    {"name", "email", "phone", "externalCustomerId", "orderNumber", "orderStatus", "storefronts"}
+)
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -95,7 +99,7 @@ def _https_base_url(value: str | None, *, allow_loopback_http: bool) -> str | No
 class SearchQueryAttribute(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    attribute: ContactField
+    attribute: SearchField
     label: str = Field(min_length=1)
 
 

@@ -27,6 +27,7 @@ from gladly_bigcommerce.bigcommerce.models.base import (
     skipped_unusable,
     usable_items,
 )
+from gladly_bigcommerce.bigcommerce.models.channels import Channel, CustomerChannelSettings, Site, SiteUrl
 from gladly_bigcommerce.bigcommerce.models.customers import (
     Customer,
     CustomerAddress,
@@ -86,10 +87,12 @@ __all__ = [
     "CartCondition",
     "CartValueAction",
     "CatalogProduct",
+    "Channel",
     "Country",
     "CountryState",
     "Customer",
     "CustomerAddress",
+    "CustomerChannelSettings",
     "CustomerGroup",
     "FixedDiscount",
     "Order",
@@ -126,6 +129,8 @@ __all__ = [
     "ShippingAddress",
     "ShippingAddressUpdate",
     "ShippingConsignment",
+    "Site",
+    "SiteUrl",
     "StoreCreditAmount",
     "StoreCreditIn",
     "StoreCreditUpdate",
