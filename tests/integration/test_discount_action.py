@@ -496,6 +496,11 @@ def test_a_missing_marketing_scope_is_reported_and_the_form_works_once_granted(
         # issue 16: every value means one thing (tests/integration/test_strict_submits.py)
         ("discount-submit-percentage-in-arabic-indic-digits", 400, "amount", "invalid_percentage"),
         ("discount-submit-days-as-json-number", 400, "valid_days", "invalid_type"),
+        # issue 19: one person's accounts on several storefronts (test_discount_storefronts.py)
+        ("discount-form-one-person-two-storefronts", 200, None, None),
+        ("discount-submit-one-person-two-storefronts", 200, None, None),
+        ("discount-submit-storefront-not-offered", 400, "account", "invalid_choice"),
+        ("discount-submit-storefront-of-another-person", 400, "account", "invalid_choice"),
     ],
 )
 def test_each_discount_event_gets_its_documented_answer(

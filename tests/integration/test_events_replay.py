@@ -128,6 +128,26 @@ LOOKUP_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
     "lookup-unsigned.json": (401, _error("gladly-authorization", "missing_header")),
 }
 
+# Actions whose answers are checked here too (their own tests check them in detail): Rosa's Brew Outlet
+# account (921) gets a discount form asking which storefront's account (921 prefilled, or her global
+# account 920 on Sandbox Outfitters); a code for 920 works there only; a value not offered is refused.
+ACTION_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
+    "discount-form-one-person-two-storefronts.json": (
+        200,
+        lambda body: (
+            body["sections"][0]["attr"] == "account"
+            and body["sections"][0]["defaultValue"] == "921"
+            and [o["value"] for o in body["sections"][0]["input"]["options"]] == ["921", "920"]
+        ),
+    ),
+    "discount-submit-one-person-two-storefronts.json": (
+        200,
+        lambda body: "Works on Sandbox Outfitters only (customer 920)." in body["detail"],
+    ),
+    "discount-submit-storefront-not-offered.json": (400, _error("account", "invalid_choice")),
+    "discount-submit-storefront-of-another-person.json": (400, _error("account", "invalid_choice")),
+}
+
 ALL_EVENTS = sorted(path.name for path in EVENTS.glob("*.json"))
 OTHER_EVENTS = [name for name in ALL_EVENTS if name not in LOOKUP_EVENTS]
 
@@ -141,6 +161,16 @@ def test_lookup_event_replays_to_its_expected_answer(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, name: str
 ) -> None:
     status, check = LOOKUP_EVENTS[name]
+    response = gladly_client.send_event(EVENTS / name)
+    assert response.status_code == status, response.text
+    assert check(response.json()), response.text
+
+
+@pytest.mark.parametrize("name", sorted(ACTION_EVENTS))
+def test_action_event_replays_to_its_expected_answer(
+    gladly_client: GladlyClient, bc_sandbox: SandboxServer, name: str
+) -> None:
+    status, check = ACTION_EVENTS[name]
     response = gladly_client.send_event(EVENTS / name)
     assert response.status_code == status, response.text
     assert check(response.json()), response.text

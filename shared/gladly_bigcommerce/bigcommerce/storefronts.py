@@ -52,6 +52,10 @@ DEFAULT_CHANNEL_ID = 1
 MAX_STOREFRONT_SETTINGS = 8
 """Storefronts whose customer settings are read (one call each), the first by id. Beyond them a
 storefront's `allow_global_logins` is unknown: accounts on it are never taken for one person."""
+MAX_PERSON_ACCOUNTS = 5
+"""Accounts of one person read or offered (the linked one and up to four copies on other storefronts,
+the oldest first): a DETAILED profile reads orders of each, one call each
+(``gladly/limits.PERSON_ACCOUNT_CALLS``); the discount form offers each."""
 STOREFRONT = "storefront"
 _GONE = frozenset({"deleted", "archived", "terminated", "disconnected"})
 """Channel statuses of a channel that sells no more (channels.v3 `status`)."""
@@ -220,6 +224,16 @@ def people(customers: Iterable[Customer], storefronts: Storefronts) -> list[tupl
         else:
             person.append(customer)
     return [tuple(person) for person in found]
+
+
+def accounts_of_person(
+    customer: Customer, found: Iterable[Customer], storefronts: Storefronts
+) -> list[Customer]:
+    """The accounts that are `customer`'s person (`people`, among `customer` and `found`, the accounts
+    of its email), `customer` first, then the others by id: the rule lookups and actions share."""
+    grouped = people([customer, *found], storefronts)
+    group = next(accounts for accounts in grouped if customer.id in {account.id for account in accounts})
+    return [customer, *(account for account in group if account.id != customer.id)]
 
 
 def may_share_a_person(customers: Sequence[Customer]) -> bool:

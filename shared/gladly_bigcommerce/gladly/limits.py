@@ -109,7 +109,7 @@ images, plus room for further pages of any of them (a long group list, more than
 PERSON_ACCOUNT_CALLS = 5
 """In a store of several storefronts, a DETAILED profile of a registered shopper also reads the accounts
 sharing its email (1) and the orders of up to four of them that are the same person's copies on other
-storefronts (``lookup/search.MAX_PERSON_ACCOUNTS``)."""
+storefronts (``bigcommerce/storefronts.MAX_PERSON_ACCOUNTS``)."""
 
 
 def detailed_lookup_calls(recent_orders: int) -> int:
@@ -122,7 +122,10 @@ def detailed_lookup_calls(recent_orders: int) -> int:
 ACTION_CALLS = 30
 """An action's form or submit: the order (or customer), its refunds, line items and addresses, a refund
 quote, the refund and the refunds read back; a discount creates a promotion and up to five codes, each
-duplicate checked (``discount.CODE_ATTEMPTS``). The largest, a discount submit, needs about 16."""
+duplicate checked (``discount.CODE_ATTEMPTS``). The largest, a discount submit for a person with
+accounts on several storefronts, needs at most 25: the customer, the accounts of its email, the
+store's channels, sites and up to eight storefronts' settings (``discount/accounts.py``), the store,
+then 12 for the promotion and its code."""
 
 RETRIES_PER_REQUEST = 10
 """Retried attempts (after a 429, a 5xx or no answer) one request may add to its calls, all calls

@@ -19,7 +19,13 @@ from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError
 from gladly_bigcommerce.bigcommerce.models import Customer, Order, PostalAddress, StoreInfo
-from gladly_bigcommerce.bigcommerce.storefronts import Storefronts, may_share_a_person, people
+from gladly_bigcommerce.bigcommerce.storefronts import (
+    MAX_PERSON_ACCOUNTS,
+    Storefronts,
+    accounts_of_person,
+    may_share_a_person,
+    people,
+)
 from gladly_bigcommerce.gladly.customer_ids import guest_customer_id, normalize_email
 from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.lookup.calls import result, submit
@@ -289,11 +295,6 @@ class SearchedAccounts:
         )
 
 
-MAX_PERSON_ACCOUNTS = 5
-"""Accounts of one person a DETAILED profile reads orders of (the linked one and up to four copies on
-other storefronts, the oldest first): one orders call each (``gladly/limits.PERSON_ACCOUNT_CALLS``)."""
-
-
 def person_of(
     client: BigCommerceClient,
     customer: Customer,
@@ -312,10 +313,7 @@ def person_of(
         found = list(searched.accounts)
     else:
         found = find_customers_by_emails(client, [customer.email], deadline)
-    grouped = people([customer, *found], storefronts)
-    group = next(accounts for accounts in grouped if customer.id in {account.id for account in accounts})
-    others = [account for account in group if account.id != customer.id]
-    return Person((customer, *others[: MAX_PERSON_ACCOUNTS - 1]))
+    return Person(tuple(accounts_of_person(customer, found, storefronts)[:MAX_PERSON_ACCOUNTS]))
 
 
 @dataclass(frozen=True)

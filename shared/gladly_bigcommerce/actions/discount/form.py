@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from gladly_bigcommerce.actions.discount.accounts import PersonAccounts, read_person
 from gladly_bigcommerce.actions.discount.terms import (
     ACTION,
     AMOUNT,
@@ -34,12 +35,8 @@ from gladly_bigcommerce.actions.machinery.fields import (
 )
 from gladly_bigcommerce.actions.machinery.forms import customer_action_form
 from gladly_bigcommerce.actions.machinery.numbers import currency_digits, number_example
-from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER
 from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
-from gladly_bigcommerce.gladly.customer_ids import (
-    RegisteredRef,
-)
-from gladly_bigcommerce.gladly.errors import NotAcceptable
+from gladly_bigcommerce.gladly.customer_ids import RegisteredRef
 from gladly_bigcommerce.gladly.models import ActionForm
 from gladly_bigcommerce.money import format_money
 from gladly_bigcommerce.settings.model import AdaptorSettings
@@ -50,24 +47,24 @@ from gladly_bigcommerce.settings.model import AdaptorSettings
 def discount_form(context: ActionContext, query: CustomerActionQuery) -> ActionForm:
     """The kind, size, validity and uses of the code, within the deployment's bounds, and a reason."""
     shopper = Shopper.of(query)
-    if isinstance(shopper.ref, RegisteredRef):
-        customer = context.client.get_customer(shopper.ref.customer_id, deadline=context.deadline)
-        if customer is None:
-            raise NotAcceptable.of(
-                "customer_not_found",
-                f"Customer {shopper.ref.customer_id} no longer exists in BigCommerce.",
-                attr=CUSTOMER_PARAMETER,
-            )
+    person = read_person(context, shopper.ref.customer_id) if isinstance(shopper.ref, RegisteredRef) else None
     currency = context.client.get_store(deadline=context.deadline).currency.upper()
-    fields = discount_fields(context.settings, currency)
+    fields = discount_fields(context.settings, currency, person)
     return customer_action_form(
         context, ACTION, "Create a discount code", "Create code", fields, customer_id=shopper.external_id
     )
 
 
-def discount_fields(settings: AdaptorSettings, currency: str) -> list[FormField]:
-    """The discount form's fields in the store's ``currency``, bounded by the deployment's settings:
-    rendered by the form, read by the submit."""
+def discount_fields(
+    settings: AdaptorSettings, currency: str, person: PersonAccounts | None = None
+) -> list[FormField]:
+    """The discount form's fields in the store's ``currency``, bounded by the deployment's settings,
+    first the "Storefront" select when the ``person`` has accounts on several storefronts
+    (``accounts.py``): rendered by the form, read by the submit."""
+    return ([person.field()] if person is not None else []) + _offer_fields(settings, currency)
+
+
+def _offer_fields(settings: AdaptorSettings, currency: str) -> list[FormField]:
     currency = currency.upper()
     max_amount = format_money(settings.discount_max_amount, currency)
     max_percent = percent_text(settings.discount_max_percent)

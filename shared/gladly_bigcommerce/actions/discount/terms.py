@@ -8,13 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from gladly_bigcommerce.actions.machinery.fields import (
-    SubmittedForm,
-)
+from gladly_bigcommerce.actions.discount.accounts import ACCOUNT, PersonAccounts
+from gladly_bigcommerce.actions.machinery.fields import SubmittedForm
 from gladly_bigcommerce.money import format_money
 from gladly_bigcommerce.settings.model import ActionName, AdaptorSettings
 
@@ -88,10 +87,16 @@ class DiscountTerms(BaseModel):
     valid_days: int
     starts_at: AwareDatetime
     ends_at: AwareDatetime
+    account_id: int | None = None
+    """The account chosen on the form's "Storefront" select (``accounts.py``); None when it had none."""
+    storefront: str = ""
+    """That account's storefront(s) by name, for the answer."""
+    channels: tuple[int, ...] = ()
+    """The channels the promotion targets; none: every channel (BigCommerce's default)."""
 
     def same_offer(self, other: DiscountTerms) -> bool:
         """The same discount, whenever it was asked for (a resubmit moves the dates, not the offer)."""
-        keys = ("kind", "value", "currency", "uses", "valid_days")
+        keys = ("kind", "value", "currency", "uses", "valid_days", "account_id", "channels")
         return all(getattr(self, key) == getattr(other, key) for key in keys)
 
     def summary(self) -> str:
@@ -111,9 +116,23 @@ def percent_text(value: Decimal) -> str:
 
 
 def parse_terms(
-    form: SubmittedForm, settings: AdaptorSettings, currency: str, *, now: datetime
+    form: SubmittedForm,
+    settings: AdaptorSettings,
+    currency: str,
+    *,
+    now: datetime,
+    person: PersonAccounts | None = None,
 ) -> DiscountTerms:
-    """The agent's discount, read by ``discount_fields`` (so within the deployment's bounds)."""
+    """The agent's discount, read by ``discount_fields`` (so within the deployment's bounds), for the
+    account chosen among the ``person``'s when the form offered a choice."""
+    where: dict[str, Any] = {}
+    if person is not None and person.several:
+        account = person.account(int(form.choice(ACCOUNT) or person.linked.id))
+        where = {
+            "account_id": account.id,
+            "storefront": person.storefronts.shopper_storefronts([account]),
+            "channels": person.channels(account),
+        }
     chosen = form.choice(DISCOUNT_TYPE)
     kind = next(kind for kind in DISCOUNT_KINDS if kind == chosen)
     valid_days = form.count(VALID_DAYS) or settings.discount_default_expiry_days
@@ -126,4 +145,5 @@ def parse_terms(
         valid_days=valid_days,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(days=valid_days),
+        **where,
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from gladly_bigcommerce.actions.discount.accounts import read_person
 from gladly_bigcommerce.actions.discount.form import discount_fields
 from gladly_bigcommerce.actions.discount.terms import (
     ACTION,
@@ -50,11 +51,13 @@ from gladly_bigcommerce.bigcommerce.models import (
     PercentageDiscount,
     Promotion,
     PromotionAction,
+    PromotionChannel,
     PromotionCode,
     PromotionCreate,
     PromotionRule,
     ShippingAction,
 )
+from gladly_bigcommerce.gladly.customer_ids import RegisteredRef
 from gladly_bigcommerce.gladly.errors import ServiceUnavailable
 from gladly_bigcommerce.gladly.models import ActionResult
 
@@ -99,9 +102,11 @@ def _discount_once(
     token: FormToken,
     codes: Callable[[], str],
 ) -> SubmitAnswer:
+    # The person is read again: the account chosen must be one of theirs now, not when the form opened.
+    person = read_person(context, shopper.ref.customer_id) if isinstance(shopper.ref, RegisteredRef) else None
     currency = context.client.get_store(deadline=context.deadline).currency
-    form = read_submit(discount_fields(context.settings, currency), values)
-    terms = parse_terms(form, context.settings, currency, now=context.now)
+    form = read_submit(discount_fields(context.settings, currency, person), values)
+    terms = parse_terms(form, context.settings, currency, now=context.now, person=person)
     reason = form.text(REASON)
     earlier = recover_attempt(context, ACTION, token)
     if isinstance(earlier, SubmitAnswer):
@@ -159,6 +164,8 @@ def promotion_draft(terms: DiscountTerms, name: str) -> PromotionCreate:
         # fits every currency; a fixed amount (money) and free shipping are made in the store's default
         # currency, which is also what BigCommerce assumes without currency_code (reference FACTS.md).
         currency_code="*" if terms.kind == PERCENTAGE else terms.currency,
+        # Only the chosen account's storefronts (promotions.v3 `channels`; omitted: every channel).
+        channels=[PromotionChannel(id=channel) for channel in terms.channels] or None,
     )
 
 
@@ -167,7 +174,9 @@ def _create_promotion(
 ) -> Promotion:
     """``POST /v3/promotions``, once; its name ties it to the audit line (and to this attempt)."""
     reference = f"{token_fingerprint(str(token))}-{attempt.attempt_id[:6]}"
-    name = f"Gladly: {snapshot.terms.summary()} for {shopper.described} (ref {reference})"
+    account = snapshot.terms.account_id
+    whom = f"customer {account}" if account is not None else shopper.described
+    name = f"Gladly: {snapshot.terms.summary()} for {whom} (ref {reference})"
     draft = promotion_draft(snapshot.terms, name)
     return context.write(
         lambda deadline: context.client.create_promotion(draft, deadline=deadline),
@@ -236,6 +245,7 @@ def code_answer(
         f"Code for the shopper: {code.code}",
         f"{terms.summary()}{where}. {terms.uses_text()}.",
         f"Valid until {terms.ends_at:%Y-%m-%d %H:%M} UTC ({terms.valid_days} days).",
+        *([f"Works on {terms.storefront} only (customer {terms.account_id})."] if terms.account_id else []),
         ANYONE_WITH_THE_CODE,
         f"Reason: {echoed(reason)}",
         f"BigCommerce promotion {snapshot.promotion_id}.",
@@ -253,6 +263,8 @@ def code_answer(
         "code_id": str(code.id),
         "reason_length": str(len(reason)),
     }
+    if terms.account_id is not None:
+        audit |= {"account_id": str(terms.account_id), "channels": ",".join(map(str, terms.channels))}
     return SubmitAnswer.success(
         f"Discount code {code.code}: {terms.summary()}", "\n".join(detail), audit=audit
     )
