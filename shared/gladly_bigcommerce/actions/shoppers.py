@@ -7,6 +7,7 @@ A form's URL names the shopper by the ``externalCustomerId`` the adaptor handed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,7 +21,11 @@ from gladly_bigcommerce.gladly.customer_ids import (
     guest_customer_id,
     parse_customer_ref,
 )
-from gladly_bigcommerce.gladly.errors import BadRequest
+from gladly_bigcommerce.gladly.errors import BadRequest, NotAcceptable
+
+if TYPE_CHECKING:
+    from gladly_bigcommerce.actions.machinery.context import ActionContext
+    from gladly_bigcommerce.bigcommerce.models import Customer
 
 
 class CustomerActionQuery(BaseModel):
@@ -63,3 +68,15 @@ class Shopper:
         if isinstance(self.ref, RegisteredRef):
             return f"customer {self.ref.customer_id}"
         return "a guest shopper"
+
+
+def load_customer(context: ActionContext, customer_id: int) -> Customer:
+    """The registered customer a form is about, read now; 406 when it no longer exists."""
+    customer = context.client.get_customer(customer_id, deadline=context.deadline)
+    if customer is None:
+        raise NotAcceptable.of(
+            "customer_not_found",
+            f"Customer {customer_id} no longer exists in BigCommerce.",
+            attr=CUSTOMER_PARAMETER,
+        )
+    return customer

@@ -52,8 +52,7 @@ from gladly_bigcommerce.actions.machinery.numbers import amount_example
 from gladly_bigcommerce.actions.machinery.rewrites import earlier_write, read_back
 from gladly_bigcommerce.actions.machinery.route import ActionRoute
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken
-from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER
-from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
+from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper, load_customer
 from gladly_bigcommerce.bigcommerce.models import Customer
 from gladly_bigcommerce.gladly.customer_ids import RegisteredRef
 from gladly_bigcommerce.gladly.errors import NotAcceptable
@@ -99,7 +98,7 @@ def store_credit_fields(settings: AdaptorSettings, currency: str) -> list[FormFi
 def store_credit_form(context: ActionContext, query: CustomerActionQuery) -> ActionForm:
     """The amount and a reason, the balance now in the title; 406 for a guest or an unknown customer."""
     shopper = Shopper.of(query)
-    customer = _load(context, registered_id(shopper))
+    customer = load_customer(context, registered_id(shopper))
     currency = context.client.get_store(deadline=context.deadline).currency.upper()
     balance = format_money(_balance(customer), currency)
     return customer_action_form(
@@ -110,17 +109,6 @@ def store_credit_form(context: ActionContext, query: CustomerActionQuery) -> Act
         store_credit_fields(context.settings, currency),
         customer_id=shopper.external_id,
     )
-
-
-def _load(context: ActionContext, customer_id: int) -> Customer:
-    customer = context.client.get_customer(customer_id, deadline=context.deadline)
-    if customer is None:
-        raise NotAcceptable.of(
-            "customer_not_found",
-            f"Customer {customer_id} no longer exists in BigCommerce.",
-            attr=CUSTOMER_PARAMETER,
-        )
-    return customer
 
 
 def _balance(customer: Customer) -> Decimal:
@@ -158,7 +146,7 @@ def submit_store_credit(
     def give_once(token: FormToken, attempt: Attempt | None) -> SubmitAnswer:
         currency = context.client.get_store(deadline=context.deadline).currency.upper()
         form = read_submit(store_credit_fields(context.settings, currency), values)
-        balance = _balance(_load(context, customer_id))
+        balance = _balance(load_customer(context, customer_id))
         if attempt is not None:
             snapshot = CreditSnapshot.model_validate(attempt.snapshot)
             what = f"the store credit of customer {customer_id}"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.fields import FormField, select_field
-from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER
+from gladly_bigcommerce.actions.shoppers import load_customer
 from gladly_bigcommerce.bigcommerce.models import Customer
 from gladly_bigcommerce.bigcommerce.storefronts import (
     MAX_PERSON_ACCOUNTS,
@@ -33,7 +33,6 @@ from gladly_bigcommerce.bigcommerce.storefronts import (
     read_storefronts,
 )
 from gladly_bigcommerce.gladly.customer_ids import normalize_email
-from gladly_bigcommerce.gladly.errors import NotAcceptable
 
 ACCOUNT = "account"
 
@@ -80,13 +79,7 @@ class PersonAccounts:
 
 def read_person(context: ActionContext, customer_id: int) -> PersonAccounts:
     """The linked account, read now (406 when it no longer exists), and the person's other accounts."""
-    customer = context.client.get_customer(customer_id, deadline=context.deadline)
-    if customer is None:
-        raise NotAcceptable.of(
-            "customer_not_found",
-            f"Customer {customer_id} no longer exists in BigCommerce.",
-            attr=CUSTOMER_PARAMETER,
-        )
+    customer = load_customer(context, customer_id)
     alone = PersonAccounts((customer,), Storefronts.unknown())
     if not customer.email.strip():
         return alone
