@@ -33,7 +33,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from devtools.sandbox import seed
+from devtools.sandbox import seed, seed_channels
 from gladly_bigcommerce.gladly.customer_ids import GUEST_ID_PREFIX
 
 REASON = "reason"
@@ -44,7 +44,7 @@ _GUEST = f"{GUEST_ID_PREFIX}{seed.GUEST_EMAIL}"
 UNSHIPPED_ORDER_ADDRESS_ID = 9
 """The one shipping address of the seeded `UNSHIPPED_ORDER_ID` (as `devtools/sandbox/seed.py` numbers)."""
 # Forms whose actionUrl a generated submit is sent to: seeded orders in several states (refundable,
-# partly refunded, a guest's, unshipped, unpaid, shipped, cancelled) and two customers for discounts.
+# partly refunded, a guest's, unshipped, unpaid, shipped, cancelled) and three customers for discounts.
 SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
     "/actions/refund": (
         {"orderId": str(seed.REFUNDABLE_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
@@ -59,6 +59,8 @@ SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
     "/actions/discount": (
         {"customer": str(seed.MARTHA_CUSTOMER_ID)},
         {"customer": str(seed.MIXED_CUSTOMER_ID)},
+        # one person with an account on each storefront: the form's "Storefront" select (issue 19)
+        {"customer": str(seed_channels.ROSA_CUSTOMER_IDS[1])},
     ),
     "/actions/store_credit": (
         {"customer": str(seed.MARTHA_CUSTOMER_ID)},

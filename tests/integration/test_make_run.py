@@ -87,6 +87,12 @@ ACTION_EVENTS: dict[str, tuple[int, str | None]] = {
     "discount-submit-over-maximum-percentage.json": (400, "exceeds_maximum"),
     "discount-submit-token-of-another-customer.json": (400, "form_not_for_this"),
     "discount-submit-too-many-uses.json": (400, "out_of_range"),
+    # issue 19: Rosa's Brew Outlet account (921) is asked which storefront's account; her global one
+    # (920) is offered, Martha's (1) is not, and Rosa's is not Martha's to choose
+    "discount-form-one-person-two-storefronts.json": (200, None),
+    "discount-submit-one-person-two-storefronts.json": (200, None),
+    "discount-submit-storefront-not-offered.json": (400, "invalid_choice"),
+    "discount-submit-storefront-of-another-person.json": (400, "invalid_choice"),
     "staff-note-form.json": (200, None),
     "staff-note-submit.json": (200, None),
     "staff-note-submit-empty-note.json": (400, "missing"),

@@ -42,6 +42,12 @@ DEGRADED: dict[str, tuple[int, str]] = {
         "it would erase the real one: refused, nothing given",
     ),
     "store-credit-submit.json": (406, "as the form: the balance is unknown, so no credit is given"),
+    "discount-submit-one-person-two-storefronts.json": (
+        400,
+        "without the accounts' names and channels nothing shows two accounts sharing an email are one "
+        "person: the other storefront's account is not offered, so choosing it is refused on its field, "
+        "nothing created",
+    ),
     "shipping-address-form.json": (
         406,
         "without the address's items_shipped nobody knows whether something shipped to it: refused "
