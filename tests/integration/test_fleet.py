@@ -342,10 +342,10 @@ def test_make_run_with_containers_runs_workers_and_ctrl_c_stops_them_all_without
         banner = stack.log.read_text()
         assert f"  Containers     {CONTAINERS} worker processes per function" in banner
         assert f"CONTAINERS={CONTAINERS} (default 1)" in banner
-        # Its Python process (make's child) runs two workers for each of the five functions
+        # Its Python process (make's child) runs two workers for each function of template.yaml
         (python,) = _children(stack.process.pid)
         workers = [pid for pid in _children(python) if "devtools.fleet_worker" in command_line(pid)]
-        assert len(workers) == 5 * CONTAINERS
+        assert len(workers) == len(SamTemplate(DEFAULT_TEMPLATE_PATH).functions()) * CONTAINERS
         answer = GladlyClient(stack.stage_url, DEFAULT_SIGNING_KEY).post("/lookup", SEARCH)
         assert answer.status_code == 200 and pid_of(answer) in workers
         # whose log lines reach make run's output, as the handlers' do without a fleet
