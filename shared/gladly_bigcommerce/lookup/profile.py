@@ -83,6 +83,7 @@ from gladly_bigcommerce.lookup.shared_reads import (
     dump_store,
     load_group_names,
     load_store,
+    shopper_key,
 )
 from gladly_bigcommerce.lookup.shopper_phones import store_region
 from gladly_bigcommerce.lookup.store_settings import StoreSetting
@@ -128,10 +129,8 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     emails = searched_emails(request.profile.emails, limits.MAX_EMAILS)
     key = (deps.client.store_hash, request.external_customer_id or "", *emails)
     needed = 3 + deps.settings.recent_orders  # the shopper's three calls, a shipments call per order
-    shared = deps.connection.shared
-    if shared is not None and not shared.prepared:  # a new container: alongside the first wave
-        submit(shared.prepare)
-    detailed = Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped())
+    reads = _start_reads(ref, deps)  # alongside the first wave (a new container makes its client then)
+    detailed = Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped(), reads=reads)
     if detailed.lean:
         count("LookupsLean")
     try:
@@ -157,6 +156,15 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
 def _with_note(profile: CustomerResult, note: str) -> CustomerResult:
     attributes = {**(profile.custom_attributes or {}), DETAILS_SKIPPED_ATTRIBUTE: note}
     return profile.model_copy(update={"custom_attributes": attributes})
+
+
+def _start_reads(ref: CustomerRef, deps: LookupDeps) -> ProfileReads:
+    """The shared cache's first batched read: the shopper's entry and the store settings not kept."""
+    shared, settings = deps.connection.shared, deps.store_settings
+    keys = [STORE_KEY] if settings.store.value is None else []
+    if isinstance(ref, RegisteredRef) and settings.group_names.value is None:
+        keys.append(GROUP_NAMES_KEY)
+    return ProfileReads.start(shared, shopper_key(ref) if shared else None, keys)
 
 
 def _store_setting(setting: StoreSetting[T], part: str, detailed: Detailed) -> Future[T] | None:
@@ -263,7 +271,8 @@ def _profile(
         for part, key in (("store", STORE_KEY), ("customer_groups", GROUP_NAMES_KEY))
         if part in detailed.deferred
     ]
-    reads = ProfileReads.read(deps.connection.shared, [*parts.keys(), *settings_keys])
+    reads = detailed.reads
+    reads.complete([*parts.keys(), *settings_keys], deps.deadline)
     if "store" in detailed.deferred:
         store_call = shared_setting(
             reads,
@@ -303,6 +312,7 @@ def _profile(
         )
         for order in recent
     ]
+    parts.finish(reads)
     _note_unreadable_values(customer, orders, enrichment, detailed.skipped)
     attributes = customer_attributes(
         customer=customer,

@@ -35,16 +35,21 @@ BigCommerce and `remember` it: `cached_or_call` does both for a value with a JSO
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import DeadlineExceeded
 from gladly_bigcommerce.bigcommerce.models import Order, OrderProduct, Shipment, StoreInfo
 from gladly_bigcommerce.bigcommerce.shared_cache import CacheKey, SharedCache
-from gladly_bigcommerce.lookup.calls import submit
+from gladly_bigcommerce.gladly.customer_ids import CustomerRef, RegisteredRef
+from gladly_bigcommerce.lookup.calls import result, submit
 from gladly_bigcommerce.lookup.product_images import TTL_SECONDS as IMAGE_TTL_SECONDS
 from gladly_bigcommerce.lookup.store_settings import GROUP_NAMES_TTL_SECONDS
 
@@ -58,6 +63,10 @@ STORE_MAX_AGE_SECONDS = 60 * 60
 
 STORE_KEY = CacheKey("store", "")
 GROUP_NAMES_KEY = CacheKey("customer_groups", "")
+SHOPPER_KIND = "shopper"
+
+Entry = tuple[Any, float]
+"""A cached JSON value and when it expires (seconds since the epoch)."""
 
 
 def shipments_key(order: Order) -> CacheKey | None:
@@ -119,38 +128,108 @@ def dump_group_names(names: Mapping[int, str]) -> Any:
     return {str(group_id): name for group_id, name in names.items()}
 
 
-@dataclass
-class ProfileReads:
-    """One profile's batched read of the shared cache, and its writes of what it read elsewhere."""
+def shopper_key(ref: CustomerRef) -> CacheKey:
+    """The shopper's entry: a registered customer by id, a guest by email, hashed (no email in a key)."""
+    who = f"customer:{ref.customer_id}" if isinstance(ref, RegisteredRef) else f"guest:{ref.email}"
+    return CacheKey(SHOPPER_KIND, hashlib.sha256(who.encode()).hexdigest())
 
-    shared: SharedCache | None
-    found: dict[CacheKey, Any] = field(default_factory=dict)
+
+class ProfileReads:
+    """One DETAILED profile's reads of the shared cache, and its writes of what it read elsewhere.
+
+    `start` sends ONE batched read, alongside the first wave of BigCommerce calls, of the shopper's
+    entry and of the store settings this container does not keep; `complete`, once the orders are
+    known, asks in one more batched read only for the keys that entry did not answer (none for a
+    returning shopper whose orders did not change); `finish` writes in one batched write what the
+    profile read from BigCommerce and the shopper's new entry. Thread-safe: misses are read, and
+    `remember`ed, on pool threads.
+    """
+
+    def __init__(self, shared: SharedCache | None, shopper: CacheKey | None = None) -> None:
+        self.shared = shared
+        self.shopper = shopper
+        self._first: Future[dict[CacheKey, Entry]] | None = None
+        self._entries: dict[CacheKey, Entry] = {}
+        self._bundled: dict[CacheKey, Entry] = {}
+        self._pending: dict[CacheKey, Entry] = {}
+        self._lock = threading.Lock()
 
     @classmethod
-    def read(cls, shared: SharedCache | None, keys: Collection[CacheKey | None]) -> ProfileReads:
-        """ONE batched read of every key (None: not cacheable); nothing without a shared cache."""
-        wanted = {key for key in keys if key is not None}
-        if shared is None or not wanted:
-            return cls(shared)
-        return cls(shared, shared.read(wanted))
+    def start(
+        cls, shared: SharedCache | None, shopper: CacheKey | None, keys: Collection[CacheKey]
+    ) -> ProfileReads:
+        """Start the batched read of the shopper's entry and `keys` (nothing without a shared cache)."""
+        reads = cls(shared, shopper)
+        wanted = {*keys, *([shopper] if shopper else [])}
+        if shared is not None and wanted:
+            reads._first = submit(partial(shared.read_entries, wanted))
+        return reads
+
+    def complete(self, keys: Collection[CacheKey | None], deadline: Deadline) -> None:
+        """Wait for the first read, take the shopper's entry apart, and read once more the `keys`
+        (None: not cacheable) neither holds; no second read when they hold every one."""
+        if self._first is not None:
+            try:
+                first = result(self._first, deadline)
+            except DeadlineExceeded:
+                first = {}  # the lookup's time is up: BigCommerce's answers are on their way already
+            self._first = None
+            self._entries.update(first)
+            if self.shopper is not None and self.shopper in first:
+                self._bundled = _unbundle(first[self.shopper][0], self.shared)
+                self._entries.update(self._bundled)
+        missing = {key for key in keys if key is not None and key not in self._entries}
+        if self.shared is not None and missing:
+            self._entries.update(self.shared.read_entries(missing))
 
     def hit(self, key: CacheKey | None, load: Callable[[Any], T]) -> tuple[T] | None:
         """`(value,)` when the cache holds the key in a readable shape, else None (a miss)."""
-        if key is None or key not in self.found:
+        if key is None or key not in self._entries:
             return None
         try:
-            return (load(self.found[key]),)
+            return (load(self._entries[key][0]),)
         except (ValueError, TypeError, KeyError, AttributeError):  # pydantic's errors are ValueErrors
             return None  # an entry in an older shape: read it again
 
     def has(self, key: CacheKey | None) -> bool:
-        return key is not None and key in self.found
+        return key is not None and key in self._entries
 
     def remember(self, entries: Mapping[CacheKey | None, Any], max_age_seconds: float) -> None:
-        """Write these JSON values for the next container (a no-op without a shared cache)."""
-        kept = {key: value for key, value in entries.items() if key is not None}
-        if self.shared is not None and kept:
-            self.shared.write(kept, max_age_seconds)
+        """Keep these JSON values for the next container: written by `finish` (nothing without a
+        shared cache)."""
+        if self.shared is None:
+            return
+        expires_at = self.shared.now() + max_age_seconds
+        with self._lock:
+            for key, value in entries.items():
+                if key is not None:
+                    self._pending[key] = self._entries[key] = (value, expires_at)
+
+    def finish(
+        self, keys: Collection[CacheKey | None], kept: Mapping[CacheKey, tuple[Any, float]] | None = None
+    ) -> None:
+        """Write, in one batched write, what was `remember`ed and the shopper's entry: every one of
+        `keys` (all the profile's order parts and images) whose value is known, here or in `kept`
+        (what the container keeps in memory, with the seconds it has left), each with the time it
+        expires, never later than its source's; the entry is not written again when unchanged."""
+        if self.shared is None:
+            return
+        now = self.shared.now()
+        with self._lock:
+            for key, (value, left) in (kept or {}).items():
+                self._entries.setdefault(key, (value, now + left))
+            writes = dict(self._pending)
+            self._pending.clear()
+            bundle = {
+                key: entry
+                for key in keys
+                if key is not None and (entry := self._entries.get(key)) is not None and entry[1] > now
+            }
+        if self.shopper is not None and bundle and bundle != self._bundled:
+            parts = [[key.kind, key.name, key.version, until, part] for key, (part, until) in bundle.items()]
+            writes[self.shopper] = ({"parts": parts}, max(until for _, until in bundle.values()))
+        if writes:
+            self.shared.put(writes)
 
     def cached_or_call(
         self,
@@ -160,7 +239,7 @@ class ProfileReads:
         dump: Callable[[T], Any],
         call: Callable[[], T],
     ) -> Future[T]:
-        """The cached value as a finished future; on a miss, `call` started now, its answer written back."""
+        """The cached value as a finished future; on a miss, `call` started now, its answer remembered."""
         hit = self.hit(key, load)
         if hit is not None:
             done: Future[T] = Future()
@@ -173,3 +252,16 @@ class ProfileReads:
             return value
 
         return submit(read_and_remember)
+
+
+def _unbundle(value: Any, shared: SharedCache | None) -> dict[CacheKey, Entry]:
+    """The parts of a shopper's entry not yet past their own expiry (an unreadable entry: none)."""
+    now = shared.now() if shared is not None else 0.0
+    parts: dict[CacheKey, Entry] = {}
+    try:
+        for kind, name, version, until, part in value["parts"]:
+            if float(until) > now:
+                parts[CacheKey(str(kind), str(name), str(version))] = (part, float(until))
+    except (KeyError, TypeError, ValueError):
+        return {}
+    return parts
