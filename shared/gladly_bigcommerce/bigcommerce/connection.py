@@ -26,6 +26,7 @@ from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.http import RequestRecord
 from gladly_bigcommerce.bigcommerce.quota import QuotaView
 from gladly_bigcommerce.bigcommerce.shared_cache import SharedCache
+from gladly_bigcommerce.bigcommerce.shared_quota import share_quota
 from gladly_bigcommerce.observability import count
 
 T = TypeVar("T")
@@ -112,6 +113,8 @@ def store_connection(
             on_request=record_upstream_call,
         )
         shared = SharedCache(cache_table, store_hash) if cache_table else None
+        if shared is not None:  # one of a fleet: the containers tell each other the quota is spent
+            share_quota(shared, client.store_quota)
         connection = StoreConnection(client, shared)
         _connections[store] = (credentials, connection)
     if known is not None:

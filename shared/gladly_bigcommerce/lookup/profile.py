@@ -6,8 +6,8 @@ shipments call per order that shipped something, alongside which the products' c
 read (one call, and none once they are cached: `product_images`). Store configuration (store
 information, customer group names) is kept per container (`StoreSetting`) and read, when not kept,
 alongside the first wave. With a cache shared by the containers (`shared_reads.py`), everything but
-the first wave is first looked for there, in one batched read once the orders are known: a returning
-shopper costs the first wave alone, in any container. Only failing to read the shopper is an error; a
+the first wave is first looked for there, in the shopper's entry read alongside the first wave: a
+returning shopper costs the first wave alone, in any container, and no added round trip. Only failing to read the shopper is an error; a
 failed enrichment (shipments, separately listed products, images, group names) leaves that part out,
 logged and counted (`enrichment.py`).
 
@@ -34,6 +34,7 @@ from gladly_bigcommerce.actions.declare import order_actions as declare_order_ac
 from gladly_bigcommerce.bigcommerce.errors import RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.bigcommerce.models import Customer, Order, OrderProduct, Shipment, StoreInfo
+from gladly_bigcommerce.bigcommerce.shared_quota import QUOTA_KEY, heard, near_the_edge
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.customer_ids import (
     CustomerRef,
@@ -130,6 +131,8 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     key = (deps.client.store_hash, request.external_customer_id or "", *emails)
     needed = 3 + deps.settings.recent_orders  # the shopper's three calls, a shipments call per order
     reads = _start_reads(ref, deps)  # alongside the first wave (a new container makes its client then)
+    if near_the_edge(deps.client.quota):  # hear whether another container saw the quota spent
+        reads.wait_first(deps.deadline)
     detailed = Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped(), reads=reads)
     if detailed.lean:
         count("LookupsLean")
@@ -159,12 +162,16 @@ def _with_note(profile: CustomerResult, note: str) -> CustomerResult:
 
 
 def _start_reads(ref: CustomerRef, deps: LookupDeps) -> ProfileReads:
-    """The shared cache's first batched read: the shopper's entry and the store settings not kept."""
+    """The shared cache's first batched read: the shopper's entry, the store settings not kept, and
+    whether another container said the store's quota is spent (`shared_quota.py`)."""
     shared, settings = deps.connection.shared, deps.store_settings
-    keys = [STORE_KEY] if settings.store.value is None else []
+    keys = [QUOTA_KEY, *([STORE_KEY] if settings.store.value is None else [])]
     if isinstance(ref, RegisteredRef) and settings.group_names.value is None:
         keys.append(GROUP_NAMES_KEY)
-    return ProfileReads.start(shared, shopper_key(ref) if shared else None, keys)
+    if shared is None:
+        return ProfileReads(None)
+    hear = partial(heard, shared=shared, quota=deps.client.store_quota)
+    return ProfileReads.start(shared, shopper_key(ref), keys, hear)
 
 
 def _store_setting(setting: StoreSetting[T], part: str, detailed: Detailed) -> Future[T] | None:

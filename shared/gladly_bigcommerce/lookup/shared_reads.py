@@ -1,11 +1,22 @@
 """What a DETAILED profile reads through the cache every container shares (`bigcommerce/shared_cache.py`).
 
-Once the shopper's orders are known, ONE batched read asks the shared table for everything else the
-profile shows and this container does not keep in memory: each shipped order's shipments, the line
-items of orders whose consignments miss some, the products' catalog images, the store information and
-the customer group names. What is there is used; the rest is read from BigCommerce, all at once as
-before, and written back for the next container. A returning shopper thus costs the three calls that
-find them (customer, orders, guest orders) in any container, and one DynamoDB round trip.
+Beyond the shopper and the order list, a profile shows each shipped order's shipments, the line items
+of orders whose consignments miss some, the products' catalog images, the store information and the
+customer group names. Reading the cache must not add a round trip, yet an order part's key needs the
+order's `date_modified`, known only once the orders arrive. So (`ProfileReads`):
+
+- ONE batched read, sent alongside the first wave of BigCommerce calls (customer, orders, guest
+  orders), asks for the shopper's entry (`shopper_key`: the customer id or the guest's email, hashed)
+  and the store settings this container does not keep. The entry holds every part the shopper's last
+  profile used, each under its own key (an order part's carries the order's `date_modified`) with its
+  own expiry; when the orders arrive, a part is used only if its key is the one the order list makes.
+- Only the keys the entry did not answer (a changed order, a first visit, an image it lacks) are read
+  in a second batch, among the per-part entries other lookups wrote (images are shared by shoppers).
+- What neither holds is read from BigCommerce, all at once as before, and `finish` writes it, with the
+  shopper's new entry, in one batched write (the entry is not rewritten when nothing changed).
+
+A returning shopper thus costs the three calls that find them (customer, orders, guest orders) in any
+container, and no round trip beyond them.
 
 Why nothing cached stays wrong for long (every entry also expires by DynamoDB TTL, and `read`
 ignores an expired entry TTL has not deleted yet):
@@ -25,12 +36,15 @@ ignores an expired entry TTL has not deleted yet):
   listed line's `quantity_refunded` (digital or pickup items only) may lag by that maximum age at
   most, if a refund does not move `date_modified`;
 - catalog images, at most `IMAGE_MAX_AGE_SECONDS` (as each container's memory keeps them);
+- a part in a shopper's entry keeps the expiry it had where it came from (BigCommerce's answer, a
+  per-part entry, the container's memory): copying it into a newer entry never makes it younger;
 - customer group names, at most `GROUP_NAMES_MAX_AGE_SECONDS` (as each container's memory);
 - store information (domain, currency, country), at most `STORE_MAX_AGE_SECONDS`.
 
 To share another read (a country list, a storefront's channels): give it a `CacheKey` kind and a
-maximum age, add its key to the batch (`ProfileReads.read`'s `extra` keys), and on a miss read it from
-BigCommerce and `remember` it: `cached_or_call` does both for a value with a JSON form.
+maximum age, add its key to the first batch if it is known before the orders (`profile._start_reads`),
+else to the second, and on a miss read it from BigCommerce and `remember` it: `cached_or_call` does
+both for a value with a JSON form.
 """
 
 from __future__ import annotations
@@ -145,9 +159,15 @@ class ProfileReads:
     `remember`ed, on pool threads.
     """
 
-    def __init__(self, shared: SharedCache | None, shopper: CacheKey | None = None) -> None:
+    def __init__(
+        self,
+        shared: SharedCache | None,
+        shopper: CacheKey | None = None,
+        on_first: Callable[[Mapping[CacheKey, Entry]], None] | None = None,
+    ) -> None:
         self.shared = shared
         self.shopper = shopper
+        self._on_first = on_first
         self._first: Future[dict[CacheKey, Entry]] | None = None
         self._entries: dict[CacheKey, Entry] = {}
         self._bundled: dict[CacheKey, Entry] = {}
@@ -156,28 +176,40 @@ class ProfileReads:
 
     @classmethod
     def start(
-        cls, shared: SharedCache | None, shopper: CacheKey | None, keys: Collection[CacheKey]
+        cls,
+        shared: SharedCache | None,
+        shopper: CacheKey | None,
+        keys: Collection[CacheKey],
+        on_first: Callable[[Mapping[CacheKey, Entry]], None] | None = None,
     ) -> ProfileReads:
-        """Start the batched read of the shopper's entry and `keys` (nothing without a shared cache)."""
-        reads = cls(shared, shopper)
+        """Start the batched read of the shopper's entry and `keys` (nothing without a shared cache);
+        `on_first` is given what it found, once it has."""
+        reads = cls(shared, shopper, on_first)
         wanted = {*keys, *([shopper] if shopper else [])}
         if shared is not None and wanted:
             reads._first = submit(partial(shared.read_entries, wanted))
         return reads
 
+    def wait_first(self, deadline: Deadline) -> None:
+        """Wait for the first read (once), and take the shopper's entry apart."""
+        if self._first is None:
+            return
+        try:
+            first = result(self._first, deadline)
+        except DeadlineExceeded:
+            first = {}  # the lookup's time is up: BigCommerce's answers are on their way already
+        self._first = None
+        if self._on_first is not None:
+            self._on_first(first)
+        self._entries.update(first)
+        if self.shopper is not None and self.shopper in first:
+            self._bundled = _unbundle(first[self.shopper][0], self.shared)
+            self._entries.update(self._bundled)
+
     def complete(self, keys: Collection[CacheKey | None], deadline: Deadline) -> None:
-        """Wait for the first read, take the shopper's entry apart, and read once more the `keys`
-        (None: not cacheable) neither holds; no second read when they hold every one."""
-        if self._first is not None:
-            try:
-                first = result(self._first, deadline)
-            except DeadlineExceeded:
-                first = {}  # the lookup's time is up: BigCommerce's answers are on their way already
-            self._first = None
-            self._entries.update(first)
-            if self.shopper is not None and self.shopper in first:
-                self._bundled = _unbundle(first[self.shopper][0], self.shared)
-                self._entries.update(self._bundled)
+        """Wait for the first read, and read once more the `keys` (None: not cacheable) it did not
+        answer; no second read when it answered every one."""
+        self.wait_first(deadline)
         missing = {key for key in keys if key is not None and key not in self._entries}
         if self.shared is not None and missing:
             self._entries.update(self.shared.read_entries(missing))
