@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from devtools.aws import LocalResources
-from devtools.sandbox import DEFAULT_TOKEN, SandboxServer, seed
+from devtools.sandbox import DEFAULT_TOKEN, SandboxServer
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.connection import StoreConnection
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
@@ -28,16 +28,9 @@ from gladly_bigcommerce.lookup.profile import detailed_lookup
 from gladly_bigcommerce.settings.model import AdaptorSettings
 from tests.fixtures.sandbox import SandboxHttp
 from tests.integration.test_quota_edge import spend_quota_until
+from tests.integration.test_shared_cache import MARTHA_DETAILED
 
-MARTHA = {
-    "lookupLevel": "DETAILED",
-    "uniqueMatchRequired": True,
-    "query": {
-        "name": "Martha Williams",
-        "emails": [seed.MARTHA_EMAIL],
-        "externalCustomerId": str(seed.MARTHA_CUSTOMER_ID),
-    },
-}
+MARTHA = LookupRequest.model_validate(MARTHA_DETAILED)
 RATE_HEADERS = {
     "X-Rate-Limit-Requests-Left": "0",
     "X-Rate-Limit-Requests-Quota": "150",
@@ -109,7 +102,7 @@ def test_near_the_edge_a_lookup_hears_another_containers_stop_before_its_first_w
     bc_sandbox.requests.clear()
     # When Martha's profile is looked up here
     with pytest.raises(RateLimited):
-        detailed_lookup(LookupRequest.model_validate(MARTHA), deps_of(container, bc_sandbox))
+        detailed_lookup(MARTHA, deps_of(container, bc_sandbox))
     # Then nothing was sent to the store: the lookup heard the other container first
     assert len(bc_sandbox.requests) == 0
 
@@ -121,7 +114,7 @@ def test_far_from_the_edge_the_first_wave_does_not_wait_and_the_rest_of_the_look
     another_container_gets_a_429(bc_sandbox, local_aws, table)
     assert container.client.quota.left is None
     # When Martha's profile is looked up here
-    (profile,) = detailed_lookup(LookupRequest.model_validate(MARTHA), deps_of(container, bc_sandbox)).results
+    (profile,) = detailed_lookup(MARTHA, deps_of(container, bc_sandbox)).results
     # Then the first wave went out at once (the sandbox answers it), but no shipments call followed,
     # and the profile says what it left out and why
     paths = sorted(record.api_path for record in bc_sandbox.requests.snapshot())

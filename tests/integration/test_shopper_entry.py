@@ -9,7 +9,7 @@ boto3 client's events.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -29,16 +29,9 @@ from gladly_bigcommerce.lookup.shared_reads import ORDER_PARTS_MAX_AGE_SECONDS, 
 from gladly_bigcommerce.settings.model import AdaptorSettings
 from tests.fixtures.clock import ManualClock
 from tests.fixtures.sandbox import SandboxHttp
+from tests.integration.test_shared_cache import MARTHA_DETAILED
 
-MARTHA = {
-    "lookupLevel": "DETAILED",
-    "uniqueMatchRequired": True,
-    "query": {
-        "name": "Martha Williams",
-        "emails": [seed.MARTHA_EMAIL],
-        "externalCustomerId": str(seed.MARTHA_CUSTOMER_ID),
-    },
-}
+MARTHA = MARTHA_DETAILED
 GUEST = {
     "lookupLevel": "DETAILED",
     "uniqueMatchRequired": True,
@@ -97,23 +90,23 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+NewContainer = Callable[..., Container]
+
+
 @pytest.fixture
-def containers(
+def new_container(
     bc_sandbox: SandboxServer, local_aws: LocalResources, clock: ManualClock
-) -> Iterator[list[Container]]:
-    """Make containers with `new()`; each is closed after the test."""
+) -> Iterator[NewContainer]:
+    """Makes containers of the sandbox's store (or `cache_store=`); each is closed after the test."""
     made: list[Container] = []
-    yield made
+
+    def new(**kw: Any) -> Container:
+        made.append(Container(bc_sandbox, local_aws, clock, **kw))
+        return made[-1]
+
+    yield new
     for container in made:
         container.close()
-
-
-def new(
-    made: list[Container], sandbox: SandboxServer, aws: LocalResources, clock: ManualClock, **kw: Any
-) -> Container:
-    container = Container(sandbox, aws, clock, **kw)
-    made.append(container)
-    return container
 
 
 def bigcommerce_paths(sandbox: SandboxServer) -> list[str]:
@@ -130,13 +123,13 @@ def tracking(profile: CustomerResult, order_id: int) -> list[str]:
 
 
 def test_a_returning_shopper_in_a_new_container_costs_one_batched_read_and_three_calls(
-    containers: list[Container], bc_sandbox: SandboxServer, local_aws: LocalResources, clock: ManualClock
+    new_container: NewContainer, bc_sandbox: SandboxServer, clock: ManualClock
 ) -> None:
     # Given Martha's profile made once in one container (which writes her entry)
-    first = new(containers, bc_sandbox, local_aws, clock).lookup(MARTHA)
+    first = new_container().lookup(MARTHA)
     bc_sandbox.requests.clear()
     # When a new container (nothing kept in memory: no store details, group names or images) makes it
-    container = new(containers, bc_sandbox, local_aws, clock)
+    container = new_container()
     profile = container.lookup(MARTHA)
     # Then it read the shared table once (her entry, the store details and group names in one
     # batch) and wrote nothing, and asked BigCommerce only for the customer, her orders and guest orders
@@ -147,11 +140,11 @@ def test_a_returning_shopper_in_a_new_container_costs_one_batched_read_and_three
 
 
 def test_the_batched_read_is_sent_before_bigcommerce_answers_the_first_wave(
-    containers: list[Container], local_aws: LocalResources, clock: ManualClock, bc_sandbox: SandboxServer
+    new_container: NewContainer, bc_sandbox: SandboxServer
 ) -> None:
     # Given BigCommerce answering each request after 0.5 s, and a container about to read
     bc_sandbox.latency = 0.5
-    container = new(containers, bc_sandbox, local_aws, clock)
+    container = new_container()
     answered_before_read: list[int] = []
     container.on_batch_get.append(lambda: answered_before_read.append(len(bc_sandbox.requests.snapshot())))
     # When Martha's profile is made
@@ -161,14 +154,10 @@ def test_the_batched_read_is_sent_before_bigcommerce_answers_the_first_wave(
 
 
 def test_an_order_whose_version_changed_is_read_from_bigcommerce_and_shows_its_new_shipment(
-    containers: list[Container],
-    bc_sandbox: SandboxServer,
-    local_aws: LocalResources,
-    clock: ManualClock,
-    bc_http: SandboxHttp,
+    new_container: NewContainer, bc_sandbox: SandboxServer, clock: ManualClock, bc_http: SandboxHttp
 ) -> None:
     # Given Martha's entry written by a first lookup
-    new(containers, bc_sandbox, local_aws, clock).lookup(MARTHA)
+    new_container().lookup(MARTHA)
     order = seed.PARTIALLY_SHIPPED_ORDER_ID
     # When the rest of a partly shipped order ships (a write that moves its date_modified)
     lines = bc_http.get(f"/v2/orders/{order}/products").json()
@@ -184,26 +173,26 @@ def test_an_order_whose_version_changed_is_read_from_bigcommerce_and_shows_its_n
     assert bc_http.post(f"/v2/orders/{order}/shipments", json=body).status_code == 201
     bc_sandbox.requests.clear()
     # and her profile is made in a new container
-    profile = new(containers, bc_sandbox, local_aws, clock).lookup(MARTHA)
+    profile = new_container().lookup(MARTHA)
     # Then that order's shipments alone were read from BigCommerce, the new tracking number shown
     assert shipments_read(bc_sandbox) == {f"/v2/orders/{order}/shipments"}
     assert "1ZENTRY000000001" in tracking(profile, order)
     # and the entry now holds the new version: the next container reads no shipments at all
     bc_sandbox.requests.clear()
-    again = new(containers, bc_sandbox, local_aws, clock).lookup(MARTHA)
+    again = new_container().lookup(MARTHA)
     assert shipments_read(bc_sandbox) == set()
     assert again == profile
 
 
 def test_a_guest_shoppers_entry_spares_every_call_but_their_orders(
-    containers: list[Container], bc_sandbox: SandboxServer, local_aws: LocalResources, clock: ManualClock
+    new_container: NewContainer, bc_sandbox: SandboxServer, clock: ManualClock
 ) -> None:
     # Given the guest's profile made once
-    first = new(containers, bc_sandbox, local_aws, clock).lookup(GUEST)
+    first = new_container().lookup(GUEST)
     assert any(t.fulfillments for t in first.transactions or [])  # a shipped order: shipments were read
     bc_sandbox.requests.clear()
     # When it is made in a new container
-    container = new(containers, bc_sandbox, local_aws, clock)
+    container = new_container()
     profile = container.lookup(GUEST)
     # Then the guest's orders were the one BigCommerce call, after one read of the shared table
     assert bigcommerce_paths(bc_sandbox) == ["/v2/orders"]
@@ -220,37 +209,33 @@ def test_the_entry_is_keyed_by_a_hash_never_by_the_email() -> None:
 
 
 def test_another_stores_entry_for_the_same_customer_id_is_not_used(
-    containers: list[Container], bc_sandbox: SandboxServer, local_aws: LocalResources, clock: ManualClock
+    new_container: NewContainer, bc_sandbox: SandboxServer, clock: ManualClock
 ) -> None:
     # Given Martha's entry written by a container of another store (its entries under its own hash)
-    new(containers, bc_sandbox, local_aws, clock, cache_store="another-store").lookup(MARTHA)
+    new_container(cache_store="another-store").lookup(MARTHA)
     bc_sandbox.requests.clear()
     # When a container of the sandbox's store looks up the same customer id
-    new(containers, bc_sandbox, local_aws, clock).lookup(MARTHA)
+    new_container().lookup(MARTHA)
     # Then it read every shipment from BigCommerce: one store's entry is never another's
     assert shipments_read(bc_sandbox) == {f"/v2/orders/{i}/shipments" for i in seed.MARTHA_SHIPPED_ORDER_IDS}
 
 
 def test_parts_past_their_maximum_age_are_read_again_though_the_entry_was_rewritten_since(
-    containers: list[Container],
-    bc_sandbox: SandboxServer,
-    local_aws: LocalResources,
-    clock: ManualClock,
-    bc_http: SandboxHttp,
+    new_container: NewContainer, bc_sandbox: SandboxServer, clock: ManualClock, bc_http: SandboxHttp
 ) -> None:
     # Given Martha's entry written, then rewritten just before her order parts' maximum age, when
     # one order changed (its shipments read afresh, the other orders' parts taken from the entry)
-    new(containers, bc_sandbox, local_aws, clock).lookup(MARTHA)
+    new_container().lookup(MARTHA)
     clock.advance(ORDER_PARTS_MAX_AGE_SECONDS - 1)
     changed = seed.PARTIALLY_SHIPPED_ORDER_ID
     assert bc_http.put(f"/v2/orders/{changed}", json={"status_id": 10}).status_code == 200
-    rewriting = new(containers, bc_sandbox, local_aws, clock)
+    rewriting = new_container()
     rewriting.lookup(MARTHA)
     assert "BatchWriteItem" in rewriting.operations
     bc_sandbox.requests.clear()
     # When the maximum age of the parts read first has passed
     clock.advance(1)
-    new(containers, bc_sandbox, local_aws, clock).lookup(MARTHA)
+    new_container().lookup(MARTHA)
     # Then those are read from BigCommerce again (a rewrite never makes a part younger), and only
     # the changed order's, read a second ago, still comes from the entry
     unchanged = set(seed.MARTHA_SHIPPED_ORDER_IDS) - {changed}
@@ -258,10 +243,10 @@ def test_parts_past_their_maximum_age_are_read_again_though_the_entry_was_rewrit
 
 
 def test_an_unreadable_entry_is_a_miss_and_the_profile_comes_from_bigcommerce(
-    containers: list[Container], bc_sandbox: SandboxServer, local_aws: LocalResources, clock: ManualClock
+    new_container: NewContainer, bc_sandbox: SandboxServer, clock: ManualClock
 ) -> None:
     # Given Martha's entry in a shape this code cannot read
-    container = new(containers, bc_sandbox, local_aws, clock)
+    container = new_container()
     shared = container.connection.shared
     assert shared is not None
     shared.write({shopper_key(RegisteredRef(seed.MARTHA_CUSTOMER_ID)): {"parts": [["shipments", 1]]}}, 300)
@@ -273,10 +258,10 @@ def test_an_unreadable_entry_is_a_miss_and_the_profile_comes_from_bigcommerce(
 
 
 def test_a_first_time_lookup_writes_what_it_read_in_one_batched_write(
-    containers: list[Container], bc_sandbox: SandboxServer, local_aws: LocalResources, clock: ManualClock
+    new_container: NewContainer, bc_sandbox: SandboxServer, clock: ManualClock
 ) -> None:
     # When Martha's profile is made for the first time
-    container = new(containers, bc_sandbox, local_aws, clock)
+    container = new_container()
     container.lookup(MARTHA)
     # Then the table was read twice (her entry and the settings; then the order parts and images)
     # and written once: the parts, images, settings and her entry in one BatchWriteItem

@@ -7,9 +7,9 @@ read (one call, and none once they are cached: `product_images`). Store configur
 information, customer group names) is kept per container (`StoreSetting`) and read, when not kept,
 alongside the first wave. With a cache shared by the containers (`shared_reads.py`), everything but
 the first wave is first looked for there, in the shopper's entry read alongside the first wave: a
-returning shopper costs the first wave alone, in any container, and no added round trip. Only failing to read the shopper is an error; a
-failed enrichment (shipments, separately listed products, images, group names) leaves that part out,
-logged and counted (`enrichment.py`).
+returning shopper costs the first wave alone, in any container, and no added round trip. Only
+failing to read the shopper is an error; a failed enrichment (shipments, separately listed products,
+images, group names) leaves that part out, logged and counted (`enrichment.py`).
 
 Near the end of the store's request quota (shared with checkout and the store's other apps), a
 DETAILED profile spends what is left on the shopper and the orders, and skips the enrichment (all
