@@ -186,3 +186,12 @@ def test_without_a_fleet_there_is_no_reserve() -> None:
     quota.settle(200, headers(left=1, reset_ms=5_000))
     assert quota.view().reserve == 0
     assert quota.admit() == 0.0  # the last request may still go
+
+
+def test_a_forgotten_view_shares_nothing_until_shared_again() -> None:
+    quota = StoreQuota(clock=Clock())
+    quota.share(0.2, lambda _: None)
+    quota.forget()
+    quota.admit()
+    quota.settle(200, headers(left=1, reset_ms=5_000))
+    assert quota.view().reserve == 0

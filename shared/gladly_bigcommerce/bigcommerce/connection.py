@@ -103,6 +103,7 @@ def store_connection(
     with _connections_lock:
         known = _connections.get(store)
         if known is not None and known[0] == credentials:
+            _share_quota(known[1])  # again: a view of the quota forgotten since shares nothing
             return known[1]
         client = BigCommerceClient(
             store_hash,
@@ -113,13 +114,18 @@ def store_connection(
             on_request=record_upstream_call,
         )
         shared = SharedCache(cache_table, store_hash) if cache_table else None
-        if shared is not None:  # one of a fleet: the containers tell each other the quota is spent
-            share_quota(shared, client.store_quota)
         connection = StoreConnection(client, shared)
+        _share_quota(connection)
         _connections[store] = (credentials, connection)
     if known is not None:
         known[1].close()  # credentials of the past are not used again
     return connection
+
+
+def _share_quota(connection: StoreConnection) -> None:
+    """With a shared table, this container is one of a fleet: they tell each other the quota is spent."""
+    if connection.shared is not None:
+        share_quota(connection.shared, connection.client.store_quota)
 
 
 def live_connections() -> list[StoreConnection]:

@@ -73,9 +73,12 @@ class StoreQuota:
             self._on_spent = on_spent
 
     def forget(self) -> None:
-        """Know nothing of the quota any more, as a new container would."""
+        """Know nothing of the quota any more, and share it with no fleet, as a new container would
+        before its first connection (`share` again)."""
         with self._lock:
             self._forget()
+            self._reserve_share = 0.0
+            self._on_spent = None
 
     def _forget(self) -> None:
         self._left: int | None = None
