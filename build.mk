@@ -11,7 +11,7 @@ BUILD_ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 # The interpreter of the Lambda runtime (python3.12; pyenv installs count when not on PATH).
 PYTHON312 ?= $(firstword $(foreach candidate,python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12),$(shell $(candidate) -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && echo $(candidate))))
 COMPILE = $(PYTHON312) -m compileall -q -j 0 --invalidation-mode unchecked-hash
-FUNCTION_BUILDS := build-LookupFunction build-AutoLinkFunction build-RefundFunction build-CancelFunction build-DiscountFunction
+FUNCTION_BUILDS := build-LookupFunction build-AutoLinkFunction build-RefundFunction build-CancelFunction build-DiscountFunction build-StaffNoteFunction build-StoreCreditFunction build-ShippingAddressFunction
 
 .PHONY: build-SharedLayer $(FUNCTION_BUILDS) check-python312
 
@@ -34,6 +34,9 @@ build-AutoLinkFunction: FUNCTION_DIR := auto_link
 build-RefundFunction: FUNCTION_DIR := refund
 build-CancelFunction: FUNCTION_DIR := cancel
 build-DiscountFunction: FUNCTION_DIR := discount
+build-StaffNoteFunction: FUNCTION_DIR := staff_note
+build-StoreCreditFunction: FUNCTION_DIR := store_credit
+build-ShippingAddressFunction: FUNCTION_DIR := shipping_address
 $(FUNCTION_BUILDS): check-python312
 	mkdir -p "$(ARTIFACTS_DIR)"
 	cp "$(BUILD_ROOT)/functions/$(FUNCTION_DIR)/"*.py "$(ARTIFACTS_DIR)/"

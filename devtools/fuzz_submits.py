@@ -37,10 +37,14 @@ from devtools.sandbox import seed
 from gladly_bigcommerce.gladly.customer_ids import GUEST_ID_PREFIX
 
 REASON = "reason"
+FREE_TEXT = (REASON, "note")
+"""The fields an agent types text into (a reason; a staff note's note): filled in, as required."""
 FormQuery = dict[str, str]
 _GUEST = f"{GUEST_ID_PREFIX}{seed.GUEST_EMAIL}"
+UNSHIPPED_ORDER_ADDRESS_ID = 9
+"""The one shipping address of the seeded `UNSHIPPED_ORDER_ID` (as `devtools/sandbox/seed.py` numbers)."""
 # Forms whose actionUrl a generated submit is sent to: seeded orders in several states (refundable,
-# partly refunded, a guest's, unshipped, unpaid) and two customers for discounts.
+# partly refunded, a guest's, unshipped, unpaid, shipped, cancelled) and two customers for discounts.
 SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
     "/actions/refund": (
         {"orderId": str(seed.REFUNDABLE_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
@@ -55,6 +59,22 @@ SEEDED_FORMS: dict[str, tuple[FormQuery, ...]] = {
     "/actions/discount": (
         {"customer": str(seed.MARTHA_CUSTOMER_ID)},
         {"customer": str(seed.MIXED_CUSTOMER_ID)},
+    ),
+    "/actions/store_credit": (
+        {"customer": str(seed.MARTHA_CUSTOMER_ID)},
+        {"customer": str(seed.MIXED_CUSTOMER_ID)},
+    ),
+    "/actions/shipping_address": (
+        {
+            "orderId": str(seed.UNSHIPPED_ORDER_ID),
+            "customer": str(seed.MARTHA_CUSTOMER_ID),
+            "addressId": str(UNSHIPPED_ORDER_ADDRESS_ID),
+        },
+    ),
+    "/actions/staff_note": (
+        {"orderId": str(seed.SHIPPED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
+        {"orderId": str(seed.CANCELLED_ORDER_ID), "customer": str(seed.MARTHA_CUSTOMER_ID)},
+        {"orderId": str(seed.GUEST_ORDER_IDS[1]), "customer": _GUEST},
     ),
 }
 
@@ -177,14 +197,16 @@ def _respelled_options(option: str) -> list[str]:
 
 
 def form_values(form: Mapping[str, Any]) -> dict[str, Any]:
-    """What an agent who changes nothing but the reason submits: defaults, each select's first option."""
+    """What an agent who types only the reason (or note) submits: defaults, each select's first option."""
     values: dict[str, Any] = {}
     for section in form.get("sections") or []:
         attr, field = section["attr"], section.get("input") or {}
         options = [option["value"] for option in field.get("options") or []]
         default = section.get("defaultValue")
         values[attr] = default if isinstance(default, str) else (options[0] if options else "")
-    values[REASON] = "Fuzzing the submit"
+    for attr in FREE_TEXT:
+        if attr in values:
+            values[attr] = "Fuzzing the submit"
     return values
 
 

@@ -59,6 +59,7 @@ from devtools.sandbox.server import DEFAULT_STORE_HASH
 from devtools.signer import event_query_string, sign_request
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormTokens
 from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER, ORDER_PARAMETER
+from gladly_bigcommerce.actions.shipping_address import ADDRESS_PARAMETER
 from gladly_bigcommerce.bigcommerce.store_hash import normalize_store_hash
 
 DEFAULT_SIGNING_KEY = "local-dev-signing-key"
@@ -140,7 +141,8 @@ def with_fresh_form_token(event: dict[str, Any], tokens: FormTokens) -> dict[str
     """The event with its `token=FRESH_FORM_TOKEN` (action submit events) replaced by a token issued now.
 
     A form's one-time token expires (`FORM_TOKEN_MAX_AGE`), so submit events cannot carry a real one; the
-    token is issued for the event's action (its route), `orderId` and `customer`, as its form would be.
+    token is issued for the event's action (its route), `orderId`, `customer` and `addressId` (a shipping
+    address form's), as its form would be.
     """
     single = event.get("queryStringParameters") or {}
     multi = event.get("multiValueQueryStringParameters") or {}
@@ -168,6 +170,7 @@ def _form_subject(event: Mapping[str, Any]) -> FormSubject:
         action=route.rstrip("/").rsplit("/", 1)[-1],
         order_id=int(order) if isinstance(order, str) and order.isdigit() else None,
         customer=parameters.get(CUSTOMER_PARAMETER),
+        item=f"{ADDRESS_PARAMETER}={address}" if (address := parameters.get(ADDRESS_PARAMETER)) else None,
     )
 
 

@@ -93,6 +93,8 @@ def local_parameters(store: StoreAccess, overrides: Mapping[str, str] | None = N
     }
     if store.is_sandbox:
         parameters["ActionsEnabled"] = "true"
+        for name, value in run_settings.SANDBOX_SEARCH.items():
+            parameters[ENVIRONMENT_VARIABLES[name].parameter or name] = value
     for name, value in (overrides or {}).items():
         parameter = ENVIRONMENT_VARIABLES[name].parameter if name in ENVIRONMENT_VARIABLES else None
         if parameter is not None:
@@ -324,6 +326,9 @@ _WHAT_ACTIONS_DO = {
     "refund": "refund real orders (money goes back to the shopper)",
     "cancel": "cancel real orders",
     "discount": "create real discount codes",
+    "staff_note": "add staff notes to real orders",
+    "store_credit": "give real store credit",
+    "shipping_address": "change real orders' shipping addresses",
 }
 
 

@@ -25,6 +25,11 @@ LOOKALIKE_CUTOFF = 0.84
 `make replay`'s own variable, 0.78 against GATEWAY_PORT)."""
 SET_BY_RUN = frozenset({"STORE_HASH", "BIGCOMMERCE_API_BASE", "SECRET_NAME"})
 """Deployment settings `make run` decides itself: the store (sandbox or BIGCOMMERCE_*), its secret."""
+SANDBOX_SEARCH = {
+    "SEARCH_QUERY_ATTRIBUTES": "email:Email,phone:Phone,orderNumber:Order number",
+    "SEARCH_RESULTS_ATTRIBUTES": "name:Name,email:Email,orderNumber:Order,orderStatus:Status",
+}
+"""Against the sandbox, orders can be searched by number and the results say which order matched."""
 REAL_STORE_VARIABLES = ("BIGCOMMERCE_STORE_HASH", "BIGCOMMERCE_ACCESS_TOKEN", "BIGCOMMERCE_CLIENT_ID")
 
 
@@ -130,6 +135,8 @@ def _changes(environ: Mapping[str, str], *, sandbox: bool) -> Iterator[tuple[str
         default = ENVIRONMENT_VARIABLES[name].default or ""
         if name == "ACTIONS_ENABLED" and sandbox:
             default = "true"  # against the sandbox every action is on
+        elif name in SANDBOX_SEARCH and sandbox:
+            default = SANDBOX_SEARCH[name]
         elif name == "DEPLOYMENT_NAME":
             default = "local"
         if value != default:

@@ -54,6 +54,13 @@ class ProbingClient(BigCommerceClient):
             deadline=deadline,
         )
 
+    def probe_customer_update(self, *, deadline: Deadline | None = None) -> None:
+        """An update of no customers (`[]`: customers.v3 ``updateCustomers`` takes 1 to 10, so refused):
+        "Customers modify", which store credit needs."""
+        self._request(
+            "PUT", "/v3/customers", body=[], parse=lambda payload: None, retry=False, deadline=deadline
+        )
+
     def probe_promotion_create(self, *, deadline: Deadline | None = None) -> None:
         """An empty promotion (`{}`: no name, rules or redemption type, so refused): "Marketing modify"."""
         self._request(
@@ -85,9 +92,12 @@ PROBES: dict[str, Probe] = {
     "orders": lambda client: client.list_orders(email=PROBE_EMAIL, limit=1, include_consignments=False),
     "shipments": lambda client: client.list_shipments(NO_SUCH_ORDER_ID),
     "catalog": lambda client: client.get_product_images([PROBE_PRODUCT_ID]),
+    "channels": lambda client: client.list_channels(),
+    "sites": lambda client: client.list_sites(),
     "refund_quote": _refund_quote,
     "order_update": lambda client: client.probe_order_update(),
     "promotion_create": lambda client: client.probe_promotion_create(),
+    "customer_update": lambda client: client.probe_customer_update(),
 }
 
 
@@ -111,7 +121,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "finding and linking customers: every lookup fails",
         "customers",
         always_needed=True,
-        needed_by=frozenset({"discount"}),
+        needed_by=frozenset({"discount", "store_credit"}),
     ),
     Capability(
         "orders",
@@ -119,7 +129,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "the customer's orders: every detailed lookup fails",
         "orders",
         always_needed=True,
-        needed_by=frozenset({"refund", "cancel"}),
+        needed_by=frozenset({"refund", "cancel", "staff_note", "shipping_address"}),
     ),
     Capability(
         "shipments", scopes.ORDERS_READ, "tracking numbers and shipping status on orders", "shipments"
@@ -128,12 +138,25 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "store information",
         scopes.INFORMATION_READ,
-        "storefront links and the store's currency (the discount action needs the currency)",
+        "storefront links, the store's currency and its countries (discount codes, store credit and "
+        "addresses need them)",
         "store",
-        needed_by=frozenset({"discount"}),
+        needed_by=frozenset({"discount", "store_credit", "shipping_address"}),
     ),
     Capability(
         "customer groups", scopes.CUSTOMERS_READ, "the customer group name on profiles", "customer_groups"
+    ),
+    Capability(
+        "storefronts",
+        scopes.CHANNELS_READ,
+        "which storefront each order came from, and one profile per shopper across storefronts",
+        "channels",
+    ),
+    Capability(
+        "storefront sites",
+        scopes.SITES_READ,
+        "shopper order links on storefronts other than the default",
+        "sites",
     ),
     Capability(
         "refunds",
@@ -143,11 +166,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         needed_by=frozenset({"refund"}),
     ),
     Capability(
-        "cancel",
+        "order changes",
         scopes.ORDERS_MODIFY,
-        "cancelling orders from Gladly",
+        "cancelling orders, adding staff notes and changing addresses from Gladly",
         "order_update",
-        needed_by=frozenset({"cancel"}),
+        needed_by=frozenset({"cancel", "staff_note", "shipping_address"}),
     ),
     Capability(
         "discount codes",
@@ -155,6 +178,13 @@ CAPABILITIES: tuple[Capability, ...] = (
         "creating discount codes from Gladly",
         "promotion_create",
         needed_by=frozenset({"discount"}),
+    ),
+    Capability(
+        "store credit",
+        scopes.CUSTOMERS_MODIFY,
+        "giving store credit from Gladly",
+        "customer_update",
+        needed_by=frozenset({"store_credit"}),
     ),
 )
 

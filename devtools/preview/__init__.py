@@ -26,7 +26,8 @@ The relay signs whatever it is asked to, so it serves only its own page, in this
   site can read), and a cross-site form cannot set a header at all;
 - it sends only to this gateway's own stage (`http://<its address>/<stage>/...`, no dot segments).
 The page refuses to be framed by another site (`frame-ancestors 'none'`). With a real store and actions
-on, the page's banner and `make run`'s say what it can do: refund, cancel, make codes, for real.
+on, the page's banner and `make run`'s say what it can do: refund, cancel, make codes, add staff notes,
+give store credit, change shipping addresses, for real.
 """
 
 from __future__ import annotations

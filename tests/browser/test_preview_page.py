@@ -60,16 +60,35 @@ def open_refund_form(page: Page) -> None:
 def test_the_page_says_it_is_a_development_tool_and_shows_the_configured_columns(
     page: Page, site: str
 ) -> None:
-    # Given make run's local deployment (Search Query Attributes email:Email,phone:Phone; Search
-    # Results Attributes name:Name,email:Email) When the page opens
+    # Given make run's local deployment against the sandbox (Search Query Attributes
+    # email:Email,phone:Phone,orderNumber:Order number; Search Results Attributes
+    # name:Name,email:Email,orderNumber:Order,orderStatus:Status) When the page opens
     page.goto(site)
     # Then it says it is a development preview, never deployed
     expect(page.locator("#dev-banner")).to_contain_text("Development preview, never deployed")
     # And the search has one field per Search Query Attribute, with its label
     expect(page.get_by_label("Email", exact=True)).to_be_visible()
     expect(page.get_by_label("Phone", exact=True)).to_be_visible()
+    expect(page.get_by_label("Order number", exact=True)).to_be_visible()
     # And the results table one column per Search Results Attribute, with its label
-    expect(page.locator("#results-head th[data-attribute]")).to_have_text(["Name", "Email"])
+    expect(page.locator("#results-head th[data-attribute]")).to_have_text(
+        ["Name", "Email", "Order", "Status"]
+    )
+
+
+def test_searching_by_order_number_shows_its_shopper_and_the_order_that_matched(
+    page: Page, site: str
+) -> None:
+    # Given the page When the agent searches for order #100
+    page.goto(site)
+    page.get_by_label("Order number", exact=True).fill(f"#{ORDER}")
+    page.get_by_role("button", name="Search").click()
+    # Then Martha is the one row, with the order that matched and its status
+    row = result_row(page, MARTHA)
+    expect(row.locator("td[data-attribute='name']")).to_have_text("Martha Williams")
+    expect(row.locator("td[data-attribute='orderNumber']")).to_have_text(str(ORDER))
+    expect(row.locator("td[data-attribute='orderStatus']")).to_have_text("Completed")
+    expect(page.locator("#results-body tr.result")).to_have_count(1)
 
 
 def test_searching_by_email_shows_martha_in_the_results_table(page: Page, site: str) -> None:
@@ -119,7 +138,7 @@ def test_a_customer_deep_link_shows_her_profile_orders_tracking_and_auto_link_de
     expect(page.locator(".contact.email")).to_contain_text(seed.MARTHA_EMAIL)
     expect(page.locator(".contact.phone")).to_have_text("MOBILE+14155550100")
     expect(page.locator("#custom-attributes [data-attribute='orderCount'] dd")).to_have_text("10")
-    expect(page.locator("#profile .profile-actions button")).to_have_text(["Discount code"])
+    expect(page.locator("#profile .profile-actions button")).to_have_text(["Discount code", "Store credit"])
     # And her ten orders, newest first, each with status and total
     expect(page.locator("#orders .order")).to_have_count(len(seed.MARTHA_ORDER_IDS))
     expect(page.locator("#orders .order").first).to_have_attribute("data-order", str(seed.PENDING_ORDER_ID))
@@ -135,7 +154,7 @@ def test_a_customer_deep_link_shows_her_profile_orders_tracking_and_auto_link_de
     expect(refundable.locator("a.order-link")).to_have_attribute(
         "href", re.compile(rf"/manage/orders/{ORDER}$")
     )
-    expect(refundable.locator(".order-actions button")).to_have_text(["Refund"])
+    expect(refundable.locator(".order-actions button")).to_have_text(["Refund", "Add staff note"])
     # And the auto-link decision for her email and phone: linked, with its reason and evidence
     expect(page.locator("#auto-link-kind")).to_have_attribute("data-kind", "linked")
     expect(page.locator("#auto-link .reasons li[data-code='unique_match']")).to_be_visible()
@@ -188,6 +207,39 @@ def test_refunding_one_item_shows_the_answer_and_the_refreshed_order(
     # And the refreshed form shows one grater left
     open_refund_form(page)
     expect(page.locator(".field[data-attr='qty_2'] label")).to_contain_text("1 left")
+
+
+def test_the_staff_note_button_adds_a_note_to_the_order(
+    page: Page, site: str, bc_sandbox: SandboxServer
+) -> None:
+    # Given Martha's profile When the agent adds a staff note to an order from its card
+    page.goto(f"{site}?customer={MARTHA}")
+    order_card(page, ORDER).get_by_role("button", name="Add staff note").click()
+    expect(page.locator("#form-title")).to_have_text(f"Add a staff note to order {ORDER}")
+    page.locator("#field-note").fill("Wants the invoice re-sent")
+    page.locator("#form-submit").click()
+    # Then the form closes, the answer is in the timeline and BigCommerce keeps the note
+    expect(page.locator("#form-backdrop")).to_be_hidden()
+    expect(page.locator("#activity .activity-item.success .activity-message")).to_have_text(
+        f"Added a staff note to order {ORDER}"
+    )
+    with bc_sandbox.store.lock:
+        assert (bc_sandbox.store.order(ORDER).staff_notes or "").endswith("] Wants the invoice re-sent")
+
+
+def test_the_store_credit_button_gives_credit_and_states_the_new_balance(page: Page, site: str) -> None:
+    # Given Martha's profile (store credit $25.00) When the agent gives $5.00 from the "+" menu
+    page.goto(f"{site}?customer={MARTHA}")
+    page.locator("#profile .profile-actions").get_by_role("button", name="Store credit").click()
+    expect(page.locator("#form-title")).to_have_text("Give store credit (balance now $25.00)")
+    page.locator("#field-amount").fill("5.00")
+    page.locator("#field-reason").fill("Late delivery")
+    page.locator("#form-submit").click()
+    # Then the answer states the new balance
+    expect(page.locator("#form-backdrop")).to_be_hidden()
+    expect(page.locator("#activity .activity-item.success .activity-detail")).to_contain_text(
+        "New balance: $30.00 (it was $25.00)."
+    )
 
 
 def test_a_bad_amount_is_shown_on_its_field_and_the_form_stays_open(
@@ -490,4 +542,8 @@ def test_the_preview_routes_send_only_to_this_gateways_stage(gateway: LocalGatew
     # And the settings route names the deployment's Search Attributes
     settings = requests.get(f"{site}__preview/settings", timeout=10).json()
     assert settings["stageUrl"] == gateway.url
-    assert [item["attribute"] for item in settings["searchQueryAttributes"]] == ["email", "phone"]
+    assert [item["attribute"] for item in settings["searchQueryAttributes"]] == [
+        "email",
+        "phone",
+        "orderNumber",
+    ]

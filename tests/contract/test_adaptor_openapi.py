@@ -27,9 +27,11 @@ from devtools.template import DEFAULT_TEMPLATE_PATH, SamTemplate
 from gladly_bigcommerce.bigcommerce.errors import CallBudgetExceeded
 from gladly_bigcommerce.edge import errors as edge_errors
 from gladly_bigcommerce.gladly import limits
+from gladly_bigcommerce.settings.model import ALL_ACTIONS
 from tests.fixtures.gateway import AnswerChecker
 
 JSON_HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+ACTION_ROUTES = [f"/actions/{action}" for action in ALL_ACTIONS]
 
 
 def answer(method: str, route: str, status: int, body: Any, headers: dict[str, str] | None = None) -> Answer:
@@ -86,7 +88,7 @@ def test_lookups_and_actions_document_their_statuses(contract: AdaptorContract) 
         "/auto-link": {"post": {"200", "400", "401", "413", "500", "502", "503"}},
         **{
             route: {"get": {"200", "401", "406"}, "post": {"200", "400", "401", "406"}}
-            for route in ("/actions/refund", "/actions/cancel", "/actions/discount")
+            for route in ACTION_ROUTES
         },
     }
     documented = {

@@ -82,6 +82,9 @@ from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.errors import BadUpstreamResponse, OutcomeUnknown
 from gladly_bigcommerce.bigcommerce.models import (
     AppliedDiscount,
+    Channel,
+    Country,
+    CountryState,
     Customer,
     Order,
     OrderProduct,
@@ -100,7 +103,9 @@ from gladly_bigcommerce.bigcommerce.models import (
     Shipment,
     ShippingAction,
     ShippingAddress,
+    ShippingAddressUpdate,
     ShippingConsignment,
+    Site,
     StoreCreditAmount,
     StoreInfo,
 )
@@ -169,6 +174,8 @@ _DROPPED_KEYWORDS = {"example", "examples", "description", "title", "readOnly", 
 # --- what the models read ------------------------------------------------------------------------
 
 READ_MODELS: tuple[type[BaseModel], ...] = (
+    Country,
+    CountryState,
     Customer,
     Order,
     OrderProduct,
@@ -450,6 +457,10 @@ _REFUND_ITEM = RefundItem(item_type="ORDER", item_id=1, amount=Decimal("1.00"))
 _PROMOTION = PromotionCreate(
     name="p", rules=[PromotionRule(action=PromotionAction(shipping=ShippingAction(free_shipping=True)))]
 )
+_ADDRESS = ShippingAddressUpdate(
+    **dict.fromkeys(("first_name", "last_name", "company", "street_1", "street_2", "city"), "x"),
+    **dict.fromkeys(("state", "zip", "country", "country_iso2", "phone", "email"), "x"),
+)
 _ORDER = OrderCreate(
     billing_address=OrderAddressCreate(zip="1"), products=[OrderProductCreate(name="x", quantity=1)]
 )
@@ -507,6 +518,15 @@ OPERATIONS: tuple[Operation, ...] = (
         lambda c: c.create_customers([CustomerCreate(email="a@example.com", first_name="A", last_name="B")]),
         v3=True,
     ),
+    Operation(
+        "customers.v3.yml", "PUT", "/customers", "200", Customer, LIST,
+        # the answer's list, as set_store_credit reads it before picking the customer it wrote
+        lambda c: c._request(
+            "PUT", "/v3/customers", body=[],
+            parse=lambda payload: bigcommerce_http.read_v3_list(Customer, payload), deadline=None,
+        ),
+        v3=True,
+    ),
     Operation("orders.v2.oas2.yml", "GET", "/orders", "200", Order, LIST, lambda c: c.list_orders()),
     Operation("orders.v2.oas2.yml", "POST", "/orders", "200", Order, ONE, lambda c: c.create_order(_ORDER)),
     Operation("orders.v2.oas2.yml", "GET", "/orders/{order_id}", "200", Order, ONE, lambda c: c.get_order(1)),
@@ -523,6 +543,10 @@ OPERATIONS: tuple[Operation, ...] = (
         lambda c: c.list_shipping_addresses(1),
     ),
     Operation(
+        "orders.v2.oas2.yml", "PUT", "/orders/{order_id}/shipping_addresses/{id}", "200", ShippingAddress,
+        ONE, lambda c: c.update_shipping_address(1, 1, _ADDRESS),
+    ),
+    Operation(
         "orders.v2.oas2.yml", "GET", "/orders/{order_id}/shipments", "200", Shipment, LIST,
         lambda c: c.list_shipments(1),
     ),
@@ -537,6 +561,10 @@ OPERATIONS: tuple[Operation, ...] = (
         lambda c: c.list_order_statuses(),
     ),
     Operation("store_information.v2.yml", "GET", "/store", "200", StoreInfo, ONE, lambda c: c.get_store()),
+    Operation("geography.v2.yml", "GET", "/countries", "200", Country, LIST, lambda c: c.list_countries()),
+    Operation(
+        "geography.v2.yml", "GET", "/countries/states", "200", CountryState, LIST, lambda c: c.list_states()
+    ),
     Operation(
         "orders.v3.yml", "POST", "/orders/{order_id}/payment_actions/refund_quotes", "201", RefundQuote, ONE,
         lambda c: c.create_refund_quote(1, [_REFUND_ITEM]), v3=True,
@@ -571,7 +599,15 @@ OPERATIONS: tuple[Operation, ...] = (
         ),
         v3=True,
     ),
+    Operation(
+        "channels.v3.yml", "GET", "/channels", "200", Channel, LIST, lambda c: c.list_channels(), v3=True,
+    ),
+    Operation("sites.v3.yml", "GET", "/sites", "200", Site, LIST, lambda c: c.list_sites(), v3=True),
 )  # fmt: skip
+
+# A channel's customer settings: the model reads one boolean of it, too few distinct answers for the
+# generated tests (30 each), so every answer it can be is read by its own tests below.
+SMALL_OPERATIONS = {("GET", "/v3/customers/settings/channels/{channel_id}")}
 
 
 # --- serving an answer to the client -------------------------------------------------------------
@@ -715,6 +751,7 @@ def test_answers_lacking_what_the_adaptor_needs_are_skipped_or_refused(operation
 EXAMPLES_LACKING_ESSENTIALS = {
     "GET /customers": "the example customer has no `id`",
     "POST /customers": "the example customer has no `id`",
+    "PUT /customers": "the example customer has no `id`",
 }
 
 
@@ -745,7 +782,7 @@ def test_every_operation_the_client_calls_is_covered() -> None:
     called |= {("GET", f"/v2/orders/{{order_id}}/{resource}") for resource in _order_resources(source)}
     # Then each is a generated operation here or listed as outside the contract
     covered = {(operation.method, _api_path(operation)) for operation in OPERATIONS}
-    covered |= {(uncovered.method, uncovered.api_path) for uncovered in OUTSIDE_CONTRACT}
+    covered |= {(uncovered.method, uncovered.api_path) for uncovered in OUTSIDE_CONTRACT} | SMALL_OPERATIONS
     assert called - covered == set()
     assert len(called) >= 19
 
@@ -756,6 +793,39 @@ def _order_resources(source: str) -> set[str]:
 
 def _api_path(operation: Operation) -> str:
     return ("/v3" if operation.v3 else "/v2") + operation.path
+
+
+@pytest.mark.parametrize("allow", [True, False, None])
+def test_a_channels_customer_settings_are_read_whatever_allow_global_logins_is(allow: bool | None) -> None:
+    # Given the answer as the file's schema has it: the object under `data`, `allow_global_logins` at
+    # its top, `null` meaning "no override" (customers.v3 getChannelCustomerSettings)
+    payload = {
+        "data": {
+            "privacy_settings": {"ask_shopper_for_tracking_consent": None, "policy_url": None},
+            "customer_group_settings": {"guest_customer_group_id": None, "default_customer_group_id": None},
+            "allow_global_logins": allow,
+        },
+        "meta": {},
+    }
+    with StoreAdminClient("abc123", "token", session=_StubSession(200, payload)) as client:
+        # Then the boolean is read as sent, null as unknown
+        assert client.get_channel_customer_settings(2).allow_global_logins is allow
+
+
+def test_the_files_example_of_a_channels_customer_settings_is_refused_not_misread() -> None:
+    # Given the file's own example, which lacks the `data` envelope of its schema and nests
+    # `allow_global_logins` under `customer_group_settings`
+    spec = _spec("customers.v3.yml")
+    answer = spec["paths"]["/customers/settings/channels/{channel_id}"]["get"]["responses"]["200"]
+    example = answer["content"]["application/json"]["examples"]["data"]["value"]
+    assert "data" not in example and "allow_global_logins" not in example
+    # Then the client refuses it rather than read "no override" out of it (the storefronts are then
+    # unread, and no accounts are taken for one person)
+    with (
+        StoreAdminClient("abc123", "token", session=_StubSession(200, example)) as client,
+        pytest.raises(BadUpstreamResponse),
+    ):
+        client.get_channel_customer_settings(2)
 
 
 def test_a_v3_answer_without_data_is_unreadable_not_empty() -> None:

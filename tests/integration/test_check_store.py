@@ -45,10 +45,11 @@ FEATURES = (
     "store information",
     "customer groups",
     "refunds",
-    "cancel",
+    "order changes",
     "discount codes",
+    "store credit",
 )
-ALL_ACTIONS = frozenset({"refund", "cancel", "discount"})
+ALL_ACTIONS = frozenset({"refund", "cancel", "discount", "staff_note", "store_credit", "shipping_address"})
 REPO = Path(__file__).resolve().parents[2]
 # The scope each line must name: the control panel's name and the OAuth name.
 SCOPE_OF = {
@@ -59,8 +60,9 @@ SCOPE_OF = {
     "store information": "Information & settings read-only (store_v2_information_read_only)",
     "customer groups": "Customers read-only (store_v2_customers_read_only)",
     "refunds": "Order Transactions modify (store_v2_transactions) or Orders modify (store_v2_orders)",
-    "cancel": "Orders modify (store_v2_orders)",
+    "order changes": "Orders modify (store_v2_orders)",
     "discount codes": "Marketing modify (store_v2_marketing)",
+    "store credit": "Customers modify (store_v2_customers)",
 }
 
 
@@ -144,6 +146,7 @@ def test_a_token_with_every_scope_is_ok_on_every_line_and_changes_nothing(
         ("POST", "/v3/orders/0/payment_actions/refund_quotes"),
         ("PUT", "/v2/orders/0"),
         ("POST", "/v3/promotions"),
+        ("PUT", "/v3/customers"),
     }
 
 
@@ -162,21 +165,28 @@ class Lack:
 LACKS = {
     "customers": Lack(
         frozenset({CUSTOMERS_READ, CUSTOMERS}),
-        frozenset({"customer search", "customer groups"}),
+        frozenset({"customer search", "customer groups", "store credit"}),
         lookups_fail=True,
+    ),
+    "customers-modify": Lack(
+        frozenset({CUSTOMERS}), frozenset({"store credit"}), failing_actions=frozenset({"store_credit"})
     ),
     "orders-read": Lack(
         frozenset({ORDERS_READ, ORDERS}),
-        frozenset({"orders", "shipments", "cancel"}),
+        frozenset({"orders", "shipments", "order changes"}),
         lookups_fail=True,
     ),
-    "orders-modify": Lack(frozenset({ORDERS}), frozenset({"cancel"}), failing_actions=frozenset({"cancel"})),
+    "orders-modify": Lack(
+        frozenset({ORDERS}),
+        frozenset({"order changes"}),
+        failing_actions=frozenset({"cancel", "staff_note", "shipping_address"}),
+    ),
     # orders.v3 refund endpoints take "at least one of" store_v2_orders and store_v2_transactions.
     "transactions-modify-only": Lack(frozenset({TRANSACTIONS}), frozenset()),
     "transactions-and-orders-modify": Lack(
         frozenset({TRANSACTIONS, ORDERS}),
-        frozenset({"refunds", "cancel"}),
-        failing_actions=frozenset({"refund", "cancel"}),
+        frozenset({"refunds", "order changes"}),
+        failing_actions=frozenset({"refund", "cancel", "staff_note", "shipping_address"}),
     ),
     "marketing-modify": Lack(
         frozenset({MARKETING}),
@@ -187,7 +197,7 @@ LACKS = {
     "information": Lack(
         frozenset({INFORMATION_READ, INFORMATION}),
         frozenset({"store information"}),
-        failing_actions=frozenset({"discount"}),
+        failing_actions=frozenset({"discount", "store_credit", "shipping_address"}),
     ),
 }
 
@@ -355,7 +365,7 @@ def test_a_parameters_file_and_a_secret_file_are_checked_like_validate_config(
     # Then cancel is missing and the check fails
     assert status == 1
     assert "Actions enabled: cancel." in out
-    assert "MISSING  cancel" in out and "Orders modify (store_v2_orders): missing" in out
+    assert "MISSING  order changes" in out and "Orders modify (store_v2_orders): missing" in out
 
 
 def test_the_sandbox_command_line_serves_tokens_with_chosen_scopes() -> None:

@@ -57,6 +57,33 @@ LOOKUP_EVENTS: dict[str, tuple[int, Callable[[Any], bool]]] = {
     "lookup-manual-search-email.json": (200, lambda body: _ids(body) == [MARTHA_ID]),
     "lookup-manual-search-phone.json": (200, lambda body: _ids(body) == [MARTHA_ID]),
     "lookup-manual-search-no-match.json": (200, lambda body: body == {"results": []}),
+    # Order-number search (`orderNumber`, enabled by `make run` against the sandbox): "#100" is Martha's
+    # order, " 110 " a guest's; an unknown number and what is no number at all find no one, never an error
+    "lookup-manual-search-order-number.json": (
+        200,
+        lambda body: _ids(body) == [MARTHA_ID] and body["results"][0]["orderNumber"] == "100",
+    ),
+    "lookup-manual-search-order-number-guest.json": (
+        200,
+        lambda body: _ids(body) == [f"guest:{seed.GUEST_EMAIL}"],
+    ),
+    "lookup-manual-search-order-number-unknown.json": (200, lambda body: body == {"results": []}),
+    "lookup-manual-search-order-number-letters.json": (200, lambda body: body == {"results": []}),
+    "lookup-manual-search-order-number-40-digits.json": (200, lambda body: body == {"results": []}),
+    "lookup-manual-search-order-number-empty.json": (200, lambda body: body == {"results": []}),
+    "lookup-manual-search-order-number-array.json": (200, lambda body: body == {"results": []}),
+    # Rosa Rivera, one person with an account on each storefront (920 global, 921 Brew Outlet's): one
+    # result named by her oldest account; her Brew Outlet account's profile shows both accounts' orders
+    "lookup-manual-search-one-person-two-storefronts.json": (200, lambda body: _ids(body) == ["920"]),
+    "lookup-auto-link-one-person-two-storefronts.json": (200, lambda body: _ids(body) == ["920"]),
+    "lookup-detailed-one-person-two-storefronts.json": (
+        200,
+        lambda body: (
+            _ids(body) == ["921"]
+            and [t["orderNumber"] for t in body["results"][0]["transactions"]] == ["923", "922", "921", "920"]
+            and body["results"][0]["transactions"][0]["note"] == "Storefront: Brew Outlet"
+        ),
+    ),
     "lookup-auto-link.json": (200, lambda body: _ids(body) == [MARTHA_ID]),
     # Gladly's E.164 number of an Indian national phone ("8987656787") links the shopper storing it
     "lookup-auto-link-indian-phone.json": (

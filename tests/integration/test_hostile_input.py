@@ -26,6 +26,9 @@ SUBMIT_URLS = (
     "/actions/refund?orderId=100&customer=1&token=t",
     "/actions/cancel?orderId=104&customer=1&token=t",
     "/actions/discount?customer=1&token=t",
+    "/actions/staff_note?orderId=104&customer=1&token=t",
+    "/actions/store_credit?customer=1&token=t",
+    "/actions/shipping_address?orderId=108&customer=1&addressId=1&token=t",
 )
 STORE_PATH = r"^/v2/store$"
 

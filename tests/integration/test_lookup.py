@@ -301,6 +301,8 @@ def test_detailed_registered_customer_has_attributes_and_recent_orders(
         "customerSince": "2023-10-03",
         "storeCredit": "$25.00",
         "company": "",
+        # the demo store sells on several storefronts: where she buys (test_storefronts.py)
+        "storefronts": "Sandbox Outfitters",
         "detailsSkipped": "",
     }
     # ... and, under default settings, her name and address: Gladly applies Overwrite Existing Values
@@ -372,6 +374,7 @@ def test_detailed_guest_shopper_has_its_guest_orders(
         "accountType": "Guest",
         "orderCount": "2",
         "lifetimeValue": "$203.76",
+        "storefronts": "Sandbox Outfitters",  # the demo store sells on several storefronts
         "detailsSkipped": "",
     }
     orders = transactions_by_number(profile)

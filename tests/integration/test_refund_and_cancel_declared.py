@@ -35,15 +35,17 @@ def actions_by_order(profile: dict[str, Any]) -> dict[int, dict[str, str]]:
 def test_each_order_offers_the_actions_its_state_allows(gladly_client: GladlyClient) -> None:
     # Given actions enabled When Martha's profile is looked up in detail
     actions = actions_by_order(detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL))
-    # Then paid orders offer a refund, orders not shipped/cancelled/refunded offer a cancel
-    assert set(actions[seed.UNSHIPPED_ORDER_ID]) == {"Refund", "Cancel order"}
-    assert set(actions[seed.REFUNDABLE_ORDER_ID]) == {"Refund"}  # completed and shipped
-    assert set(actions[seed.SHIPPED_ORDER_ID]) == {"Refund"}
-    assert set(actions[seed.CANCELLED_ORDER_ID]) == {"Refund"}  # cancelling moved no money
+    # Then paid orders offer a refund, orders not shipped/cancelled/refunded offer a cancel, every order
+    # a staff note, and an open order's address nothing shipped to a change of address
+    note, address = "Add staff note", "Change shipping address"
+    assert set(actions[seed.UNSHIPPED_ORDER_ID]) == {"Refund", "Cancel order", note, address}
+    assert set(actions[seed.REFUNDABLE_ORDER_ID]) == {"Refund", note}  # completed and shipped
+    assert set(actions[seed.SHIPPED_ORDER_ID]) == {"Refund", note}
+    assert set(actions[seed.CANCELLED_ORDER_ID]) == {"Refund", note}  # cancelling moved no money
     # partly refunded, not shipped: the rest can be refunded, and the order can still be cancelled
-    assert set(actions[seed.PARTIALLY_REFUNDED_ORDER_ID]) == {"Refund", "Cancel order"}
-    assert set(actions[seed.PENDING_ORDER_ID]) == {"Cancel order"}  # unpaid: nothing to refund
-    assert actions[seed.FULLY_REFUNDED_ORDER_ID] == {}
+    assert set(actions[seed.PARTIALLY_REFUNDED_ORDER_ID]) == {"Refund", "Cancel order", note, address}
+    assert set(actions[seed.PENDING_ORDER_ID]) == {"Cancel order", note, address}  # unpaid: nothing to refund
+    assert set(actions[seed.FULLY_REFUNDED_ORDER_ID]) == {note}
     # And the formUrls are absolute, on the host and stage the lookup was sent to, naming the order
     # and its owner
     assert (
@@ -54,7 +56,7 @@ def test_each_order_offers_the_actions_its_state_allows(gladly_client: GladlyCli
 
 def test_a_declared_form_url_opens_its_form(gladly_client: GladlyClient) -> None:
     actions = actions_by_order(detailed(gladly_client, str(seed.MARTHA_CUSTOMER_ID), seed.MARTHA_EMAIL))
-    for name in ("Refund", "Cancel order"):
+    for name in ("Refund", "Cancel order", "Add staff note"):
         form = open_form_at(gladly_client, actions[seed.UNSHIPPED_ORDER_ID][name])
         assert form["actionUrl"].startswith(actions[seed.UNSHIPPED_ORDER_ID][name] + "&token=")
 

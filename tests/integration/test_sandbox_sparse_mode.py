@@ -3,7 +3,7 @@
 In sparse mode (`devtools.sandbox.sparse`) every answer keeps only what the files require plus the few
 members of `KEPT_OPTIONAL` (ids, the v3 envelope, refund quote numbers, quantities the refund rules
 need); every other optional member is `null` where the file allows it, else absent. Every event in
-events/ (lookups, auto-link, refund, cancel and discount forms and submits) is replayed in sparse mode
+events/ (lookups, auto-link, every action's forms and submits) is replayed in sparse mode
 and must get the status it gets from a full store, never a 5xx, except the few listed in `DEGRADED`
 whose answer legitimately changes with what is missing. The main flows then check, field by field, what
 survives and what degrades. Every sparse answer is checked against the OpenAPI files at teardown.
@@ -35,6 +35,29 @@ DEGRADED: dict[str, tuple[int, str]] = {
         406,
         "a guest order is the shopper's by its billing email; without it the order cannot be shown to "
         "be theirs, so it is refused rather than offered",
+    ),
+    "store-credit-form.json": (
+        406,
+        "without the customer's store_credit_amounts the balance is unknown, and a balance written from "
+        "it would erase the real one: refused, nothing given",
+    ),
+    "store-credit-submit.json": (406, "as the form: the balance is unknown, so no credit is given"),
+    "shipping-address-form.json": (
+        406,
+        "without the address's items_shipped nobody knows whether something shipped to it: refused "
+        "rather than changed",
+    ),
+    "shipping-address-submit.json": (
+        406,
+        "as the form: nothing is written to an address that may have shipped",
+    ),
+    "shipping-address-submit-unknown-country.json": (
+        406,
+        "the address is refused (it may have shipped) before its fields are read against it",
+    ),
+    "shipping-address-submit-unknown-state.json": (
+        406,
+        "the address is refused (it may have shipped) before its fields are read against it",
     ),
     "refund-submit-shipping.json": (
         400,

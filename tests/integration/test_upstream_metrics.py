@@ -97,8 +97,20 @@ def emitted_counts(printed: str) -> dict[str, float]:
         ("refund-form", r"^/v2/orders/100$"),
         ("cancel-form", r"^/v2/orders/108$"),
         ("discount-form", r"^/v3/customers$"),
+        ("staff-note-form", r"^/v2/orders/108$"),
+        ("store-credit-form", r"^/v3/customers$"),
+        ("shipping-address-form", r"^/v2/orders/108$"),
     ],
-    ids=["lookup", "auto_link", "refund", "cancel", "discount"],
+    ids=[
+        "lookup",
+        "auto_link",
+        "refund",
+        "cancel",
+        "discount",
+        "staff_note",
+        "store_credit",
+        "shipping_address",
+    ],
 )
 def test_each_function_counts_its_upstream_calls_errors_and_rate_limits(
     gladly_client: GladlyClient,

@@ -94,7 +94,9 @@ def test_actions_are_declared_only_when_enabled() -> None:
     assert [(a.name, a.form_url) for a in declared] == [
         ("Refund", f"{base}/actions/refund?orderId=100&customer=1"),
         ("Cancel order", f"{base}/actions/cancel?orderId=100&customer=1"),
+        ("Add staff note", f"{base}/actions/staff_note?orderId=100&customer=1"),
     ]
+    assert [a.name for a in order_actions(subject, settings("staff_note"), base)] == ["Add staff note"]
 
 
 def test_a_guest_order_is_owned_by_the_guest_id_of_its_email() -> None:

@@ -230,7 +230,8 @@ def test_the_warning_of_a_valid_configuration_reads_as_a_sentence(
     (warning,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Warning: ")]
     assert warning == (
         "Warning: SEARCH_RESULTS_ATTRIBUTES lists points, which the adaptor does not fill: Gladly shows "
-        "empty columns for them. Use only email, externalCustomerId, name, phone to fill every column."
+        "empty columns for them. Use only email, externalCustomerId, name, orderNumber, orderStatus, phone, "
+        "storefronts to fill every column."
     )
 
 

@@ -79,6 +79,9 @@ def test_an_auto_link_request_carries_the_profile() -> None:
         # An id and nothing to match on
         {"id": "abc", "name": "Martha"},
         {},
+        # An order-number search, even beside the profile's arrays: an agent typed it
+        {"id": "abc", "emails": ["martha@example.com"], "orderNumber": "1234"},
+        {"id": "abc", "emails": ["martha@example.com"], "customAttributes": {"orderNumber": "1234"}},
     ],
 )
 def test_anything_but_the_auto_link_shape_is_a_manual_search(query: dict[str, Any]) -> None:
@@ -379,3 +382,19 @@ def test_the_manual_search_events_carry_the_profile_id_and_are_manual_searches(e
     assert body["query"]["id"]
     # Then it is still classified as a manual search
     assert LookupRequest.model_validate(body).kind == "manual_search"
+
+
+@pytest.mark.parametrize(
+    ("query", "typed"),
+    [
+        ({"orderNumber": "#1234"}, "#1234"),
+        ({"customAttributes": {"orderNumber": " 1234 "}}, " 1234 "),
+        ({"orderNumber": ["1", "2"]}, ["1", "2"]),  # kept as sent: the search decides it is no number
+        ({"orderNumber": "7", "customAttributes": {"orderNumber": "8"}}, "7"),
+        ({"email": "a@example.com"}, None),
+    ],
+)
+def test_the_order_number_is_read_at_the_top_of_the_query_else_under_custom_attributes(
+    query: dict[str, Any], typed: Any
+) -> None:
+    assert _lookup(**query).order_number == typed

@@ -12,12 +12,14 @@ import pytest
 from pydantic import ValidationError
 
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget, CallBudgetExceeded
+from gladly_bigcommerce.bigcommerce.storefronts import MAX_STOREFRONT_SETTINGS
 from gladly_bigcommerce.edge import errors as edge_errors
 from gladly_bigcommerce.edge import request as edge_request
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.errors import BadRequest, GladlyError
 from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.gladly.models import LookupRequest
+from gladly_bigcommerce.lookup.search import MAX_PERSON_ACCOUNTS
 
 
 def refusal(check: Any, *args: Any) -> tuple[int, str, str]:
@@ -293,12 +295,28 @@ def test_the_budget_is_exact_under_concurrent_spending() -> None:
 
 def test_the_caps_follow_from_the_request_limits() -> None:
     # A search at the limits: the store's information (its country), customers by email, one guest
-    # search per email, customers by phone, and each number's one-by-one spellings
-    assert (
-        limits.basic_lookup_calls() == 3 + limits.MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * limits.MAX_PHONES
+    # search per email, customers by phone, each number's one-by-one spellings, the searched order, and
+    # the storefronts (accounts sharing an email: one person?)
+    assert limits.ORDER_SEARCH_CALLS == 1
+    assert limits.basic_lookup_calls() == (
+        3
+        + limits.MAX_EMAILS
+        + PHONE_SPELLINGS_ONE_BY_ONE * limits.MAX_PHONES
+        + limits.ORDER_SEARCH_CALLS
+        + limits.STOREFRONT_CALLS
     )
     # A DETAILED profile: fixed calls, guest orders per profile email, shipments and items per order
-    assert limits.detailed_lookup_calls(10) == limits.DETAILED_FIXED_CALLS + limits.MAX_EMAILS + 20
+    # and the store's storefronts: channels, sites and each storefront's customer settings; and the
+    # person's accounts on other storefronts: the accounts of its email, the orders of each copy
+    assert limits.STOREFRONT_CALLS == 2 + MAX_STOREFRONT_SETTINGS
+    assert limits.PERSON_ACCOUNT_CALLS == 1 + MAX_PERSON_ACCOUNTS - 1
+    assert limits.detailed_lookup_calls(10) == (
+        limits.DETAILED_FIXED_CALLS
+        + limits.STOREFRONT_CALLS
+        + limits.PERSON_ACCOUNT_CALLS
+        + limits.MAX_EMAILS
+        + 20
+    )
     # Every cap stays within the store's default quota of 150 requests per 30 s
     assert max(limits.basic_lookup_calls(), limits.detailed_lookup_calls(10), limits.ACTION_CALLS) < 150
 

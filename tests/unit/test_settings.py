@@ -175,8 +175,8 @@ def test_auto_link_fields_may_be_empty(value: str, expected: set[str]) -> None:
     [
         ("", set()),
         ("false", set()),
-        ("true", {"refund", "cancel", "discount"}),
-        ("TRUE", {"refund", "cancel", "discount"}),
+        ("true", {"refund", "cancel", "discount", "staff_note", "store_credit", "shipping_address"}),
+        ("TRUE", {"refund", "cancel", "discount", "staff_note", "store_credit", "shipping_address"}),
         ("refund, cancel", {"refund", "cancel"}),
     ],
 )

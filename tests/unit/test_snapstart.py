@@ -68,7 +68,8 @@ def test_importing_the_handlers_registers_the_hooks_and_runs_nothing() -> None:
     script = """
 import json
 import functions.lookup.app, functions.auto_link.app, functions.refund.app
-import functions.cancel.app, functions.discount.app
+import functions.cancel.app, functions.discount.app, functions.staff_note.app
+import functions.store_credit.app, functions.shipping_address.app
 from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS
 from snapshot_restore_py import get_after_restore, get_before_snapshot
 from gladly_bigcommerce.edge import runtime as edge_runtime

@@ -16,7 +16,14 @@ from gladly_bigcommerce.lookup.auto_link.resolver import _camel as camel
 from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES
 from gladly_bigcommerce.settings.model import ALL_ACTIONS
 
-ACTION_FUNCTIONS = {"RefundFunction", "CancelFunction", "DiscountFunction"}
+ACTION_FUNCTIONS = {
+    "RefundFunction",
+    "CancelFunction",
+    "DiscountFunction",
+    "StaffNoteFunction",
+    "StoreCreditFunction",
+    "ShippingAddressFunction",
+}
 LOOKUP_FUNCTIONS = {"LookupFunction", "AutoLinkFunction"}
 # Variables for the Powertools library itself, not settings of the adaptor.
 POWERTOOLS_VARIABLES = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"}
@@ -63,6 +70,12 @@ def test_every_route_of_the_product_goes_to_its_function(template: SamTemplate) 
         Route("POST", "/actions/cancel", "CancelFunction"),
         Route("GET", "/actions/discount", "DiscountFunction"),
         Route("POST", "/actions/discount", "DiscountFunction"),
+        Route("GET", "/actions/staff_note", "StaffNoteFunction"),
+        Route("POST", "/actions/staff_note", "StaffNoteFunction"),
+        Route("GET", "/actions/store_credit", "StoreCreditFunction"),
+        Route("POST", "/actions/store_credit", "StoreCreditFunction"),
+        Route("GET", "/actions/shipping_address", "ShippingAddressFunction"),
+        Route("POST", "/actions/shipping_address", "ShippingAddressFunction"),
     }
     # When the template's API events are read
     routes = template.routes()
@@ -285,10 +298,20 @@ def test_the_api_is_throttled_and_traced(template: SamTemplate) -> None:
 # --- Operations: reserved concurrency, alarms, dashboard, access logs, security-scan skips ----------
 
 BIGCOMMERCE_QUOTA_PER_30_SECONDS = 150  # Standard and Plus plans (reference/bigcommerce/FACTS.md)
-# Usual BigCommerce calls of one request (docs/operating.md, "Reserved concurrency"): a DETAILED lookup
-# 3-8, an auto-link 2-5 (8 taken for both), an action's form or submit 5-10.
+# Usual BigCommerce calls of one request (docs/operating.md, "Reserved concurrency"): a DETAILED
+# lookup 3-8, an auto-link 2-5 (8 taken for both), a refund's, cancel's or discount's form or submit
+# 5-10, a staff note's 1-3 (the order; its notes written and read back), a store credit's 2-4 (the
+# store's currency, the customer; the balance written and read back), a shipping address's 2-6 (the
+# order, its addresses, BigCommerce's countries and states once per container, the write).
 CALLS_PER_LOOKUP = 8
-CALLS_PER_ACTION = 10
+CALLS_PER_ACTION = {
+    "RefundFunction": 10,
+    "CancelFunction": 10,
+    "DiscountFunction": 10,
+    "StaffNoteFunction": 3,
+    "StoreCreditFunction": 4,
+    "ShippingAddressFunction": 6,
+}
 ALARM_TOPIC_ACTIONS = {"Fn::If": ["HasAlarmEmail", [{"Ref": "AlarmTopic"}], {"Ref": "AWS::NoValue"}]}
 LOGS_KEY = {"Fn::If": ["HasLogsKmsKey", {"Ref": "LogsKmsKeyArn"}, {"Ref": "AWS::NoValue"}]}
 # What an access log line may say: ids, route template, status, sizes and timings.
@@ -358,7 +381,7 @@ def _metrics_the_code_emits() -> set[str]:
     }
     names |= set(lookup_entry._METRIC_BY_KIND.values())
     names |= {
-        f"Action{action.capitalize()}{audit._metric_suffix(outcome)}"
+        audit.metric_name(action, outcome)
         for action in ALL_ACTIONS
         for outcome in get_args(audit.AuditOutcome)
     }
@@ -387,9 +410,9 @@ def test_default_concurrency_keeps_one_wave_of_requests_within_the_store_quota(t
     calls = CALLS_PER_LOOKUP * (
         defaults["LookupReservedConcurrency"] + defaults["AutoLinkReservedConcurrency"]
     )
-    calls += CALLS_PER_ACTION * defaults["ActionReservedConcurrency"] * len(ACTION_FUNCTIONS)
-    # Then their BigCommerce calls fit in the store's 30-second quota (the arithmetic in template.yaml)
-    assert calls == 116
+    calls += defaults["ActionReservedConcurrency"] * sum(CALLS_PER_ACTION[name] for name in ACTION_FUNCTIONS)
+    # Then their BigCommerce calls fit in the store's 30-second quota (the arithmetic in the README)
+    assert calls == 142
     assert calls < BIGCOMMERCE_QUOTA_PER_30_SECONDS
 
 
@@ -442,8 +465,8 @@ def test_alarms_watch_what_on_call_must_know(template: SamTemplate) -> None:
         (namespace, "UpstreamCalls"),
         (namespace, "UpstreamRateLimited"),
     }
-    expected |= {(namespace, f"Action{action.capitalize()}Failed") for action in ALL_ACTIONS}
-    expected |= {(namespace, f"Action{action.capitalize()}OutcomeUnknown") for action in ALL_ACTIONS}
+    expected |= {(namespace, audit.metric_name(action, "failed")) for action in ALL_ACTIONS}
+    expected |= {(namespace, audit.metric_name(action, "outcome_unknown")) for action in ALL_ACTIONS}
     assert watched == expected
 
 
@@ -508,7 +531,7 @@ def test_the_dashboard_shows_lookups_latency_upstream_auto_link_actions_and_alar
     assert {"Duration", "UpstreamCalls", "UpstreamErrors", "UpstreamRateLimited"} <= plotted
     assert {f"AutoLink{camel(kind)}" for kind in get_args(DecisionKind)} <= plotted
     assert {
-        f"Action{action.capitalize()}{audit._metric_suffix(outcome)}"
+        audit.metric_name(action, outcome)
         for action in ALL_ACTIONS
         for outcome in get_args(audit.AuditOutcome)
     } <= plotted

@@ -287,7 +287,8 @@ def test_the_cli_lists_every_problem_of_every_stage_at_once(
     for expected in (
         "Colour is not a setting of this adaptor.",
         "RECENT_ORDERS must be at most 50.",
-        "ACTIONS_ENABLED must be 'refund', 'cancel' or 'discount' (item 2).",
+        "ACTIONS_ENABLED must be 'refund', 'cancel', 'discount', 'staff_note', 'store_credit' or "
+        "'shipping_address' (item 2).",
         "SECRET_NAME must be the full ARN of a Secrets Manager secret (template.yaml, CredentialsSecretArn).",
         "DEFAULT_PHONE_REGION must be two capital letters, a region code such as US, GB or DE (template",
         "LogLevel must be one of DEBUG, INFO, WARNING, ERROR (template.yaml).",

@@ -333,7 +333,8 @@ async function start() {
   if (state.settings.realStore && actions.length) {
     $("real-store").textContent =
       `This preview acts on the REAL store ${state.settings.realStore}: its ${actions.join(", ")} ` +
-      "action forms refund and cancel real orders and create real discount codes, for real money.";
+      "action forms refund and cancel real orders, create real discount codes, add staff notes to real " +
+      "orders, give real store credit and change real shipping addresses, for real.";
     $("real-store").hidden = false;
   }
   renderSearchForm();
@@ -354,7 +355,7 @@ async function start() {
     }
   }
   if (!filled && ![...params.keys()].length) renderShoppersToTry(state.settings.shoppersToTry || []);
-  const unsearchable = ["email", "phone"].filter((name) => params.get(name) && !$(`search-${name}`));
+  const unsearchable = ["email", "phone", "orderNumber"].filter((name) => params.get(name) && !$(`search-${name}`));
   if (unsearchable.length) {
     $("search-status").textContent = `${unsearchable.join(" and ")} is not a Search Query Attribute of this deployment.`;
   }

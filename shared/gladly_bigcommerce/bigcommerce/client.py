@@ -1,21 +1,22 @@
 """The one BigCommerce client: every endpoint the adaptor calls, on ``http.StoreHttp``.
 
-One method per call, grouped by API (customers, orders, refunds, promotions, catalog, store); how a
-request is sent, retried and read is ``http.py``'s. Writes that change money or orders are sent
-exactly once (``retry=False``); ``OutcomeUnknown`` tells the caller to check before trying again.
-Calls only tests and tools make (fixture writes, scope probes) are not here: they live with those
-tools (``devtools/sandbox/admin_client.py``, ``devtools/store_check.py``).
+One method per call, grouped by API (customers, orders, refunds, promotions, catalog, store,
+geography); how a request is sent, retried and read is ``http.py``'s. Writes that change money or
+orders are sent exactly once (``retry=False``); ``OutcomeUnknown`` tells the caller to check before
+trying again. Calls only tests and tools make (fixture writes, scope probes) are not here: they live
+with those tools (``devtools/sandbox/admin_client.py``, ``devtools/store_check.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from decimal import Decimal
 from functools import partial
 from typing import ClassVar
 
 from . import scopes
 from .deadline import Deadline
-from .errors import Conflict, ValidationFailed
+from .errors import BadUpstreamResponse, Conflict, ValidationFailed
 from .http import (
     DEFAULT_API_BASE,
     V3_MAX_PAGE_SIZE,
@@ -32,9 +33,14 @@ from .http import (
 )
 from .models import (
     CatalogProduct,
+    Channel,
+    Country,
+    CountryState,
     Customer,
+    CustomerChannelSettings,
     CustomerGroup,
     Order,
+    OrderNotesUpdate,
     OrderProduct,
     Promotion,
     PromotionCode,
@@ -46,6 +52,10 @@ from .models import (
     RefundQuote,
     Shipment,
     ShippingAddress,
+    ShippingAddressUpdate,
+    Site,
+    StoreCreditIn,
+    StoreCreditUpdate,
     StoreInfo,
 )
 
@@ -57,6 +67,7 @@ class BigCommerceClient(StoreHttp):
 
     SCOPE_OF_ENDPOINT: ClassVar[Mapping[tuple[str, str], str]] = {
         ("GET", "/v3/customers"): scopes.CUSTOMERS_READ,
+        ("PUT", "/v3/customers"): scopes.CUSTOMERS_MODIFY,
         ("GET", "/v2/customer_groups"): scopes.CUSTOMERS_READ,
         ("GET", "/v2/orders"): scopes.ORDERS_READ,
         ("GET", "/v2/orders/{order_id}"): scopes.ORDERS_READ,
@@ -72,6 +83,12 @@ class BigCommerceClient(StoreHttp):
         ("GET", "/v3/promotions/{promotion_id}/codes"): scopes.MARKETING_READ,
         ("GET", "/v3/catalog/products"): scopes.PRODUCTS_READ,
         ("GET", "/v2/store"): scopes.INFORMATION_READ,
+        ("GET", "/v2/countries"): scopes.INFORMATION_READ,
+        ("GET", "/v2/countries/states"): scopes.INFORMATION_READ,
+        ("PUT", "/v2/orders/{order_id}/shipping_addresses/{id}"): scopes.ORDERS_MODIFY,
+        ("GET", "/v3/channels"): scopes.CHANNELS_READ,
+        ("GET", "/v3/sites"): scopes.SITES_READ,
+        ("GET", "/v3/customers/settings/channels/{channel_id}"): scopes.CUSTOMERS_READ,
     }
 
     # --- customers ------------------------------------------------------------------------------
@@ -115,6 +132,25 @@ class BigCommerceClient(StoreHttp):
         """The customer with its addresses and store credit, or None when there is no such customer."""
         found = self.search_customers(ids=[customer_id], limit=1, deadline=deadline)
         return found[0] if found else None
+
+    def set_store_credit(
+        self, customer_id: int, amounts: Sequence[Decimal], *, deadline: Deadline | None = None
+    ) -> Customer:
+        """Make ``amounts`` the customer's store credit (``PUT /v3/customers``: BigCommerce keeps what is
+        sent as the balance, it adds nothing), and nothing else of the customer. Never retried: raising a
+        balance is read, add, write, and a second write could give twice (``OutcomeUnknown``: read the
+        customer before trying again). The answer is the customer as BigCommerce keeps it."""
+        update = StoreCreditUpdate(
+            id=customer_id, store_credit_amounts=[StoreCreditIn(amount=amount) for amount in amounts]
+        )
+        return self._request(
+            "PUT",
+            "/v3/customers",
+            body=[update],
+            parse=lambda payload: _the_customer(read_v3_list(Customer, payload), customer_id),
+            retry=False,
+            deadline=deadline,
+        )
 
     def list_customer_groups(self, *, deadline: Deadline | None = None) -> list[CustomerGroup]:
         """Every customer group of the store (v2: page by page; none at all is an empty list).
@@ -177,6 +213,37 @@ class BigCommerceClient(StoreHttp):
             Order,
             path={"order_id": order_id},
             body={"status_id": status_id},
+            deadline=deadline,
+        )
+
+    def update_shipping_address(
+        self,
+        order_id: int,
+        address_id: int,
+        address: ShippingAddressUpdate,
+        *,
+        deadline: Deadline | None = None,
+    ) -> ShippingAddress:
+        """Change one of the order's shipping addresses (BigCommerce recomputes no shipping cost or tax).
+        Never retried; the answer is the address as BigCommerce keeps it."""
+        return self._write(
+            "PUT",
+            "/v2/orders/{order_id}/shipping_addresses/{id}",
+            ShippingAddress,
+            path={"order_id": order_id, "id": address_id},
+            body=address,
+            deadline=deadline,
+        )
+
+    def update_staff_notes(self, order_id: int, notes: str, *, deadline: Deadline | None = None) -> Order:
+        """Replace the order's staff notes with ``notes`` (BigCommerce keeps one text), sending exactly
+        ``{"staff_notes": ...}``. Never retried; the answer is the order as BigCommerce keeps it."""
+        return self._write(
+            "PUT",
+            "/v2/orders/{order_id}",
+            Order,
+            path={"order_id": order_id},
+            body=OrderNotesUpdate(staff_notes=notes),
             deadline=deadline,
         )
 
@@ -334,6 +401,63 @@ class BigCommerceClient(StoreHttp):
             "GET", "/v2/store", parse=lambda payload: read_one(StoreInfo, payload), deadline=deadline
         )
 
+    # --- geography ------------------------------------------------------------------------------
+
+    def list_countries(self, *, deadline: Deadline | None = None) -> list[Country]:
+        """Every country BigCommerce knows (a v2 list, 250 a page as BigCommerce's own WordPress plugin
+        reads it: ``/countries?limit=250``, bigcommerce/bigcommerce-for-wordpress
+        ``src/BigCommerce/CLI/Update_Country_Cache.php``)."""
+        return list(self._v2_pages("/v2/countries", Country, deadline=deadline))
+
+    def list_states(self, *, deadline: Deadline | None = None) -> list[CountryState]:
+        """Every state of every country BigCommerce knows (``GET /v2/countries/states``, page by page)."""
+        return list(self._v2_pages("/v2/countries/states", CountryState, deadline=deadline))
+
+    # --- channels and sites ---------------------------------------------------------------------
+
+    def list_channels(self, *, deadline: Deadline | None = None) -> list[Channel]:
+        """Every sales channel of the store: channel 1, the default storefront, is always one ("Will
+        always return the default BigCommerce storefront with an ID of `1`", channels.v3 getChannels).
+        Needs the "Channel Settings: read-only" scope."""
+        return self._v3_pages("/v3/channels", Channel, deadline=deadline)
+
+    def list_sites(self, *, deadline: Deadline | None = None) -> list[Site]:
+        """Every site of the store (each storefront channel's URL), in one call for most stores (sites.v3
+        getSites). Needs the "Sites & Routes: read-only" scope."""
+        return self._v3_pages("/v3/sites", Site, deadline=deadline)
+
+    def get_channel_customer_settings(
+        self, channel_id: int, *, deadline: Deadline | None = None
+    ) -> CustomerChannelSettings:
+        """A channel's customer settings: whether accounts with `channel_ids: null` may log in to it
+        (customers.v3 getChannelCustomerSettings)."""
+        return self._request(
+            "GET",
+            "/v3/customers/settings/channels/{channel_id}",
+            path={"channel_id": channel_id},
+            parse=lambda payload: read_one(CustomerChannelSettings, v3_data(payload)),
+            deadline=deadline,
+        )
+
+    def _v3_pages(self, template: str, model: type[M], *, deadline: Deadline | None) -> list[M]:
+        """Every item of a v3 list, page by page until a short page (the files give no default page
+        size, and `/v3/sites` answers a `meta` of its own: a short page is the one sure end), at most
+        `max_page_cap` pages."""
+        items: list[M] = []
+        for page in range(1, self._max_page_cap + 1):
+            found = self._page(
+                template,
+                lambda payload: read_v3_list(model, payload),
+                query={},
+                limit=V3_MAX_PAGE_SIZE,
+                page=page,
+                deadline=deadline,
+            )
+            items += found
+            if len(found) < V3_MAX_PAGE_SIZE:
+                break
+        return items
+
     def _order_pages(
         self, resource: str, model: type[M], order_id: int, deadline: Deadline | None
     ) -> Iterator[M]:
@@ -354,6 +478,14 @@ def order_query(customer_id: int | None, email: str | None, sort: str | None, co
         query["include"] = "consignments.line_items"
         query["consignment_structure"] = "object"
     return query
+
+
+def _the_customer(customers: list[Customer], customer_id: int) -> Customer:
+    """The customer of a customers answer, by id; an answer without it is unreadable."""
+    found = next((customer for customer in customers if customer.id == customer_id), None)
+    if found is None:
+        raise BadUpstreamResponse(f"BigCommerce's answer about customer {customer_id} lacks the customer")
+    return found
 
 
 def _require_items(items: Sequence[RefundItem]) -> None:

@@ -1,4 +1,4 @@
-"""THE connection to a store: made here, once per container and store, for all five functions.
+"""THE connection to a store: made here, once per container and store, for every function.
 
 A connection is the store's one BigCommerce client (one pooled session) wired to the upstream metrics
 template.yaml's alarms and dashboard read: every attempt counts as ``UpstreamCalls``, a failed one

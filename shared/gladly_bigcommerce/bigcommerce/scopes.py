@@ -23,3 +23,8 @@ MARKETING_READ = _scope("Marketing read-only", "store_v2_marketing_read_only")
 MARKETING_MODIFY = _scope("Marketing modify", "store_v2_marketing")
 PRODUCTS_READ = _scope("Products read-only", "store_v2_products_read_only")
 INFORMATION_READ = _scope("Information & settings read-only", "store_v2_information_read_only")
+# Channels V3 needs "Channel Settings"; sites need "Sites & Routes" (docs@24f580c
+# docs/start/authentication/api-accounts.mdx, "Store resource scopes"). A channel's customer settings
+# are in customers.v3.yml, whose only scopes are the Customers ones.
+CHANNELS_READ = _scope("Channel Settings read-only", "store_channel_settings_read_only")
+SITES_READ = _scope("Sites & Routes read-only", "store_sites_read_only")

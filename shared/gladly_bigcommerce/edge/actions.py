@@ -44,7 +44,7 @@ def handle_action(route: ActionRoute[Any], request: GladlyRequest, dependencies:
         route.name,
         settings,
         secret,
-        connection_for(settings, secret, read_timeout=ACTION_READ_TIMEOUT).client,
+        connection_for(settings, secret, read_timeout=ACTION_READ_TIMEOUT),
         submitting=request.method == "POST",
         now=dependencies.received_at,
         correlation_id=dependencies.correlation_id,

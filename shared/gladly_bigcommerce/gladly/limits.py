@@ -79,12 +79,25 @@ DETAILED lookup searches no phone."""
 # --- BigCommerce calls one request may cause -------------------------------------------------------
 
 
+STOREFRONT_CALLS = 10
+"""Reading the store's storefronts (kept per container like the customer groups): its channels, their
+sites, and up to 8 storefronts' customer settings (``bigcommerce/storefronts.MAX_STOREFRONT_SETTINGS``);
+a store of one storefront needs only the first."""
+
+
+ORDER_SEARCH_CALLS = 1
+"""An order-number search: the order, `GET /v2/orders/{id}`, and nothing else (``lookup/order_search.py``);
+a number that names no order costs no call at all."""
+
+
 def basic_lookup_calls() -> int:
     """A search or an auto-link (Lookup URL and ``/auto-link``): the store's information once per
     container (its country reads phones whose record names none), customers by email (1), guest orders
     per email (``MAX_EMAILS``), customers by phone (1), and when ``phone:in`` may be read as one literal
-    string, each number's likeliest spellings one call each (8 x ``MAX_PHONES``): 53."""
-    return 3 + MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * MAX_PHONES
+    string, each number's likeliest spellings one call each (8 x ``MAX_PHONES``), the order of an
+    order-number search (``ORDER_SEARCH_CALLS``), and, when two accounts found share an email, the
+    store's storefronts once per container (``STOREFRONT_CALLS``: are they one person?): 64."""
+    return 3 + MAX_EMAILS + PHONE_SPELLINGS_ONE_BY_ONE * MAX_PHONES + ORDER_SEARCH_CALLS + STOREFRONT_CALLS
 
 
 DETAILED_FIXED_CALLS = 16
@@ -93,10 +106,17 @@ orders by its own email, store information and customer groups (both kept per co
 images, plus room for further pages of any of them (a long group list, more than 250 products)."""
 
 
+PERSON_ACCOUNT_CALLS = 5
+"""In a store of several storefronts, a DETAILED profile of a registered shopper also reads the accounts
+sharing its email (1) and the orders of up to four of them that are the same person's copies on other
+storefronts (``lookup/search.MAX_PERSON_ACCOUNTS``)."""
+
+
 def detailed_lookup_calls(recent_orders: int) -> int:
-    """A DETAILED profile: the fixed calls, guest orders per profile email, and one shipments call and
-    one line-items call per recent order shown (``RECENT_ORDERS``, 10 by default: 46 calls)."""
-    return DETAILED_FIXED_CALLS + MAX_EMAILS + 2 * recent_orders
+    """A DETAILED profile: the fixed calls, the storefronts, the person's other accounts, guest orders
+    per profile email, and one shipments call and one line-items call per recent order shown
+    (``RECENT_ORDERS``, 10 by default: 61 calls)."""
+    return DETAILED_FIXED_CALLS + STOREFRONT_CALLS + PERSON_ACCOUNT_CALLS + MAX_EMAILS + 2 * recent_orders
 
 
 ACTION_CALLS = 30

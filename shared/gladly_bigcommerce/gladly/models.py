@@ -30,6 +30,9 @@ LookupKind = Literal["auto_link", "manual_search", "detailed"]
 PhoneType = Literal["MOBILE", "HOME", "OFFICE"]
 InputType = Literal["text", "select", "checkbox"]
 
+ORDER_NUMBER_KEY = "orderNumber"
+"""The Search Query Attribute of an order-number search (``lookup/order_search.py``)."""
+
 # Keys of a lookup query that are not custom attributes.
 _STANDARD_QUERY_KEYS = frozenset(
     {"id", "name", "emails", "phones", "email", "phone", "externalCustomerId", "customAttributes"}
@@ -183,7 +186,9 @@ class LookupRequest(GladlyModel):
         query = self.query
         has_profile_id = bool(query.id and query.id.strip())
         has_array = isinstance(query.emails, list) or isinstance(query.phones, list)
-        has_search_attributes = query.email is not None or query.phone is not None
+        has_search_attributes = (
+            query.email is not None or query.phone is not None or self.order_number is not None
+        )
         has_string = isinstance(query.emails, str) or isinstance(query.phones, str)
         if has_profile_id and has_array and not has_search_attributes and not has_string:
             return "auto_link"
@@ -208,6 +213,17 @@ class LookupRequest(GladlyModel):
     @property
     def external_customer_id(self) -> str | None:
         return _clean(self.query.external_customer_id)
+
+    @property
+    def order_number(self) -> Any:
+        """What an agent typed in the order-number search field, exactly as sent (any JSON type: what
+        a search may use is decided by ``lookup/order_search.py``); None when absent. Gladly sends a
+        Search Query Attribute under its name, like `email` (gladly/lookup-practice reads
+        `lookup.query.email`); read at the top of `query`, else under `customAttributes`."""
+        found = (self.query.model_extra or {}).get(ORDER_NUMBER_KEY)
+        if found is None and self.query.custom_attributes:
+            found = self.query.custom_attributes.get(ORDER_NUMBER_KEY)
+        return found
 
     @property
     def custom_attributes(self) -> dict[str, str]:

@@ -7,7 +7,7 @@ outlives the answer Gladly waits for.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TypeVar
@@ -56,3 +56,17 @@ def result(future: Future[T], deadline: Deadline) -> T:
         return future.result(timeout=deadline.remaining() + _RESULT_GRACE_SECONDS)
     except FutureTimeout:
         raise DeadlineExceeded("the deadline passed while waiting for BigCommerce") from None
+
+
+# Calls that a call already on the pool starts and waits for (a store setting read in several calls at
+# once): a pool of their own, whose threads only call BigCommerce and never wait for another thread.
+_fan_out = ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="bigcommerce-fan-out")
+
+
+def all_at_once(calls: Sequence[Callable[[], T]], deadline: Deadline) -> list[T]:
+    """Every call started at once, then their results in order (a failure raised). From a pool thread
+    they run on the fan-out pool: `submit` would run them one after the other there. The calls must
+    not start calls of their own."""
+    start = _fan_out.submit if getattr(_pool_thread, "active", False) else submit
+    started = [start(call) for call in calls]
+    return [result(future, deadline) for future in started]

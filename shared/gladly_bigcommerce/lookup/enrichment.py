@@ -16,8 +16,9 @@ from functools import partial
 from typing import Any, TypeVar
 
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, RateLimited
-from gladly_bigcommerce.bigcommerce.models import Order, OrderProduct, Shipment
+from gladly_bigcommerce.bigcommerce.models import Customer, Order, OrderProduct, Shipment
 from gladly_bigcommerce.bigcommerce.shared_cache import CacheKey
+from gladly_bigcommerce.bigcommerce.storefronts import Storefronts
 from gladly_bigcommerce.lookup.calls import result, submit
 from gladly_bigcommerce.lookup.context import LookupDeps
 from gladly_bigcommerce.lookup.mapping.orders import consignment_lines, lines_are_complete, needs_shipments
@@ -55,6 +56,8 @@ _PART_LABELS = {
     "customer_groups": "customer group name",
     "store": "store details",
     "guest_orders": "guest orders",
+    "storefronts": "storefronts",
+    "other_accounts": "orders of the shopper's accounts on other storefronts",
 }
 
 
@@ -95,8 +98,16 @@ class Detailed:
     skipped: Skipped
     deferred: set[str] = field(default_factory=set)
     """Store settings not kept in memory, left for the shared cache's batched read."""
+    storefronts_call: Future[Storefronts] | None = None  # the store's storefronts, kept or being read
+    copies: tuple[Customer, ...] = ()  # the shopper's accounts on other storefronts (one person)
     reads: ProfileReads = field(default_factory=lambda: ProfileReads(None))
     """The profile's reads of the shared cache, the first started alongside the first wave."""
+
+    def storefronts(self) -> Storefronts:
+        """The store's storefronts; unknown (as a store of one storefront) when not read."""
+        call = self.storefronts_call
+        found = optional(call, "storefronts", self) if call is not None else None
+        return found or Storefronts.unknown()
 
 
 @dataclass(frozen=True)

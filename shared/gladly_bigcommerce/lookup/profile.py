@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from gladly_bigcommerce.actions.declare import customer_actions as declare_customer_actions
 from gladly_bigcommerce.actions.declare import order_actions as declare_order_actions
-from gladly_bigcommerce.bigcommerce.errors import RateLimited
+from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.bigcommerce.models import Customer, Order, OrderProduct, Shipment, StoreInfo
 from gladly_bigcommerce.bigcommerce.shared_quota import QUOTA_KEY, heard, near_the_edge
@@ -49,6 +49,7 @@ from gladly_bigcommerce.lookup.context import LookupDeps
 from gladly_bigcommerce.lookup.enrichment import (
     QUOTA_NEARLY_SPENT,
     QUOTA_SPENT,
+    UNREADABLE,
     UNREADABLE_VALUES,
     Detailed,
     Enrichment,
@@ -71,7 +72,9 @@ from gladly_bigcommerce.lookup.mapping.orders import (
 from gladly_bigcommerce.lookup.recent_profiles import recent_profiles
 from gladly_bigcommerce.lookup.search import (
     GuestShopper,
+    SearchedAccounts,
     guest_orders,
+    person_of,
     searched_emails,
 )
 from gladly_bigcommerce.lookup.shared_reads import (
@@ -138,6 +141,9 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
         count("LookupsLean")
     try:
         store = _store_setting(deps.store_settings.store, "store", detailed)
+        detailed.storefronts_call = _store_setting(
+            deps.store_settings.storefronts, "storefronts", detailed, shared=False
+        )
         if isinstance(ref, RegisteredRef):
             profile = _registered_profile(ref, emails, detailed, store)
         else:
@@ -174,10 +180,14 @@ def _start_reads(ref: CustomerRef, deps: LookupDeps) -> ProfileReads:
     return ProfileReads.start(shared, shopper_key(ref), keys, hear)
 
 
-def _store_setting(setting: StoreSetting[T], part: str, detailed: Detailed) -> Future[T] | None:
+def _store_setting(
+    setting: StoreSetting[T], part: str, detailed: Detailed, *, shared: bool = True
+) -> Future[T] | None:
     """The store setting, kept or read now; None (and said so) when a lean profile skips reading it;
-    None (deferred) when not kept and a shared cache may hold it (`_shared_setting` reads it then)."""
-    if setting.value is None and detailed.deps.connection.shared is not None:
+    None (deferred) when not kept and a shared cache may hold it (`shared`: `shared_setting` reads it
+    then). The storefronts are not in the shared cache: each container reads them once alongside its
+    first profile and keeps them 15 minutes, as `store_settings.py` says."""
+    if shared and setting.value is None and detailed.deps.connection.shared is not None:
         detailed.deferred.add(part)
         return None
     if detailed.lean and setting.value is None:
@@ -210,29 +220,80 @@ def _registered_profile(
     known yet (usually among them)."""
     deps = detailed.deps
     client, deadline = deps.client, deps.deadline
-    customer_call = submit(lambda: client.get_customer(ref.customer_id, deadline=deadline))
+    searching = _accounts_of_emails(profile_emails, deps)
+    customer_call = (
+        None if searching else submit(partial(client.get_customer, ref.customer_id, deadline=deadline))
+    )
     groups_call = _store_setting(deps.store_settings.group_names, "customer_groups", detailed)
     orders_call = _list_orders(deps, customer_id=ref.customer_id)
     guest_calls = {email: _list_orders(deps, email=email) for email in profile_emails}
-    customer = result(customer_call, deadline)
+    searched = result(searching, deadline) if searching else None
+    customer = _linked_customer(ref, searched, customer_call, deps)
     if customer is None:
         return None
-    orders = result(orders_call, deadline)
     email = normalize_email(customer.email)
     guest_call = guest_calls.get(email) or _list_orders(deps, email=email)
+    copies = detailed.copies = _other_accounts(customer, detailed, searched)
+    copy_calls = [_list_orders(deps, customer_id=account.id) for account in copies]
+    orders = result(orders_call, deadline)
     by_email = optional(guest_call, "guest_orders", detailed) or []
-    limit = _order_limit(deps.settings)
-    complete = len(orders) < limit and len(by_email) < limit
+    of_copies = [optional(call, "other_accounts", detailed) or [] for call in copy_calls]
+    complete = max(len(found) for found in (orders, by_email, *of_copies)) < _order_limit(deps.settings)
     return _profile(
         partial(customer_result, customer),
         RegisteredRef(customer.id),
         customer,
-        merge_orders(orders, guest_orders(by_email, email)),
+        merge_orders(orders, *of_copies, guest_orders(by_email, email)),
         complete,
         detailed,
         store,
         groups_call,
     )
+
+
+def _accounts_of_emails(emails: list[str], deps: LookupDeps) -> Future[SearchedAccounts] | None:
+    """Unless the store is known to have one storefront, the accounts of the profile's emails, read in
+    one call instead of the customer by id: they hold the linked customer and its copies on other
+    storefronts (or show it has none), so a profile costs no call more, and waits for no call more,
+    than in a store of one storefront. None otherwise (the customer is read by id)."""
+    kept = deps.store_settings.storefronts.value
+    if (kept is not None and not kept.several) or not emails:
+        return None
+    return submit(partial(SearchedAccounts.of, deps.client, emails, deps.deadline))
+
+
+def _linked_customer(
+    ref: RegisteredRef,
+    searched: SearchedAccounts | None,
+    customer_call: Future[Customer | None] | None,
+    deps: LookupDeps,
+) -> Customer | None:
+    """The account Gladly linked: read by id, or found among the accounts of the profile's emails (else
+    read by id now: the account's email is not the profile's)."""
+    if customer_call is not None:
+        return result(customer_call, deps.deadline)
+    found = searched.account(ref.customer_id) if searched is not None else None
+    return found or deps.client.get_customer(ref.customer_id, deadline=deps.deadline)
+
+
+def _other_accounts(
+    customer: Customer, detailed: Detailed, searched: SearchedAccounts | None
+) -> tuple[Customer, ...]:
+    """The shopper's accounts on the store's other storefronts that are the same person
+    (``search.person_of``: only in a store of several storefronts), whose orders the profile shows too;
+    none when they cannot be read (said in the profile)."""
+    if searched is not None and searched.alone(customer):
+        return ()  # no other account has its email (known without waiting for the storefronts)
+    storefronts = detailed.storefronts()
+    if not storefronts.several:
+        return ()
+    deps = detailed.deps
+    try:
+        return person_of(deps.client, customer, storefronts, deps.deadline, searched).accounts[1:]
+    except BigCommerceError as error:
+        logger.warning("Other storefronts' accounts unreadable", extra={"error": str(error)})
+        detailed.skipped.add("other_accounts", QUOTA_SPENT if isinstance(error, RateLimited) else UNREADABLE)
+        return ()
 
 
 def _guest_profile(
@@ -307,6 +368,7 @@ def _profile(
     group_names = optional(groups_call, "customer_groups", detailed) if groups_call else None
     links = store_links(deps.settings, store)
     region = store_region(store, deps.settings.default_phone_region)
+    storefronts = detailed.storefronts()
     transactions = [
         order_transaction(
             order,
@@ -316,6 +378,7 @@ def _profile(
             products=enrichment.products.get(order.id),
             images=enrichment.images,
             actions=order_actions(order, ref, deps),
+            storefronts=storefronts,
         )
         for order in recent
     ]
@@ -329,6 +392,9 @@ def _profile(
         store_currency=store.currency if store else None,
         group_names=group_names or {},
     )
+    if storefronts.several:  # where the shopper buys: the storefronts of its accounts and orders
+        accounts = (customer, *detailed.copies) if customer is not None else ()
+        attributes["storefronts"] = storefronts.shopper_storefronts(accounts, orders)
     # Always sent: "" clears a note an earlier, degraded answer left in Gladly.
     attributes[DETAILS_SKIPPED_ATTRIBUTE] = detailed.skipped.note()
     if detailed.skipped:

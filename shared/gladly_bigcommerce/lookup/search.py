@@ -19,6 +19,7 @@ from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError
 from gladly_bigcommerce.bigcommerce.models import Customer, Order, PostalAddress, StoreInfo
+from gladly_bigcommerce.bigcommerce.storefronts import Storefronts, may_share_a_person, people
 from gladly_bigcommerce.gladly.customer_ids import guest_customer_id, normalize_email
 from gladly_bigcommerce.gladly.limits import PHONE_SPELLINGS_ONE_BY_ONE
 from gladly_bigcommerce.lookup.calls import result, submit
@@ -232,15 +233,106 @@ def find_guest_shopper(
 
 
 @dataclass(frozen=True)
+class Person:
+    """A registered shopper: one account, or several that are one person's channel-specific copies
+    (``bigcommerce/storefronts.py``), the first the one whose id names the person (in a search its
+    oldest account, the lowest id; in a DETAILED profile the account Gladly linked)."""
+
+    accounts: tuple[Customer, ...]
+
+    @property
+    def primary(self) -> Customer:
+        return self.accounts[0]
+
+    @property
+    def external_customer_id(self) -> str:
+        """The person's `externalCustomerId`: the id of its oldest account (``gladly/customer_ids.py``)."""
+        return str(self.primary.id)
+
+    @property
+    def account_ids(self) -> frozenset[int]:
+        return frozenset(account.id for account in self.accounts)
+
+
+def group_people(
+    customers: Iterable[Customer], storefronts: Callable[[], Storefronts] | None
+) -> tuple[Person, ...]:
+    """The customers as people: each account alone, unless two share an email and `storefronts` (read
+    only then) shows they are one person's copies (``bigcommerce.storefronts.people``)."""
+    found = list(customers)
+    if storefronts is None or not may_share_a_person(found):
+        return tuple(Person((customer,)) for customer in found)
+    return tuple(Person(accounts) for accounts in people(found, storefronts()))
+
+
+@dataclass(frozen=True)
+class SearchedAccounts:
+    """The accounts of some emails (`find_customers_by_emails`): every account of each of `emails`."""
+
+    emails: frozenset[str]  # normalised
+    accounts: tuple[Customer, ...]
+
+    @classmethod
+    def of(cls, client: BigCommerceClient, emails: Sequence[str], deadline: Deadline) -> SearchedAccounts:
+        found = find_customers_by_emails(client, emails, deadline)
+        return cls(frozenset(unique_emails(emails)), tuple(found))
+
+    def account(self, customer_id: int) -> Customer | None:
+        return next((account for account in self.accounts if account.id == customer_id), None)
+
+    def alone(self, customer: Customer) -> bool:
+        """Whether the search covered the customer's email and found no other account with it: then it
+        has no copy on another storefront, whatever the storefronts are."""
+        email = normalize_email(customer.email)
+        return email in self.emails and all(
+            account.id == customer.id or normalize_email(account.email) != email for account in self.accounts
+        )
+
+
+MAX_PERSON_ACCOUNTS = 5
+"""Accounts of one person a DETAILED profile reads orders of (the linked one and up to four copies on
+other storefronts, the oldest first): one orders call each (``gladly/limits.PERSON_ACCOUNT_CALLS``)."""
+
+
+def person_of(
+    client: BigCommerceClient,
+    customer: Customer,
+    storefronts: Storefronts,
+    deadline: Deadline,
+    searched: SearchedAccounts | None = None,
+) -> Person:
+    """The person whose account `customer` is: with its copies on other storefronts when the store has
+    several (the accounts of its email: from `searched` when that search covered it, else one call),
+    the linked account first, then the others by id, at most `MAX_PERSON_ACCOUNTS`; alone in a store
+    of one storefront (no call)."""
+    if not storefronts.several or not customer.email.strip():
+        return Person((customer,))
+    email = normalize_email(customer.email)
+    if searched is not None and email in searched.emails:
+        found = list(searched.accounts)
+    else:
+        found = find_customers_by_emails(client, [customer.email], deadline)
+    grouped = people([customer, *found], storefronts)
+    group = next(accounts for accounts in grouped if customer.id in {account.id for account in accounts})
+    others = [account for account in group if account.id != customer.id]
+    return Person((customer, *others[: MAX_PERSON_ACCOUNTS - 1]))
+
+
+@dataclass(frozen=True)
 class ContactMatches:
-    """Who answers to a set of emails and phones: registered customers first, then guest shoppers.
+    """Who answers to a set of emails and phones: registered shoppers first, then guest shoppers.
 
     A guest shopper is listed only for an email no registered customer has: a shopper's guest
     orders then show inside that customer's DETAILED profile instead of as a second match.
     """
 
-    customers: tuple[Customer, ...]
+    people: tuple[Person, ...]
     guests: tuple[GuestShopper, ...]
+
+    @property
+    def customers(self) -> tuple[Customer, ...]:
+        """The registered shoppers, one account per person: its oldest, whose id names the person."""
+        return tuple(person.primary for person in self.people)
 
 
 def find_by_contacts(
@@ -253,6 +345,7 @@ def find_by_contacts(
     max_emails: int,
     max_phones: int,
     guest_order_limit: int = 10,
+    storefronts: Callable[[], Storefronts] | None = None,
 ) -> ContactMatches:
     """Search customers by email, by phone and guest orders by email, all at once.
 
@@ -263,6 +356,8 @@ def find_by_contacts(
     (`find_customers_by_phones`). The phone search runs on this thread while the others run on the
     pool, so its one-by-one calls can run at once on the pool too.
     Guest searches that cannot matter (the email belongs to a customer) may fail without harm.
+    Accounts that share an email are one person when `storefronts` says they are channel-specific
+    copies (``group_people``); without it, each account is a shopper of its own.
     """
     wanted_emails = searched_emails(emails, max_emails)
     if wanted_emails or numbers:
@@ -282,4 +377,4 @@ def find_by_contacts(
         for email, future in guest_searches.items()
         if email not in registered_emails and (shopper := result(future, deadline)) is not None
     ]
-    return ContactMatches(tuple(customers.values()), tuple(guests))
+    return ContactMatches(group_people(customers.values(), storefronts), tuple(guests))

@@ -1,8 +1,10 @@
-"""A store's configuration as lookups keep it per container: store information and customer group names.
+"""A store's configuration as lookups keep it per container: store information, customer group names
+and the store's storefronts.
 
 Kept on the store's connection (``StoreConnection.kept``): store information (storefront domain,
 default currency, country) is read at most once per container, alongside the first lookup that needs
-it; group names are read again after ``GROUP_NAMES_TTL_SECONDS``.
+it; group names and storefronts (channels, their sites, whether each lets global accounts log in:
+``bigcommerce/storefronts.py``) are read again after ``GROUP_NAMES_TTL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.connection import forget_kept_state
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.models import StoreInfo
-from gladly_bigcommerce.lookup.calls import submit
+from gladly_bigcommerce.bigcommerce.storefronts import Storefronts, read_storefronts
+from gladly_bigcommerce.lookup.calls import all_at_once, submit
 from gladly_bigcommerce.lookup.recent_profiles import recent_profiles
 
 T = TypeVar("T")
 
-# How long customer group names are trusted before they are read again.
+# How long customer group names (and the store's storefronts) are trusted before they are read again.
 GROUP_NAMES_TTL_SECONDS = 15 * 60
 
 
@@ -89,22 +92,30 @@ class StoreSettings:
 
     Store information (storefront domain, default currency) is read at most once per container,
     alongside the first DETAILED lookup, and read again only if that failed. Customer group names
-    change more often (a merchant adds or renames a group) and are kept for `GROUP_NAMES_TTL_SECONDS`.
+    change more often (a merchant adds or renames a group) and are kept for `GROUP_NAMES_TTL_SECONDS`,
+    as are the store's storefronts (a merchant opens a storefront).
     """
 
     store: StoreSetting[StoreInfo]
     group_names: StoreSetting[dict[int, str]]
+    storefronts: StoreSetting[Storefronts]
 
     @classmethod
     def of(cls, client: BigCommerceClient) -> StoreSettings:
         return cls(
             store=StoreSetting(lambda deadline: client.get_store(deadline=deadline)),
             group_names=StoreSetting(partial(_read_group_names, client), ttl_seconds=GROUP_NAMES_TTL_SECONDS),
+            storefronts=StoreSetting(partial(_read_storefronts, client), ttl_seconds=GROUP_NAMES_TTL_SECONDS),
         )
 
 
 def _read_group_names(client: BigCommerceClient, deadline: Deadline) -> dict[int, str]:
     return {group.id: group.name for group in client.list_customer_groups(deadline=deadline)}
+
+
+def _read_storefronts(client: BigCommerceClient, deadline: Deadline) -> Storefronts:
+    """Channels, then their sites and settings at once (two calls deep: a cold lookup waits no longer)."""
+    return read_storefronts(client, deadline, partial(all_at_once, deadline=deadline))
 
 
 def forget_store_settings() -> None:

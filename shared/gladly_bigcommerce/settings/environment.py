@@ -53,9 +53,10 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
     ),
     "SEARCH_QUERY_ATTRIBUTES": EnvironmentVariable(
         "search_query_attributes",
-        "Comma-separated attribute:Label pairs Gladly searches by (attributes email, phone).",
+        "Comma-separated attribute:Label pairs Gladly searches by (attributes email, phone, orderNumber).",
         "email:Email,phone:Phone",
-        "Set SEARCH_QUERY_ATTRIBUTES to one or both of email and phone, e.g. 'email:Email,phone:Phone'.",
+        "Set SEARCH_QUERY_ATTRIBUTES to one or more of email, phone and orderNumber, e.g. "
+        "'email:Email,phone:Phone,orderNumber:Order number'.",
         "SearchQueryAttributes",
     ),
     "SEARCH_RESULTS_ATTRIBUTES": EnvironmentVariable(
@@ -74,9 +75,11 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
     ),
     "ACTIONS_ENABLED": EnvironmentVariable(
         "actions_enabled",
-        "Comma-separated actions offered to agents (refund, cancel, discount); 'true': all; empty: none.",
+        "Comma-separated actions offered to agents (refund, cancel, discount, staff_note, "
+        "store_credit, shipping_address); 'true': all; empty: none.",
         "",
-        "Set ACTIONS_ENABLED to a comma-separated subset of refund,cancel,discount, 'true' or ''.",
+        "Set ACTIONS_ENABLED to a comma-separated subset of refund,cancel,discount,staff_note,"
+        "store_credit,shipping_address, 'true' or ''.",
         "ActionsEnabled",
     ),
     "RECENT_ORDERS": EnvironmentVariable(
@@ -159,6 +162,13 @@ ENVIRONMENT_VARIABLES: dict[str, EnvironmentVariable] = {
         "365",
         "Set DISCOUNT_MAX_EXPIRY_DAYS to a whole number of days from 1 to 3650.",
         "DiscountMaxExpiryDays",
+    ),
+    "STORE_CREDIT_MAX": EnvironmentVariable(
+        "store_credit_max",
+        "The largest goodwill store credit an agent may give in one action, in the store's currency.",
+        "50",
+        "Set STORE_CREDIT_MAX to a positive decimal amount such as '50' or '49.99'.",
+        "StoreCreditMax",
     ),
     "LOOKUP_DEADLINE_SECONDS": EnvironmentVariable(
         "lookup_deadline_seconds",

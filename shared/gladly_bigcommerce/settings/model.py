@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -31,9 +31,13 @@ from gladly_bigcommerce.settings.environment import ENVIRONMENT_VARIABLES, VARIA
 from gladly_bigcommerce.settings.problems import ConfigError, ConfigProblem, describe_item
 
 ContactField = Literal["email", "phone"]
-ActionName = Literal["refund", "cancel", "discount"]
-ALL_ACTIONS: tuple[ActionName, ...] = ("refund", "cancel", "discount")
-SUPPORTED_RESULTS_ATTRIBUTES = frozenset({"name", "email", "phone", "externalCustomerId"})
+SearchField = Literal["email", "phone", "orderNumber"]
+"""What agents may search by: a contact value, or an order's number (``lookup/order_search.py``)."""
+ActionName = Literal["refund", "cancel", "discount", "staff_note", "store_credit", "shipping_address"]
+ALL_ACTIONS: tuple[ActionName, ...] = get_args(ActionName)
+SUPPORTED_RESULTS_ATTRIBUTES = frozenset(
+    {"name", "email", "phone", "externalCustomerId", "orderNumber", "orderStatus", "storefronts"}
+)
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -95,7 +99,7 @@ def _https_base_url(value: str | None, *, allow_loopback_http: bool) -> str | No
 class SearchQueryAttribute(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    attribute: ContactField
+    attribute: SearchField
     label: str = Field(min_length=1)
 
 
@@ -141,6 +145,7 @@ class AdaptorSettings(BaseModel):
     discount_max_amount: Decimal = Field(default=Decimal(50), gt=0, allow_inf_nan=False)
     discount_default_expiry_days: int = Field(default=30, ge=1, le=3650)
     discount_max_expiry_days: int = Field(default=365, ge=1, le=3650)
+    store_credit_max: Decimal = Field(default=Decimal(50), gt=0, allow_inf_nan=False)
     lookup_deadline_seconds: float = Field(default=4.5, gt=0, le=8)
     basic_auth_user: Annotated[str | None, Blank] = None
     idempotency_table_name: Annotated[str | None, Blank] = None

@@ -52,8 +52,13 @@ def audit(record: AuditRecord) -> None:
         f"action {record.action} {record.outcome}",
         extra={"audit": record.model_dump(mode="json", exclude_none=True)},
     )
-    count(f"Action{record.action.capitalize()}{_metric_suffix(record.outcome)}")
+    count(metric_name(record.action, record.outcome))
 
 
-def _metric_suffix(outcome: AuditOutcome) -> str:
-    return "".join(part.capitalize() for part in outcome.split("_"))
+def metric_name(action: str, outcome: AuditOutcome) -> str:
+    """The count of one action's outcome: ``ActionRefundSucceeded``, ``ActionStoreCreditOutcomeUnknown``."""
+    return f"Action{_camel(action)}{_camel(outcome)}"
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))

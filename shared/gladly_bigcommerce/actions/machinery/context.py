@@ -33,6 +33,7 @@ from gladly_bigcommerce.actions.machinery.exactly_once import (
 from gladly_bigcommerce.actions.machinery.idempotency import RemainingTime
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken, FormTokens
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
+from gladly_bigcommerce.bigcommerce.connection import StoreConnection
 from gladly_bigcommerce.bigcommerce.deadline import CallBudget, Deadline
 from gladly_bigcommerce.bigcommerce.errors import (
     BigCommerceError,
@@ -88,7 +89,16 @@ class ActionContext:
     public_base_url: str
     answered: AnsweredStatus
     """The status Gladly gets for a submit's error (the edge's ``action_answer``), for its audit line."""
+    connection: StoreConnection | None = None
+    """The store's connection, where an action keeps per container what it reads once (``keep``)."""
     _writes_started: list[int] = field(default_factory=list, repr=False)
+
+    def keep(self, kind: type[T], make: Callable[[BigCommerceClient], T]) -> T:
+        """The ``kind`` of state an action keeps for the store in this container (e.g. BigCommerce's
+        countries), made at first use (``StoreConnection.kept``); made afresh without a connection."""
+        if self.connection is None:
+            return make(self.client)
+        return self.connection.kept(kind, make)
 
     def issue_token(self, subject: FormSubject) -> FormToken:
         """A one-time token for a form about ``subject``, rendered now."""
@@ -229,7 +239,7 @@ def action_context(
     action: ActionName,
     settings: AdaptorSettings,
     secret: AdaptorSecret,
-    client: BigCommerceClient,
+    connection: StoreConnection,
     *,
     submitting: bool,
     now: datetime,
@@ -242,8 +252,8 @@ def action_context(
 
     A form gets ``FORM_DEADLINE_SECONDS``; a submit ``SUBMIT_DEADLINE_SECONDS``, the last
     ``WRITE_RESERVE_SECONDS`` of it for writes only. Both are shortened to what the Lambda has left.
-    ``client`` is the store's (its connection's, ``ACTION_READ_TIMEOUT``); ``answered`` the status Gladly
-    gets for a submit's error (the edge's mapping), for its audit line.
+    ``connection`` is the store's (``ACTION_READ_TIMEOUT``): its client makes the calls; ``answered`` the
+    status Gladly gets for a submit's error (the edge's mapping), for its audit line.
     """
     if action not in settings.actions_enabled:
         raise NotAcceptable.of(
@@ -260,7 +270,7 @@ def action_context(
     signing_key = secret.gladly_signing_key.get_secret_value()
     return ActionContext(
         settings=settings,
-        client=client,
+        client=connection.client,
         stores=_clients.stores(settings),
         tokens=FormTokens.of(signing_key, deployment_name=settings.name, store_hash=settings.store_hash),
         deadline=deadline,
@@ -270,6 +280,7 @@ def action_context(
         lambda_context=lambda_context,
         public_base_url=public_base_url,
         answered=answered,
+        connection=connection,
     )
 
 

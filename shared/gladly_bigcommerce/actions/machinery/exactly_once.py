@@ -1,14 +1,16 @@
 """The submit side of every action, in one place: token, exactly-once run, audit line, answer.
 
-An action (refund, cancel, discount) supplies only ``perform(token) -> SubmitAnswer``: its own
-validation, BigCommerce calls and wording. ``run_submit`` wraps it so that every action gets the
-same guarantees:
+An action (refund, cancel, discount, store credit, staff note) supplies only
+``perform(token) -> SubmitAnswer``: its own validation, BigCommerce calls and wording. ``run_submit``
+wraps it so that every action gets the same guarantees:
 
 - the values are checked for what no form may carry (``fields.check_submitted``), then the form's
   one-time token (present, well formed, issued by this deployment for this action, order and
   customer, not expired), before anything is looked up or locked; the action reads the values
   against its form's fields itself (``fields.read_submit``), before it journals or writes anything;
-- ``perform`` runs at most once per token and values; repeats get the stored answer;
+- ``perform`` runs at most once per token and values; repeats get the stored answer; an action that
+  changes an order or a customer runs under its lock (``submit_locked``), after this form's earlier
+  attempt is looked at (``recover_attempt``);
 - one audit line records who (Gladly correlation id), what, for which order or customer, and how it
   ended, whether the answer was fresh or replayed, succeeded or raised;
 - the result is an ``ActionResult`` (200) or a raised error for the edge to answer (``edge/errors.py``,
@@ -30,7 +32,7 @@ from gladly_bigcommerce.actions.machinery.audit import AuditOutcome, AuditRecord
 from gladly_bigcommerce.actions.machinery.errors import WriteError, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.machinery.fields import check_submitted
 from gladly_bigcommerce.actions.machinery.idempotency import IdempotentSubmits, RemainingTime, Submission
-from gladly_bigcommerce.actions.machinery.locks import OrderLocks
+from gladly_bigcommerce.actions.machinery.locks import Lockable, LockTarget, OrderLocks
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken, FormTokens
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, UpstreamUnavailable
@@ -184,11 +186,11 @@ def _with_error(record: AuditRecord, error: Exception, answered: int) -> AuditRe
     return record.model_copy(update=update)
 
 
-# --- the steps an action's submit takes (refund, cancel, discount, and the actions to come) ------------
+# --- the steps an action's submit takes (every action's, and those to come) ----------------------------
 
-OrderPerform = Callable[[FormToken, Attempt | None], SubmitAnswer]
-"""An order action's own work for one submit: given the form's token and this form's unfinished earlier
-attempt (None the first time), check what that attempt did, then plan, journal and write."""
+LockedPerform = Callable[[FormToken, Attempt | None], SubmitAnswer]
+"""An action's own work for one submit under its lock: given the form's token and this form's unfinished
+earlier attempt (None the first time), check what that attempt did, then plan, journal and write."""
 
 
 def submit_order_action(
@@ -196,7 +198,7 @@ def submit_order_action(
     subject: FormSubject,
     raw_token: str | None,
     values: Mapping[str, Any],
-    perform: OrderPerform,
+    perform: LockedPerform,
 ) -> ActionResult:
     """An order action's submit, exactly once per form: the token and idempotency (``run_submit``), the
     order's lock (two actions on one order never overlap in BigCommerce), then this form's earlier
@@ -204,22 +206,51 @@ def submit_order_action(
     order_id = subject.order_id
     if order_id is None:
         raise ValueError("an order action's form names its order")
+    return submit_locked(context, subject, raw_token, values, perform, order_id, subject.customer)
+
+
+def submit_customer_action(
+    context: ActionContext,
+    subject: FormSubject,
+    raw_token: str | None,
+    values: Mapping[str, Any],
+    perform: LockedPerform,
+    *,
+    customer_id: int,
+    audit_customer: str,
+) -> ActionResult:
+    """A registered customer's action (store credit), exactly once per form like an order's, under the
+    customer's lock: two changes of one customer never overlap, so none is lost."""
+    target = LockTarget.customer(customer_id)
+    return submit_locked(context, subject, raw_token, values, perform, target, audit_customer)
+
+
+def submit_locked(
+    context: ActionContext,
+    subject: FormSubject,
+    raw_token: str | None,
+    values: Mapping[str, Any],
+    perform: LockedPerform,
+    target: Lockable,
+    audit_customer: str | None,
+) -> ActionResult:
+    """``perform`` exactly once per form under ``target``'s lock, after this form's earlier attempt."""
 
     def once(token: FormToken) -> SubmitAnswer:
-        with order_lock(context, order_id, token):
+        with hold_lock(context, target, token):
             earlier = recover_attempt(context, subject.action, token)
             if isinstance(earlier, SubmitAnswer):
                 return earlier
             return perform(token, earlier)
 
-    return context.submit(subject, raw_token, values, once, audit_customer=subject.customer)
+    return context.submit(subject, raw_token, values, once, audit_customer=audit_customer)
 
 
-def order_lock(context: ActionContext, order_id: int, token: FormToken) -> Any:
-    """The order's lock for this submit, kept after a write whose outcome is unknown."""
+def hold_lock(context: ActionContext, target: Lockable, token: FormToken) -> Any:
+    """The order's (or customer's) lock for this submit, kept after a write whose outcome is unknown."""
     wait = max(0.5, min(LOCK_WAIT_SECONDS, context.deadline.remaining() - READS_AFTER_THE_LOCK_SECONDS))
     return context.stores.locks.hold(
-        order_id, token.nonce, deadline=Deadline.after(wait), keep_on=(WriteOutcomeUnknown,)
+        target, token.nonce, deadline=Deadline.after(wait), keep_on=(WriteOutcomeUnknown,)
     )
 
 

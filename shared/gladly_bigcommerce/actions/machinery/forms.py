@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from gladly_bigcommerce.actions.machinery.fields import FormField, sections
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject
-from gladly_bigcommerce.actions.machinery.urls import customer_action_url, order_action_url
+from gladly_bigcommerce.actions.machinery.urls import FormItem, customer_action_url, order_action_url
 from gladly_bigcommerce.gladly.models import ActionForm
 from gladly_bigcommerce.settings.model import ActionName
 
@@ -27,11 +27,15 @@ def order_action_form(
     *,
     order_id: int,
     customer_id: str | None,
+    item: FormItem | None = None,
 ) -> ActionForm:
     """An order's form to render; its ``actionUrl`` carries a one-time token issued now for exactly this
-    action, order and customer (as the URL names them): it submits once, and only there."""
-    token = context.issue_token(FormSubject(action, order_id, customer_id))
-    url = order_action_url(context.public_base_url, action, order_id, customer_id, token)
+    action, order and customer (and ``item``, the one thing of the order it is about, if any) as the URL
+    names them: it submits once, and only there."""
+    subject = FormSubject(action, order_id, customer_id, item.label if item is not None else None)
+    token = context.issue_token(subject)
+    extra = item.query() if item is not None else None
+    url = order_action_url(context.public_base_url, action, order_id, customer_id, token, extra)
     return _action_form(title, submit_button, fields, url)
 
 

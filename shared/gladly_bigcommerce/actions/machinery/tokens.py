@@ -50,12 +50,15 @@ class FormSubject:
     """What a form is for: the action, and the order and customer as its URL names them.
 
     ``customer`` is the URL's ``customer`` parameter exactly as the adaptor wrote it (None when the URL
-    has none): the token is issued for that text and checked against it.
+    has none): the token is issued for that text and checked against it. ``item`` names the one thing
+    of the order the form is about, when it is about one (``address-42``: one of the order's shipping
+    addresses), as the action's URL names it; None for forms about the whole order or customer.
     """
 
     action: str
     order_id: int | None
     customer: str | None
+    item: str | None = None
 
     def mismatch(self) -> BadRequest:
         """The refusal of a token that was not issued for this subject (or not by us). No field is at
@@ -138,18 +141,19 @@ class FormTokens:
         return FormToken(issued_at=issued_at, nonce=match["nonce"], mac=match["mac"])
 
     def _mac(self, subject: FormSubject, issued_at: datetime, nonce: str) -> str:
-        # A JSON array, not a joined string: no customer text can shift the fields' boundaries.
-        message = json.dumps(
-            [
-                self.deployment_name,
-                self.store_hash,
-                subject.action,
-                subject.order_id,
-                subject.customer,
-                int(issued_at.timestamp()),
-                nonce,
-            ],
-            separators=(",", ":"),
-        ).encode("ascii")
+        # A JSON array, not a joined string: no customer text can shift the fields' boundaries. The item
+        # comes last, and only when there is one: the tokens of forms without one are what they were.
+        fields: list[str | int | None] = [
+            self.deployment_name,
+            self.store_hash,
+            subject.action,
+            subject.order_id,
+            subject.customer,
+            int(issued_at.timestamp()),
+            nonce,
+        ]
+        if subject.item is not None:
+            fields.append(subject.item)
+        message = json.dumps(fields, separators=(",", ":")).encode("ascii")
         digest = hmac.new(self._key, message, hashlib.sha256).digest()[:_MAC_BYTES]
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

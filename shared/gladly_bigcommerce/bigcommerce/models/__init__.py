@@ -27,16 +27,21 @@ from gladly_bigcommerce.bigcommerce.models.base import (
     skipped_unusable,
     usable_items,
 )
+from gladly_bigcommerce.bigcommerce.models.channels import Channel, CustomerChannelSettings, Site, SiteUrl
 from gladly_bigcommerce.bigcommerce.models.customers import (
     Customer,
     CustomerAddress,
     CustomerGroup,
     StoreCreditAmount,
+    StoreCreditIn,
+    StoreCreditUpdate,
 )
+from gladly_bigcommerce.bigcommerce.models.geography import Country, CountryState
 from gladly_bigcommerce.bigcommerce.models.orders import (
     AppliedDiscount,
     Order,
     OrderConsignments,
+    OrderNotesUpdate,
     OrderProduct,
     OrderProductOption,
     PostalAddress,
@@ -44,6 +49,7 @@ from gladly_bigcommerce.bigcommerce.models.orders import (
     Shipment,
     ShipmentItem,
     ShippingAddress,
+    ShippingAddressUpdate,
     ShippingConsignment,
 )
 from gladly_bigcommerce.bigcommerce.models.promotions import (
@@ -81,12 +87,17 @@ __all__ = [
     "CartCondition",
     "CartValueAction",
     "CatalogProduct",
+    "Channel",
+    "Country",
+    "CountryState",
     "Customer",
     "CustomerAddress",
+    "CustomerChannelSettings",
     "CustomerGroup",
     "FixedDiscount",
     "Order",
     "OrderConsignments",
+    "OrderNotesUpdate",
     "OrderProduct",
     "OrderProductOption",
     "PercentageDiscount",
@@ -116,8 +127,13 @@ __all__ = [
     "ShipmentItem",
     "ShippingAction",
     "ShippingAddress",
+    "ShippingAddressUpdate",
     "ShippingConsignment",
+    "Site",
+    "SiteUrl",
     "StoreCreditAmount",
+    "StoreCreditIn",
+    "StoreCreditUpdate",
     "StoreInfo",
     "StoreTimeZone",
     "skipped_unusable",

@@ -13,6 +13,7 @@ from pydantic import (
 from gladly_bigcommerce.bigcommerce.models.base import (
     ApiModel,
     RecordModel,
+    RequestModel,
     ints_only,
     skip_unusable,
 )
@@ -74,6 +75,20 @@ class Customer(RecordModel):
     def store_credit(self) -> Decimal:
         """Total store credit (BigCommerce lists one amount per credit entry)."""
         return sum((credit.amount for credit in self.store_credit_amounts if credit.amount), Decimal(0))
+
+
+class StoreCreditIn(RequestModel):
+    """One `store_credit_amounts` item sent (customers.v3 `CustomerStoredCreditAmounts`): a JSON number."""
+
+    amount: Decimal
+
+
+class StoreCreditUpdate(RequestModel):
+    """`PUT /v3/customers` item that sets one customer's store credit and nothing else. BigCommerce keeps
+    the amounts sent as the customer's credit (reference FACTS.md: the balance, not an amount to add)."""
+
+    id: int
+    store_credit_amounts: list[StoreCreditIn]
 
 
 # --- customer groups (v2) ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pydantic import (
 from gladly_bigcommerce.bigcommerce.lenient import Lenient
 from gladly_bigcommerce.bigcommerce.models.base import (
     RecordModel,
+    RequestModel,
     number_as_text,
     skip_unusable,
     usable_items,
@@ -225,6 +226,32 @@ class ShippingAddress(ShippingDestination):
 
     id: int
     order_id: int | None = None
+
+
+class ShippingAddressUpdate(RequestModel):
+    """`PUT /v2/orders/{order_id}/shipping_addresses/{id}` (orders.v2 `shippingAddress_Put`): the recipient's
+    members only, each sent as given. Read-only members of the answer (`items_total`, costs) are refused
+    by BigCommerce (the operation's 400 example), so there are none here."""
+
+    first_name: str
+    last_name: str
+    company: str
+    street_1: str
+    street_2: str
+    city: str
+    state: str
+    zip: str
+    country: str
+    country_iso2: str
+    phone: str
+    email: str
+
+
+class OrderNotesUpdate(RequestModel):
+    """`PUT /v2/orders/{id}` with the staff notes only: "Those fields that are omitted will not be
+    changed" (orders.v2 `updateOrder`), so nothing else of the order is touched."""
+
+    staff_notes: str
 
 
 class ShipmentItem(RecordModel):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.models import Customer
+from gladly_bigcommerce.bigcommerce.storefronts import Storefronts
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.customer_ids import normalize_email
 from gladly_bigcommerce.gladly.errors import BadRequest
@@ -53,6 +54,7 @@ def resolve_auto_link(
     settings: AdaptorSettings,
     deadline: Deadline,
     region: PhoneRegion,
+    storefronts: Callable[[], Storefronts] | None = None,
 ) -> AutoLinkResolution:
     """Search BigCommerce by the emails and phones of ``profile`` at once, then ``decide``.
 
@@ -61,7 +63,9 @@ def resolve_auto_link(
     profile is searched by its first emails and phones (``gladly/limits.py``). Any search that fails
     raises: deciding on part of the evidence could miss the shopper that makes a match a conflict,
     so there is no partial answer. ``region`` (the store's country) reads phones whose record names
-    no country.
+    no country. Accounts that are one person's channel-specific copies (read from `storefronts`, only
+    when accounts share an email: ``search.group_people``) are one candidate, named by its oldest
+    account: they never make a conflict of their own.
     """
     found = find_by_contacts(
         client,
@@ -71,6 +75,7 @@ def resolve_auto_link(
         deadline=deadline,
         max_emails=limits.MAX_EMAILS,
         max_phones=limits.MAX_PHONES,
+        storefronts=storefronts,
     )
     return resolution_from_matches(profile, found.customers, found.guests, settings, region.get())
 
@@ -190,9 +195,10 @@ def answer_auto_link(
     settings: AdaptorSettings,
     deadline: Deadline,
     region: PhoneRegion,
+    storefronts: Callable[[], Storefronts] | None = None,
 ) -> LookupResponse:
     """The lookup's answer to Gladly's auto-link request (protocol sections 1 and 5)."""
-    resolution = resolve_auto_link(client, profile, settings, deadline, region)
+    resolution = resolve_auto_link(client, profile, settings, deadline, region, storefronts)
     record_decision(resolution.decision, source="lookup", profile_id=profile.id)
     return auto_link_response(resolution, settings)
 
@@ -211,6 +217,7 @@ def explain_auto_link(
     settings: AdaptorSettings,
     deadline: Deadline,
     region: PhoneRegion,
+    storefronts: Callable[[], Storefronts] | None = None,
 ) -> AutoLinkReport:
     """Resolve a Gladly auto-link request body, as the lookup would, and report the decision.
 
@@ -220,7 +227,7 @@ def explain_auto_link(
     if request.kind != "auto_link":
         raise BadRequest.of("not_an_auto_link_request", _NOT_AUTO_LINK[request.kind], attr="query")
     profile = request.profile
-    resolution = resolve_auto_link(client, profile, settings, deadline, region)
+    resolution = resolve_auto_link(client, profile, settings, deadline, region, storefronts)
     record_decision(resolution.decision, source="explain", profile_id=profile.id)
     return AutoLinkReport(
         **dict(resolution.decision),

@@ -159,9 +159,12 @@ def guest_result(guest: GuestShopper, region: str) -> CustomerResult:
 
 
 def with_search_columns(
-    result: CustomerResult, attributes: Sequence[SearchResultsAttribute]
+    result: CustomerResult,
+    attributes: Sequence[SearchResultsAttribute],
+    known: Mapping[str, str] | None = None,
 ) -> CustomerResult:
-    """Repeat the configured `email` / `phone` columns at the top level of a BASIC result.
+    """Repeat the configured `email` / `phone` columns at the top level of a BASIC result, and the
+    columns the search itself knows (`known`: the matched order's `orderNumber` and `orderStatus`).
 
     `name` and `externalCustomerId` are standard fields already; unsupported attributes stay empty.
     """
@@ -171,6 +174,8 @@ def with_search_columns(
             columns["email"] = result.emails[0].original
         elif item.attribute == "phone" and result.phones:
             columns["phone"] = result.phones[0].original
+        elif known and known.get(item.attribute):
+            columns[item.attribute] = known[item.attribute]
     return result.model_copy(update=columns) if columns else result
 
 

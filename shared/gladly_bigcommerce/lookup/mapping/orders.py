@@ -17,6 +17,7 @@ from gladly_bigcommerce.bigcommerce.models import (
     Shipment,
     ShippingConsignment,
 )
+from gladly_bigcommerce.bigcommerce.storefronts import DEFAULT_CHANNEL_ID, Storefronts
 from gladly_bigcommerce.gladly.models import (
     Action,
     Address,
@@ -137,14 +138,18 @@ def order_transaction(
     products: Sequence[OrderProduct] | None = None,
     images: Mapping[int, str] | None = None,
     actions: Sequence[Action] = (),
+    storefronts: Storefronts | None = None,
 ) -> Transaction:
     """An ORDER transaction with every field BigCommerce can fill (protocol section 3).
 
     `products` replaces the consignments' line items when they were fetched separately; `shipments`
     None means they were not fetched (nothing shipped, or the call failed): only what is still to
     ship is then shown. `images` are catalog image URLs by product id (a product missing there
-    simply has no image).
+    simply has no image). `storefronts` (the store's channels, when read) name the order's
+    storefront in its note and point the shopper's link at that storefront (`order_note`,
+    `customer_order_url`).
     """
+    storefronts = storefronts or Storefronts.unknown()
     currency = order.transaction_currency
     lines = list(products) if products is not None else consignment_lines(order)
     groups = group_lines(lines)
@@ -167,14 +172,50 @@ def order_transaction(
         # items_total is optional in the spec: absent, it reads 0 while the lines say otherwise.
         item_count=order.items_total or sum(line.quantity for line in lines),
         order_link=links.order_admin_url(order.id),
-        # A guest order is not in any storefront account: there is no page to send the shopper to.
-        customer_order_url=None if order.is_guest else links.customer_order_url(order.id),
-        note=order.customer_message or None,
+        customer_order_url=customer_order_url(order, links, storefronts),
+        note=order_note(order, storefronts),
         billing_address=gladly_address(order.billing_address, region) if order.billing_address else None,
         products=gladly_products(order, groups, images),
         fulfillments=fulfillments,
         actions=list(actions) or None,
     )
+
+
+def order_note(order: Order, storefronts: Storefronts) -> str | None:
+    """The order's note as Gladly shows it under the order: the storefront or sales channel it came
+    from (`Storefront: Brew Outlet`, `Channel: Amazon (marketplace)`) when the store sells on more than
+    one (`Storefronts.names_channel_of`), then the shopper's message on the next line.
+
+    Gladly's ORDER transaction has no storefront field, and `note` is the free text it shows on every
+    order card: the one place an agent reads where an order came from. A store of one storefront keeps
+    the note as before, the shopper's message alone.
+    """
+    message = order.customer_message or None
+    if not storefronts.names_channel_of(order.channel_id):
+        return message
+    label = storefronts.label(order.channel_id)
+    return f"{label}\n{message}" if message else label
+
+
+def customer_order_url(order: Order, links: StoreLinks, storefronts: Storefronts) -> str | None:
+    """The order's page in the shopper's account, on the storefront the order came from.
+
+    A guest order is in no account: none. An order of the default storefront (channel 1, or none
+    named): the store's storefront (`STOREFRONT_URL`, else `/v2/store` `secure_url`), as before. An
+    order of another channel: that storefront's site (`/v3/sites`) when it is a Stencil storefront,
+    whose account pages are at `/account.php`; a headless storefront (its own routes), a channel
+    without a site (a marketplace) or one whose site could not be read: none, rather than a link to
+    the wrong storefront.
+    """
+    if order.is_guest:
+        return None
+    channel = order.channel_id or DEFAULT_CHANNEL_ID
+    if channel == DEFAULT_CHANNEL_ID:
+        return links.customer_order_url(order.id)
+    site = storefronts.site_url(channel)
+    if site is None or not storefronts.is_stencil(channel):
+        return None
+    return StoreLinks(links.admin_base, site).customer_order_url(order.id)
 
 
 def merge_orders(*order_lists: Iterable[Order]) -> list[Order]:

@@ -1,0 +1,7 @@
+"""The staff-note action's Lambda: Gladly's signed form (GET) and submit (POST) on /actions/staff_note."""
+
+from gladly_bigcommerce.actions import staff_note
+from gladly_bigcommerce.edge import snapstart  # noqa: F401  (registers the SnapStart hooks at init)
+from gladly_bigcommerce.edge.actions import action_handler
+
+lambda_handler = action_handler(staff_note.ROUTE)
