@@ -125,3 +125,73 @@ def test_unreadable_headers_are_ignored() -> None:
     quota.settle(200, {"X-Rate-Limit-Requests-Left": "lots", "X-Rate-Limit-Time-Reset-Ms": "-5"})
     assert quota.view().left is None
     assert quota.admit() == 0.0
+
+
+def test_in_a_fleet_a_container_stops_at_its_reserve_and_tells_the_others_once() -> None:
+    # Given a container of a fleet keeping a fifth of the quota in reserve, told 31 are left
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    told: list[float] = []
+    quota.share(0.2, told.append)
+    quota.admit()
+    quota.settle(200, headers(left=31, reset_ms=8_000))
+    assert told == []
+    # When it sends one more request (30 left: the reserve)
+    assert quota.admit() == 0.0
+    # Then it has told the others it stops until the reset, and sends nothing more until then
+    assert told == [8.0]
+    assert quota.admit() == 8.0
+    # and the answers that follow within the same closing tell nothing new
+    quota.settle(200, headers(left=30, reset_ms=8_000))
+    quota.settle(429, {"X-Retry-After": "6"})
+    assert told == [8.0]
+    # while an answer that closes it for longer is told again
+    quota.settle(429, {"X-Retry-After": "20"})
+    assert told == [8.0, 20.0]
+
+
+def test_in_a_fleet_nearly_spent_counts_what_is_left_above_the_reserve() -> None:
+    quota = StoreQuota(clock=Clock())
+    quota.share(0.2, lambda _: None)
+    quota.admit()
+    quota.settle(200, headers(left=44, reset_ms=5_000))
+    assert quota.view().reserve == 30
+    assert quota.view().nearly_spent(13)  # 14 above the reserve: under a tenth of the quota
+
+
+def test_a_429_is_told_to_the_other_containers_with_its_wait() -> None:
+    quota = StoreQuota(clock=Clock())
+    told: list[float] = []
+    quota.share(0.2, told.append)
+    quota.admit()
+    quota.settle(429, {"X-Retry-After": "12"})
+    assert told == [12.0]
+
+
+def test_held_by_another_container_nothing_is_sent_until_then() -> None:
+    # Given another container said the store's quota is spent for 5 s
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    quota.hold(5.0)
+    # Then nothing may be sent for 5 s, and the view says so
+    assert quota.admit() == 5.0
+    assert quota.view().nearly_spent(1)
+    clock.now += 5.0
+    assert quota.admit() == 0.0
+
+
+def test_without_a_fleet_there_is_no_reserve() -> None:
+    quota = StoreQuota(clock=Clock())
+    quota.admit()
+    quota.settle(200, headers(left=1, reset_ms=5_000))
+    assert quota.view().reserve == 0
+    assert quota.admit() == 0.0  # the last request may still go
+
+
+def test_a_forgotten_view_shares_nothing_until_shared_again() -> None:
+    quota = StoreQuota(clock=Clock())
+    quota.share(0.2, lambda _: None)
+    quota.forget()
+    quota.admit()
+    quota.settle(200, headers(left=1, reset_ms=5_000))
+    assert quota.view().reserve == 0

@@ -26,6 +26,7 @@ from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.http import RequestRecord
 from gladly_bigcommerce.bigcommerce.quota import QuotaView
 from gladly_bigcommerce.bigcommerce.shared_cache import SharedCache
+from gladly_bigcommerce.bigcommerce.shared_quota import share_quota
 from gladly_bigcommerce.observability import count
 
 T = TypeVar("T")
@@ -102,6 +103,7 @@ def store_connection(
     with _connections_lock:
         known = _connections.get(store)
         if known is not None and known[0] == credentials:
+            _share_quota(known[1])  # again: a view of the quota forgotten since shares nothing
             return known[1]
         client = BigCommerceClient(
             store_hash,
@@ -113,10 +115,17 @@ def store_connection(
         )
         shared = SharedCache(cache_table, store_hash) if cache_table else None
         connection = StoreConnection(client, shared)
+        _share_quota(connection)
         _connections[store] = (credentials, connection)
     if known is not None:
         known[1].close()  # credentials of the past are not used again
     return connection
+
+
+def _share_quota(connection: StoreConnection) -> None:
+    """With a shared table, this container is one of a fleet: they tell each other the quota is spent."""
+    if connection.shared is not None:
+        share_quota(connection.shared, connection.client.store_quota)
 
 
 def live_connections() -> list[StoreConnection]:

@@ -47,7 +47,7 @@ from .errors import (
 )
 from .lenient import reading
 from .models import usable_items
-from .quota import QuotaView, quota_for
+from .quota import QuotaView, StoreQuota, quota_for
 from .store_hash import normalize_store_hash
 from .values import encode_json
 
@@ -151,6 +151,11 @@ class StoreHttp:
     def quota(self) -> QuotaView:
         """The store's request quota as this container last saw it (shared by its clients)."""
         return self._quota.view()
+
+    @property
+    def store_quota(self) -> StoreQuota:
+        """What this container knows of the store's quota, to share it with other containers."""
+        return self._quota
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(store_hash={self.store_hash!r})"

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from .errors import retry_after_seconds
 
@@ -27,6 +28,8 @@ from .errors import retry_after_seconds
 NEARLY_SPENT_SHARE = 0.1
 # How long the store is left alone after a 429 that says nothing of when its window resets.
 DEFAULT_LIMITED_SECONDS = 1.0
+# A closing is told to the other containers again only when it reaches this much further.
+_TOLD_AGAIN_AFTER = 0.5
 
 
 @dataclass(frozen=True)
@@ -37,15 +40,17 @@ class QuotaView:
     quota: int | None  # requests per window, as BigCommerce last said
     reset_in: float  # seconds until the window resets (0 when unknown)
     limited_for: float  # seconds during which nothing is sent (0: the store may be called)
+    reserve: int = 0  # requests a container of a fleet leaves unsent (`StoreQuota.share`)
 
     def nearly_spent(self, needed: int) -> bool:
-        """True when fewer requests are left than ``needed`` or than a tenth of the quota."""
+        """True when fewer requests are left, above the reserve, than ``needed`` or than a tenth of
+        the quota."""
         if self.limited_for > 0:
             return True
         if self.left is None:
             return False
         floor = math.ceil(NEARLY_SPENT_SHARE * self.quota) if self.quota else 0
-        return self.left < max(needed, floor)
+        return self.left - self.reserve < max(needed, floor)
 
 
 class StoreQuota:
@@ -54,12 +59,26 @@ class StoreQuota:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
+        self._reserve_share = 0.0
+        self._on_spent: Callable[[float], None] | None = None
         self._forget()
 
+    def share(self, reserve_share: float, on_spent: Callable[[float], None]) -> None:
+        """Run as one of a fleet of containers: stop sending once `reserve_share` of the quota is left
+        (the others' requests already on their way land in it, not past the quota), and call
+        `on_spent(seconds)` when this container stops, with the seconds until the store's window
+        resets, to tell the others (`shared_quota.py`)."""
+        with self._lock:
+            self._reserve_share = reserve_share
+            self._on_spent = on_spent
+
     def forget(self) -> None:
-        """Know nothing of the quota any more, as a new container would."""
+        """Know nothing of the quota any more, and share it with no fleet, as a new container would
+        before its first connection (`share` again)."""
         with self._lock:
             self._forget()
+            self._reserve_share = 0.0
+            self._on_spent = None
 
     def _forget(self) -> None:
         self._left: int | None = None
@@ -78,6 +97,7 @@ class StoreQuota:
                 quota=self._quota,
                 reset_in=max(0.0, self._reset_at - now),
                 limited_for=self._closed_for(now),
+                reserve=self._reserve(),
             )
 
     def admit(self) -> float:
@@ -92,46 +112,72 @@ class StoreQuota:
             if self._left is not None:
                 self._left -= 1
             self._in_flight += 1
-            return 0.0
+            on_spent = self._telling(0.0, now)
+        if on_spent is not None:  # this request leaves the reserve: the others stop too
+            on_spent()
+        return 0.0
 
     def settle(self, status: int | None, headers: Mapping[str, str] | None) -> None:
-        """Record the answer to an admitted request (``status`` None: none arrived)."""
+        """Record the answer to an admitted request (``status`` None: none arrived); when it closes
+        this container's circuit, tell the others (`share`)."""
         with self._lock:
             now = self._clock()
-            self._in_flight = max(0, self._in_flight - 1)
-            left, quota, window_ms, reset_ms = _rate_headers(headers or {})
-            if window_ms:
-                self._window = window_ms / 1000
-            if left is not None and reset_ms is not None:
-                reset_at = now + reset_ms / 1000
-                # Answers of one window give reset times apart by their latencies; a later window's is
-                # a window later.
-                tolerance = min(1.0, (self._window or 4.0) / 4)
-                if self._left is None or self._reset_at <= now or reset_at > self._reset_at + tolerance:
-                    # A new window: requests still in flight may count against it too.
-                    self._left = left - self._in_flight
-                    self._reset_at = reset_at
-                else:
-                    self._left = min(self._left, left)
-                if quota is not None:
-                    self._quota = quota
-                if left <= 0:
-                    # The store has said stop: its own reset time is the one that counts.
-                    self._limited_until = max(self._limited_until, reset_at)
-                    self._reset_at = reset_at
-            if status == 429:
-                retry_after = retry_after_seconds(headers or {})
-                wait = retry_after if retry_after is not None else DEFAULT_LIMITED_SECONDS
-                self._limited_until = max(self._limited_until, now + wait)
-                self._left = 0
-                self._reset_at = now + wait
+            was_closed_for = self._closed_for(now)
+            self._record(now, status, headers)
+            on_spent = self._telling(was_closed_for, now)
+        if on_spent is not None:
+            on_spent()
+
+    def _telling(self, was_closed_for: float, now: float) -> Callable[[], None] | None:
+        """What tells the other containers this one stopped, when it just did (or stops for longer)."""
+        closed_for = self._closed_for(now)
+        if self._on_spent is None or closed_for <= was_closed_for + _TOLD_AGAIN_AFTER:
+            return None
+        return partial(self._on_spent, closed_for)
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing for `seconds`: another container said the store's quota is spent until then."""
+        with self._lock:
+            self._limited_until = max(self._limited_until, self._clock() + seconds)
+
+    def _record(self, now: float, status: int | None, headers: Mapping[str, str] | None) -> None:
+        self._in_flight = max(0, self._in_flight - 1)
+        left, quota, window_ms, reset_ms = _rate_headers(headers or {})
+        if window_ms:
+            self._window = window_ms / 1000
+        if left is not None and reset_ms is not None:
+            reset_at = now + reset_ms / 1000
+            # Answers of one window give reset times apart by their latencies; a later window's is
+            # a window later.
+            tolerance = min(1.0, (self._window or 4.0) / 4)
+            if self._left is None or self._reset_at <= now or reset_at > self._reset_at + tolerance:
+                # A new window: requests still in flight may count against it too.
+                self._left = left - self._in_flight
+                self._reset_at = reset_at
+            else:
+                self._left = min(self._left, left)
+            if quota is not None:
+                self._quota = quota
+            if left <= 0:
+                # The store has said stop: its own reset time is the one that counts.
+                self._limited_until = max(self._limited_until, reset_at)
+                self._reset_at = reset_at
+        if status == 429:
+            retry_after = retry_after_seconds(headers or {})
+            wait = retry_after if retry_after is not None else DEFAULT_LIMITED_SECONDS
+            self._limited_until = max(self._limited_until, now + wait)
+            self._left = 0
+            self._reset_at = now + wait
 
     def _closed_for(self, now: float) -> float:
         if self._limited_until > now:
             return self._limited_until - now
-        if self._left is not None and self._left <= 0 and self._reset_at > now:
+        if self._left is not None and self._left <= self._reserve() and self._reset_at > now:
             return self._reset_at - now
         return 0.0
+
+    def _reserve(self) -> int:
+        return math.ceil(self._reserve_share * self._quota) if self._quota else 0
 
     def _roll(self, now: float) -> None:
         if self._reset_at <= now:

@@ -91,6 +91,10 @@ class SharedCache:
                 self._client = boto3.client("dynamodb", config=config)
             return self._client
 
+    def now(self) -> float:
+        """The cache's clock (seconds since the epoch), against which entries expire."""
+        return self._clock()
+
     @property
     def prepared(self) -> bool:
         return self._client is not None
@@ -105,15 +109,19 @@ class SharedCache:
     def read(self, keys: Collection[CacheKey]) -> dict[CacheKey, Any]:
         """The fresh entries among `keys` (one BatchGetItem per 100 keys); a missing, expired or
         unreadable entry, or any failure, is simply not in the answer."""
+        return {key: value for key, (value, _) in self.read_entries(keys).items()}
+
+    def read_entries(self, keys: Collection[CacheKey]) -> dict[CacheKey, tuple[Any, float]]:
+        """As `read`, each value with the time it expires (seconds since the epoch)."""
         by_item = {key.item_key(self.store_hash): key for key in keys}  # de-duplicated, as DynamoDB needs
-        found: dict[CacheKey, Any] = {}
+        found: dict[CacheKey, tuple[Any, float]] = {}
         try:
             for chunk in _chunks(list(by_item), BATCH_LIMIT):
                 for item in self._batch_get(chunk):
                     key = by_item.get(item.get("pk", {}).get("S", ""))
-                    value = self._fresh_value(item)
-                    if key is not None and value is not None:
-                        found[key] = value[0]
+                    entry = self._fresh_entry(item)
+                    if key is not None and entry is not None:
+                        found[key] = entry
         except Exception as error:  # any failure is a miss: BigCommerce answers instead
             self._failed("read", error)
         count("SharedCacheHits", len(found))
@@ -122,7 +130,12 @@ class SharedCache:
 
     def write(self, entries: Mapping[CacheKey, Any], max_age_seconds: float) -> None:
         """Keep these JSON values for `max_age_seconds`; a failure is logged and counted, never raised."""
-        expires_at = int(self._clock() + max_age_seconds)
+        expires_at = self._clock() + max_age_seconds
+        self.put({key: (value, expires_at) for key, value in entries.items()})
+
+    def put(self, entries: Mapping[CacheKey, tuple[Any, float]]) -> None:
+        """Keep these JSON values, each until its time (seconds since the epoch), in as few
+        BatchWriteItems as DynamoDB allows (25 items each); a failure is logged and counted, never raised."""
         try:
             for chunk in _chunks(list(entries.items()), 25):  # BatchWriteItem's limit
                 requests = [
@@ -131,11 +144,11 @@ class SharedCache:
                             "Item": {
                                 "pk": {"S": key.item_key(self.store_hash)},
                                 "value": {"S": json.dumps(value, separators=(",", ":"))},
-                                "expires_at": {"N": str(expires_at)},
+                                "expires_at": {"N": str(int(expires_at))},
                             }
                         }
                     }
-                    for key, value in chunk
+                    for key, (value, expires_at) in chunk
                 ]
                 self.client.batch_write_item(RequestItems={self.table: requests})
         except Exception as error:
@@ -155,11 +168,12 @@ class SharedCache:
         logger.warning("Shared cache keys left unprocessed; read from BigCommerce", extra={"keys": left})
         count("SharedCacheUnprocessed", left)
 
-    def _fresh_value(self, item: Mapping[str, Any]) -> tuple[Any] | None:
+    def _fresh_entry(self, item: Mapping[str, Any]) -> tuple[Any, float] | None:
         try:
-            if float(item["expires_at"]["N"]) <= self._clock():
+            expires_at = float(item["expires_at"]["N"])
+            if expires_at <= self._clock():
                 return None  # expired, not yet deleted by TTL
-            return (json.loads(item["value"]["S"]),)
+            return json.loads(item["value"]["S"]), expires_at
         except (KeyError, TypeError, ValueError):
             return None
 

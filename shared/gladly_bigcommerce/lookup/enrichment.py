@@ -100,6 +100,8 @@ class Detailed:
     """Store settings not kept in memory, left for the shared cache's batched read."""
     storefronts_call: Future[Storefronts] | None = None  # the store's storefronts, kept or being read
     copies: tuple[Customer, ...] = ()  # the shopper's accounts on other storefronts (one person)
+    reads: ProfileReads = field(default_factory=lambda: ProfileReads(None))
+    """The profile's reads of the shared cache, the first started alongside the first wave."""
 
     def storefronts(self) -> Storefronts:
         """The store's storefronts; unknown (as a store of one storefront) when not read."""
@@ -146,17 +148,29 @@ class Parts:
     incomplete: list[Order]
     images: dict[int, str]
     missing_images: set[int]
+    product_ids: set[int]
+    kept_images: dict[int, tuple[str | None, float]]
+    """The images this container keeps (None: no image), with the seconds each has left."""
 
     @classmethod
     def of(cls, orders: Sequence[Order], store_hash: str) -> Parts:
-        product_ids = {line.product_id for order in orders for line in consignment_lines(order)}
-        images, missing = IMAGE_CACHE.known(store_hash, {pid for pid in product_ids if pid > 0})
+        lines = (line.product_id for order in orders for line in consignment_lines(order))
+        product_ids = {pid for pid in lines if pid > 0}
+        kept = IMAGE_CACHE.kept(store_hash, product_ids)
+        images = {pid: url for pid, (url, _) in kept.items() if url is not None}
         shipped = [order for order in orders if needs_shipments(order)]
         incomplete = [order for order in orders if not lines_are_complete(order)]
-        return cls(shipped, incomplete, images, missing)
+        return cls(shipped, incomplete, images, product_ids - set(kept), product_ids, kept)
 
     def keys(self) -> list[CacheKey | None]:
+        """What this container still needs from the shared cache."""
         return profile_keys(self.shipped, self.incomplete, self.missing_images)
+
+    def finish(self, reads: ProfileReads) -> None:
+        """Write what the profile read from BigCommerce, and the shopper's entry: every part, every
+        product's image (those this container keeps with the time they have left)."""
+        kept = {image_key(pid): entry for pid, entry in self.kept_images.items()}
+        reads.finish(profile_keys(self.shipped, self.incomplete, self.product_ids), kept)
 
 
 def enrich(parts: Parts, reads: ProfileReads, detailed: Detailed) -> Enrichment:

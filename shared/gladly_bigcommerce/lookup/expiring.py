@@ -48,10 +48,14 @@ class ExpiringMap(Generic[K, V]):
 
     def fresh(self, keys: Iterable[K]) -> dict[K, V]:
         """The entries among ``keys`` that have not expired."""
+        return {key: value for key, (value, _) in self.fresh_for(keys).items()}
+
+    def fresh_for(self, keys: Iterable[K]) -> dict[K, tuple[V, float]]:
+        """As `fresh`, each with the seconds it has left."""
         now = self._clock()
         with self._lock:
             found = {key: self._entries.get(key) for key in keys}
-        return {key: entry[1] for key, entry in found.items() if entry is not None and entry[0] > now}
+        return {key: (entry[1], entry[0] - now) for key, entry in found.items() if entry and entry[0] > now}
 
     def put(self, entries: Mapping[K, V]) -> None:
         """Keep these entries for the TTL (an entry stored again moves to the young end)."""

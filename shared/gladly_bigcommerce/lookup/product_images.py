@@ -31,9 +31,14 @@ class ProductImageCache(ExpiringMap[tuple[str, int], str | None]):
 
     def known(self, store_hash: str, product_ids: Collection[int]) -> tuple[dict[int, str], set[int]]:
         """The cached images among `product_ids`, and the ids not cached (or expired)."""
-        kept = self.fresh((store_hash, product_id) for product_id in product_ids)
-        images = {product_id: url for (_, product_id), url in kept.items() if url is not None}
-        return images, {product_id for product_id in product_ids if (store_hash, product_id) not in kept}
+        kept = self.kept(store_hash, product_ids)
+        images = {product_id: url for product_id, (url, _) in kept.items() if url is not None}
+        return images, {product_id for product_id in product_ids if product_id not in kept}
+
+    def kept(self, store_hash: str, product_ids: Collection[int]) -> dict[int, tuple[str | None, float]]:
+        """The cached entries among `product_ids` (None: no image), each with the seconds it has left."""
+        kept = self.fresh_for((store_hash, product_id) for product_id in product_ids)
+        return {product_id: entry for (_, product_id), entry in kept.items()}
 
     def remember(self, store_hash: str, images: Mapping[int, str | None]) -> None:
         """Keep these images (None: the product has none) for the TTL."""

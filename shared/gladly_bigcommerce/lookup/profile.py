@@ -6,10 +6,10 @@ shipments call per order that shipped something, alongside which the products' c
 read (one call, and none once they are cached: `product_images`). Store configuration (store
 information, customer group names) is kept per container (`StoreSetting`) and read, when not kept,
 alongside the first wave. With a cache shared by the containers (`shared_reads.py`), everything but
-the first wave is first looked for there, in one batched read once the orders are known: a returning
-shopper costs the first wave alone, in any container. Only failing to read the shopper is an error; a
-failed enrichment (shipments, separately listed products, images, group names) leaves that part out,
-logged and counted (`enrichment.py`).
+the first wave is first looked for there, in the shopper's entry read alongside the first wave: a
+returning shopper costs the first wave alone, in any container, and no added round trip. Only
+failing to read the shopper is an error; a failed enrichment (shipments, separately listed products,
+images, group names) leaves that part out, logged and counted (`enrichment.py`).
 
 Near the end of the store's request quota (shared with checkout and the store's other apps), a
 DETAILED profile spends what is left on the shopper and the orders, and skips the enrichment (all
@@ -34,6 +34,7 @@ from gladly_bigcommerce.actions.declare import order_actions as declare_order_ac
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, RateLimited
 from gladly_bigcommerce.bigcommerce.lenient import describe_dropped
 from gladly_bigcommerce.bigcommerce.models import Customer, Order, OrderProduct, Shipment, StoreInfo
+from gladly_bigcommerce.bigcommerce.shared_quota import QUOTA_KEY, heard, near_the_edge
 from gladly_bigcommerce.gladly import limits
 from gladly_bigcommerce.gladly.customer_ids import (
     CustomerRef,
@@ -86,6 +87,7 @@ from gladly_bigcommerce.lookup.shared_reads import (
     dump_store,
     load_group_names,
     load_store,
+    shopper_key,
 )
 from gladly_bigcommerce.lookup.shopper_phones import store_region
 from gladly_bigcommerce.lookup.store_settings import StoreSetting
@@ -131,10 +133,10 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
     emails = searched_emails(request.profile.emails, limits.MAX_EMAILS)
     key = (deps.client.store_hash, request.external_customer_id or "", *emails)
     needed = 3 + deps.settings.recent_orders  # the shopper's three calls, a shipments call per order
-    shared = deps.connection.shared
-    if shared is not None and not shared.prepared:  # a new container: alongside the first wave
-        submit(shared.prepare)
-    detailed = Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped())
+    reads = _start_reads(ref, deps)  # alongside the first wave (a new container makes its client then)
+    if near_the_edge(deps.client.quota):  # hear whether another container saw the quota spent
+        reads.wait_first(deps.deadline)
+    detailed = Detailed(deps, lean=deps.client.quota.nearly_spent(needed), skipped=Skipped(), reads=reads)
     if detailed.lean:
         count("LookupsLean")
     try:
@@ -163,6 +165,19 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
 def _with_note(profile: CustomerResult, note: str) -> CustomerResult:
     attributes = {**(profile.custom_attributes or {}), DETAILS_SKIPPED_ATTRIBUTE: note}
     return profile.model_copy(update={"custom_attributes": attributes})
+
+
+def _start_reads(ref: CustomerRef, deps: LookupDeps) -> ProfileReads:
+    """The shared cache's first batched read: the shopper's entry, the store settings not kept, and
+    whether another container said the store's quota is spent (`shared_quota.py`)."""
+    shared, settings = deps.connection.shared, deps.store_settings
+    keys = [QUOTA_KEY, *([STORE_KEY] if settings.store.value is None else [])]
+    if isinstance(ref, RegisteredRef) and settings.group_names.value is None:
+        keys.append(GROUP_NAMES_KEY)
+    if shared is None:
+        return ProfileReads(None)
+    hear = partial(heard, shared=shared, quota=deps.client.store_quota)
+    return ProfileReads.start(shared, shopper_key(ref), keys, hear)
 
 
 def _store_setting(
@@ -324,7 +339,8 @@ def _profile(
         for part, key in (("store", STORE_KEY), ("customer_groups", GROUP_NAMES_KEY))
         if part in detailed.deferred
     ]
-    reads = ProfileReads.read(deps.connection.shared, [*parts.keys(), *settings_keys])
+    reads = detailed.reads
+    reads.complete([*parts.keys(), *settings_keys], deps.deadline)
     if "store" in detailed.deferred:
         store_call = shared_setting(
             reads,
@@ -366,6 +382,7 @@ def _profile(
         )
         for order in recent
     ]
+    parts.finish(reads)
     _note_unreadable_values(customer, orders, enrichment, detailed.skipped)
     attributes = customer_attributes(
         customer=customer,

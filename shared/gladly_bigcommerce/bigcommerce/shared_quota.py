@@ -1,0 +1,64 @@
+"""The store's request quota as the containers tell each other, through the shared table.
+
+Each container knows the store's quota from its own answers (`quota.py`): the requests left that
+BigCommerce states on each. In a fleet, what one container sees is already old for the others, which
+keep sending into a quota another has seen spent, and get 429s (requests the store counts while its
+quota is spent, shared with checkout and its other apps). So, with a shared table:
+
+- a container stops sending once `RESERVE_SHARE` of the quota is left, not none: the requests the
+  other containers sent before they knew land in that reserve, not past the quota;
+- when it stops (that reserve reached, a 429, or no request left), it writes "spent until T" (the
+  store's reset time, seconds since the epoch) in the table: `QUOTA_KEY`, expiring at T;
+- every DETAILED lookup asks for that key in the batched read it sends anyway alongside its first
+  wave (`ProfileReads.start`), so hearing it costs no round trip: the lookup's later calls and the
+  container's next lookups send nothing until T. A lookup whose container sees the quota near its
+  end (`NEAR_SHARE` of it left, or less) waits for that read before its first wave: one DynamoDB
+  round trip, only near the edge, so that it sends nothing into a quota already spent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .quota import QuotaView, StoreQuota
+from .shared_cache import CacheKey, SharedCache
+
+QUOTA_KEY = CacheKey("quota", "spent")
+RESERVE_SHARE = 0.2
+"""Share of the quota a container of a fleet leaves unsent (30 of the Standard plan's 150 per 30 s;
+none before BigCommerce has stated the quota)."""
+NEAR_SHARE = 0.5
+"""Share of the quota left under which a lookup hears the others before its first wave."""
+FALLBACK_QUOTA = 150
+"""The quota assumed near the edge before BigCommerce has stated one (the Standard plan's)."""
+
+
+def share_quota(shared: SharedCache, quota: StoreQuota) -> None:
+    """Make this container's quota one of the fleet's: a reserve, and its stops told to the others."""
+
+    def told(seconds: float) -> None:
+        until = shared.now() + seconds
+        shared.put({QUOTA_KEY: ({"until": until}, until)})
+
+    quota.share(RESERVE_SHARE, told)
+
+
+def heard(found: Mapping[CacheKey, tuple[Any, float]], shared: SharedCache, quota: StoreQuota) -> None:
+    """Send nothing until the time another container said the quota is spent, if it is still ahead."""
+    entry = found.get(QUOTA_KEY)
+    if entry is None:
+        return
+    try:
+        seconds = float(entry[0]["until"]) - shared.now()
+    except (KeyError, TypeError, ValueError):
+        return  # an entry in another shape: not heard
+    if seconds > 0:
+        quota.hold(seconds)
+
+
+def near_the_edge(view: QuotaView) -> bool:
+    """True when the store's quota, as this container last saw it, is within `NEAR_SHARE` of its end."""
+    if view.left is None:
+        return False
+    return view.left <= NEAR_SHARE * (view.quota or FALLBACK_QUOTA)
