@@ -9,7 +9,6 @@ boto3 client's events.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -110,15 +109,9 @@ def new_container(
         container.close()
 
 
-STOREFRONT_READS = r"^/v3/(channels|sites|customers/settings/channels/)"
-"""The store's storefronts, read once per container and kept 15 minutes (lookup/store_settings.py),
-not in the shared cache: a new container reads them beside its first profile."""
-
-
 def bigcommerce_paths(sandbox: SandboxServer) -> list[str]:
-    """What the lookups asked BigCommerce for, but a new container's one read of the storefronts."""
-    paths = (record.api_path for record in sandbox.requests.snapshot())
-    return sorted(path for path in paths if not re.match(STOREFRONT_READS, path))
+    """What the lookups asked BigCommerce for."""
+    return sorted(record.api_path for record in sandbox.requests.snapshot())
 
 
 def shipments_read(sandbox: SandboxServer) -> set[str]:

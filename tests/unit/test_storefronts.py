@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from gladly_bigcommerce.bigcommerce.models import Channel, Customer, CustomerCha
 from gladly_bigcommerce.bigcommerce.storefronts import Storefronts, people, same_person
 from gladly_bigcommerce.lookup.mapping.customers import StoreLinks
 from gladly_bigcommerce.lookup.mapping.orders import customer_order_url, order_note
+from gladly_bigcommerce.lookup.shared_reads import dump_storefronts, load_storefronts
 
 LINKS = StoreLinks("https://store-abc123.mybigcommerce.com/manage", "https://shop.example.com")
 DEFAULT = Channel(id=1, name="Main Shop", type="storefront", platform="bigcommerce", status="active")
@@ -160,3 +162,25 @@ def test_a_third_account_joins_only_a_person_it_matches_entirely() -> None:
         account(922, [4], last_name="Rivers"),
     )
     assert people([impostor, outlet, everywhere], SEVERAL) == [(everywhere, outlet), (impostor,)]
+
+
+def test_the_storefronts_kept_in_the_shared_cache_read_back_as_they_were() -> None:
+    # Given a store's storefronts as the shared cache keeps them (JSON, as DynamoDB holds it)
+    stored = json.loads(json.dumps(dump_storefronts(SEVERAL)))
+    # Then they read back equal: channels, sites and each storefront's global-login setting
+    assert load_storefronts(stored) == SEVERAL
+    assert load_storefronts(stored).global_logins == SEVERAL.global_logins != {}
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        {"channels": [{"id": "x"}], "site_urls": {}, "global_logins": {}},
+        {"channels": []},
+        {"global_logins": "no"},
+    ],
+)
+def test_storefronts_in_another_shape_are_a_miss_never_a_wrong_store(damaged: dict[str, Any]) -> None:
+    # A shape the shared cache's reader refuses is read again from BigCommerce (ProfileReads.hit)
+    with pytest.raises((ValueError, TypeError, KeyError, AttributeError)):
+        load_storefronts(damaged)

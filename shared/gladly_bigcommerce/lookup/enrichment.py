@@ -27,11 +27,15 @@ from gladly_bigcommerce.lookup.product_images import product_images
 from gladly_bigcommerce.lookup.shared_reads import (
     IMAGE_MAX_AGE_SECONDS,
     ORDER_PARTS_MAX_AGE_SECONDS,
+    STOREFRONTS_KEY,
+    STOREFRONTS_MAX_AGE_SECONDS,
     ProfileReads,
     dump_models,
+    dump_storefronts,
     image_key,
     load_products,
     load_shipments,
+    load_storefronts,
     products_key,
     profile_keys,
     shipments_key,
@@ -104,7 +108,22 @@ class Detailed:
     """The profile's reads of the shared cache, the first started alongside the first wave."""
 
     def storefronts(self) -> Storefronts:
-        """The store's storefronts; unknown (as a store of one storefront) when not read."""
+        """The store's storefronts; unknown (as a store of one storefront) when not read. Not kept in
+        memory, they come from the shared cache's first read (sent alongside the first wave), else from
+        BigCommerce, read now and written back."""
+        if self.storefronts_call is None and "storefronts" in self.deferred:
+            self.deferred.discard("storefronts")
+            self.reads.wait_first(self.deps.deadline)
+            self.storefronts_call = shared_setting(
+                self.reads,
+                STOREFRONTS_KEY,
+                self.deps.store_settings.storefronts,
+                "storefronts",
+                self,
+                load_storefronts,
+                dump_storefronts,
+                STOREFRONTS_MAX_AGE_SECONDS,
+            )
         call = self.storefronts_call
         found = optional(call, "storefronts", self) if call is not None else None
         return found or Storefronts.unknown()

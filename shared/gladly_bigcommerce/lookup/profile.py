@@ -82,6 +82,7 @@ from gladly_bigcommerce.lookup.shared_reads import (
     GROUP_NAMES_MAX_AGE_SECONDS,
     STORE_KEY,
     STORE_MAX_AGE_SECONDS,
+    STOREFRONTS_KEY,
     ProfileReads,
     dump_group_names,
     dump_store,
@@ -141,9 +142,7 @@ def detailed_lookup(request: LookupRequest, deps: LookupDeps) -> LookupResponse:
         count("LookupsLean")
     try:
         store = _store_setting(deps.store_settings.store, "store", detailed)
-        detailed.storefronts_call = _store_setting(
-            deps.store_settings.storefronts, "storefronts", detailed, shared=False
-        )
+        detailed.storefronts_call = _store_setting(deps.store_settings.storefronts, "storefronts", detailed)
         if isinstance(ref, RegisteredRef):
             profile = _registered_profile(ref, emails, detailed, store)
         else:
@@ -172,6 +171,8 @@ def _start_reads(ref: CustomerRef, deps: LookupDeps) -> ProfileReads:
     whether another container said the store's quota is spent (`shared_quota.py`)."""
     shared, settings = deps.connection.shared, deps.store_settings
     keys = [QUOTA_KEY, *([STORE_KEY] if settings.store.value is None else [])]
+    if settings.storefronts.value is None:
+        keys.append(STOREFRONTS_KEY)
     if isinstance(ref, RegisteredRef) and settings.group_names.value is None:
         keys.append(GROUP_NAMES_KEY)
     if shared is None:
@@ -180,14 +181,11 @@ def _start_reads(ref: CustomerRef, deps: LookupDeps) -> ProfileReads:
     return ProfileReads.start(shared, shopper_key(ref), keys, hear)
 
 
-def _store_setting(
-    setting: StoreSetting[T], part: str, detailed: Detailed, *, shared: bool = True
-) -> Future[T] | None:
+def _store_setting(setting: StoreSetting[T], part: str, detailed: Detailed) -> Future[T] | None:
     """The store setting, kept or read now; None (and said so) when a lean profile skips reading it;
-    None (deferred) when not kept and a shared cache may hold it (`shared`: `shared_setting` reads it
-    then). The storefronts are not in the shared cache: each container reads them once alongside its
-    first profile and keeps them 15 minutes, as `store_settings.py` says."""
-    if shared and setting.value is None and detailed.deps.connection.shared is not None:
+    None (deferred) when not kept and a shared cache may hold it (`shared_setting` reads it then: the
+    storefronts when first needed, `Detailed.storefronts`)."""
+    if setting.value is None and detailed.deps.connection.shared is not None:
         detailed.deferred.add(part)
         return None
     if detailed.lean and setting.value is None:

@@ -39,7 +39,10 @@ ignores an expired entry TTL has not deleted yet):
 - a part in a shopper's entry keeps the expiry it had where it came from (BigCommerce's answer, a
   per-part entry, the container's memory): copying it into a newer entry never makes it younger;
 - customer group names, at most `GROUP_NAMES_MAX_AGE_SECONDS` (as each container's memory);
-- store information (domain, currency, country), at most `STORE_MAX_AGE_SECONDS`.
+- store information (domain, currency, country), at most `STORE_MAX_AGE_SECONDS`;
+- the store's storefronts (channels, their sites, whether each lets global accounts log in), at most
+  `STOREFRONTS_MAX_AGE_SECONDS` (as each container's memory): a storefront opened since shows that
+  much later, as it would in a container that kept them.
 
 To share another read (a country list, a storefront's channels): give it a `CacheKey` kind and a
 maximum age, add its key to the first batch if it is known before the orders (`profile._start_reads`),
@@ -60,8 +63,9 @@ from pydantic import BaseModel
 
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import DeadlineExceeded
-from gladly_bigcommerce.bigcommerce.models import Order, OrderProduct, Shipment, StoreInfo
+from gladly_bigcommerce.bigcommerce.models import Channel, Order, OrderProduct, Shipment, StoreInfo
 from gladly_bigcommerce.bigcommerce.shared_cache import CacheKey, SharedCache
+from gladly_bigcommerce.bigcommerce.storefronts import Storefronts
 from gladly_bigcommerce.gladly.customer_ids import CustomerRef, RegisteredRef
 from gladly_bigcommerce.lookup.calls import result, submit
 from gladly_bigcommerce.lookup.product_images import TTL_SECONDS as IMAGE_TTL_SECONDS
@@ -74,9 +78,11 @@ ORDER_PARTS_MAX_AGE_SECONDS = 5 * 60
 IMAGE_MAX_AGE_SECONDS = IMAGE_TTL_SECONDS
 GROUP_NAMES_MAX_AGE_SECONDS = GROUP_NAMES_TTL_SECONDS
 STORE_MAX_AGE_SECONDS = 60 * 60
+STOREFRONTS_MAX_AGE_SECONDS = GROUP_NAMES_TTL_SECONDS  # as each container's memory keeps them
 
 STORE_KEY = CacheKey("store", "")
 GROUP_NAMES_KEY = CacheKey("customer_groups", "")
+STOREFRONTS_KEY = CacheKey("storefronts", "")
 SHOPPER_KIND = "shopper"
 
 Entry = tuple[Any, float]
@@ -140,6 +146,33 @@ def load_group_names(data: Any) -> dict[int, str]:
 
 def dump_group_names(names: Mapping[int, str]) -> Any:
     return {str(group_id): name for group_id, name in names.items()}
+
+
+def load_storefronts(data: Any) -> Storefronts:
+    channels = [Channel.model_validate(channel) for channel in data["channels"]]
+    return Storefronts(
+        channels={channel.id: channel for channel in channels},
+        site_urls={int(channel_id): str(url) for channel_id, url in data["site_urls"].items()},
+        global_logins={
+            int(channel_id): _flag(allowed) for channel_id, allowed in data["global_logins"].items()
+        },
+    )
+
+
+def _flag(value: Any) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise TypeError("not a flag")  # an entry in another shape: a miss, read again
+    return value
+
+
+def dump_storefronts(storefronts: Storefronts) -> Any:
+    return {
+        "channels": dump_models(list(storefronts.channels.values())),
+        "site_urls": {str(channel_id): url for channel_id, url in storefronts.site_urls.items()},
+        "global_logins": {
+            str(channel_id): allowed for channel_id, allowed in storefronts.global_logins.items()
+        },
+    }
 
 
 def shopper_key(ref: CustomerRef) -> CacheKey:
