@@ -34,11 +34,15 @@ from typing import Any
 from hypothesis import strategies as st
 
 from devtools.sandbox import seed, seed_channels
+from gladly_bigcommerce.actions import shipping_address
 from gladly_bigcommerce.gladly.customer_ids import GUEST_ID_PREFIX
 
 REASON = "reason"
 FREE_TEXT = (REASON, "note")
 """The fields an agent types text into (a reason; a staff note's note): filled in, as required."""
+TYPED_TEXT = (*FREE_TEXT, *shipping_address.REQUIRED, *shipping_address.OPTIONAL, "state", "email")
+"""Fields of text (a reason, a note, an address's names, streets, zip, phone): another script's digits
+are text there, as a shopper's name or street may hold them, not a number misread."""
 FormQuery = dict[str, str]
 _GUEST = f"{GUEST_ID_PREFIX}{seed.GUEST_EMAIL}"
 UNSHIPPED_ORDER_ADDRESS_ID = 9
@@ -289,7 +293,8 @@ def _alias(draft: _Draft, step: Step) -> tuple[str, bool]:
 
 def _other_digits(draft: _Draft, step: Step) -> tuple[str, bool]:
     selects = _selects(draft.form)
-    attr = draft.take(step, [name for name in draft.untouched if name != REASON and name not in selects])
+    numbers = [name for name in draft.untouched if name not in TYPED_TEXT and name not in selects]
+    attr = draft.take(step, numbers)
     if attr is None:
         return _odd_type(draft, step)
     draft.values[attr] = _pick(OTHER_DIGITS, step.value)
