@@ -209,3 +209,9 @@ def test_each_range_in_the_configuration_tables_is_template_yaml_s() -> None:
             assert high == _plain(spec["MaxValue"]), names
             ranges += 1
     assert ranges >= 5  # RecentOrders, the lookup deadline and the three reserved concurrencies
+
+
+def test_the_tours_replay_summary_counts_the_events_there_are() -> None:
+    # The tour pastes `make replay RESET=1 EVENT='events/*.json'`'s summary line: it counts every event
+    (said,) = re.findall(r"^Summary: (\d+) events", (REPOSITORY_ROOT / "README.md").read_text(), re.MULTILINE)
+    assert int(said) == len(list((REPOSITORY_ROOT / "events").glob("*.json")))
