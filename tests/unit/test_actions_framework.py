@@ -21,6 +21,7 @@ from devtools.template import SamTemplate
 from gladly_bigcommerce.actions.machinery import context as context_module
 from gladly_bigcommerce.actions.machinery import locks as locks_module
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext, action_deadlines
 from gladly_bigcommerce.actions.machinery.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.machinery.exactly_once import ActionStores, SubmitRequest, run_submit
@@ -450,14 +451,15 @@ def test_a_write_error_carries_what_was_done_before_it_into_the_audit_line(
 # --- BigCommerce writes: what happened, and what the journal keeps -----------------------------------
 
 
-def write_context() -> ActionContext:
-    """A context for ``write`` alone: its deadlines (the rest is not used by it)."""
+def write_context(stores: ActionStores | None = None) -> ActionContext:
+    """A context for ``write`` alone: its deadlines, and the ``stores`` whose journal it forgets
+    attempts in (the rest is not used by it)."""
     deadline, write_deadline = action_deadlines(submitting=True)
     unused = cast(Any, None)
     return ActionContext(
         settings=unused,
         client=unused,
-        stores=unused,
+        stores=stores or unused,
         tokens=TOKENS,
         deadline=deadline,
         write_deadline=write_deadline,
@@ -474,6 +476,13 @@ def failing(error: Exception) -> Any:
         raise error
 
     return send
+
+
+def journaled(stores: ActionStores) -> Attempt:
+    """The attempt an action journals before its write (``begin_attempt``)."""
+    return stores.journal.begin(
+        action="refund", nonce=fresh_token().nonce, order_id=100, snapshot={}, replacing=None
+    )
 
 
 @pytest.mark.parametrize(
@@ -498,20 +507,21 @@ def failing(error: Exception) -> Any:
     ids=["429", "unreachable", "no-time-left"],
 )
 def test_a_write_bigcommerce_never_took_is_forgotten_and_said_to_have_changed_nothing(
-    error: Exception, code: str, cause: str
+    stores: ActionStores, error: Exception, code: str, cause: str
 ) -> None:
-    # Given a write the client reports as never done (429, unreachable before sending, no time to start)
-    forgotten: list[bool] = []
+    # Given a journaled write the client reports as never done (429, unreachable before sending, no time
+    # to start)
+    attempt = journaled(stores)
     # When it is sent through the context
     with pytest.raises(WriteNotSent) as caught:
-        write_context().write(
+        write_context(stores).write(
             failing(error),
             not_sent="so nothing was changed.",
             unknown="?",
-            forget=lambda: forgotten.append(True),
+            forget=attempt,
         )
     # Then its journal entry is forgotten (the next submit proceeds), and the agent is told why and what
-    assert forgotten == [True]
+    assert stores.journal.get("refund", attempt.nonce) is None
     item = caught.value.errors[0]
     assert (item.code, item.detail) == (code, f"{cause}, so nothing was changed.")
     # And Gladly gets a 400 on no field: the same form may be submitted again
@@ -519,30 +529,28 @@ def test_a_write_bigcommerce_never_took_is_forgotten_and_said_to_have_changed_no
     assert (status, answered.attr, answered.detail) == (400, "", item.detail)
 
 
-def test_a_write_whose_outcome_is_unknown_keeps_its_journal_entry() -> None:
-    forgotten: list[bool] = []
+def test_a_write_whose_outcome_is_unknown_keeps_its_journal_entry(stores: ActionStores) -> None:
+    attempt = journaled(stores)
     with pytest.raises(WriteOutcomeUnknown) as caught:
-        write_context().write(
+        write_context(stores).write(
             failing(bigcommerce.OutcomeUnknown("timed out after sending")),
             not_sent="?",
             unknown="BigCommerce did not confirm it.",
-            forget=lambda: forgotten.append(True),
+            forget=attempt,
         )
-    assert forgotten == []
+    assert stores.journal.get("refund", attempt.nonce) == attempt
     assert (caught.value.errors[0].code, caught.value.errors[0].detail) == (
         "outcome_unknown",
         "BigCommerce did not confirm it.",
     )
 
 
-def test_a_refused_write_is_forgotten_and_raised_for_the_action_to_word() -> None:
-    forgotten: list[bool] = []
+def test_a_refused_write_is_forgotten_and_raised_for_the_action_to_word(stores: ActionStores) -> None:
+    attempt = journaled(stores)
     refusal = bigcommerce.ValidationFailed("422", status=422)
     with pytest.raises(bigcommerce.ValidationFailed) as caught:
-        write_context().write(
-            failing(refusal), not_sent="?", unknown="?", forget=lambda: forgotten.append(True)
-        )
-    assert caught.value is refusal and forgotten == [True]
+        write_context(stores).write(failing(refusal), not_sent="?", unknown="?", forget=attempt)
+    assert caught.value is refusal and stores.journal.get("refund", attempt.nonce) is None
 
 
 def test_a_write_is_sent_with_the_whole_submit_deadline() -> None:

@@ -37,7 +37,6 @@ from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.errors import Refusal
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     submit_order_action,
 )
@@ -339,7 +338,7 @@ def _write(
         "minute.",
         unknown=f"BigCommerce did not confirm the new shipping address of order {order_id}. Submit this form "
         "again in a moment: the address is read before anything else is done.",
-        forget=lambda: discard_attempt(context, attempt),
+        forget=attempt,
         refused=Refusal("address_refused", "the address", "The address was not changed.", attr=""),
     )
     return finish_attempt(context, attempt, _changed(order_id, snapshot))

@@ -35,7 +35,6 @@ from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.errors import Refusal
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     submit_order_action,
 )
@@ -164,7 +163,7 @@ def _append(
         not_sent=f"so no note was added to order {order_id}. Submit this form again in a minute.",
         unknown=f"BigCommerce did not confirm the note on order {order_id}. Submit this form again in a "
         "moment: the order's notes are read first, and the note is never added twice.",
-        forget=lambda: discard_attempt(context, attempt),
+        forget=attempt,
         refused=Refusal("note_refused", "the note", "No note was added.", attr=NOTE),
     )
     kept = written.staff_notes if "staff_notes" in written.model_fields_set else None

@@ -32,7 +32,6 @@ from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.errors import Refusal
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     recover_attempt,
 )
@@ -183,7 +182,7 @@ def _create_promotion(
         not_sent="so no discount was created, and nothing was changed. Submit this form again in a minute.",
         unknown="BigCommerce did not confirm creating the discount, and no code was made. Submit this form "
         "again: a promotion without a code cannot be used, so nothing is given twice.",
-        forget=lambda: discard_attempt(context, attempt),
+        forget=attempt,
         refused=Refusal("discount_refused", "the discount", "Nothing was created.", attr=DISCOUNT_TYPE),
     )
 

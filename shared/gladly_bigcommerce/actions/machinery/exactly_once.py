@@ -282,8 +282,9 @@ def begin_attempt(
 
 
 def discard_attempt(context: ActionContext, attempt: Attempt) -> None:
-    """Forget an attempt whose write BigCommerce refused or never got: nothing happened. If forgetting
-    fails, the next submit finds the attempt, looks for its write in vain, and carries on."""
+    """Forget an attempt whose write BigCommerce refused or never got (``ActionContext.write``'s ``forget``):
+    nothing happened. If forgetting fails, the next submit finds the attempt, looks for its write in vain,
+    and carries on."""
     try:
         context.stores.journal.abandon(attempt)
     except Exception:
