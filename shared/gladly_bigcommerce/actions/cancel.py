@@ -115,11 +115,10 @@ def cancel_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
     return order_action_form(
         context,
         ACTION,
+        query,
         f"Cancel order {order.id}",
         "Cancel order",
         cancel_fields(refundable, everything),
-        order_id=order.id,
-        customer_id=query.customer,
     )
 
 

@@ -79,13 +79,7 @@ def staff_note_form(context: ActionContext, query: OrderActionQuery) -> ActionFo
     """The note to add to the order's staff notes (every order has them)."""
     order = load_order(context.client, query, deadline=context.deadline)
     return order_action_form(
-        context,
-        ACTION,
-        f"Add a staff note to order {order.id}",
-        "Add note",
-        staff_note_fields(),
-        order_id=order.id,
-        customer_id=query.customer,
+        context, ACTION, query, f"Add a staff note to order {order.id}", "Add note", staff_note_fields()
     )
 
 

@@ -240,9 +240,7 @@ def refund_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
         raise nothing_to_refund(refundable)
     title = f"Refund order {order.id}"
     fields = refund_fields(refundable, everything)
-    return order_action_form(
-        context, ACTION, title, "Refund", fields, order_id=order.id, customer_id=query.customer
-    )
+    return order_action_form(context, ACTION, query, title, "Refund", fields)
 
 
 def nothing_to_refund(refundable: RefundableOrder) -> NotAcceptable:
