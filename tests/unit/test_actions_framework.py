@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -286,19 +287,36 @@ def test_a_repeat_that_cannot_wait_for_the_first_run_is_a_safe_conflict(stores: 
 # --- run_submit: token, idempotency and the audit line ------------------------------------------------
 
 
-def submit_now(
-    request: SubmitRequest, perform: Callable[[FormToken], SubmitAnswer], stores: ActionStores
-) -> Any:
-    """``run_submit`` now, with 5 s to go, the tests' tokens and the edge's status for errors."""
-    return run_submit(
-        request,
-        perform,
+def submit_context(stores: ActionStores | None = None) -> ActionContext:
+    """A context for the machinery alone: a submit's deadlines, the tests' tokens, the edge's status for
+    errors, and ``stores`` (its journal, for what a write forgets); no settings or BigCommerce client."""
+    deadline, write_deadline = action_deadlines(submitting=True)
+    unused = cast(Any, None)
+    return ActionContext(
+        settings=unused,
+        client=unused,
+        stores=stores or unused,
         tokens=TOKENS,
-        stores=stores,
-        deadline=Deadline.after(5),
+        deadline=deadline,
+        write_deadline=write_deadline,
         now=datetime.now(UTC),
+        correlation_id="c",
+        lambda_context=None,
+        public_base_url="https://example.test/prod",
         answered=answered,
     )
+
+
+def submit_now(
+    request: SubmitRequest,
+    perform: Callable[[FormToken], SubmitAnswer],
+    stores: ActionStores,
+    *,
+    correlation_id: str = "c",
+) -> Any:
+    """``run_submit`` now, with 5 s to go, the tests' tokens and the edge's status for errors."""
+    context = replace(submit_context(stores), deadline=Deadline.after(5), correlation_id=correlation_id)
+    return run_submit(context, request, perform)
 
 
 def audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
@@ -313,14 +331,13 @@ def test_every_submit_writes_one_audit_line_and_a_repeat_says_it_was_replayed(
         form=REFUND_100,
         raw_token=str(token),
         values={"reason": "Parcel lost; call Martha on +14155550100"},
-        correlation_id="corr-1",
     )
 
     def perform(_: FormToken) -> SubmitAnswer:
         return SubmitAnswer.success("Refunded $5.00", audit={"amount": "5.00", "currency": "USD"})
 
     for _ in range(2):
-        result = submit_now(request, perform, stores)
+        result = submit_now(request, perform, stores, correlation_id="corr-1")
         assert result.message == "Refunded $5.00"
     first, second = audit_lines(caplog)
     assert first["outcome"] == second["outcome"] == "succeeded"
@@ -335,9 +352,7 @@ def test_a_refused_submit_is_raised_as_406_and_audited_as_refused(
     stores: ActionStores, caplog: pytest.LogCaptureFixture
 ) -> None:
     cancel_100 = FormSubject("cancel", 100, None)
-    request = SubmitRequest(
-        form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={}, correlation_id="c"
-    )
+    request = SubmitRequest(form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={})
     with pytest.raises(NotAcceptable):
         submit_now(request, lambda _: SubmitAnswer.refused("payment_declined", "Declined"), stores)
     (line,) = audit_lines(caplog)
@@ -379,7 +394,7 @@ def test_a_bad_token_is_audited_and_nothing_is_looked_up_or_run(
     untouchable = cast(Any, Untouchable(used))
     stores = ActionStores(submits=untouchable, locks=untouchable, journal=untouchable)
     ran = []
-    request = SubmitRequest(form=REFUND_100, raw_token=raw, values={}, correlation_id="c")
+    request = SubmitRequest(form=REFUND_100, raw_token=raw, values={})
     # When it is submitted for order 100 Then it is a 400, and nothing ran or was looked up
     with pytest.raises(BadRequest):
         submit_now(request, lambda _: ran.append(1) or SubmitAnswer.success("x"), stores)
@@ -410,9 +425,7 @@ def test_a_failed_submit_is_audited_with_what_happened_and_the_status_gladly_get
     code: str,
 ) -> None:
     # Given a submit whose action raises
-    request = SubmitRequest(
-        form=REFUND_100, raw_token=str(fresh_token()), values={"reason": "x"}, correlation_id="c"
-    )
+    request = SubmitRequest(form=REFUND_100, raw_token=str(fresh_token()), values={"reason": "x"})
 
     def perform(_: FormToken) -> SubmitAnswer:
         raise error
@@ -431,9 +444,7 @@ def test_a_write_error_carries_what_was_done_before_it_into_the_audit_line(
 ) -> None:
     # Given a cancel whose refund was made, and whose status change BigCommerce did not take
     cancel_100 = FormSubject("cancel", 100, None)
-    request = SubmitRequest(
-        form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={}, correlation_id="c"
-    )
+    request = SubmitRequest(form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={})
     error = WriteNotSent.of("upstream_rate_limited", "Not cancelled.").noting(
         {"refund_id": "7", "cancelled": "false"}
     )
@@ -449,26 +460,6 @@ def test_a_write_error_carries_what_was_done_before_it_into_the_audit_line(
 
 
 # --- BigCommerce writes: what happened, and what the journal keeps -----------------------------------
-
-
-def write_context(stores: ActionStores | None = None) -> ActionContext:
-    """A context for ``write`` alone: its deadlines, and the ``stores`` whose journal it forgets
-    attempts in (the rest is not used by it)."""
-    deadline, write_deadline = action_deadlines(submitting=True)
-    unused = cast(Any, None)
-    return ActionContext(
-        settings=unused,
-        client=unused,
-        stores=stores or unused,
-        tokens=TOKENS,
-        deadline=deadline,
-        write_deadline=write_deadline,
-        now=datetime.now(UTC),
-        correlation_id="c",
-        lambda_context=None,
-        public_base_url="https://example.test/prod",
-        answered=answered,
-    )
 
 
 def failing(error: Exception) -> Any:
@@ -514,7 +505,7 @@ def test_a_write_bigcommerce_never_took_is_forgotten_and_said_to_have_changed_no
     attempt = journaled(stores)
     # When it is sent through the context
     with pytest.raises(WriteNotSent) as caught:
-        write_context(stores).write(
+        submit_context(stores).write(
             failing(error),
             not_sent="so nothing was changed.",
             unknown="?",
@@ -532,7 +523,7 @@ def test_a_write_bigcommerce_never_took_is_forgotten_and_said_to_have_changed_no
 def test_a_write_whose_outcome_is_unknown_keeps_its_journal_entry(stores: ActionStores) -> None:
     attempt = journaled(stores)
     with pytest.raises(WriteOutcomeUnknown) as caught:
-        write_context(stores).write(
+        submit_context(stores).write(
             failing(bigcommerce.OutcomeUnknown("timed out after sending")),
             not_sent="?",
             unknown="BigCommerce did not confirm it.",
@@ -549,12 +540,12 @@ def test_a_refused_write_is_forgotten_and_raised_for_the_action_to_word(stores: 
     attempt = journaled(stores)
     refusal = bigcommerce.ValidationFailed("422", status=422)
     with pytest.raises(bigcommerce.ValidationFailed) as caught:
-        write_context(stores).write(failing(refusal), not_sent="?", unknown="?", forget=attempt)
+        submit_context(stores).write(failing(refusal), not_sent="?", unknown="?", forget=attempt)
     assert caught.value is refusal and stores.journal.get("refund", attempt.nonce) is None
 
 
 def test_a_write_is_sent_with_the_whole_submit_deadline() -> None:
-    context = write_context()
+    context = submit_context()
     received: list[Deadline] = []
     assert (
         context.write(lambda deadline: received.append(deadline) or "done", not_sent="?", unknown="?")
@@ -565,7 +556,7 @@ def test_a_write_is_sent_with_the_whole_submit_deadline() -> None:
 
 def test_a_failure_before_any_write_says_nothing_was_done() -> None:
     # Given a submit whose reads run out of time before its write
-    context = write_context()
+    context = submit_context()
     request_perform = failing(bigcommerce.DeadlineExceeded("the deadline passed"))
     # When it is explained Then the agent is told nothing was done
     with pytest.raises(WriteNotSent) as caught:
@@ -577,7 +568,7 @@ def test_a_failure_before_any_write_says_nothing_was_done() -> None:
 
 def test_a_failure_after_a_write_is_left_to_the_generic_wording() -> None:
     # Given a submit that wrote, then failed reading: what was written is checked on the next submit
-    context = write_context()
+    context = submit_context()
     context.write(lambda _: "written", not_sent="?", unknown="?")
     error = bigcommerce.UpstreamUnavailable("unreachable")
     with pytest.raises(bigcommerce.UpstreamUnavailable):

@@ -120,23 +120,8 @@ class ActionContext:
         ``subject`` is what the submit URL names; its token must have been issued for exactly that.
         ``audit_customer`` is the customer as the audit line may name it (no email).
         """
-        request = SubmitRequest(
-            form=subject,
-            raw_token=raw_token,
-            values=values,
-            correlation_id=self.correlation_id,
-            customer_id=audit_customer,
-        )
-        return run_submit(
-            request,
-            lambda token: self._explained(perform, token),
-            tokens=self.tokens,
-            stores=self.stores,
-            deadline=self.deadline,
-            now=self.now,
-            lambda_context=self.lambda_context,
-            answered=self.answered,
-        )
+        request = SubmitRequest(form=subject, raw_token=raw_token, values=values, customer_id=audit_customer)
+        return run_submit(self, request, lambda token: self._explained(perform, token))
 
     def _explained(self, perform: Callable[[FormToken], SubmitAnswer], token: FormToken) -> SubmitAnswer:
         """``perform``, where BigCommerce failing before any write of this run is said to have changed
