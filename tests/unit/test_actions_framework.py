@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -21,6 +22,7 @@ from devtools.template import SamTemplate
 from gladly_bigcommerce.actions.machinery import context as context_module
 from gladly_bigcommerce.actions.machinery import locks as locks_module
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext, action_deadlines
 from gladly_bigcommerce.actions.machinery.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.machinery.exactly_once import ActionStores, SubmitRequest, run_submit
@@ -285,19 +287,36 @@ def test_a_repeat_that_cannot_wait_for_the_first_run_is_a_safe_conflict(stores: 
 # --- run_submit: token, idempotency and the audit line ------------------------------------------------
 
 
-def submit_now(
-    request: SubmitRequest, perform: Callable[[FormToken], SubmitAnswer], stores: ActionStores
-) -> Any:
-    """``run_submit`` now, with 5 s to go, the tests' tokens and the edge's status for errors."""
-    return run_submit(
-        request,
-        perform,
+def submit_context(stores: ActionStores | None = None) -> ActionContext:
+    """A context for the machinery alone: a submit's deadlines, the tests' tokens, the edge's status for
+    errors, and ``stores`` (its journal, for what a write forgets); no settings or BigCommerce client."""
+    deadline, write_deadline = action_deadlines(submitting=True)
+    unused = cast(Any, None)
+    return ActionContext(
+        settings=unused,
+        client=unused,
+        stores=stores or unused,
         tokens=TOKENS,
-        stores=stores,
-        deadline=Deadline.after(5),
+        deadline=deadline,
+        write_deadline=write_deadline,
         now=datetime.now(UTC),
+        correlation_id="c",
+        lambda_context=None,
+        public_base_url="https://example.test/prod",
         answered=answered,
     )
+
+
+def submit_now(
+    request: SubmitRequest,
+    perform: Callable[[FormToken], SubmitAnswer],
+    stores: ActionStores,
+    *,
+    correlation_id: str = "c",
+) -> Any:
+    """``run_submit`` now, with 5 s to go, the tests' tokens and the edge's status for errors."""
+    context = replace(submit_context(stores), deadline=Deadline.after(5), correlation_id=correlation_id)
+    return run_submit(context, request, perform)
 
 
 def audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
@@ -312,14 +331,13 @@ def test_every_submit_writes_one_audit_line_and_a_repeat_says_it_was_replayed(
         form=REFUND_100,
         raw_token=str(token),
         values={"reason": "Parcel lost; call Martha on +14155550100"},
-        correlation_id="corr-1",
     )
 
     def perform(_: FormToken) -> SubmitAnswer:
         return SubmitAnswer.success("Refunded $5.00", audit={"amount": "5.00", "currency": "USD"})
 
     for _ in range(2):
-        result = submit_now(request, perform, stores)
+        result = submit_now(request, perform, stores, correlation_id="corr-1")
         assert result.message == "Refunded $5.00"
     first, second = audit_lines(caplog)
     assert first["outcome"] == second["outcome"] == "succeeded"
@@ -334,9 +352,7 @@ def test_a_refused_submit_is_raised_as_406_and_audited_as_refused(
     stores: ActionStores, caplog: pytest.LogCaptureFixture
 ) -> None:
     cancel_100 = FormSubject("cancel", 100, None)
-    request = SubmitRequest(
-        form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={}, correlation_id="c"
-    )
+    request = SubmitRequest(form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={})
     with pytest.raises(NotAcceptable):
         submit_now(request, lambda _: SubmitAnswer.refused("payment_declined", "Declined"), stores)
     (line,) = audit_lines(caplog)
@@ -378,7 +394,7 @@ def test_a_bad_token_is_audited_and_nothing_is_looked_up_or_run(
     untouchable = cast(Any, Untouchable(used))
     stores = ActionStores(submits=untouchable, locks=untouchable, journal=untouchable)
     ran = []
-    request = SubmitRequest(form=REFUND_100, raw_token=raw, values={}, correlation_id="c")
+    request = SubmitRequest(form=REFUND_100, raw_token=raw, values={})
     # When it is submitted for order 100 Then it is a 400, and nothing ran or was looked up
     with pytest.raises(BadRequest):
         submit_now(request, lambda _: ran.append(1) or SubmitAnswer.success("x"), stores)
@@ -409,9 +425,7 @@ def test_a_failed_submit_is_audited_with_what_happened_and_the_status_gladly_get
     code: str,
 ) -> None:
     # Given a submit whose action raises
-    request = SubmitRequest(
-        form=REFUND_100, raw_token=str(fresh_token()), values={"reason": "x"}, correlation_id="c"
-    )
+    request = SubmitRequest(form=REFUND_100, raw_token=str(fresh_token()), values={"reason": "x"})
 
     def perform(_: FormToken) -> SubmitAnswer:
         raise error
@@ -430,9 +444,7 @@ def test_a_write_error_carries_what_was_done_before_it_into_the_audit_line(
 ) -> None:
     # Given a cancel whose refund was made, and whose status change BigCommerce did not take
     cancel_100 = FormSubject("cancel", 100, None)
-    request = SubmitRequest(
-        form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={}, correlation_id="c"
-    )
+    request = SubmitRequest(form=cancel_100, raw_token=str(fresh_token(cancel_100)), values={})
     error = WriteNotSent.of("upstream_rate_limited", "Not cancelled.").noting(
         {"refund_id": "7", "cancelled": "false"}
     )
@@ -450,30 +462,18 @@ def test_a_write_error_carries_what_was_done_before_it_into_the_audit_line(
 # --- BigCommerce writes: what happened, and what the journal keeps -----------------------------------
 
 
-def write_context() -> ActionContext:
-    """A context for ``write`` alone: its deadlines (the rest is not used by it)."""
-    deadline, write_deadline = action_deadlines(submitting=True)
-    unused = cast(Any, None)
-    return ActionContext(
-        settings=unused,
-        client=unused,
-        stores=unused,
-        tokens=TOKENS,
-        deadline=deadline,
-        write_deadline=write_deadline,
-        now=datetime.now(UTC),
-        correlation_id="c",
-        lambda_context=None,
-        public_base_url="https://example.test/prod",
-        answered=answered,
-    )
-
-
 def failing(error: Exception) -> Any:
     def send(_: Deadline) -> Any:
         raise error
 
     return send
+
+
+def journaled(stores: ActionStores) -> Attempt:
+    """The attempt an action journals before its write (``begin_attempt``)."""
+    return stores.journal.begin(
+        action="refund", nonce=fresh_token().nonce, order_id=100, snapshot={}, replacing=None
+    )
 
 
 @pytest.mark.parametrize(
@@ -498,20 +498,21 @@ def failing(error: Exception) -> Any:
     ids=["429", "unreachable", "no-time-left"],
 )
 def test_a_write_bigcommerce_never_took_is_forgotten_and_said_to_have_changed_nothing(
-    error: Exception, code: str, cause: str
+    stores: ActionStores, error: Exception, code: str, cause: str
 ) -> None:
-    # Given a write the client reports as never done (429, unreachable before sending, no time to start)
-    forgotten: list[bool] = []
+    # Given a journaled write the client reports as never done (429, unreachable before sending, no time
+    # to start)
+    attempt = journaled(stores)
     # When it is sent through the context
     with pytest.raises(WriteNotSent) as caught:
-        write_context().write(
+        submit_context(stores).write(
             failing(error),
             not_sent="so nothing was changed.",
             unknown="?",
-            forget=lambda: forgotten.append(True),
+            forget=attempt,
         )
     # Then its journal entry is forgotten (the next submit proceeds), and the agent is told why and what
-    assert forgotten == [True]
+    assert stores.journal.get("refund", attempt.nonce) is None
     item = caught.value.errors[0]
     assert (item.code, item.detail) == (code, f"{cause}, so nothing was changed.")
     # And Gladly gets a 400 on no field: the same form may be submitted again
@@ -519,34 +520,32 @@ def test_a_write_bigcommerce_never_took_is_forgotten_and_said_to_have_changed_no
     assert (status, answered.attr, answered.detail) == (400, "", item.detail)
 
 
-def test_a_write_whose_outcome_is_unknown_keeps_its_journal_entry() -> None:
-    forgotten: list[bool] = []
+def test_a_write_whose_outcome_is_unknown_keeps_its_journal_entry(stores: ActionStores) -> None:
+    attempt = journaled(stores)
     with pytest.raises(WriteOutcomeUnknown) as caught:
-        write_context().write(
+        submit_context(stores).write(
             failing(bigcommerce.OutcomeUnknown("timed out after sending")),
             not_sent="?",
             unknown="BigCommerce did not confirm it.",
-            forget=lambda: forgotten.append(True),
+            forget=attempt,
         )
-    assert forgotten == []
+    assert stores.journal.get("refund", attempt.nonce) == attempt
     assert (caught.value.errors[0].code, caught.value.errors[0].detail) == (
         "outcome_unknown",
         "BigCommerce did not confirm it.",
     )
 
 
-def test_a_refused_write_is_forgotten_and_raised_for_the_action_to_word() -> None:
-    forgotten: list[bool] = []
+def test_a_refused_write_is_forgotten_and_raised_for_the_action_to_word(stores: ActionStores) -> None:
+    attempt = journaled(stores)
     refusal = bigcommerce.ValidationFailed("422", status=422)
     with pytest.raises(bigcommerce.ValidationFailed) as caught:
-        write_context().write(
-            failing(refusal), not_sent="?", unknown="?", forget=lambda: forgotten.append(True)
-        )
-    assert caught.value is refusal and forgotten == [True]
+        submit_context(stores).write(failing(refusal), not_sent="?", unknown="?", forget=attempt)
+    assert caught.value is refusal and stores.journal.get("refund", attempt.nonce) is None
 
 
 def test_a_write_is_sent_with_the_whole_submit_deadline() -> None:
-    context = write_context()
+    context = submit_context()
     received: list[Deadline] = []
     assert (
         context.write(lambda deadline: received.append(deadline) or "done", not_sent="?", unknown="?")
@@ -557,7 +556,7 @@ def test_a_write_is_sent_with_the_whole_submit_deadline() -> None:
 
 def test_a_failure_before_any_write_says_nothing_was_done() -> None:
     # Given a submit whose reads run out of time before its write
-    context = write_context()
+    context = submit_context()
     request_perform = failing(bigcommerce.DeadlineExceeded("the deadline passed"))
     # When it is explained Then the agent is told nothing was done
     with pytest.raises(WriteNotSent) as caught:
@@ -569,7 +568,7 @@ def test_a_failure_before_any_write_says_nothing_was_done() -> None:
 
 def test_a_failure_after_a_write_is_left_to_the_generic_wording() -> None:
     # Given a submit that wrote, then failed reading: what was written is checked on the next submit
-    context = write_context()
+    context = submit_context()
     context.write(lambda _: "written", not_sent="?", unknown="?")
     error = bigcommerce.UpstreamUnavailable("unreachable")
     with pytest.raises(bigcommerce.UpstreamUnavailable):

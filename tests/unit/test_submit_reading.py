@@ -34,6 +34,7 @@ from gladly_bigcommerce.actions.machinery.numbers import amount_example, number_
 from gladly_bigcommerce.actions.orders import OrderActionQuery
 from gladly_bigcommerce.actions.refund.amounts import RefundableOrder, RefundMethod
 from gladly_bigcommerce.actions.refund.form import payment_method_fields
+from gladly_bigcommerce.actions.shipping_address import ShippingAddressQuery
 from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
 from gladly_bigcommerce.bigcommerce.models import RefundMethodPayment
 from gladly_bigcommerce.gladly.errors import BadRequest
@@ -316,6 +317,19 @@ def test_a_field_of_another_choice_is_still_spelled_right_and_refused_when_fille
 def test_an_order_id_has_one_spelling(order_id: str) -> None:
     with pytest.raises(ValidationError):
         OrderActionQuery.model_validate({"orderId": order_id, "customer": "1"})
+
+
+@pytest.mark.parametrize("address_id", ["042", "+42", " 42", "\u0664\u0662", "0", "4e1"])
+def test_an_address_id_has_one_spelling_and_its_error_names_it(address_id: str) -> None:
+    # Given the address form's URL of order 104, its address spelled otherwise than the adaptor writes it
+    url = {"orderId": "104", "customer": "1", "addressId": address_id}
+    # Then it names no address, and the error says which parameter and how it is written
+    with pytest.raises(ValidationError) as caught:
+        ShippingAddressQuery.model_validate(url)
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("addressId",)
+    assert "must be an address id as the adaptor writes it: digits, no leading zero" in error["msg"]
+    assert ShippingAddressQuery.model_validate({**url, "addressId": "42"}).item.label == "addressId=42"
 
 
 def test_the_adaptors_own_spelling_of_an_order_and_customer_is_read() -> None:

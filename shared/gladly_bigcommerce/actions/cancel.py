@@ -28,7 +28,6 @@ from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     submit_order_action,
 )
@@ -116,11 +115,10 @@ def cancel_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
     return order_action_form(
         context,
         ACTION,
+        query,
         f"Cancel order {order.id}",
         "Cancel order",
         cancel_fields(refundable, everything),
-        order_id=order.id,
-        customer_id=query.customer,
     )
 
 
@@ -302,7 +300,7 @@ def _cancel(
         not_sent=not_sent,
         unknown=f"BigCommerce did not confirm cancelling order {order.id}{went_through}. Submit this form "
         "again in a moment: the order's status is checked before anything else is done.",
-        forget=None if refunded else (lambda: discard_attempt(context, attempt)),
+        forget=None if refunded else attempt,
         audit={**_audit(snapshot, reason), "cancelled": "false"} if refunded else None,
     )
     return finish_attempt(context, attempt, _cancelled_answer(cancelled, reason, snapshot))

@@ -6,12 +6,12 @@ Status ids are BigCommerce's fixed ids (labels are renamable by merchants, ids a
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from gladly_bigcommerce.actions.machinery.tokens import TOKEN_PARAMETER, FormSubject
-from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER, ORDER_PARAMETER
+from gladly_bigcommerce.actions.machinery.urls import CUSTOMER_PARAMETER, ORDER_PARAMETER, FormItem
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import NotFound
 from gladly_bigcommerce.bigcommerce.models import Order
@@ -38,6 +38,19 @@ def is_canonical_id(text: str) -> bool:
     return _CANONICAL_ID.fullmatch(text) is not None
 
 
+def canonical_id(what: str) -> BeforeValidator:
+    """The check of an id parameter of an action's URL (``Annotated[int, canonical_id("an order
+    number")]``): the text must be ``is_canonical_id``, else the field's error says it must be ``what``
+    as the adaptor writes it."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or not is_canonical_id(value):
+            raise ValueError(f"must be {what} as the adaptor writes it: digits, no leading zero")
+        return value
+
+    return BeforeValidator(check)
+
+
 def is_canonical_customer(text: str) -> bool:
     """Whether ``text`` is an ``externalCustomerId`` spelled exactly as the adaptor hands them out: a
     canonical customer id, or ``guest:`` and a normalised email (``guest_customer_id``)."""
@@ -58,20 +71,19 @@ class OrderActionQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    order_id: int = Field(alias=ORDER_PARAMETER, gt=0)
+    order_id: Annotated[int, canonical_id("an order number")] = Field(alias=ORDER_PARAMETER, gt=0)
     customer: str | None = Field(default=None, alias=CUSTOMER_PARAMETER)
     token: str | None = Field(default=None, alias=TOKEN_PARAMETER)
 
+    @property
+    def item(self) -> FormItem | None:
+        """The one thing of the order the form is about, as the URL names it; none: the whole order."""
+        return None
+
     def subject(self, action: str) -> FormSubject:
         """What the form at this URL is for: its token must have been issued for exactly this."""
-        return FormSubject(action, self.order_id, self.customer)
-
-    @field_validator("order_id", mode="before")
-    @classmethod
-    def _canonical_order_id(cls, value: Any) -> Any:
-        if not isinstance(value, str) or not is_canonical_id(value):
-            raise ValueError("must be an order number as the adaptor writes it: digits, no leading zero")
-        return value
+        item = self.item
+        return FormSubject(action, self.order_id, self.customer, item.label if item is not None else None)
 
     @field_validator("customer")
     @classmethod

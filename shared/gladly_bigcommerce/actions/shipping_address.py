@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
@@ -37,7 +37,6 @@ from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.errors import Refusal
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     submit_order_action,
 )
@@ -55,14 +54,14 @@ from gladly_bigcommerce.actions.machinery.fields import (
 from gladly_bigcommerce.actions.machinery.forms import order_action_form
 from gladly_bigcommerce.actions.machinery.rewrites import earlier_write
 from gladly_bigcommerce.actions.machinery.route import ActionRoute
-from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken
+from gladly_bigcommerce.actions.machinery.tokens import FormToken
 from gladly_bigcommerce.actions.machinery.urls import FormItem
 from gladly_bigcommerce.actions.orders import (
     STATUS_CANCELLED,
     STATUS_COMPLETED,
     STATUS_REFUNDED,
     OrderActionQuery,
-    is_canonical_id,
+    canonical_id,
     load_order,
     status_label,
 )
@@ -93,21 +92,11 @@ class ShippingAddressQuery(OrderActionQuery):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    address_id: int = Field(alias=ADDRESS_PARAMETER, gt=0)
-
-    @field_validator("address_id", mode="before")
-    @classmethod
-    def _canonical_address_id(cls, value: Any) -> Any:
-        if not isinstance(value, str) or not is_canonical_id(value):
-            raise ValueError("must be an address id as the adaptor writes it: digits, no leading zero")
-        return value
+    address_id: Annotated[int, canonical_id("an address id")] = Field(alias=ADDRESS_PARAMETER, gt=0)
 
     @property
     def item(self) -> FormItem:
         return FormItem(ADDRESS_PARAMETER, self.address_id)
-
-    def subject(self, action: str) -> FormSubject:
-        return FormSubject(action, self.order_id, self.customer, self.item.label)
 
 
 # --- BigCommerce's countries and states, kept per container --------------------------------------------
@@ -215,12 +204,10 @@ def shipping_address_form(context: ActionContext, query: ShippingAddressQuery) -
     return order_action_form(
         context,
         ACTION,
+        query,
         f"Change a shipping address of order {order.id}",
         "Change address",
         address_fields(geography(context), address),
-        order_id=order.id,
-        customer_id=query.customer,
-        item=query.item,
     )
 
 
@@ -339,7 +326,7 @@ def _write(
         "minute.",
         unknown=f"BigCommerce did not confirm the new shipping address of order {order_id}. Submit this form "
         "again in a moment: the address is read before anything else is done.",
-        forget=lambda: discard_attempt(context, attempt),
+        forget=attempt,
         refused=Refusal("address_refused", "the address", "The address was not changed.", attr=""),
     )
     return finish_attempt(context, attempt, _changed(order_id, snapshot))

@@ -35,7 +35,6 @@ from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.errors import Refusal
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     submit_order_action,
 )
@@ -80,13 +79,7 @@ def staff_note_form(context: ActionContext, query: OrderActionQuery) -> ActionFo
     """The note to add to the order's staff notes (every order has them)."""
     order = load_order(context.client, query, deadline=context.deadline)
     return order_action_form(
-        context,
-        ACTION,
-        f"Add a staff note to order {order.id}",
-        "Add note",
-        staff_note_fields(),
-        order_id=order.id,
-        customer_id=query.customer,
+        context, ACTION, query, f"Add a staff note to order {order.id}", "Add note", staff_note_fields()
     )
 
 
@@ -164,7 +157,7 @@ def _append(
         not_sent=f"so no note was added to order {order_id}. Submit this form again in a minute.",
         unknown=f"BigCommerce did not confirm the note on order {order_id}. Submit this form again in a "
         "moment: the order's notes are read first, and the note is never added twice.",
-        forget=lambda: discard_attempt(context, attempt),
+        forget=attempt,
         refused=Refusal("note_refused", "the note", "No note was added.", attr=NOTE),
     )
     kept = written.staff_notes if "staff_notes" in written.model_fields_set else None

@@ -33,7 +33,6 @@ from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.errors import Refusal
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     submit_customer_action,
 )
@@ -194,7 +193,7 @@ def _give(
         unknown=f"BigCommerce did not confirm the store credit of {money} for customer {customer_id}. Do not "
         "give it another way: submit this form again in a moment, and the balance is read before anything "
         "else is done.",
-        forget=lambda: discard_attempt(context, attempt),
+        forget=attempt,
         refused=Refusal("credit_refused", "the store credit", "No store credit was given.", attr=AMOUNT),
     )
     read = read_back(

@@ -32,7 +32,6 @@ from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.errors import Refusal
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     recover_attempt,
 )
@@ -45,18 +44,7 @@ from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken
 from gladly_bigcommerce.actions.shoppers import CustomerActionQuery, Shopper
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import Conflict, NotFound
-from gladly_bigcommerce.bigcommerce.models import (
-    CartValueAction,
-    FixedDiscount,
-    PercentageDiscount,
-    Promotion,
-    PromotionAction,
-    PromotionChannel,
-    PromotionCode,
-    PromotionCreate,
-    PromotionRule,
-    ShippingAction,
-)
+from gladly_bigcommerce.bigcommerce.models import promotions
 from gladly_bigcommerce.gladly.customer_ids import RegisteredRef
 from gladly_bigcommerce.gladly.errors import ServiceUnavailable
 from gladly_bigcommerce.gladly.models import ActionResult
@@ -128,7 +116,7 @@ def _discount_once(
 
 def _code_made_earlier(
     context: ActionContext, snapshot: DiscountSnapshot, deadline: Deadline
-) -> PromotionCode | None:
+) -> promotions.PromotionCode | None:
     """The code an earlier attempt of this form added to its promotion, if BigCommerce made it."""
     if snapshot.promotion_id is None:
         return None
@@ -139,22 +127,24 @@ def _code_made_earlier(
     return codes[0] if codes else None
 
 
-def promotion_draft(terms: DiscountTerms, name: str) -> PromotionCreate:
+def promotion_draft(terms: DiscountTerms, name: str) -> promotions.PromotionCreate:
     """The coupon promotion for ``terms``: one rule, uses capped, dates set, fixed amounts in the currency."""
     if terms.kind == FREE_SHIPPING:
-        action = PromotionAction(shipping=ShippingAction(zone_ids="*", free_shipping=True))
+        action = promotions.PromotionAction(
+            shipping=promotions.ShippingAction(zone_ids="*", free_shipping=True)
+        )
     else:
         assert terms.value is not None  # parse_terms sets a value for every other kind
         discount = (
-            PercentageDiscount(percentage_amount=terms.value)
+            promotions.PercentageDiscount(percentage_amount=terms.value)
             if terms.kind == PERCENTAGE
-            else FixedDiscount(fixed_amount=terms.value)
+            else promotions.FixedDiscount(fixed_amount=terms.value)
         )
-        action = PromotionAction(cart_value=CartValueAction(discount=discount))
-    return PromotionCreate(
+        action = promotions.PromotionAction(cart_value=promotions.CartValueAction(discount=discount))
+    return promotions.PromotionCreate(
         name=name,
         display_name=terms.summary(),
-        rules=[PromotionRule(action=action)],
+        rules=[promotions.PromotionRule(action=action)],
         redemption_type="COUPON",
         coupon_type="SINGLE",
         max_uses=terms.uses,
@@ -165,13 +155,13 @@ def promotion_draft(terms: DiscountTerms, name: str) -> PromotionCreate:
         # currency, which is also what BigCommerce assumes without currency_code (reference FACTS.md).
         currency_code="*" if terms.kind == PERCENTAGE else terms.currency,
         # Only the chosen account's storefronts (promotions.v3 `channels`; omitted: every channel).
-        channels=[PromotionChannel(id=channel) for channel in terms.channels] or None,
+        channels=[promotions.PromotionChannel(id=channel) for channel in terms.channels] or None,
     )
 
 
 def _create_promotion(
     context: ActionContext, attempt: Attempt, snapshot: DiscountSnapshot, shopper: Shopper, token: FormToken
-) -> Promotion:
+) -> promotions.Promotion:
     """``POST /v3/promotions``, once; its name ties it to the audit line (and to this attempt)."""
     reference = f"{token_fingerprint(str(token))}-{attempt.attempt_id[:6]}"
     account = snapshot.terms.account_id
@@ -183,7 +173,7 @@ def _create_promotion(
         not_sent="so no discount was created, and nothing was changed. Submit this form again in a minute.",
         unknown="BigCommerce did not confirm creating the discount, and no code was made. Submit this form "
         "again: a promotion without a code cannot be used, so nothing is given twice.",
-        forget=lambda: discard_attempt(context, attempt),
+        forget=attempt,
         refused=Refusal("discount_refused", "the discount", "Nothing was created.", attr=DISCOUNT_TYPE),
     )
 
@@ -236,7 +226,7 @@ def _add_code(
 
 
 def code_answer(
-    snapshot: DiscountSnapshot, code: PromotionCode, reason: str, *, recovered: bool = False
+    snapshot: DiscountSnapshot, code: promotions.PromotionCode, reason: str, *, recovered: bool = False
 ) -> SubmitAnswer:
     """200: the code to paste, what it gives, for how long and how often, and why."""
     terms = snapshot.terms

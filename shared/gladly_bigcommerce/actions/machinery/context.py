@@ -18,6 +18,7 @@ import boto3
 from botocore.config import Config
 
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
+from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.errors import (
     Refusal,
     WriteNotSent,
@@ -28,6 +29,7 @@ from gladly_bigcommerce.actions.machinery.exactly_once import (
     ActionStores,
     AnsweredStatus,
     SubmitRequest,
+    discard_attempt,
     run_submit,
 )
 from gladly_bigcommerce.actions.machinery.idempotency import RemainingTime
@@ -118,23 +120,8 @@ class ActionContext:
         ``subject`` is what the submit URL names; its token must have been issued for exactly that.
         ``audit_customer`` is the customer as the audit line may name it (no email).
         """
-        request = SubmitRequest(
-            form=subject,
-            raw_token=raw_token,
-            values=values,
-            correlation_id=self.correlation_id,
-            customer_id=audit_customer,
-        )
-        return run_submit(
-            request,
-            lambda token: self._explained(perform, token),
-            tokens=self.tokens,
-            stores=self.stores,
-            deadline=self.deadline,
-            now=self.now,
-            lambda_context=self.lambda_context,
-            answered=self.answered,
-        )
+        request = SubmitRequest(form=subject, raw_token=raw_token, values=values, customer_id=audit_customer)
+        return run_submit(self, request, lambda token: self._explained(perform, token))
 
     def _explained(self, perform: Callable[[FormToken], SubmitAnswer], token: FormToken) -> SubmitAnswer:
         """``perform``, where BigCommerce failing before any write of this run is said to have changed
@@ -154,7 +141,7 @@ class ActionContext:
         *,
         not_sent: str,
         unknown: str,
-        forget: Callable[[], None] | None = None,
+        forget: Attempt | None = None,
         audit: Mapping[str, str] | None = None,
         refused: Refusal | None = None,
     ) -> T:
@@ -164,10 +151,10 @@ class ActionContext:
         - sent and not answered, or answered unreadably (``OutcomeUnknown``): ``WriteOutcomeUnknown``
           with ``unknown``, the journaled attempt kept for the next submit to check;
         - not done (429, BigCommerce unreachable before sending, the deadline passed before it could
-          start, or refused with a 4xx): ``forget`` drops what was journaled for it, so the next submit
-          proceeds normally; the unavailable kinds raise ``WriteNotSent`` ("<why>, <not_sent>"), a
-          refusal is answered as ``refused`` says (a conflict, or without ``refused`` any refusal, is
-          re-raised for the caller's own wording).
+          start, or refused with a 4xx): ``forget``, the attempt journaled for it, is dropped
+          (``discard_attempt``), so the next submit proceeds normally; the unavailable kinds raise
+          ``WriteNotSent`` ("<why>, <not_sent>"), a refusal is answered as ``refused`` says (a conflict,
+          or without ``refused`` any refusal, is re-raised for the caller's own wording).
         ``audit`` records, on those errors, what this submit did before (e.g. a refund made).
         """
         self._writes_started.append(1)  # from here on, failures may follow a change: the edge words them
@@ -177,7 +164,7 @@ class ActionContext:
             raise WriteOutcomeUnknown.of("outcome_unknown", unknown).noting(audit) from error
         except (BigCommerceError, CallBudgetExceeded) as error:
             if forget is not None:
-                forget()
+                discard_attempt(self, forget)
             if why_not_sent(error) is not None:
                 raise WriteNotSent.because(error, not_sent).noting(audit) from error
             if (

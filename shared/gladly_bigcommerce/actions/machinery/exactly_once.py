@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -31,9 +30,9 @@ from gladly_bigcommerce.actions.machinery.attempts import Attempt, AttemptJourna
 from gladly_bigcommerce.actions.machinery.audit import AuditOutcome, AuditRecord, audit, token_fingerprint
 from gladly_bigcommerce.actions.machinery.errors import WriteError, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.machinery.fields import check_submitted
-from gladly_bigcommerce.actions.machinery.idempotency import IdempotentSubmits, RemainingTime, Submission
+from gladly_bigcommerce.actions.machinery.idempotency import IdempotentSubmits, Submission
 from gladly_bigcommerce.actions.machinery.locks import Lockable, LockTarget, OrderLocks
-from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken, FormTokens
+from gladly_bigcommerce.actions.machinery.tokens import FormSubject, FormToken
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import BigCommerceError, UpstreamUnavailable
 from gladly_bigcommerce.gladly.errors import GladlyError
@@ -74,7 +73,8 @@ class ActionStores:
 
 @dataclass(frozen=True)
 class SubmitRequest:
-    """What every action submit carries, once the signed request is parsed.
+    """What every action submit carries, once the signed request is parsed (its Gladly correlation id
+    is the context's).
 
     ``form`` is what the submit URL names (action, order, customer): its token must prove exactly that.
     ``customer_id`` is the customer as the audit line names it (an id, a guest's fingerprint).
@@ -83,7 +83,6 @@ class SubmitRequest:
     form: FormSubject
     raw_token: str | None
     values: Mapping[str, Any]
-    correlation_id: str | None
     customer_id: str | None = None
 
     @property
@@ -103,18 +102,12 @@ class SubmitRequest:
 
 
 def run_submit(
-    request: SubmitRequest,
-    perform: Callable[[FormToken], SubmitAnswer],
-    *,
-    tokens: FormTokens,
-    stores: ActionStores,
-    deadline: Deadline,
-    now: datetime,
-    answered: AnsweredStatus,
-    lambda_context: RemainingTime | None = None,
+    context: ActionContext, request: SubmitRequest, perform: Callable[[FormToken], SubmitAnswer]
 ) -> ActionResult:
     """Check the token, run ``perform`` exactly once for it, audit, and return or raise the answer.
 
+    ``context`` gives the request's tokens, stores, clock, reads' deadline, Lambda time and correlation
+    id, and the status Gladly gets for an error (``answered``), for the audit line.
     Values no form may carry, and a token that is not ours or not for this action, order and customer,
     are refused here: no idempotency record, journal entry, lock or BigCommerce call, and the audit line
     says so.
@@ -129,7 +122,7 @@ def run_submit(
     record = AuditRecord(
         action=request.action,
         outcome="failed",
-        correlation_id=request.correlation_id,
+        correlation_id=context.correlation_id,
         order_id=request.order_id,
         customer_id=request.customer_id,
         submit_ref=token_fingerprint(request.raw_token) if request.raw_token else None,
@@ -137,15 +130,18 @@ def run_submit(
     )
     try:
         check_submitted(request.values)
-        token = tokens.check(request.raw_token, request.form, now=now)
+        token = context.tokens.check(request.raw_token, request.form, now=context.now)
         submission = Submission(
             action=request.action, subject=request.subject, token=token, values=request.values
         )
-        answer = stores.submits.run(
-            submission, lambda: perform_fresh(token), deadline=deadline, lambda_context=lambda_context
+        answer = context.stores.submits.run(
+            submission,
+            lambda: perform_fresh(token),
+            deadline=context.deadline,
+            lambda_context=context.lambda_context,
         )
     except Exception as error:
-        audit(_with_error(record, error, answered(error, request.values)))
+        audit(_with_error(record, error, context.answered(error, request.values)))
         raise
     outcome: AuditOutcome = "succeeded" if answer.succeeded else "refused"
     audit(
@@ -282,8 +278,9 @@ def begin_attempt(
 
 
 def discard_attempt(context: ActionContext, attempt: Attempt) -> None:
-    """Forget an attempt whose write BigCommerce refused or never got: nothing happened. If forgetting
-    fails, the next submit finds the attempt, looks for its write in vain, and carries on."""
+    """Forget an attempt whose write BigCommerce refused or never got (``ActionContext.write``'s ``forget``):
+    nothing happened. If forgetting fails, the next submit finds the attempt, looks for its write in vain,
+    and carries on."""
     try:
         context.stores.journal.abandon(attempt)
     except Exception:

@@ -6,7 +6,7 @@ A form's inputs, and how their submitted values are read, are ``fields.py``'s; i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from gladly_bigcommerce.actions.machinery.fields import FormField, sections
 from gladly_bigcommerce.actions.machinery.tokens import FormSubject
@@ -18,24 +18,38 @@ if TYPE_CHECKING:
     from gladly_bigcommerce.actions.machinery.context import ActionContext
 
 
+class OrderFormQuery(Protocol):
+    """What an order form's URL names (``actions/orders.OrderActionQuery``): the order, the customer as
+    the URL spells it, and ``item``, the one thing of the order the form is about, if any."""
+
+    @property
+    def order_id(self) -> int: ...
+
+    @property
+    def customer(self) -> str | None: ...
+
+    @property
+    def item(self) -> FormItem | None: ...
+
+    def subject(self, action: str) -> FormSubject:
+        """What a form of ``action`` at this URL is for; its submit is checked against the same."""
+        ...
+
+
 def order_action_form(
     context: ActionContext,
     action: ActionName,
+    query: OrderFormQuery,
     title: str,
     submit_button: str,
     fields: Sequence[FormField],
-    *,
-    order_id: int,
-    customer_id: str | None,
-    item: FormItem | None = None,
 ) -> ActionForm:
-    """An order's form to render; its ``actionUrl`` carries a one-time token issued now for exactly this
-    action, order and customer (and ``item``, the one thing of the order it is about, if any) as the URL
-    names them: it submits once, and only there."""
-    subject = FormSubject(action, order_id, customer_id, item.label if item is not None else None)
-    token = context.issue_token(subject)
-    extra = item.query() if item is not None else None
-    url = order_action_url(context.public_base_url, action, order_id, customer_id, token, extra)
+    """The form of ``action`` for the order ``query`` names, to render; its ``actionUrl`` is the form's
+    own URL with a one-time token issued now for exactly ``query.subject(action)``, the subject its
+    submit is checked against: it submits once, and only there."""
+    token = context.issue_token(query.subject(action))
+    extra = query.item.query() if query.item is not None else None
+    url = order_action_url(context.public_base_url, action, query.order_id, query.customer, token, extra)
     return _action_form(title, submit_button, fields, url)
 
 

@@ -37,6 +37,16 @@ ZERO = Decimal(0)
 STORE_CREDIT_PROVIDER = "storecredit"
 
 
+def quantity_attr(product_id: int) -> str:
+    """The refund form's field for how many of an order line (``OrderProduct.id``) to refund."""
+    return f"qty_{product_id}"
+
+
+def shipping_attr(address_id: int) -> str:
+    """The refund form's field for how much of a shipping address's cost to refund."""
+    return f"shipping_{address_id}"
+
+
 @dataclass(frozen=True)
 class RefundableLine:
     """An order line with items not refunded yet."""
@@ -46,7 +56,7 @@ class RefundableLine:
 
     @property
     def attr(self) -> str:
-        return f"qty_{self.product.id}"
+        return quantity_attr(self.product.id)
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class RefundableShipping:
 
     @property
     def attr(self) -> str:
-        return f"shipping_{self.address.id}"
+        return shipping_attr(self.address.id)
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,11 @@ from gladly_bigcommerce.actions.refund.amounts import (
     RefundableOrder,
     RefundMethod,
     default_method,
+    quantity_attr,
     quote_everything,
     read_refundable,
     refund_methods,
+    shipping_attr,
 )
 from gladly_bigcommerce.gladly.errors import NotAcceptable
 from gladly_bigcommerce.gladly.models import ActionForm
@@ -188,13 +190,15 @@ def _fields_with_nothing_left(refundable: RefundableOrder) -> list[FormField]:
     lines = {line.product.id for line in refundable.lines}
     shipping = {item.address.id for item in refundable.shipping}
     gone = [
-        text_field(f"qty_{product.id}", "", _for_scope(SCOPE_ITEMS, WholeNumber("items", bound=nothing)))
+        text_field(
+            quantity_attr(product.id), "", _for_scope(SCOPE_ITEMS, WholeNumber("items", bound=nothing))
+        )
         for product in refundable.products
         if product.id not in lines
     ]
     gone += [
         text_field(
-            f"shipping_{address}", "", _for_scope(SCOPE_SHIPPING, Amount(refundable.currency, nothing))
+            shipping_attr(address), "", _for_scope(SCOPE_SHIPPING, Amount(refundable.currency, nothing))
         )
         for address in refundable.address_ids
         if address not in shipping
@@ -240,9 +244,7 @@ def refund_form(context: ActionContext, query: OrderActionQuery) -> ActionForm:
         raise nothing_to_refund(refundable)
     title = f"Refund order {order.id}"
     fields = refund_fields(refundable, everything)
-    return order_action_form(
-        context, ACTION, title, "Refund", fields, order_id=order.id, customer_id=query.customer
-    )
+    return order_action_form(context, ACTION, query, title, "Refund", fields)
 
 
 def nothing_to_refund(refundable: RefundableOrder) -> NotAcceptable:

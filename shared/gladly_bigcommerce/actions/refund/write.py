@@ -21,7 +21,6 @@ from gladly_bigcommerce.actions.machinery.context import ActionContext
 from gladly_bigcommerce.actions.machinery.errors import ActionConflict, Refusal, WriteOutcomeUnknown
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
-    discard_attempt,
     finish_attempt,
     submit_order_action,
 )
@@ -180,7 +179,7 @@ def send_refund(
             unknown=f"BigCommerce did not confirm the refund of {amount} on order {order_id}. Do not refund "
             "it another way: submit this form again in a moment, and the order's refunds are checked "
             "before anything else is done.",
-            forget=lambda: discard_attempt(context, attempt),
+            forget=attempt,
             refused=Refusal("refund_refused", "the refund", "Nothing was refunded.", attr=SCOPE),
         )
     except Conflict as error:
