@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gladly_bigcommerce.bigcommerce.quota import StoreQuota
 
 
@@ -169,13 +171,16 @@ def test_a_429_is_told_to_the_other_containers_with_its_wait() -> None:
 
 
 def test_held_by_another_container_nothing_is_sent_until_then() -> None:
-    # Given another container said the store's quota is spent for 5 s
+    # Given a container of a fleet, and another container said the store's quota is spent for 5 s
     clock = Clock()
     quota = StoreQuota(clock=clock)
+    told: list[float] = []
+    quota.share(0.2, told.append)
     quota.hold(5.0)
-    # Then nothing may be sent for 5 s, and the view says so
+    # Then nothing may be sent for 5 s, and the view says so; what the fleet knows is not told again
     assert quota.admit() == 5.0
     assert quota.view().nearly_spent(1)
+    assert told == []
     clock.now += 5.0
     assert quota.admit() == 0.0
 
@@ -195,3 +200,63 @@ def test_a_forgotten_view_shares_nothing_until_shared_again() -> None:
     quota.admit()
     quota.settle(200, headers(left=1, reset_ms=5_000))
     assert quota.view().reserve == 0
+
+
+def answered(quota: StoreQuota, clock: Clock, *, left: int, reset_ms: int, after: float) -> None:
+    """One request sent, and its answer `after` seconds later saying `left`."""
+    assert quota.admit() == 0.0
+    clock.now += after
+    quota.settle(200, headers(left=left, reset_ms=reset_ms))
+
+
+def test_what_the_others_spend_faster_than_our_own_answers_explain_is_taken_off_ahead() -> None:
+    # Given a container whose four answers, 0.1 s apart (a round trip each), say the store's count fell
+    # by 10 each time while it sent one request in between: the others spend 90 per second
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    for left in (100, 90, 80, 70):
+        answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
+    # Then a request sent now is counted a round trip on, by when the others have spent 9 more
+    assert quota.view().left == 70 - 9
+    # and the longer nothing is heard, the more they are taken to have spent
+    clock.now += 0.5
+    assert quota.view().left == 70 - 54
+
+
+def test_a_fleet_container_stops_when_the_others_would_spend_its_reserve_before_its_request_lands() -> None:
+    # Given a container of a fleet (reserve 30 of 150) that heard 38 left, the others spending 90 per s
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    told: list[float] = []
+    quota.share(0.2, told.append)
+    for left in (68, 58, 48, 38):
+        answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
+    # Then its own count (38) is above the reserve, but not what is left once the others' requests
+    # of the next round trip land (29): it sends nothing until the window resets, and tells the others
+    assert quota.view().left == 29
+    assert quota.admit() == pytest.approx(19.7)
+    assert told == [pytest.approx(19.7)]
+
+
+def test_alone_the_estimate_is_what_the_answers_say_less_our_own_requests() -> None:
+    # Given answers whose count falls by exactly this container's own requests
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    for left in (100, 99, 98, 97):
+        answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
+    clock.now += 0.5
+    # Then nobody else is taken to spend anything
+    assert quota.view().left == 97
+
+
+def test_a_new_window_forgets_how_fast_the_others_spent() -> None:
+    clock = Clock()
+    quota = StoreQuota(clock=clock)
+    for left in (100, 90, 80, 70):
+        answered(quota, clock, left=left, reset_ms=1_000, after=0.1)
+    assert quota.view().left < 70
+    # When the window resets and its first answer says 149 are left
+    clock.now += 1.0
+    answered(quota, clock, left=149, reset_ms=30_000, after=0.1)
+    # Then what is left is what it says, nobody's earlier pace taken off
+    assert quota.view().left == 149
