@@ -6,7 +6,9 @@ keep sending into a quota another has seen spent, and get 429s (requests the sto
 quota is spent, shared with checkout and its other apps). So, with a shared table:
 
 - a container stops sending once `RESERVE_SHARE` of the quota is left, not none: the requests the
-  other containers sent before they knew land in that reserve, not past the quota;
+  other containers sent before they knew land in that reserve, not past the quota; what is left is
+  its estimate, which takes off what the others spend meanwhile at the rate they have been
+  spending (`quota.py`), so a burst of the whole fleet stops in time too;
 - when it stops (that reserve reached, a 429, or no request left), it writes "spent until T" (the
   store's reset time, seconds since the epoch) in the table: `QUOTA_KEY`, expiring at T;
 - every DETAILED lookup asks for that key in the batched read it sends anyway alongside its first
