@@ -209,54 +209,66 @@ def answered(quota: StoreQuota, clock: Clock, *, left: int, reset_ms: int, after
     quota.settle(200, headers(left=left, reset_ms=reset_ms))
 
 
-def test_what_the_others_spend_faster_than_our_own_answers_explain_is_taken_off_ahead() -> None:
-    # Given a container whose four answers, 0.1 s apart (a round trip each), say the store's count fell
-    # by 10 each time while it sent one request in between: the others spend 90 per second
-    clock = Clock()
+def in_a_fleet(clock: Clock) -> StoreQuota:
     quota = StoreQuota(clock=clock)
-    for left in (100, 90, 80, 70):
-        answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
-    # Then a request sent now is counted a round trip on, by when the others have spent 9 more
-    assert quota.view().left == 70 - 9
-    # and the longer nothing is heard, the more they are taken to have spent
-    clock.now += 0.5
-    assert quota.view().left == 70 - 54
+    quota.share(0.2, lambda _: None)  # a reserve of 30 of 150
+    return quota
 
 
-def test_a_fleet_container_stops_when_the_others_would_spend_its_reserve_before_its_request_lands() -> None:
-    # Given a container of a fleet (reserve 30 of 150) that heard 38 left, the others spending 90 per s
+def test_while_the_others_may_spend_the_reserve_before_a_request_lands_one_is_sent_at_a_time() -> None:
+    # Given a container of a fleet whose answers, 0.1 s apart (a round trip each), say the store's count
+    # fell by 10 each time while it sent one request in between: the others spend 90 per second
     clock = Clock()
-    quota = StoreQuota(clock=clock)
-    told: list[float] = []
-    quota.share(0.2, told.append)
+    quota = in_a_fleet(clock)
     for left in (68, 58, 48, 38):
         answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
-    # Then its own count (38) is above the reserve, but not what is left once the others' requests
-    # of the next round trip land (29): it sends nothing until the window resets, and tells the others
-    assert quota.view().left == 29
-    assert quota.admit() == pytest.approx(19.7)
-    assert told == [pytest.approx(19.7)]
+    # Then with 38 left (above the reserve) but 29 once a round trip of theirs lands, one request may go
+    assert quota.admit() == 0.0
+    # and the next waits a round trip for its answer, nothing taken
+    assert quota.admit() == pytest.approx(0.1)
+    assert quota.view().left == 37
+    # When that answer says the others have stopped (one fewer: this container's own)
+    clock.now += 0.1
+    quota.settle(200, headers(left=37, reset_ms=19_500))
+    # Then the next goes, and while their last second still shows their pace, one at a time
+    assert quota.admit() == 0.0
+    assert quota.admit() > 0
+    # and once its answers of the last second no longer show their pace, as many as it likes
+    clock.now += 1.0
+    quota.settle(200, headers(left=36, reset_ms=18_500))
+    assert [quota.admit() for _ in range(3)] == [0.0] * 3
 
 
-def test_alone_the_estimate_is_what_the_answers_say_less_our_own_requests() -> None:
-    # Given answers whose count falls by exactly this container's own requests
+def test_far_above_the_reserve_the_others_pace_changes_nothing() -> None:
+    # Given the others spending 90 per second and 70 left: 61 once a round trip of theirs lands
     clock = Clock()
-    quota = StoreQuota(clock=clock)
-    for left in (100, 99, 98, 97):
+    quota = in_a_fleet(clock)
+    for left in (100, 90, 80, 70):
         answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
-    clock.now += 0.5
-    # Then nobody else is taken to spend anything
-    assert quota.view().left == 97
+    # Then requests go together as ever
+    assert [quota.admit() for _ in range(5)] == [0.0] * 5
+
+
+def test_alone_a_count_falling_by_our_own_requests_is_nobody_elses_pace() -> None:
+    # Given answers whose count falls by exactly this container's own requests, down to 32 left
+    clock = Clock()
+    quota = in_a_fleet(clock)
+    for left in (35, 34, 33, 32):
+        answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
+    # Then the requests up to the reserve go together
+    assert [quota.admit() for _ in range(2)] == [0.0, 0.0]
+    assert quota.admit() > 1  # the reserve: closed until the reset
 
 
 def test_a_new_window_forgets_how_fast_the_others_spent() -> None:
     clock = Clock()
-    quota = StoreQuota(clock=clock)
-    for left in (100, 90, 80, 70):
+    quota = in_a_fleet(clock)
+    for left in (68, 58, 48, 38):
         answered(quota, clock, left=left, reset_ms=1_000, after=0.1)
-    assert quota.view().left < 70
+    quota.admit()
+    assert quota.admit() > 0
     # When the window resets and its first answer says 149 are left
     clock.now += 1.0
-    answered(quota, clock, left=149, reset_ms=30_000, after=0.1)
-    # Then what is left is what it says, nobody's earlier pace taken off
-    assert quota.view().left == 149
+    quota.settle(200, headers(left=149, reset_ms=30_000))
+    # Then requests go together again
+    assert [quota.admit() for _ in range(3)] == [0.0] * 3

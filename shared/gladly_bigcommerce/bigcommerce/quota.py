@@ -12,9 +12,11 @@ thread: `quota_for(root)`. The estimate of what is left is kept on the safe side
 counts against it before its answer arrives, and answers that arrive out of order never raise it
 within a window. What the others spend (the store's other apps, and in a fleet the other containers)
 shows only in the next answer, a round trip late; when the store's count falls faster than this
-container's own answers explain, it is the others', and the estimate takes off what they spend at
-that rate until a request sent now would be counted (`_others_rate`): a fleet that spends the quota
-in a burst stops before the store does.
+container's own answers explain, it is the others' (`_others_rate`). When what they would spend at
+that rate before a request sent now is counted could take what is left above the reserve, the
+container sends one request at a time, each answer telling it how much is really left: a fleet that
+spends the quota in a burst slows to one request per container before the store runs out, and stops
+at the reserve; a burst that has ended costs a few requests sent one after the other, not a window.
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ class StoreQuota:
             now = self._clock()
             self._roll(now)
             return QuotaView(
-                left=self._estimate(now),
+                left=self._left,
                 quota=self._quota,
                 reset_in=max(0.0, self._reset_at - now),
                 limited_for=self._closed_for(now),
@@ -119,11 +121,15 @@ class StoreQuota:
 
     def admit(self) -> float:
         """Take one request from the estimate before sending it: 0.0 when it may be sent, else the
-        seconds until the store's window resets (nothing taken, nothing may be sent until then)."""
+        seconds to wait before asking again (nothing taken): until the store's window resets, or, while
+        the others may spend what is left above the reserve before this request lands, until the
+        answer of the one request this container then has in flight says how much is left."""
         with self._lock:
             now = self._clock()
             self._roll(now)
             closed_for = self._closed_for(now)
+            if closed_for <= 0 and self._in_flight and self._others_may_spend_reserve(now):
+                return max(self._round_trip, _MIN_RATE_SPAN)
             if closed_for <= 0:
                 if self._left is not None:
                     self._left -= 1
@@ -211,19 +217,19 @@ class StoreQuota:
             others = (first_left - left) - (self._answered - first_answered)
             self._others_rate = max(0, others) / (now - first_at)
 
-    def _estimate(self, now: float) -> int | None:
-        """Requests left when a request sent now is counted: what this container knows, less what the
-        others spend meanwhile at their recent rate (since the last answer, and for one round trip)."""
+    def _others_may_spend_reserve(self, now: float) -> bool:
+        """True when what this container counts left, less what the others spend at their recent rate
+        until a request sent now is counted (since the last answer, and one round trip), is no more than
+        the reserve: the others' requests not seen yet may take what this container counts."""
         if self._left is None or not self._marks or not self._others_rate:
-            return self._left
+            return False
         unseen = self._others_rate * (now - self._marks[-1][0] + self._round_trip)
-        return self._left - math.ceil(unseen)
+        return self._left - unseen <= self._reserve()
 
     def _closed_for(self, now: float) -> float:
         if self._limited_until > now:
             return self._limited_until - now
-        left = self._estimate(now)
-        if left is not None and left <= self._reserve() and self._reset_at > now:
+        if self._left is not None and self._left <= self._reserve() and self._reset_at > now:
             return self._reset_at - now
         return 0.0
 
