@@ -7,6 +7,7 @@ Signed lookups through the local gateway to the real handler, against the sandbo
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -19,6 +20,7 @@ from devtools.sandbox import SandboxServer, seed
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
 from gladly_bigcommerce.bigcommerce.errors import RateLimited
+from gladly_bigcommerce.bigcommerce.shared_quota import RESERVE_SHARE
 from gladly_bigcommerce.lookup.profile import DETAILS_SKIPPED_ATTRIBUTE
 from tests.fixtures.aws import empty_lookup_cache
 from tests.fixtures.clock import ManualClock, spy_on_client_sleep
@@ -51,13 +53,18 @@ def spend_quota_until(bc_http: SandboxHttp, sandbox: SandboxServer, left: int) -
         assert bc_http.get("/v2/store").status_code == 200
 
 
-def leave_twelve_as_a_search_tells(
+QUOTA = 40
+RESERVE = math.ceil(RESERVE_SHARE * QUOTA)
+"""What a container of the deployment (the tests' gateway has the shared table) leaves unsent: 12."""
+
+
+def leave_four_above_the_reserve_as_a_search_tells(
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp
 ) -> None:
-    """Another app leaves 14 requests, then a search's answers tell the adaptor 12 are left. Its
-    guest-orders call is not awaited (the email is a customer's): wait until it was sent. The
-    request log is empty afterwards."""
-    spend_quota_until(bc_http, bc_sandbox, left=14)
+    """Another app leaves the reserve and 6 requests, then a search's answers tell the adaptor 4 above
+    the reserve are left. Its guest-orders call is not awaited (the email is a customer's): wait until
+    it was sent. The request log is empty afterwards."""
+    spend_quota_until(bc_http, bc_sandbox, left=RESERVE + 6)
     bc_sandbox.requests.clear()
     profile_of(gladly_client.post("/lookup", SEARCH))
     assert len(bc_sandbox.requests.wait_for(2)) == 2
@@ -69,14 +76,15 @@ def test_near_the_end_of_the_quota_a_detailed_profile_is_lean_and_says_so(
 ) -> None:
     # Given a store with 40 requests per window, a profile already opened once (its store
     # information, group names and images kept in this container) whose shipments no container
-    # shares any more, and another app that left 14 requests
-    bc_sandbox.rate_limit.configure(quota=40, window_seconds=30)
+    # shares any more, and another app that left the reserve and 6 requests
+    bc_sandbox.rate_limit.configure(quota=QUOTA, window_seconds=30)
     full = profile_of(gladly_client.post("/lookup", MARTHA))
     assert full["customAttributes"][DETAILS_SKIPPED_ATTRIBUTE] == ""
     assert len(tracked_orders(full)) == len(seed.MARTHA_SHIPPED_ORDER_IDS)
     empty_lookup_cache(local_aws)
-    # and a search whose answers told the adaptor so (12 left, fewer than a full profile may need)
-    leave_twelve_as_a_search_tells(gladly_client, bc_sandbox, bc_http)
+    # and a search whose answers told the adaptor so (4 above the reserve, fewer than a full profile
+    # may need)
+    leave_four_above_the_reserve_as_a_search_tells(gladly_client, bc_sandbox, bc_http)
     # When the profile is opened again
     lean = profile_of(gladly_client.post("/lookup", MARTHA))
     # Then only the shopper, the orders, the guest orders and the newest order's shipments were read
@@ -104,10 +112,11 @@ def test_near_the_end_of_the_quota_a_returning_shopper_is_shown_whole_from_the_s
     gladly_client: GladlyClient, bc_sandbox: SandboxServer, bc_http: SandboxHttp
 ) -> None:
     # Given a store with 40 requests per window, Martha's profile opened once (its shipments in the
-    # cache the containers share), and another app that left 14 requests, as a search told the adaptor
-    bc_sandbox.rate_limit.configure(quota=40, window_seconds=30)
+    # cache the containers share), and another app that left 4 above the reserve, as a search told the
+    # adaptor
+    bc_sandbox.rate_limit.configure(quota=QUOTA, window_seconds=30)
     full = profile_of(gladly_client.post("/lookup", MARTHA))
-    leave_twelve_as_a_search_tells(gladly_client, bc_sandbox, bc_http)
+    leave_four_above_the_reserve_as_a_search_tells(gladly_client, bc_sandbox, bc_http)
     # When the profile is opened again
     again = profile_of(gladly_client.post("/lookup", MARTHA))
     # Then only the shopper, the orders and the guest orders were read, and nothing was left out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gladly_bigcommerce.bigcommerce.quota import StoreQuota
 
 
@@ -169,13 +171,16 @@ def test_a_429_is_told_to_the_other_containers_with_its_wait() -> None:
 
 
 def test_held_by_another_container_nothing_is_sent_until_then() -> None:
-    # Given another container said the store's quota is spent for 5 s
+    # Given a container of a fleet, and another container said the store's quota is spent for 5 s
     clock = Clock()
     quota = StoreQuota(clock=clock)
+    told: list[float] = []
+    quota.share(0.2, told.append)
     quota.hold(5.0)
-    # Then nothing may be sent for 5 s, and the view says so
+    # Then nothing may be sent for 5 s, and the view says so; what the fleet knows is not told again
     assert quota.admit() == 5.0
     assert quota.view().nearly_spent(1)
+    assert told == []
     clock.now += 5.0
     assert quota.admit() == 0.0
 
@@ -195,3 +200,75 @@ def test_a_forgotten_view_shares_nothing_until_shared_again() -> None:
     quota.admit()
     quota.settle(200, headers(left=1, reset_ms=5_000))
     assert quota.view().reserve == 0
+
+
+def answered(quota: StoreQuota, clock: Clock, *, left: int, reset_ms: int, after: float) -> None:
+    """One request sent, and its answer `after` seconds later saying `left`."""
+    assert quota.admit() == 0.0
+    clock.now += after
+    quota.settle(200, headers(left=left, reset_ms=reset_ms))
+
+
+def in_a_fleet(clock: Clock) -> StoreQuota:
+    quota = StoreQuota(clock=clock)
+    quota.share(0.2, lambda _: None)  # a reserve of 30 of 150
+    return quota
+
+
+def test_while_the_others_may_spend_the_reserve_before_a_request_lands_one_is_sent_at_a_time() -> None:
+    # Given a container of a fleet whose answers, 0.1 s apart (a round trip each), say the store's count
+    # fell by 10 each time while it sent one request in between: the others spend 90 per second
+    clock = Clock()
+    quota = in_a_fleet(clock)
+    for left in (68, 58, 48, 38):
+        answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
+    # Then with 38 left (above the reserve) but 29 once a round trip of theirs lands, one request may go
+    assert quota.admit() == 0.0
+    # and the next waits a round trip for its answer, nothing taken
+    assert quota.admit() == pytest.approx(0.1)
+    assert quota.view().left == 37
+    # When that answer says the others have stopped (one fewer: this container's own)
+    clock.now += 0.1
+    quota.settle(200, headers(left=37, reset_ms=19_500))
+    # Then the next goes, and while their last second still shows their pace, one at a time
+    assert quota.admit() == 0.0
+    assert quota.admit() > 0
+    # and once its answers of the last second no longer show their pace, as many as it likes
+    clock.now += 1.0
+    quota.settle(200, headers(left=36, reset_ms=18_500))
+    assert [quota.admit() for _ in range(3)] == [0.0] * 3
+
+
+def test_far_above_the_reserve_the_others_pace_changes_nothing() -> None:
+    # Given the others spending 90 per second and 70 left: 61 once a round trip of theirs lands
+    clock = Clock()
+    quota = in_a_fleet(clock)
+    for left in (100, 90, 80, 70):
+        answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
+    # Then requests go together as ever
+    assert [quota.admit() for _ in range(5)] == [0.0] * 5
+
+
+def test_alone_a_count_falling_by_our_own_requests_is_nobody_elses_pace() -> None:
+    # Given answers whose count falls by exactly this container's own requests, down to 32 left
+    clock = Clock()
+    quota = in_a_fleet(clock)
+    for left in (35, 34, 33, 32):
+        answered(quota, clock, left=left, reset_ms=20_000, after=0.1)
+    # Then the requests up to the reserve go together
+    assert [quota.admit() for _ in range(2)] == [0.0, 0.0]
+    assert quota.admit() > 1  # the reserve: closed until the reset
+
+
+def test_a_new_window_forgets_how_fast_the_others_spent() -> None:
+    clock = Clock()
+    quota = in_a_fleet(clock)
+    for left in (68, 58, 48, 38):
+        answered(quota, clock, left=left, reset_ms=1_000, after=0.1)
+    quota.admit()
+    assert quota.admit() > 0
+    # When the window resets and its first answer says 149 are left
+    clock.now += 1.0
+    quota.settle(200, headers(left=149, reset_ms=30_000))
+    # Then requests go together again
+    assert [quota.admit() for _ in range(3)] == [0.0] * 3

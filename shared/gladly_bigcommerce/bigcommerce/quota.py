@@ -10,7 +10,13 @@ answers at once from what it has instead of spending requests that are sure to b
 One `StoreQuota` per store (API base and store hash) per container, shared by every client and
 thread: `quota_for(root)`. The estimate of what is left is kept on the safe side: each request sent
 counts against it before its answer arrives, and answers that arrive out of order never raise it
-within a window.
+within a window. What the others spend (the store's other apps, and in a fleet the other containers)
+shows only in the next answer, a round trip late; when the store's count falls faster than this
+container's own answers explain, it is the others' (`_others_rate`). When what they would spend at
+that rate before a request sent now is counted could take what is left above the reserve, the
+container sends one request at a time, each answer telling it how much is really left: a fleet that
+spends the quota in a burst slows to one request per container before the store runs out, and stops
+at the reserve; a burst that has ended costs a few requests sent one after the other, not a window.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -30,6 +37,12 @@ NEARLY_SPENT_SHARE = 0.1
 DEFAULT_LIMITED_SECONDS = 1.0
 # A closing is told to the other containers again only when it reaches this much further.
 _TOLD_AGAIN_AFTER = 0.5
+# How far back (seconds) the store's answers are compared to tell how fast the others spend its
+# quota, and the shortest stretch that tells a rate at all.
+_RATE_SPAN = 1.0
+_MIN_RATE_SPAN = 0.05
+# Weight of each new round trip in the running estimate of how long one takes.
+_LATENCY_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,12 @@ class StoreQuota:
         self._limited_until = 0.0
         self._in_flight = 0
         self._window: float | None = None  # seconds per window, as BigCommerce last said
+        self._sent: deque[float] = deque()  # when each request in flight was sent, oldest first
+        self._round_trip = 0.0  # seconds from sending a request to its answer (a running estimate)
+        self._answered = 0  # this container's answers so far
+        self._marks: deque[tuple[float, int, int]] = deque()  # this window: (when, left, answered)
+        self._others_rate = 0.0  # requests per second the store counts that are not this container's
+        self._told_until = 0.0  # until when this container told the others it sends nothing
 
     def view(self) -> QuotaView:
         with self._lock:
@@ -102,46 +121,61 @@ class StoreQuota:
 
     def admit(self) -> float:
         """Take one request from the estimate before sending it: 0.0 when it may be sent, else the
-        seconds until the store's window resets (nothing taken, nothing may be sent until then)."""
+        seconds to wait before asking again (nothing taken): until the store's window resets, or, while
+        the others may spend what is left above the reserve before this request lands, until the
+        answer of the one request this container then has in flight says how much is left."""
         with self._lock:
             now = self._clock()
             self._roll(now)
             closed_for = self._closed_for(now)
-            if closed_for > 0:
-                return closed_for
-            if self._left is not None:
-                self._left -= 1
-            self._in_flight += 1
-            on_spent = self._telling(0.0, now)
-        if on_spent is not None:  # this request leaves the reserve: the others stop too
+            if closed_for <= 0 and self._in_flight and self._others_may_spend_reserve(now):
+                return max(self._round_trip, _MIN_RATE_SPAN)
+            if closed_for <= 0:
+                if self._left is not None:
+                    self._left -= 1
+                self._in_flight += 1
+                self._sent.append(now)
+            on_spent = self._telling(now)
+        if on_spent is not None:  # this container stops (now, or after this request): the others too
             on_spent()
-        return 0.0
+        return closed_for
 
     def settle(self, status: int | None, headers: Mapping[str, str] | None) -> None:
         """Record the answer to an admitted request (``status`` None: none arrived); when it closes
         this container's circuit, tell the others (`share`)."""
         with self._lock:
             now = self._clock()
-            was_closed_for = self._closed_for(now)
             self._record(now, status, headers)
-            on_spent = self._telling(was_closed_for, now)
+            on_spent = self._telling(now)
         if on_spent is not None:
             on_spent()
 
-    def _telling(self, was_closed_for: float, now: float) -> Callable[[], None] | None:
-        """What tells the other containers this one stopped, when it just did (or stops for longer)."""
+    def _telling(self, now: float) -> Callable[[], None] | None:
+        """What tells the other containers this one stopped, when it has not told them yet (or stops
+        for longer than it told)."""
         closed_for = self._closed_for(now)
-        if self._on_spent is None or closed_for <= was_closed_for + _TOLD_AGAIN_AFTER:
+        told_enough = now + closed_for <= self._told_until + _TOLD_AGAIN_AFTER
+        if self._on_spent is None or closed_for <= 0 or told_enough:
             return None
+        self._told_until = now + closed_for
         return partial(self._on_spent, closed_for)
 
     def hold(self, seconds: float) -> None:
         """Send nothing for `seconds`: another container said the store's quota is spent until then."""
         with self._lock:
             self._limited_until = max(self._limited_until, self._clock() + seconds)
+            self._told_until = max(self._told_until, self._limited_until)  # the others know it already
 
     def _record(self, now: float, status: int | None, headers: Mapping[str, str] | None) -> None:
         self._in_flight = max(0, self._in_flight - 1)
+        if self._sent:
+            trip = now - self._sent.popleft()
+            self._round_trip = (
+                trip
+                if not self._round_trip
+                else self._round_trip + _LATENCY_WEIGHT * (trip - self._round_trip)
+            )
+        self._answered += 1
         left, quota, window_ms, reset_ms = _rate_headers(headers or {})
         if window_ms:
             self._window = window_ms / 1000
@@ -154,8 +188,11 @@ class StoreQuota:
                 # A new window: requests still in flight may count against it too.
                 self._left = left - self._in_flight
                 self._reset_at = reset_at
+                self._marks.clear()
+                self._others_rate = 0.0
             else:
                 self._left = min(self._left, left)
+            self._mark(now, left)
             if quota is not None:
                 self._quota = quota
             if left <= 0:
@@ -168,6 +205,26 @@ class StoreQuota:
             self._limited_until = max(self._limited_until, now + wait)
             self._left = 0
             self._reset_at = now + wait
+
+    def _mark(self, now: float, left: int) -> None:
+        """Note what the store said is left; from the answers of the last `_RATE_SPAN` seconds, the rate
+        at which its count fell beyond this container's own answers: the others' spending."""
+        self._marks.append((now, left, self._answered))
+        while len(self._marks) > 2 and self._marks[1][0] <= now - _RATE_SPAN:
+            self._marks.popleft()
+        first_at, first_left, first_answered = self._marks[0]
+        if now - first_at >= _MIN_RATE_SPAN:
+            others = (first_left - left) - (self._answered - first_answered)
+            self._others_rate = max(0, others) / (now - first_at)
+
+    def _others_may_spend_reserve(self, now: float) -> bool:
+        """True when what this container counts left, less what the others spend at their recent rate
+        until a request sent now is counted (since the last answer, and one round trip), is no more than
+        the reserve: the others' requests not seen yet may take what this container counts."""
+        if self._left is None or not self._marks or not self._others_rate:
+            return False
+        unseen = self._others_rate * (now - self._marks[-1][0] + self._round_trip)
+        return self._left - unseen <= self._reserve()
 
     def _closed_for(self, now: float) -> float:
         if self._limited_until > now:
@@ -182,6 +239,8 @@ class StoreQuota:
     def _roll(self, now: float) -> None:
         if self._reset_at <= now:
             self._left = None  # a new window: unknown until the next answer says
+            self._marks.clear()
+            self._others_rate = 0.0
 
 
 def _rate_headers(headers: Mapping[str, str]) -> tuple[int | None, int | None, int | None, int | None]:

@@ -6,7 +6,10 @@ keep sending into a quota another has seen spent, and get 429s (requests the sto
 quota is spent, shared with checkout and its other apps). So, with a shared table:
 
 - a container stops sending once `RESERVE_SHARE` of the quota is left, not none: the requests the
-  other containers sent before they knew land in that reserve, not past the quota;
+  other containers sent before they knew land in that reserve, not past the quota; and once the
+  others, at the pace they have been spending, could take what is left above it before its next
+  request lands, it sends one request at a time (`quota.py`), so a burst of the whole fleet stops in
+  time too;
 - when it stops (that reserve reached, a 429, or no request left), it writes "spent until T" (the
   store's reset time, seconds since the epoch) in the table: `QUOTA_KEY`, expiring at T;
 - every DETAILED lookup asks for that key in the batched read it sends anyway alongside its first
@@ -25,9 +28,13 @@ from .quota import QuotaView, StoreQuota
 from .shared_cache import CacheKey, SharedCache
 
 QUOTA_KEY = CacheKey("quota", "spent")
-RESERVE_SHARE = 0.2
-"""Share of the quota a container of a fleet leaves unsent (30 of the Standard plan's 150 per 30 s;
-none before BigCommerce has stated the quota)."""
+RESERVE_SHARE = 0.3
+"""Share of the quota a container of a fleet leaves unsent (45 of the Standard plan's 150 per 30 s;
+none before BigCommerce has stated the quota). Sized by `make bench`'s fleet edge: in its opening
+burst (4 containers, 20 agents, every shopper new) each container's count of what is left ran 35 to
+40 above the store's, the others' waves in flight; with one request at a time near the reserve
+(`quota.py`) the store still had 22 to 24 left when the last container stopped, and 7 with a reserve
+of 30."""
 NEAR_SHARE = 0.5
 """Share of the quota left under which a lookup hears the others before its first wave."""
 FALLBACK_QUOTA = 150
