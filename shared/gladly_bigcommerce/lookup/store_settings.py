@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
 from gladly_bigcommerce.bigcommerce.connection import forget_kept_state
 from gladly_bigcommerce.bigcommerce.deadline import Deadline
+from gladly_bigcommerce.bigcommerce.errors import DeadlineExceeded
 from gladly_bigcommerce.bigcommerce.models import StoreInfo
 from gladly_bigcommerce.bigcommerce.storefronts import Storefronts, read_storefronts
 from gladly_bigcommerce.lookup.calls import all_at_once, submit
@@ -37,7 +38,8 @@ class StoreSetting(Generic[T]):
 
     `fetch` answers at once from memory while the value is fresh; otherwise it starts a read
     alongside the lookup's other calls. A failed read is not remembered: the next lookup tries again.
-    Concurrent cold lookups may each read it; the last answer wins, and all are the same store's.
+    Lookups that need it while it is being read wait for that read (its value, or its failure) instead
+    of sending the same request again: a container's concurrent cold lookups read it once.
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class StoreSetting(Generic[T]):
         self._ttl = ttl_seconds
         self._clock = clock
         self._value: tuple[float, T] | None = None  # (expires, value)
+        self._reading: Future[T] | None = None  # the read in flight, if any
         self._lock = threading.Lock()
 
     @property
@@ -70,8 +73,27 @@ class StoreSetting(Generic[T]):
         return submit(lambda: self.load(deadline))
 
     def load(self, deadline: Deadline) -> T:
-        """Read the value now and remember it."""
-        return self.keep(self._load(deadline))
+        """Read the value now and remember it; while another lookup is reading it, its outcome."""
+        mine: Future[T] = Future()
+        with self._lock:
+            reading = self._reading
+            if reading is None:
+                self._reading = mine
+        if reading is not None:
+            try:
+                return reading.result(timeout=deadline.remaining())
+            except TimeoutError as error:
+                raise DeadlineExceeded("the deadline passed while another lookup read it") from error
+        try:
+            value = self.keep(self._load(deadline))
+        except BaseException as error:
+            mine.set_exception(error)
+            raise
+        finally:
+            with self._lock:
+                self._reading = None
+        mine.set_result(value)
+        return value
 
     def keep(self, value: T) -> T:
         """Remember a value read elsewhere (the shared cache) as if read now."""
