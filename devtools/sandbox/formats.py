@@ -76,7 +76,7 @@ def _refuse_floats(value: Any) -> None:
     kind = type(value)  # exact types first: an answer has tens of thousands of values
     if kind in _SCALARS:
         return
-    if kind is dict or (kind is not list and isinstance(value, dict)):
+    if isinstance(value, dict):
         for item in value.values():
             _refuse_floats(item)
     elif isinstance(value, list | tuple):
