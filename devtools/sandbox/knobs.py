@@ -177,6 +177,15 @@ class RateLimiter:
             self._window_start = time.monotonic()
             self._used = 0
 
+    def restart(self, elapsed_seconds: float = 0.0) -> None:
+        """A fresh window (nothing of it used), of which `elapsed_seconds` are already gone: a store
+        whose windows run on, met at that point of one."""
+        with self._lock:
+            if not 0 <= elapsed_seconds < self.window_seconds:
+                raise ValueError("elapsed_seconds must be within the window")
+            self._window_start = time.monotonic() - elapsed_seconds
+            self._used = 0
+
     def reset(self) -> None:
         """Back to BigCommerce's Standard plan: 150 requests per 30 s, a fresh window."""
         self.configure(quota=DEFAULT_QUOTA, window_seconds=DEFAULT_WINDOW_SECONDS)

@@ -56,6 +56,23 @@ def test_the_rate_limiter_resets_to_bigcommerce_standard_plan() -> None:
         limiter.configure(quota=0)
 
 
+def test_the_rate_limiter_restarts_a_window_part_of_which_is_gone() -> None:
+    # Given a window of 30 s, half spent
+    limiter = RateLimiter(quota=10, window_seconds=30)
+    for _ in range(5):
+        limiter.consume()
+    # When it restarts with 20 s of it gone
+    limiter.restart(elapsed_seconds=20)
+    # Then none of it is used, and it resets within the 10 s left
+    state = limiter.peek()
+    assert state.left == 10
+    assert 0 < state.reset_ms <= 10000
+    # and a point outside the window is refused
+    for outside in (-1, 30):
+        with pytest.raises(ValueError):
+            limiter.restart(elapsed_seconds=outside)
+
+
 def _record(method: str, api_path: str) -> RequestRecord:
     return RequestRecord(
         time=datetime.now(UTC),
