@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from devtools.aws import LocalResources
 from devtools.gateway import LocalGateway, build_event
@@ -68,7 +70,7 @@ class CallTimeline:
     """
 
     def __init__(self, sandbox: SandboxServer) -> None:
-        self._spans: list[tuple[float, float]] = []
+        self._spans: list[tuple[float, float, str]] = []  # (reached, answered, path)
         self._lock = threading.Lock()
         answer = sandbox.handle
 
@@ -78,7 +80,7 @@ class CallTimeline:
                 return answer(method, target, headers, body)
             finally:
                 with self._lock:
-                    self._spans.append((started, time.perf_counter()))
+                    self._spans.append((started, time.perf_counter(), urlsplit(target).path))
 
         sandbox.handle = timed  # type: ignore[method-assign]
 
@@ -86,10 +88,14 @@ class CallTimeline:
         with self._lock:
             self._spans.clear()
 
+    def spans(self, path_pattern: str) -> list[tuple[float, float]]:
+        """(reached, answered) of each call whose path matches `path_pattern` (searched), in order."""
+        with self._lock:
+            return sorted((start, end) for start, end, path in self._spans if re.search(path_pattern, path))
+
     def longest_chain(self) -> int:
         """The most calls in a row of which each started after the previous one had been answered."""
-        with self._lock:
-            spans = sorted(self._spans)
+        spans = self.spans("")
         chain_ending_at: list[int] = []
         for index, (start, _end) in enumerate(spans):
             before = [chain_ending_at[i] for i in range(index) if spans[i][1] <= start]

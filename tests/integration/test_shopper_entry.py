@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bench.stack import CallTimeline
 from devtools.aws import LocalResources
 from devtools.sandbox import DEFAULT_TOKEN, SandboxServer, seed
 from gladly_bigcommerce.bigcommerce.client import BigCommerceClient
@@ -152,6 +153,28 @@ def test_the_batched_read_is_sent_before_bigcommerce_answers_the_first_wave(
     container.lookup(MARTHA)
     # Then its first read of the shared table was sent while no BigCommerce call had been answered yet
     assert answered_before_read[0] == 0
+
+
+def test_store_settings_the_table_lacks_are_read_alongside_the_first_wave(
+    new_container: NewContainer, bc_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given BigCommerce answering each request after 0.5 s, and a new container of a new fleet (the
+    # table holds no store details, group names or storefronts yet)
+    bc_sandbox.latency = 0.5
+    monkeypatch.setattr(bc_sandbox, "handle", bc_sandbox.handle)  # the timeline's wrapping, undone after
+    timeline = CallTimeline(bc_sandbox)
+    container = new_container()
+    # When Martha's profile is made
+    profile = container.lookup(MARTHA)
+    # Then the store details, group names and storefronts were asked for before BigCommerce had
+    # answered the shopper's first call: alongside the first wave (so, in a store near the end of its
+    # quota, before her shipments spend what is left), not after it
+    (first_answered, *_) = sorted(end for _, end in timeline.spans(r"/v3/customers$"))
+    for setting in (r"/v2/store$", r"/v2/customer_groups$", r"/v3/channels$"):
+        (started, _), *_ = timeline.spans(setting)
+        assert started < first_answered, setting
+    # and the profile is whole
+    assert profile.custom_attributes is not None and profile.custom_attributes["detailsSkipped"] == ""
 
 
 def test_an_order_whose_version_changed_is_read_from_bigcommerce_and_shows_its_new_shipment(

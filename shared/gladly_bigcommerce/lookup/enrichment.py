@@ -25,16 +25,24 @@ from gladly_bigcommerce.lookup.mapping.orders import consignment_lines, lines_ar
 from gladly_bigcommerce.lookup.product_images import CACHE as IMAGE_CACHE
 from gladly_bigcommerce.lookup.product_images import product_images
 from gladly_bigcommerce.lookup.shared_reads import (
+    GROUP_NAMES_KEY,
+    GROUP_NAMES_MAX_AGE_SECONDS,
     IMAGE_MAX_AGE_SECONDS,
     ORDER_PARTS_MAX_AGE_SECONDS,
+    STORE_KEY,
+    STORE_MAX_AGE_SECONDS,
     STOREFRONTS_KEY,
     STOREFRONTS_MAX_AGE_SECONDS,
     ProfileReads,
+    dump_group_names,
     dump_models,
+    dump_store,
     dump_storefronts,
     image_key,
+    load_group_names,
     load_products,
     load_shipments,
+    load_store,
     load_storefronts,
     products_key,
     profile_keys,
@@ -62,6 +70,14 @@ _PART_LABELS = {
     "guest_orders": "guest orders",
     "storefronts": "storefronts",
     "other_accounts": "orders of the shopper's accounts on other storefronts",
+}
+
+
+# Each store setting the shared cache holds: its key, its JSON form both ways, its maximum age.
+_SHARED_SETTINGS: dict[str, tuple[CacheKey, Callable[[Any], Any], Callable[[Any], Any], float]] = {
+    "store": (STORE_KEY, load_store, dump_store, STORE_MAX_AGE_SECONDS),
+    "customer_groups": (GROUP_NAMES_KEY, load_group_names, dump_group_names, GROUP_NAMES_MAX_AGE_SECONDS),
+    "storefronts": (STOREFRONTS_KEY, load_storefronts, dump_storefronts, STOREFRONTS_MAX_AGE_SECONDS),
 }
 
 
@@ -101,29 +117,41 @@ class Detailed:
     lean: bool
     skipped: Skipped
     deferred: set[str] = field(default_factory=set)
-    """Store settings not kept in memory, left for the shared cache's batched read."""
+    """Store settings not kept in memory, left for the shared cache's batched read (`read_deferred`)."""
+    settings: dict[str, Future[Any] | None] = field(default_factory=dict)
+    """The deferred settings' reads, by part (None: a lean profile skips it), once `read_deferred` ran."""
     storefronts_call: Future[Storefronts] | None = None  # the store's storefronts, kept or being read
     copies: tuple[Customer, ...] = ()  # the shopper's accounts on other storefronts (one person)
     reads: ProfileReads = field(default_factory=lambda: ProfileReads(None))
     """The profile's reads of the shared cache, the first started alongside the first wave."""
 
-    def storefronts(self) -> Storefronts:
-        """The store's storefronts; unknown (as a store of one storefront) when not read. Not kept in
-        memory, they come from the shared cache's first read (sent alongside the first wave), else from
-        BigCommerce, read now and written back."""
-        if self.storefronts_call is None and "storefronts" in self.deferred:
-            self.deferred.discard("storefronts")
-            self.reads.wait_first(self.deps.deadline)
-            self.storefronts_call = shared_setting(
-                self.reads,
-                STOREFRONTS_KEY,
-                self.deps.store_settings.storefronts,
-                "storefronts",
-                self,
-                load_storefronts,
-                dump_storefronts,
-                STOREFRONTS_MAX_AGE_SECONDS,
+    def read_deferred(self) -> None:
+        """The deferred store settings from the shared cache's first read, else read from BigCommerce
+        (and written back) at once: called as soon as the shopper's first wave is sent, so they are read
+        alongside it (that read answers first), before the shopper's shipments and the other lookups
+        spend the store's quota, and the storefronts (two calls deep) do not lengthen the lookup. In a
+        fleet's opening burst each container reads them once; read after the first wave, they were the
+        last calls of their lookups, and a store out of quota left 20 lookups whole but for them."""
+        if not self.deferred:
+            return
+        self.reads.wait_first(self.deps.deadline)
+        kept = self.deps.store_settings
+        settings: dict[str, StoreSetting[Any]] = {
+            "store": kept.store,
+            "customer_groups": kept.group_names,
+            "storefronts": kept.storefronts,
+        }
+        for part in sorted(self.deferred):
+            key, load, dump, max_age = _SHARED_SETTINGS[part]
+            self.settings[part] = shared_setting(
+                self.reads, key, settings[part], part, self, load, dump, max_age
             )
+        self.deferred.clear()
+        self.storefronts_call = self.storefronts_call or self.settings.get("storefronts")
+
+    def storefronts(self) -> Storefronts:
+        """The store's storefronts; unknown (as a store of one storefront) when not read."""
+        self.read_deferred()
         call = self.storefronts_call
         found = optional(call, "storefronts", self) if call is not None else None
         return found or Storefronts.unknown()

@@ -57,7 +57,6 @@ from gladly_bigcommerce.lookup.enrichment import (
     Skipped,
     enrich,
     optional,
-    shared_setting,
 )
 from gladly_bigcommerce.lookup.mapping.customers import (
     customer_attributes,
@@ -79,15 +78,9 @@ from gladly_bigcommerce.lookup.search import (
 )
 from gladly_bigcommerce.lookup.shared_reads import (
     GROUP_NAMES_KEY,
-    GROUP_NAMES_MAX_AGE_SECONDS,
     STORE_KEY,
-    STORE_MAX_AGE_SECONDS,
     STOREFRONTS_KEY,
     ProfileReads,
-    dump_group_names,
-    dump_store,
-    load_group_names,
-    load_store,
     shopper_key,
 )
 from gladly_bigcommerce.lookup.shopper_phones import store_region
@@ -183,8 +176,8 @@ def _start_reads(ref: CustomerRef, deps: LookupDeps) -> ProfileReads:
 
 def _store_setting(setting: StoreSetting[T], part: str, detailed: Detailed) -> Future[T] | None:
     """The store setting, kept or read now; None (and said so) when a lean profile skips reading it;
-    None (deferred) when not kept and a shared cache may hold it (`shared_setting` reads it then: the
-    storefronts when first needed, `Detailed.storefronts`)."""
+    None (deferred) when not kept and a shared cache may hold it (`Detailed.read_deferred` reads it
+    then, alongside the first wave)."""
     if setting.value is None and detailed.deps.connection.shared is not None:
         detailed.deferred.add(part)
         return None
@@ -225,6 +218,7 @@ def _registered_profile(
     groups_call = _store_setting(deps.store_settings.group_names, "customer_groups", detailed)
     orders_call = _list_orders(deps, customer_id=ref.customer_id)
     guest_calls = {email: _list_orders(deps, email=email) for email in profile_emails}
+    detailed.read_deferred()
     searched = result(searching, deadline) if searching else None
     customer = _linked_customer(ref, searched, customer_call, deps)
     if customer is None:
@@ -298,7 +292,9 @@ def _guest_profile(
     ref: GuestRef, detailed: Detailed, store: Future[StoreInfo] | None
 ) -> CustomerResult | None:
     deps = detailed.deps
-    by_email = result(_list_orders(deps, email=ref.email), deps.deadline)
+    by_email_call = _list_orders(deps, email=ref.email)
+    detailed.read_deferred()
+    by_email = result(by_email_call, deps.deadline)
     found = guest_orders(by_email, ref.email)
     if not found:
         logger.info("No guest orders for the DETAILED guest id", extra={"email": mask_email(ref.email)})
@@ -332,35 +328,11 @@ def _profile(
     deps = detailed.deps
     recent = orders[: deps.settings.recent_orders]
     parts = Parts.of(recent, deps.client.store_hash)
-    settings_keys = [
-        key
-        for part, key in (("store", STORE_KEY), ("customer_groups", GROUP_NAMES_KEY))
-        if part in detailed.deferred
-    ]
+    detailed.read_deferred()  # (started with the first wave: `_registered_profile`, `_guest_profile`)
+    store_call = store_call or detailed.settings.get("store")
+    groups_call = groups_call or detailed.settings.get("customer_groups")
     reads = detailed.reads
-    reads.complete([*parts.keys(), *settings_keys], deps.deadline)
-    if "store" in detailed.deferred:
-        store_call = shared_setting(
-            reads,
-            STORE_KEY,
-            deps.store_settings.store,
-            "store",
-            detailed,
-            load_store,
-            dump_store,
-            STORE_MAX_AGE_SECONDS,
-        )
-    if "customer_groups" in detailed.deferred:
-        groups_call = shared_setting(
-            reads,
-            GROUP_NAMES_KEY,
-            deps.store_settings.group_names,
-            "customer_groups",
-            detailed,
-            load_group_names,
-            dump_group_names,
-            GROUP_NAMES_MAX_AGE_SECONDS,
-        )
+    reads.complete(parts.keys(), deps.deadline)
     enrichment = enrich(parts, reads, detailed)
     store = optional(store_call, "store", detailed) if store_call else None
     group_names = optional(groups_call, "customer_groups", detailed) if groups_call else None
