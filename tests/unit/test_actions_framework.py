@@ -544,52 +544,48 @@ def test_a_write_whose_outcome_is_unknown_keeps_its_journal_entry(stores: Action
     )
 
 
-def test_a_money_moving_write_is_guided_in_the_shared_words_and_warned_against_another_way() -> None:
-    # Given the refund's guidance, from its parts
-    guidance = WriteGuidance(
-        not_done="the refund of $25.00 on order 100 was not sent, and nothing was changed",
-        unconfirmed="the refund of $25.00 on order 100",
-        checked="the order's refunds are checked",
-        other_way="refund it",
-    )
-    # Then not sent, the agent submits again in a minute; unconfirmed, never refunds it another way
-    assert guidance.not_sent == (
-        "so the refund of $25.00 on order 100 was not sent, and nothing was changed. Submit this form "
-        "again in a minute."
-    )
-    assert guidance.unknown == (
-        "BigCommerce did not confirm the refund of $25.00 on order 100. Do not refund it another way: "
-        "submit this form again in a moment, and the order's refunds are checked before anything else is "
-        "done."
-    )
-
-
-def test_guidance_says_why_submitting_again_repeats_nothing_done_before_the_write() -> None:
-    # Given a cancel whose refund went through before its status change
-    guidance = WriteGuidance(
-        not_done="order 100 was not cancelled (its refund went through)",
-        not_repeated="the refund is not made twice",
-        unconfirmed="cancelling order 100 (its refund went through)",
-        checked="the order's status is checked",
-    )
-    # Then both sentences say so, and neither warns against another way (no money moves in it)
-    assert guidance.not_sent == (
-        "so order 100 was not cancelled (its refund went through). Submit this form again in a minute: "
-        "the refund is not made twice."
-    )
-    assert guidance.unknown == (
-        "BigCommerce did not confirm cancelling order 100 (its refund went through). Submit this form "
-        "again in a moment, and the order's status is checked before anything else is done."
-    )
-
-
-def test_guidance_for_a_write_that_leaves_nothing_usable_names_no_check() -> None:
-    guidance = WriteGuidance(
-        not_done="no discount was created", unconfirmed="creating the discount", checked=None
-    )
-    assert guidance.unknown == (
-        "BigCommerce did not confirm creating the discount. Submit this form again in a moment."
-    )
+@pytest.mark.parametrize(
+    ("guidance", "not_sent", "unknown"),
+    [
+        (  # a refund moves money: never do it another way while it is unconfirmed
+            WriteGuidance(
+                not_done="the refund of $25.00 on order 100 was not sent, and nothing was changed",
+                unconfirmed="the refund of $25.00 on order 100",
+                checked="the order's refunds are checked",
+                other_way="refund it",
+            ),
+            "so the refund of $25.00 on order 100 was not sent, and nothing was changed. Submit this form "
+            "again in a minute.",
+            "BigCommerce did not confirm the refund of $25.00 on order 100. Do not refund it another way: "
+            "submit this form again in a moment, and the order's refunds are checked before anything else "
+            "is done.",
+        ),
+        (  # a cancel whose refund went through first: submitting again does not refund again
+            WriteGuidance(
+                not_done="order 100 was not cancelled (its refund went through)",
+                not_repeated="the refund is not made twice",
+                unconfirmed="cancelling order 100 (its refund went through)",
+                checked="the order's status is checked",
+            ),
+            "so order 100 was not cancelled (its refund went through). Submit this form again in a minute: "
+            "the refund is not made twice.",
+            "BigCommerce did not confirm cancelling order 100 (its refund went through). Submit this form "
+            "again in a moment, and the order's status is checked before anything else is done.",
+        ),
+        (  # a write that leaves nothing usable: nothing to check first
+            WriteGuidance(
+                not_done="no discount was created", unconfirmed="creating the discount", checked=None
+            ),
+            "so no discount was created. Submit this form again in a minute.",
+            "BigCommerce did not confirm creating the discount. Submit this form again in a moment.",
+        ),
+    ],
+    ids=["money-moving", "repeats-nothing-done-before", "nothing-to-check"],
+)
+def test_write_guidance_is_worded_alike_from_its_parts(
+    guidance: WriteGuidance, not_sent: str, unknown: str
+) -> None:
+    assert (guidance.not_sent, guidance.unknown) == (not_sent, unknown)
 
 
 def test_a_refused_write_is_forgotten_and_raised_for_the_action_to_word(stores: ActionStores) -> None:
