@@ -24,7 +24,12 @@ from gladly_bigcommerce.actions.machinery import locks as locks_module
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext, action_deadlines
-from gladly_bigcommerce.actions.machinery.errors import ActionConflict, WriteNotSent, WriteOutcomeUnknown
+from gladly_bigcommerce.actions.machinery.errors import (
+    ActionConflict,
+    WriteGuidance,
+    WriteNotSent,
+    WriteOutcomeUnknown,
+)
 from gladly_bigcommerce.actions.machinery.exactly_once import ActionStores, SubmitRequest, run_submit
 from gladly_bigcommerce.actions.machinery.idempotency import Submission
 from gladly_bigcommerce.actions.machinery.locks import OrderLocks
@@ -39,6 +44,11 @@ TOKENS = FormTokens.of("unit-test-signing-key", deployment_name="unit", store_ha
 REFUND_100 = FormSubject("refund", 100, None)
 GLADLY_ABANDONS_AFTER_SECONDS = 15
 GLADLY_FORM_PATIENCE_SECONDS = 5
+NOTE_GUIDANCE = WriteGuidance(
+    not_done="no note was added to order 100",
+    unconfirmed="the note on order 100",
+    checked="the order's notes are read",
+)
 
 
 def answered(error: Exception, values: Any) -> int:
@@ -505,16 +515,14 @@ def test_a_write_bigcommerce_never_took_is_forgotten_and_said_to_have_changed_no
     attempt = journaled(stores)
     # When it is sent through the context
     with pytest.raises(WriteNotSent) as caught:
-        submit_context(stores).write(
-            failing(error),
-            not_sent="so nothing was changed.",
-            unknown="?",
-            forget=attempt,
-        )
+        submit_context(stores).write(failing(error), guidance=NOTE_GUIDANCE, forget=attempt)
     # Then its journal entry is forgotten (the next submit proceeds), and the agent is told why and what
     assert stores.journal.get("refund", attempt.nonce) is None
     item = caught.value.errors[0]
-    assert (item.code, item.detail) == (code, f"{cause}, so nothing was changed.")
+    assert (item.code, item.detail) == (
+        code,
+        f"{cause}, so no note was added to order 100. Submit this form again in a minute.",
+    )
     # And Gladly gets a 400 on no field: the same form may be submitted again
     status, (answered,) = action_answer(caught.value, "c", submitted={"reason": "x"})
     assert (status, answered.attr, answered.detail) == (400, "", item.detail)
@@ -525,22 +533,66 @@ def test_a_write_whose_outcome_is_unknown_keeps_its_journal_entry(stores: Action
     with pytest.raises(WriteOutcomeUnknown) as caught:
         submit_context(stores).write(
             failing(bigcommerce.OutcomeUnknown("timed out after sending")),
-            not_sent="?",
-            unknown="BigCommerce did not confirm it.",
+            guidance=NOTE_GUIDANCE,
             forget=attempt,
         )
     assert stores.journal.get("refund", attempt.nonce) == attempt
     assert (caught.value.errors[0].code, caught.value.errors[0].detail) == (
         "outcome_unknown",
-        "BigCommerce did not confirm it.",
+        "BigCommerce did not confirm the note on order 100. Submit this form again in a moment, and the "
+        "order's notes are read before anything else is done.",
     )
+
+
+@pytest.mark.parametrize(
+    ("guidance", "not_sent", "unknown"),
+    [
+        (  # a refund moves money: never do it another way while it is unconfirmed
+            WriteGuidance(
+                not_done="the refund of $25.00 on order 100 was not sent, and nothing was changed",
+                unconfirmed="the refund of $25.00 on order 100",
+                checked="the order's refunds are checked",
+                other_way="refund it",
+            ),
+            "so the refund of $25.00 on order 100 was not sent, and nothing was changed. Submit this form "
+            "again in a minute.",
+            "BigCommerce did not confirm the refund of $25.00 on order 100. Do not refund it another way: "
+            "submit this form again in a moment, and the order's refunds are checked before anything else "
+            "is done.",
+        ),
+        (  # a cancel whose refund went through first: submitting again does not refund again
+            WriteGuidance(
+                not_done="order 100 was not cancelled (its refund went through)",
+                not_repeated="the refund is not made twice",
+                unconfirmed="cancelling order 100 (its refund went through)",
+                checked="the order's status is checked",
+            ),
+            "so order 100 was not cancelled (its refund went through). Submit this form again in a minute: "
+            "the refund is not made twice.",
+            "BigCommerce did not confirm cancelling order 100 (its refund went through). Submit this form "
+            "again in a moment, and the order's status is checked before anything else is done.",
+        ),
+        (  # a write that leaves nothing usable: nothing to check first
+            WriteGuidance(
+                not_done="no discount was created", unconfirmed="creating the discount", checked=None
+            ),
+            "so no discount was created. Submit this form again in a minute.",
+            "BigCommerce did not confirm creating the discount. Submit this form again in a moment.",
+        ),
+    ],
+    ids=["money-moving", "repeats-nothing-done-before", "nothing-to-check"],
+)
+def test_write_guidance_is_worded_alike_from_its_parts(
+    guidance: WriteGuidance, not_sent: str, unknown: str
+) -> None:
+    assert (guidance.not_sent, guidance.unknown) == (not_sent, unknown)
 
 
 def test_a_refused_write_is_forgotten_and_raised_for_the_action_to_word(stores: ActionStores) -> None:
     attempt = journaled(stores)
     refusal = bigcommerce.ValidationFailed("422", status=422)
     with pytest.raises(bigcommerce.ValidationFailed) as caught:
-        submit_context(stores).write(failing(refusal), not_sent="?", unknown="?", forget=attempt)
+        submit_context(stores).write(failing(refusal), guidance=NOTE_GUIDANCE, forget=attempt)
     assert caught.value is refusal and stores.journal.get("refund", attempt.nonce) is None
 
 
@@ -548,8 +600,7 @@ def test_a_write_is_sent_with_the_whole_submit_deadline() -> None:
     context = submit_context()
     received: list[Deadline] = []
     assert (
-        context.write(lambda deadline: received.append(deadline) or "done", not_sent="?", unknown="?")
-        == "done"
+        context.write(lambda deadline: received.append(deadline) or "done", guidance=NOTE_GUIDANCE) == "done"
     )
     assert received == [context.write_deadline]
 
@@ -569,7 +620,7 @@ def test_a_failure_before_any_write_says_nothing_was_done() -> None:
 def test_a_failure_after_a_write_is_left_to_the_generic_wording() -> None:
     # Given a submit that wrote, then failed reading: what was written is checked on the next submit
     context = submit_context()
-    context.write(lambda _: "written", not_sent="?", unknown="?")
+    context.write(lambda _: "written", guidance=NOTE_GUIDANCE)
     error = bigcommerce.UpstreamUnavailable("unreachable")
     with pytest.raises(bigcommerce.UpstreamUnavailable):
         context._explained(lambda _: failing(error)(context.deadline), fresh_token())

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext
+from gladly_bigcommerce.actions.machinery.errors import WriteGuidance
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
     finish_attempt,
@@ -288,18 +289,14 @@ def _cancel(
     """
     refunded = snapshot.refund_id is not None
     went_through = " (its refund went through)" if refunded else ""
-    not_sent = (
-        f"so order {order.id} was not cancelled (its refund went through). Submit this form again in a "
-        "minute: the refund is not made twice."
-        if refunded
-        else f"so order {order.id} was not cancelled, and nothing was changed. Submit this form again in "
-        "a minute."
-    )
     cancelled = context.write(
         lambda deadline: context.client.update_order_status(order.id, STATUS_CANCELLED, deadline=deadline),
-        not_sent=not_sent,
-        unknown=f"BigCommerce did not confirm cancelling order {order.id}{went_through}. Submit this form "
-        "again in a moment: the order's status is checked before anything else is done.",
+        guidance=WriteGuidance(
+            not_done=f"order {order.id} was not cancelled{went_through or ', and nothing was changed'}",
+            not_repeated="the refund is not made twice" if refunded else "",
+            unconfirmed=f"cancelling order {order.id}{went_through}",
+            checked="the order's status is checked",
+        ),
         forget=None if refunded else attempt,
         audit={**_audit(snapshot, reason), "cancelled": "false"} if refunded else None,
     )

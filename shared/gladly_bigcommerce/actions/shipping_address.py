@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext
-from gladly_bigcommerce.actions.machinery.errors import Refusal
+from gladly_bigcommerce.actions.machinery.errors import Refusal, WriteGuidance
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
     finish_attempt,
@@ -322,10 +322,11 @@ def _write(
         lambda deadline: context.client.update_shipping_address(
             order_id, snapshot.address_id, update, deadline=deadline
         ),
-        not_sent=f"so the shipping address of order {order_id} was not changed. Submit this form again in a "
-        "minute.",
-        unknown=f"BigCommerce did not confirm the new shipping address of order {order_id}. Submit this form "
-        "again in a moment: the address is read before anything else is done.",
+        guidance=WriteGuidance(
+            not_done=f"the shipping address of order {order_id} was not changed",
+            unconfirmed=f"the new shipping address of order {order_id}",
+            checked="the address is read",
+        ),
         forget=attempt,
         refused=Refusal("address_refused", "the address", "The address was not changed.", attr=""),
     )

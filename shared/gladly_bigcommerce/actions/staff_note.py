@@ -32,7 +32,7 @@ from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.audit import token_fingerprint
 from gladly_bigcommerce.actions.machinery.context import ActionContext
-from gladly_bigcommerce.actions.machinery.errors import Refusal
+from gladly_bigcommerce.actions.machinery.errors import Refusal, WriteGuidance
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
     finish_attempt,
@@ -154,9 +154,11 @@ def _append(
     attempt = begin_attempt(context, ACTION, token, snapshot, order_id=order_id, replacing=replacing)
     written = context.write(
         lambda deadline: context.client.update_staff_notes(order_id, after, deadline=deadline),
-        not_sent=f"so no note was added to order {order_id}. Submit this form again in a minute.",
-        unknown=f"BigCommerce did not confirm the note on order {order_id}. Submit this form again in a "
-        "moment: the order's notes are read first, and the note is never added twice.",
+        guidance=WriteGuidance(
+            not_done=f"no note was added to order {order_id}",
+            unconfirmed=f"the note on order {order_id}",
+            checked="the order's notes are read",
+        ),
         forget=attempt,
         refused=Refusal("note_refused", "the note", "No note was added.", attr=NOTE),
     )

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext
-from gladly_bigcommerce.actions.machinery.errors import Refusal
+from gladly_bigcommerce.actions.machinery.errors import Refusal, WriteGuidance
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
     finish_attempt,
@@ -188,11 +188,12 @@ def _give(
     attempt = begin_attempt(context, ACTION, token, snapshot, order_id=None, replacing=replacing)
     context.write(
         lambda deadline: context.client.set_store_credit(customer_id, [snapshot.after], deadline=deadline),
-        not_sent=f"so no store credit was given to customer {customer_id}. Submit this form again in a "
-        "minute.",
-        unknown=f"BigCommerce did not confirm the store credit of {money} for customer {customer_id}. Do not "
-        "give it another way: submit this form again in a moment, and the balance is read before anything "
-        "else is done.",
+        guidance=WriteGuidance(
+            not_done=f"no store credit was given to customer {customer_id}",
+            unconfirmed=f"the store credit of {money} for customer {customer_id}",
+            checked="the balance is read",
+            other_way="give it",
+        ),
         forget=attempt,
         refused=Refusal("credit_refused", "the store credit", "No store credit was given.", attr=AMOUNT),
     )

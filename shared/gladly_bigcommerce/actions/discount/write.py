@@ -29,7 +29,7 @@ from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.audit import token_fingerprint
 from gladly_bigcommerce.actions.machinery.context import ActionContext
-from gladly_bigcommerce.actions.machinery.errors import Refusal
+from gladly_bigcommerce.actions.machinery.errors import Refusal, WriteGuidance
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
     finish_attempt,
@@ -170,9 +170,13 @@ def _create_promotion(
     draft = promotion_draft(snapshot.terms, name)
     return context.write(
         lambda deadline: context.client.create_promotion(draft, deadline=deadline),
-        not_sent="so no discount was created, and nothing was changed. Submit this form again in a minute.",
-        unknown="BigCommerce did not confirm creating the discount, and no code was made. Submit this form "
-        "again: a promotion without a code cannot be used, so nothing is given twice.",
+        guidance=WriteGuidance(
+            not_done="no discount was created, and nothing was changed",
+            # The next submit makes a new promotion: one made now, if any, has no code and gives nothing.
+            unconfirmed="creating the discount, and no code was made: a promotion without a code cannot "
+            "be used, so nothing is given twice",
+            checked=None,
+        ),
         forget=attempt,
         refused=Refusal("discount_refused", "the discount", "Nothing was created.", attr=DISCOUNT_TYPE),
     )
@@ -195,10 +199,12 @@ def _add_code(
                     promotion_id, codes(), max_uses=snapshot.terms.uses, deadline=deadline
                 ),
                 # The promotion stays journaled: the next submit adds its code, never a second promotion.
-                not_sent="so no code was made. Submit this form again in a minute: the discount is made "
-                "once.",
-                unknown="BigCommerce did not confirm the new discount code. Submit this form again: the "
-                "promotion's codes are checked first, so no second code is made.",
+                guidance=WriteGuidance(
+                    not_done="no code was made",
+                    not_repeated="the discount is made once",
+                    unconfirmed="the new discount code",
+                    checked="the promotion's codes are checked",
+                ),
             )
         except Conflict:
             # Nothing was made. Either the code is taken (another one is safe to try) or this

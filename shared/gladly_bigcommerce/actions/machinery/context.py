@@ -21,8 +21,10 @@ from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.errors import (
     Refusal,
+    WriteGuidance,
     WriteNotSent,
     WriteOutcomeUnknown,
+    submit_again,
     why_not_sent,
 )
 from gladly_bigcommerce.actions.machinery.exactly_once import (
@@ -131,16 +133,13 @@ class ActionContext:
         except (RateLimited, UpstreamUnavailable) as error:
             if isinstance(error, OutcomeUnknown) or self._writes_started:
                 raise
-            raise WriteNotSent.because(
-                error, "so nothing was done. Submit this form again in a minute."
-            ) from error
+            raise WriteNotSent.because(error, submit_again("nothing was done")) from error
 
     def write(
         self,
         send: Callable[[Deadline], T],
         *,
-        not_sent: str,
-        unknown: str,
+        guidance: WriteGuidance,
         forget: Attempt | None = None,
         audit: Mapping[str, str] | None = None,
         refused: Refusal | None = None,
@@ -149,24 +148,24 @@ class ActionContext:
 
         - answered: its result;
         - sent and not answered, or answered unreadably (``OutcomeUnknown``): ``WriteOutcomeUnknown``
-          with ``unknown``, the journaled attempt kept for the next submit to check;
+          saying ``guidance.unknown``, the journaled attempt kept for the next submit to check;
         - not done (429, BigCommerce unreachable before sending, the deadline passed before it could
           start, or refused with a 4xx): ``forget``, the attempt journaled for it, is dropped
           (``discard_attempt``), so the next submit proceeds normally; the unavailable kinds raise
-          ``WriteNotSent`` ("<why>, <not_sent>"), a refusal is answered as ``refused`` says (a conflict,
-          or without ``refused`` any refusal, is re-raised for the caller's own wording).
+          ``WriteNotSent`` ("<why>, <guidance.not_sent>"), a refusal is answered as ``refused`` says
+          (a conflict, or without ``refused`` any refusal, is re-raised for the caller's own wording).
         ``audit`` records, on those errors, what this submit did before (e.g. a refund made).
         """
         self._writes_started.append(1)  # from here on, failures may follow a change: the edge words them
         try:
             return send(self.write_deadline)
         except OutcomeUnknown as error:
-            raise WriteOutcomeUnknown.of("outcome_unknown", unknown).noting(audit) from error
+            raise WriteOutcomeUnknown.of("outcome_unknown", guidance.unknown).noting(audit) from error
         except (BigCommerceError, CallBudgetExceeded) as error:
             if forget is not None:
                 discard_attempt(self, forget)
             if why_not_sent(error) is not None:
-                raise WriteNotSent.because(error, not_sent).noting(audit) from error
+                raise WriteNotSent.because(error, guidance.not_sent).noting(audit) from error
             if (
                 refused is not None
                 and isinstance(error, ValidationFailed)

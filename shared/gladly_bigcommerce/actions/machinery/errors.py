@@ -72,6 +72,47 @@ def why_not_sent(error: Exception) -> tuple[str, str] | None:
     return None
 
 
+def submit_again(not_done: str, not_repeated: str = "") -> str:
+    """What a submit says after ``why_not_sent``'s cause (``WriteNotSent.because``): "so <not_done>.
+    Submit this form again in a minute[: <not_repeated>]." """
+    return f"so {not_done}. Submit this form again in a minute{f': {not_repeated}' if not_repeated else ''}."
+
+
+@dataclass(frozen=True)
+class WriteGuidance:
+    """What the agent is told when BigCommerce does not take a submit's write (``not_sent``) or does not
+    confirm it (``unknown``), worded here from what varies, so that every action says it alike
+    (``ActionContext.write``)."""
+
+    not_done: str
+    """What did not happen: ``the refund of $25.00 on order 100 was not sent, and nothing was changed``."""
+    unconfirmed: str
+    """What BigCommerce did not confirm: ``the refund of $25.00 on order 100``."""
+    checked: str | None
+    """What the next submit of the form checks before anything else is done, so nothing is done twice:
+    ``the order's refunds are checked``. None only when an unconfirmed write leaves nothing that can be
+    used (``unconfirmed`` says why), so the next submit simply does it again."""
+    other_way: str = ""
+    """For a write that moves money, what the agent must not do by other means while it is unconfirmed
+    (``refund it``): "Do not refund it another way"."""
+    not_repeated: str = ""
+    """When the submit did something before this write: why submitting again does not repeat it
+    (``the refund is not made twice``)."""
+
+    @property
+    def not_sent(self) -> str:
+        """The consequence ``WriteNotSent`` gives after its cause: nothing of this write happened."""
+        return submit_again(self.not_done, self.not_repeated)
+
+    @property
+    def unknown(self) -> str:
+        """The ``WriteOutcomeUnknown`` sentence: the write may have happened, and the same form finds out."""
+        again = "submit this form again in a moment"
+        advice = f"Do not {self.other_way} another way: {again}" if self.other_way else again.capitalize()
+        check = f", and {self.checked} before anything else is done" if self.checked is not None else ""
+        return f"BigCommerce did not confirm {self.unconfirmed}. {advice}{check}."
+
+
 @dataclass(frozen=True)
 class Refusal:
     """How a submit says BigCommerce refused its write (a 4xx other than a conflict): nothing was done,

@@ -18,7 +18,12 @@ from pydantic import BaseModel, ConfigDict
 from gladly_bigcommerce.actions.machinery.answers import SubmitAnswer
 from gladly_bigcommerce.actions.machinery.attempts import Attempt
 from gladly_bigcommerce.actions.machinery.context import ActionContext
-from gladly_bigcommerce.actions.machinery.errors import ActionConflict, Refusal, WriteOutcomeUnknown
+from gladly_bigcommerce.actions.machinery.errors import (
+    ActionConflict,
+    Refusal,
+    WriteGuidance,
+    WriteOutcomeUnknown,
+)
 from gladly_bigcommerce.actions.machinery.exactly_once import (
     begin_attempt,
     finish_attempt,
@@ -174,11 +179,12 @@ def send_refund(
             lambda deadline: context.client.create_refund(
                 order_id, planned.items, method.payments(), reason=snapshot.reason, deadline=deadline
             ),
-            not_sent=f"so the refund of {amount} on order {order_id} was not sent, and nothing was "
-            "changed. Submit this form again in a minute.",
-            unknown=f"BigCommerce did not confirm the refund of {amount} on order {order_id}. Do not refund "
-            "it another way: submit this form again in a moment, and the order's refunds are checked "
-            "before anything else is done.",
+            guidance=WriteGuidance(
+                not_done=f"the refund of {amount} on order {order_id} was not sent, and nothing was changed",
+                unconfirmed=f"the refund of {amount} on order {order_id}",
+                checked="the order's refunds are checked",
+                other_way="refund it",
+            ),
             forget=attempt,
             refused=Refusal("refund_refused", "the refund", "Nothing was refunded.", attr=SCOPE),
         )
