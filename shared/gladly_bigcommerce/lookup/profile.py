@@ -328,7 +328,7 @@ def _profile(
     deps = detailed.deps
     recent = orders[: deps.settings.recent_orders]
     parts = Parts.of(recent, deps.client.store_hash)
-    detailed.read_deferred()  # (started with the first wave: `_registered_profile`, `_guest_profile`)
+    # the settings not kept were started with the first wave (`_registered_profile`, `_guest_profile`)
     store_call = store_call or detailed.settings.get("store")
     groups_call = groups_call or detailed.settings.get("customer_groups")
     reads = detailed.reads
