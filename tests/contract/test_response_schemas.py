@@ -240,40 +240,11 @@ READ_FIELDS = {name for root in READ_MODELS for model in _models(root) for name 
 # a field that stopped being read as money would otherwise leave the check with it.
 MONEY_FIELDS_OF: dict[type[BaseModel], frozenset[str]] = {
     StoreCreditAmount: frozenset({"amount"}),
-    Order: frozenset(
-        {
-            "subtotal_ex_tax",
-            "subtotal_inc_tax",
-            "total_ex_tax",
-            "total_inc_tax",
-            "total_tax",
-            "shipping_cost_ex_tax",
-            "shipping_cost_inc_tax",
-            "handling_cost_inc_tax",
-            "refunded_amount",
-            "store_credit_amount",
-            "gift_certificate_amount",
-            "discount_amount",
-            "coupon_discount",
-        }
-    ),
-    ShippingConsignment: frozenset(
-        {"base_cost", "cost_ex_tax", "cost_inc_tax", "cost_tax", "handling_cost_inc_tax"}
-    ),
-    OrderProduct: frozenset(
-        {
-            "base_price",
-            "price_ex_tax",
-            "price_inc_tax",
-            "price_tax",
-            "total_ex_tax",
-            "total_inc_tax",
-            "total_tax",
-            "discounted_total_inc_tax",
-        }
-    ),
+    Order: frozenset({"total_inc_tax", "refunded_amount"}),
+    ShippingConsignment: frozenset({"cost_inc_tax"}),
+    OrderProduct: frozenset({"price_inc_tax", "total_inc_tax", "discounted_total_inc_tax"}),
     AppliedDiscount: frozenset({"amount"}),
-    ShippingAddress: frozenset({"base_cost", "cost_ex_tax", "cost_inc_tax", "cost_tax"}),
+    ShippingAddress: frozenset({"cost_inc_tax"}),
     Refund: frozenset({"total_amount", "total_tax"}),
     RefundPaymentResult: frozenset({"amount"}),
     RefundedItem: frozenset({"requested_amount"}),
@@ -834,6 +805,14 @@ def test_a_v3_answer_without_data_is_unreadable_not_empty() -> None:
     # Then it is not read as "no refunds" (that could refund twice)
     with pytest.raises(BadUpstreamResponse):
         read(refunds, {"meta": {}})
+
+
+def test_every_listed_money_field_is_one_its_model_reads() -> None:
+    # A field the models stop reading (or rename) leaves this list by hand, never silently
+    for model, names in MONEY_FIELDS_OF.items():
+        assert names <= set(model.model_fields), (
+            f"{model.__name__}: {sorted(names - set(model.model_fields))}"
+        )
 
 
 def test_the_repository_holds_the_spec_files() -> None:

@@ -436,8 +436,9 @@ def _create_order(client: BigCommerceClient, order: Order) -> object:
 
 def _create_shipment(client: BigCommerceClient, order: Order) -> object:
     product = client.list_order_products(order.id)[0]
+    address = client.list_shipping_addresses(order.id)[0]
     shipment = ShipmentCreate(
-        order_address_id=product.order_address_id or 0,
+        order_address_id=address.id,
         items=[ShipmentItemCreate(order_product_id=product.id, quantity=1)],
     )
     return client.create_shipment(order.id, shipment)

@@ -1,9 +1,10 @@
 """BigCommerce payloads as pydantic models: what the client reads and what it sends.
 
-Reading: unknown fields are ignored (BigCommerce adds fields freely); values (money, dates, text,
-counts) are read as `values` says: money an exact `Decimal`, dates timezone-aware, v2's `""` for
-"not yet" `None`. Records the adaptor shows are lenient (`lenient`): a field of an unexpected type
-costs that field, never the record.
+Reading: a model declares only the fields the adaptor uses, and unknown fields are ignored
+(BigCommerce adds fields freely; a field nobody uses should cost no parsing, and no "left out" warning
+when a store sends it oddly). Values (money, dates, text, counts) are read as `values` says: money an
+exact `Decimal`, dates timezone-aware, v2's `""` for "not yet" `None`. Records the adaptor shows are
+lenient (`lenient`): a field of an unexpected type costs that field, never the record.
 
 Absent and `null` (the OpenAPI files require almost nothing, and real answers carry `null`, e.g.
 `customer_message` of orders created through the API): a text, count or flag field reads `null` as

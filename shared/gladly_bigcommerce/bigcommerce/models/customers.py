@@ -19,7 +19,6 @@ from gladly_bigcommerce.bigcommerce.models.base import (
 )
 from gladly_bigcommerce.bigcommerce.values import (
     Count,
-    Flag,
     OptionalMoney,
     OptionalTimestamp,
     Text,
@@ -102,5 +101,3 @@ class CustomerGroup(ApiModel):
 
     id: int
     name: Text = ""
-    is_default: Flag = False
-    is_group_for_guests: Flag = False

@@ -84,8 +84,6 @@ class OrderProduct(RecordModel):
     id: int
     order_id: int | None = None
     product_id: Count = 0
-    variant_id: int | None = None
-    order_address_id: int | None = None
     name: Text = ""
     sku: Text = ""
     type: Annotated[str, default_if_null("physical")] = "physical"
@@ -93,13 +91,8 @@ class OrderProduct(RecordModel):
     quantity_shipped: Count = 0
     quantity_refunded: Count = 0
     is_refunded: Flag = False
-    base_price: OptionalMoney = None
-    price_ex_tax: OptionalMoney = None
     price_inc_tax: OptionalMoney = None
-    price_tax: OptionalMoney = None
-    total_ex_tax: OptionalMoney = None
     total_inc_tax: OptionalMoney = None
-    total_tax: OptionalMoney = None
     discounted_total_inc_tax: OptionalMoney = None
     image_url: str | None = None
     product_options: Annotated[list[OrderProductOption], skip_unusable(OrderProductOption)] = Field(
@@ -111,8 +104,6 @@ class OrderProduct(RecordModel):
     # A bundle's or pick list's child line names its parent line; the child is part of what the
     # parent's shopper bought (orders.v2 `orderProducts` example: a pick-list child at $0).
     parent_order_product_id: int | None = None
-    is_bundled_product: Flag = False
-    gift_certificate_id: int | None = None
     order_pickup_method_id: Count = 0
 
 
@@ -135,18 +126,13 @@ class ShippingDestination(PostalAddress):
     shipping_method: Text = ""
     items_total: Count = 0
     items_shipped: Count = 0
-    base_cost: OptionalMoney = None
-    cost_ex_tax: OptionalMoney = None
     cost_inc_tax: OptionalMoney = None
-    cost_tax: OptionalMoney = None
-    shipping_zone_name: Text = ""
 
 
 class ShippingConsignment(ShippingDestination):
     """A shipping consignment from `include=consignments.line_items&consignment_structure=object`."""
 
     id: int | None = None
-    handling_cost_inc_tax: OptionalMoney = None
     line_items: Annotated[list[OrderProduct], BeforeValidator(_expanded_line_items)] = Field(
         default_factory=list
     )
@@ -182,31 +168,18 @@ class Order(RecordModel):
     date_created: OptionalTimestamp = None
     date_modified: OptionalTimestamp = None
     date_shipped: OptionalTimestamp = None
-    subtotal_ex_tax: OptionalMoney = None
-    subtotal_inc_tax: OptionalMoney = None
-    total_ex_tax: OptionalMoney = None
     total_inc_tax: OptionalMoney = None
-    total_tax: OptionalMoney = None
-    shipping_cost_ex_tax: OptionalMoney = None
-    shipping_cost_inc_tax: OptionalMoney = None
-    handling_cost_inc_tax: OptionalMoney = None
     currency_code: Text = ""
     default_currency_code: str | None = None
     items_total: Count = 0
     items_shipped: Count = 0
     payment_method: Text = ""
     payment_status: Text = ""
-    payment_provider_id: Annotated[str | None, BeforeValidator(number_as_text)] = None
     billing_address: PostalAddress | None = None
     refunded_amount: OptionalMoney = None
-    store_credit_amount: OptionalMoney = None
-    gift_certificate_amount: OptionalMoney = None
-    discount_amount: OptionalMoney = None
-    coupon_discount: OptionalMoney = None
     customer_message: Text = ""
     staff_notes: Text = ""
     channel_id: int | None = None
-    order_source: Text = ""
     is_deleted: Flag = False
     consignments: Annotated[OrderConsignments | None, BeforeValidator(_consignments)] = None
 
@@ -264,7 +237,6 @@ class Shipment(RecordModel):
     id: int
     order_id: int | None = None
     customer_id: int | None = None
-    order_address_id: int | None = None
     date_created: OptionalTimestamp = None
     tracking_number: Text = ""
     tracking_carrier: Text = ""
@@ -273,6 +245,5 @@ class Shipment(RecordModel):
     shipping_method: Text = ""
     shipping_provider: Text = ""
     shipping_provider_display_name: Text = ""
-    comments: Text = ""
     shipping_address: PostalAddress | None = None
     items: Annotated[list[ShipmentItem], skip_unusable(ShipmentItem)] = Field(default_factory=list)

@@ -13,7 +13,6 @@ from gladly_bigcommerce.bigcommerce.models.base import (
 )
 from gladly_bigcommerce.bigcommerce.values import (
     Text,
-    default_if_null,
 )
 
 # --- catalog (v3) ------------------------------------------------------------------------------
@@ -29,8 +28,6 @@ class ProductImage(ApiModel):
 
     url_thumbnail: Text = ""
     url_standard: Text = ""
-    url_tiny: Text = ""
-    url_zoom: Text = ""
 
     @property
     def card_url(self) -> str | None:
@@ -54,7 +51,6 @@ class CatalogProduct(ApiModel):
 
 class StoreTimeZone(ApiModel):
     name: Text = ""
-    raw_offset: int | None = None
 
 
 class StoreInfo(ApiModel):
@@ -66,12 +62,5 @@ class StoreInfo(ApiModel):
     status: str | None = None
     country: Text = ""
     country_code: Text = ""
-    language: Text = ""
     currency: Text = ""
-    currency_symbol: Text = ""
-    currency_symbol_location: Text = ""
-    decimal_separator: Annotated[str, default_if_null(".")] = "."
-    thousands_separator: Annotated[str, default_if_null(",")] = ","
-    decimal_places: Annotated[int, default_if_null(2)] = 2
     timezone: StoreTimeZone | None = None
-    default_channel_id: int | None = None
