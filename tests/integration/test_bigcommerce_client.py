@@ -281,6 +281,9 @@ def test_created_order_money_and_dates_round_trip_exactly(client: BigCommerceCli
         (Decimal("12.50"), Decimal("25.00")),
         (Decimal("0.10"), Decimal("0.10")),
     ]
+    assert [address.cost_inc_tax for address in client.list_shipping_addresses(created.id)] == [
+        Decimal("5.20")
+    ]
     assert order.total_inc_tax == Decimal("30.30")
     assert str(order.total_inc_tax) == "30.3000"
     assert order.date_created == moment
